@@ -1,0 +1,71 @@
+/* diag.c - the single reporting function; see diag.h. Messages are written whole with
+ * one fprintf so that lines from parallel letter workers never interleave mid-line. */
+#include "diag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int counts[DIAG_SYSTEM + 1];
+static int quiet;
+
+static const char *const level_names[] = {
+	[DIAG_NOTE] = "note",
+	[DIAG_WARNING] = "warning",
+	[DIAG_ERROR] = "error",
+	[DIAG_SYSTEM] = "error",
+};
+
+/* One message is at most this long; longer ones are cut, which only happens with
+ * absurd input (a 75 MB attribute quoted back), and the cut is marked. */
+#define DIAG_MSG_MAX 2048
+
+void diag_v(const char *file, long line, enum diag_level level, const char *fmt, va_list ap)
+{
+	char msg[DIAG_MSG_MAX], where[1024] = "";
+	int n;
+
+	counts[level]++;
+	if (level == DIAG_NOTE && quiet)
+		return;
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	if (n >= (int)sizeof msg)
+		memcpy(msg + sizeof msg - 5, "...", 4);
+	if (file != NULL && line > 0)
+		snprintf(where, sizeof where, "%s:%ld: ", file, line);
+	else if (file != NULL)
+		snprintf(where, sizeof where, "%s: ", file);
+	fprintf(stderr, "vbgen: %s%s: %s\n", where, level_names[level], msg);
+}
+
+void diag(const char *file, long line, enum diag_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_v(file, line, level, fmt, ap);
+	va_end(ap);
+}
+
+int diag_count(enum diag_level level)
+{
+	return counts[level];
+}
+
+int diag_status(void)
+{
+	if (counts[DIAG_SYSTEM] > 0)
+		return EXIT_SYSTEM;
+	if (counts[DIAG_ERROR] > 0)
+		return EXIT_INVALID;
+	return EXIT_OK;
+}
+
+void diag_reset(void)
+{
+	memset(counts, 0, sizeof counts);
+}
+
+void diag_set_quiet(int q)
+{
+	quiet = q;
+}

@@ -1,0 +1,143 @@
+/* doc.h - the expanded document: what a template made of a plan, before layout.
+ *
+ * The template stage (template.c) builds a doc; the layout stages (layout.c, table.c,
+ * page.c) read it; output stages (pdf.c, dump.c) read what layout made. Data flows one
+ * way: nothing here points back into the plan or the template tree.
+ *
+ * Ownership: the doc owns every block, string and array reachable from it; all are
+ * freed by doc_free(). Strings are kept in doc->strings (a GStringChunk), so a const
+ * char * taken from a doc lives as long as the doc. Styles and page geometries belong
+ * to the compiled template (template.h), which must outlive every doc made from it. */
+#ifndef VBGEN_DOC_H
+#define VBGEN_DOC_H
+
+#include <glib.h>
+
+enum doc_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_JUSTIFY };
+
+/* A named paragraph style from a template. Sizes are true points (1/72 inch). */
+typedef struct doc_style {
+	const char *name;
+	const char *family;     /* as the template asks; fonts.c resolves it */
+	double size;            /* pt */
+	int bold, italic;
+	enum doc_align align;
+	double indent;          /* first-line indent, pt */
+	double margin_left;     /* every line, pt (bullets, recipients) */
+	double space_before;    /* pt */
+	double space_after;     /* pt */
+	double line_spacing;    /* 1.0 = single; baseline distance = factor x font line height */
+	int keep_with_next;     /* never the last thing on a page (headings) */
+	int upper;              /* print in capitals (Unicode-aware), applied at expansion */
+	const char *file;       /* where the style was defined, for messages */
+	long line;
+} doc_style;
+
+/* A stretch of a paragraph's text set in bold and/or italic on top of its style. */
+typedef struct doc_run {
+	int start, end; /* byte offsets into the paragraph text, end exclusive */
+	int bold, italic;
+} doc_run;
+
+/* The geometry of a page sequence. A new one starts with BLOCK_BREAK carrying it. */
+typedef struct doc_page {
+	double width, height;                   /* pt: A4 portrait 595.28 x 841.89 */
+	double top, bottom, left, right;        /* margins, pt */
+	const doc_style *number_style;          /* page number style, NULL for none */
+	int number_from;                        /* first page (of this sequence) that shows it */
+	double number_y;                        /* baseline of the page number from the top, pt */
+} doc_page;
+
+enum doc_kind {
+	BLOCK_PARA,  /* a paragraph of text */
+	BLOCK_GRID,  /* columns side by side, each a list of blocks; never split */
+	BLOCK_RULE,  /* a horizontal rule under the block before it */
+	BLOCK_SPACE, /* vertical space */
+	BLOCK_BREAK, /* a new page; with page set, a new page sequence (e.g. landscape) */
+	BLOCK_TABLE, /* a table: header rows repeated on each page, rows kept whole */
+};
+
+typedef struct doc_block doc_block;
+
+/* One table column: a share of the table width and the style of its cells. */
+typedef struct doc_column {
+	double width;  /* pt when > 1; else a fraction of the free width */
+	const doc_style *head_style, *cell_style;
+	const char *caption;
+} doc_column;
+
+/* One table row: either a group row (one paragraph spanning all columns) or one
+ * paragraph per column. */
+typedef struct doc_row {
+	int group;          /* 1: a group row, cells[0] spans all columns */
+	int header;         /* 1: part of the header repeated on every page */
+	doc_block **cells;  /* ncols paragraphs (BLOCK_PARA), or 1 for a group row */
+} doc_row;
+
+struct doc_block {
+	enum doc_kind kind;
+	doc_block *next;
+	const char *file; /* template file and line this block came from */
+	long line;
+	int keep_with_next;  /* stay on the page of the next block */
+	int keep_together;   /* BLOCK_PARA: never split between pages */
+	int keep_with_prev;  /* stay with the last lines of the previous block (closing block) */
+
+	/* BLOCK_PARA */
+	const doc_style *style;
+	const char *text; /* UTF-8, NFC */
+	int text_len;
+	doc_run *runs;
+	int nruns;
+	int bookmark;     /* outline level (1 = top) or 0 */
+	const char *bookmark_title; /* NULL: the paragraph's text */
+
+	/* BLOCK_GRID */
+	int ncols;
+	double *col_widths;    /* fractions of the text width, summing to 1 */
+	doc_block **cols;      /* first block of each column */
+
+	/* BLOCK_RULE: centred under the widest line of the block before it */
+	double fraction;       /* 1.0 full width of that text, 1/3, 1/2 ... */
+	double thickness;      /* pt */
+	double offset;         /* gap between the text's baseline descent and the rule, pt */
+
+	/* BLOCK_SPACE */
+	double height;
+
+	/* BLOCK_BREAK */
+	const doc_page *page;  /* NULL: same geometry */
+	int restart_numbers;   /* page numbers of the new sequence start at 1 */
+
+	/* BLOCK_TABLE */
+	int tcols;
+	doc_column *columns;
+	doc_row *rows;
+	int nrows;
+	double border;         /* pt */
+	double padding;        /* pt, inside each cell */
+};
+
+typedef struct doc {
+	doc_block *first;
+	doc_page *page;        /* geometry of the first page sequence */
+	GStringChunk *strings; /* owns every string */
+	GPtrArray *owned;      /* every block, style, array allocated for the doc (g_free) */
+	/* PDF metadata */
+	const char *title, *author, *subject, *creator, *create_date; /* ISO 8601 */
+} doc;
+
+/* Returns a new empty doc. */
+doc *doc_new(void);
+void doc_free(doc *d);
+
+/* Returns a copy of s (may be NULL) owned by d. */
+const char *doc_str(doc *d, const char *s);
+
+/* Returns n zeroed bytes owned by d. */
+void *doc_alloc(doc *d, size_t n);
+
+/* Returns a new block of this kind owned by d, not yet linked anywhere. */
+doc_block *doc_block_new(doc *d, enum doc_kind kind, const char *file, long line);
+
+#endif

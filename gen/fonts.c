@@ -1,0 +1,266 @@
+/* fonts.c - vbgen's private fonts; see fonts.h.
+ *
+ * Pango would happily fall back to any installed font for a missing letter, and
+ * fontconfig to any family for a missing one. Both would put a document in front of the
+ * records office in the wrong typeface without a word, so vbgen loads only its own
+ * configuration (fonts/fonts.conf), accepts a family only when fontconfig resolves it to
+ * itself or to a twin that configuration declares, and checks every character against
+ * the chosen face before layout. */
+#include "fonts.h"
+
+#include "diag.h"
+#include "paths.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The four faces a family must have: regular, bold, italic, bold italic. */
+#define FACES 4
+
+struct family {
+	char *requested;
+	char *used;           /* NULL when the family cannot be used */
+	FcCharSet *cs[FACES]; /* coverage of each face */
+};
+
+struct fonts {
+	FcConfig *config;
+	PangoFontMap *map;
+	PangoContext *ctx;
+	GHashTable *families; /* requested name -> struct family */
+	GHashTable *descs;    /* doc_style * -> PangoFontDescription * */
+	GHashTable *missing;  /* characters already reported */
+};
+
+static void family_free(gpointer p)
+{
+	struct family *f = p;
+
+	for (int i = 0; i < FACES; i++)
+		if (f->cs[i] != NULL)
+			FcCharSetDestroy(f->cs[i]);
+	g_free(f->requested);
+	g_free(f->used);
+	g_free(f);
+}
+
+fonts *fonts_open(void)
+{
+	char *conf = paths_find("fonts/fonts.conf");
+	fonts *f;
+	cairo_font_options_t *opts;
+
+	if (conf == NULL) {
+		diag(NULL, 0, DIAG_SYSTEM,
+		     "cannot find fonts/fonts.conf: reinstall vbgen or run it from its folder");
+		return NULL;
+	}
+	f = g_new0(fonts, 1);
+	f->config = FcConfigCreate();
+	if (!FcConfigParseAndLoad(f->config, (const FcChar8 *)conf, FcTrue) ||
+	    !FcConfigBuildFonts(f->config)) {
+		diag(conf, 0, DIAG_SYSTEM, "the font configuration cannot be loaded: reinstall vbgen");
+		free(conf);
+		fonts_free(f);
+		return NULL;
+	}
+	free(conf);
+	f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
+	f->ctx = pango_font_map_create_context(f->map);
+	/* Sizes are true points: one layout unit per PDF point. */
+	pango_cairo_context_set_resolution(f->ctx, 72);
+	pango_context_set_language(f->ctx, pango_language_from_string("vi"));
+	pango_context_set_round_glyph_positions(f->ctx, FALSE);
+	opts = cairo_font_options_create();
+	/* Unhinted metrics: the same line breaks in the PDF, the preview and the dump. */
+	cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(f->ctx, opts);
+	cairo_font_options_destroy(opts);
+	f->families = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, family_free);
+	f->descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+					 (GDestroyNotify)pango_font_description_free);
+	f->missing = g_hash_table_new(g_direct_hash, g_direct_equal);
+	return f;
+}
+
+void fonts_free(fonts *f)
+{
+	if (f == NULL)
+		return;
+	if (f->families != NULL)
+		g_hash_table_destroy(f->families);
+	if (f->descs != NULL)
+		g_hash_table_destroy(f->descs);
+	if (f->missing != NULL)
+		g_hash_table_destroy(f->missing);
+	if (f->ctx != NULL)
+		g_object_unref(f->ctx);
+	if (f->map != NULL)
+		g_object_unref(f->map);
+	if (f->config != NULL)
+		FcConfigDestroy(f->config);
+	g_free(f);
+}
+
+PangoContext *fonts_context(fonts *f)
+{
+	return f->ctx;
+}
+
+/* Asks fontconfig for one face; returns the match (caller destroys) or NULL. */
+static FcPattern *match(fonts *f, const char *family, int bold, int italic)
+{
+	FcPattern *p = FcPatternCreate(), *m;
+	FcResult res;
+
+	FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)family);
+	FcPatternAddInteger(p, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+	FcPatternAddInteger(p, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+	FcConfigSubstitute(f->config, p, FcMatchPattern);
+	FcDefaultSubstitute(p);
+	m = FcFontMatch(f->config, p, &res);
+	FcPatternDestroy(p);
+	return m;
+}
+
+/* Resolves a requested family once: the family itself, or a twin that fonts.conf
+ * accepts for it (the family list after the configuration's substitutions). */
+static struct family *resolve(fonts *f, const char *requested, const char *file, long line)
+{
+	struct family *fam = g_hash_table_lookup(f->families, requested);
+	FcPattern *p, *m;
+	FcChar8 *got = NULL, *allowed;
+	int ok = 0;
+
+	if (fam != NULL)
+		return fam;
+	fam = g_new0(struct family, 1);
+	fam->requested = g_strdup(requested);
+	g_hash_table_insert(f->families, fam->requested, fam);
+
+	p = FcPatternCreate();
+	FcPatternAddString(p, FC_FAMILY, (const FcChar8 *)requested);
+	FcConfigSubstitute(f->config, p, FcMatchPattern);
+	m = match(f, requested, 0, 0);
+	if (m != NULL && FcPatternGetString(m, FC_FAMILY, 0, &got) == FcResultMatch) {
+		for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &allowed) == FcResultMatch; i++)
+			if (FcStrCmpIgnoreCase(allowed, got) == 0)
+				ok = 1;
+	}
+	if (!ok) {
+		diag(file, line, DIAG_SYSTEM,
+		     "the font \"%s\" is not installed%s%s%s; vbgen does not substitute fonts: "
+		     "install it (for Times New Roman: apt-get install ttf-mscorefonts-installer, "
+		     "or its twin: apt-get install fonts-liberation2) or copy its .ttf files into "
+		     "the fonts folder",
+		     requested, got ? " (the closest is \"" : "", got ? (const char *)got : "",
+		     got ? "\")" : "");
+	} else {
+		fam->used = g_strdup((const char *)got);
+		for (int face = 0; face < FACES; face++) {
+			FcPattern *fm = face == 0 ? FcPatternDuplicate(m) : match(f, fam->used, face & 1, face >> 1);
+			FcCharSet *cs;
+			FcChar8 *ffam;
+			int weight = 0, slant = 0;
+			if (fm == NULL)
+				continue;
+			FcPatternGetInteger(fm, FC_WEIGHT, 0, &weight);
+			FcPatternGetInteger(fm, FC_SLANT, 0, &slant);
+			if (FcPatternGetString(fm, FC_FAMILY, 0, &ffam) != FcResultMatch ||
+			    FcStrCmpIgnoreCase(ffam, (const FcChar8 *)fam->used) != 0 ||
+			    ((face & 1) && weight < FC_WEIGHT_DEMIBOLD) ||
+			    ((face >> 1) && slant == FC_SLANT_ROMAN))
+				diag(file, line, DIAG_WARNING,
+				     "the font \"%s\" has no %s face; letters will be slanted or "
+				     "thickened artificially: install the whole family",
+				     fam->used, (const char *[]){"regular", "bold", "italic", "bold italic"}[face]);
+			if (FcPatternGetCharSet(fm, FC_CHARSET, 0, &cs) == FcResultMatch)
+				fam->cs[face] = FcCharSetCopy(cs);
+			FcPatternDestroy(fm);
+		}
+		if (strcmp(fam->used, requested) != 0)
+			diag(NULL, 0, DIAG_NOTE,
+			     "font: \"%s\" is not installed; using its metric twin \"%s\" (same letter "
+			     "widths, same line breaks)",
+			     requested, fam->used);
+		else
+			diag(NULL, 0, DIAG_NOTE, "font: using \"%s\"", fam->used);
+	}
+	if (m != NULL)
+		FcPatternDestroy(m);
+	FcPatternDestroy(p);
+	return fam;
+}
+
+const PangoFontDescription *fonts_style(fonts *f, const doc_style *s)
+{
+	PangoFontDescription *d = g_hash_table_lookup(f->descs, s);
+	struct family *fam;
+
+	if (d != NULL)
+		return d;
+	fam = resolve(f, s->family, s->file, s->line);
+	if (fam->used == NULL)
+		return NULL;
+	d = pango_font_description_new();
+	pango_font_description_set_family(d, fam->used);
+	pango_font_description_set_absolute_size(d, s->size * PANGO_SCALE);
+	pango_font_description_set_weight(d, s->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(d, s->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	g_hash_table_insert(f->descs, (gpointer)s, d);
+	return d;
+}
+
+const char *fonts_used_family(fonts *f, const char *requested)
+{
+	struct family *fam = g_hash_table_lookup(f->families, requested);
+
+	return fam != NULL ? fam->used : NULL;
+}
+
+int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, const doc_run *runs,
+		     int nruns)
+{
+	struct family *fam = g_hash_table_lookup(f->families, s->family);
+	const char *p = text, *end = text + len;
+	int missing = 0, r = 0;
+
+	if (fam == NULL || fam->used == NULL)
+		return 0; /* already reported by fonts_style() */
+	while (p < end) {
+		gunichar c = g_utf8_get_char(p);
+		int off = (int)(p - text), bold = s->bold, italic = s->italic, face;
+		while (r < nruns && runs[r].end <= off)
+			r++;
+		if (r < nruns && runs[r].start <= off) {
+			bold |= runs[r].bold;
+			italic |= runs[r].italic;
+		}
+		face = (bold ? 1 : 0) | (italic ? 2 : 0);
+		if (c >= 0x20 && fam->cs[face] != NULL && !FcCharSetHasChar(fam->cs[face], c)) {
+			missing++;
+			if (!g_hash_table_contains(f->missing, GUINT_TO_POINTER(c))) {
+				char ch[8] = "";
+				int from = off > 30 ? off - 30 : 0;
+				while (from > 0 && (text[from] & 0xC0) == 0x80)
+					from--;
+				g_unichar_to_utf8(c, ch);
+				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
+				diag(NULL, 0, DIAG_SYSTEM,
+				     "the character \"%s\" (U+%04X) in \"%.*s\" is not in the font "
+				     "\"%s\"; vbgen does not substitute fonts: replace the character in "
+				     "the plan, or install a font that has it",
+				     ch, (unsigned)c, (int)(end - text - from > 80 ? 80 : end - text - from),
+				     text + from, fam->used);
+			}
+		}
+		p = g_utf8_next_char(p);
+	}
+	return missing;
+}

@@ -1,0 +1,39 @@
+/* fonts.h - vbgen's private fonts: its own fontconfig configuration, the Pango font
+ * map and context for true-point layout, and the rule that no glyph is ever silently
+ * substituted.
+ *
+ * Ownership: fonts_open() returns an object that owns the FcConfig, the font map, the
+ * context and every cached description; fonts_free() releases them. Returned pointers
+ * live until fonts_free(). */
+#ifndef VBGEN_FONTS_H
+#define VBGEN_FONTS_H
+
+#include "doc.h"
+
+#include <pango/pango.h>
+
+typedef struct fonts fonts;
+
+/* Loads fonts/fonts.conf (see paths.h) and makes a Pango context at 72 dpi with the
+ * Vietnamese language tag. Returns NULL after reporting when it cannot. */
+fonts *fonts_open(void);
+void fonts_free(fonts *f);
+
+PangoContext *fonts_context(fonts *f);
+
+/* Returns the font description for a style (family resolved, size in true points),
+ * or NULL after reporting when the family cannot be used: not installed and no accepted
+ * twin, or resolving to some other family. The first use of each family notes which
+ * font file family was used. */
+const PangoFontDescription *fonts_style(fonts *f, const doc_style *s);
+
+/* Checks that every character of text (len bytes) exists in the style's font, with
+ * bold/italic as the runs say. Reports each missing character once with the text it came
+ * from and the font. Returns the number of missing characters. */
+int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, const doc_run *runs,
+		     int nruns);
+
+/* The family actually used for a requested family, after fonts_style() resolved it. */
+const char *fonts_used_family(fonts *f, const char *requested);
+
+#endif

@@ -1,0 +1,330 @@
+/* main.c - the vbgen command: options, subcommands, exit statuses.
+ *
+ * Each subcommand reads the plan (plan.c), checks its meaning (check.c) and then hands it
+ * to the stage that makes its documents. Nothing is written unless the plan is valid. */
+#include "check.h"
+#include "diag.h"
+#include "fonts.h"
+#include "layout.h"
+#include "paths.h"
+#include "pdf.h"
+#include "plan.h"
+#include "template.h"
+#include "xpath.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef VBGEN_VERSION
+#define VBGEN_VERSION "0.0"
+#endif
+
+static const char usage_text[] =
+	"Usage: vbgen COMMAND [OPTIONS] PLAN.xml\n"
+	"\n"
+	"Typesets a Vietnamese plan (Kế hoạch) and its documents from one XML plan file,\n"
+	"laid out to Decree 30/2020/NĐ-CP.\n"
+	"\n"
+	"Commands:\n"
+	"  check      check the plan file and say what is wrong with it, line by line\n"
+	"  plan       write the plan as PDF, followed by its appendix (-o FILE)\n"
+	"  appendix   write the responsibility appendix alone as PDF (-o FILE, --csv FILE)\n"
+	"  letters    write one commitment letter per agency (-o DIR, --print FILE)\n"
+	"  all        write every document into a folder (-o DIR)\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output PATH      where to write (a file, or a folder for letters and all)\n"
+	"      --no-appendix      plan: leave the appendix pages out\n"
+	"      --csv FILE         appendix: also write the table as CSV (UTF-8)\n"
+	"      --print FILE       letters: also write one file of all letters for printing\n"
+	"      --agency ID        letters: only this agency (may be repeated)\n"
+	"      --copies N         letters: copies of each letter in the print file (default 2)\n"
+	"      --duplex           letters: start every copy on a new sheet\n"
+	"  -j, --jobs N           letters: work on N letters at once (default: all cores)\n"
+	"      --templates DIR    use the templates in DIR instead of the bundled ones\n"
+	"      --dump layout      print the laid-out pages as text instead of writing PDF\n"
+	"      --png DIR          also write page previews as PNG images into DIR\n"
+	"  -q, --quiet            print only warnings and errors\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"Exit status: 0 success (warnings allowed), 1 the plan file has problems,\n"
+	"2 the command line is wrong, 3 a problem of the computer (a file cannot be\n"
+	"written, a font is missing).\n";
+
+enum { OPT_NO_APPENDIX = 256, OPT_CSV, OPT_PRINT, OPT_AGENCY, OPT_COPIES, OPT_DUPLEX,
+       OPT_TEMPLATES, OPT_DUMP, OPT_PNG };
+
+static const struct option long_options[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"no-appendix", no_argument, NULL, OPT_NO_APPENDIX},
+	{"csv", required_argument, NULL, OPT_CSV},
+	{"print", required_argument, NULL, OPT_PRINT},
+	{"agency", required_argument, NULL, OPT_AGENCY},
+	{"copies", required_argument, NULL, OPT_COPIES},
+	{"duplex", no_argument, NULL, OPT_DUPLEX},
+	{"jobs", required_argument, NULL, 'j'},
+	{"templates", required_argument, NULL, OPT_TEMPLATES},
+	{"dump", required_argument, NULL, OPT_DUMP},
+	{"png", required_argument, NULL, OPT_PNG},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* What the command line asked for. */
+struct opts {
+	const char *output;
+	int no_appendix;
+	const char *csv;
+	const char *print;
+	GPtrArray *agencies;
+	int copies;
+	int duplex;
+	int jobs;
+	const char *dump;
+	const char *png;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "vbgen: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nvbgen: try 'vbgen --help'\n");
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+/* Reads and checks a plan. Returns EXIT_OK with *out set, or the failing status. */
+static int load(const char *path, plan **out)
+{
+	int status = plan_read(path, out);
+
+	if (*out != NULL)
+		check_plan(*out);
+	status = diag_status() > status ? diag_status() : status;
+	if (status != EXIT_OK) {
+		plan_free(*out);
+		*out = NULL;
+	}
+	return status;
+}
+
+static int cmd_check(const char *path)
+{
+	plan *p;
+	check_counts c;
+	int status = load(path, &p);
+
+	if (status != EXIT_OK) {
+		fprintf(stderr, "vbgen: %s: %d problem%s found; nothing was written\n", path,
+			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM),
+			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == 1 ? "" : "s");
+		return status;
+	}
+	check_count(p, &c);
+	printf("%s: valid plan: %d sections (%d main), %d appendix%s with %d tasks, %d agencies "
+	       "in %d groups; %d commitment letters will be produced\n",
+	       path, c.sections, c.top, c.appendices, c.appendices == 1 ? "" : "es", c.tasks,
+	       c.agencies, c.groups, c.letters);
+	plan_free(p);
+	return EXIT_OK;
+}
+
+/* The default output name: the plan's file name with ext instead of .xml, in the
+ * current folder. */
+static char *default_output(const char *plan_path, const char *ext)
+{
+	char *base = g_path_get_basename(plan_path), *dot = strrchr(base, '.');
+	char *out;
+
+	if (dot != NULL && strcmp(dot, ".xml") == 0)
+		*dot = '\0';
+	out = g_strconcat(base, ext, NULL);
+	g_free(base);
+	return out;
+}
+
+/* Makes one document from a template: expansion, layout, then PDF, dump or previews. */
+static int make_document(plan *p, const char *template_name, const struct opts *o,
+			 const char *output)
+{
+	template *t = template_load(template_name);
+	xmlXPathContextPtr ctx = NULL;
+	doc *d = NULL;
+	fonts *f = NULL;
+	lay_doc *ld = NULL;
+	int status = EXIT_SYSTEM;
+
+	if (t == NULL)
+		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+	ctx = xpath_new(p);
+	xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix", xmlXPathNewBoolean(!o->no_appendix));
+	d = template_expand(t, ctx, NULL);
+	if (d == NULL) {
+		status = EXIT_INVALID;
+		goto done;
+	}
+	f = fonts_open();
+	if (f == NULL)
+		goto done;
+	ld = layout_doc(f, d);
+	if (ld == NULL) {
+		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+		goto done;
+	}
+	if (o->dump != NULL) {
+		dump_layout(ld, stdout);
+		status = EXIT_OK;
+	} else {
+		status = pdf_write(ld, output);
+		if (status == EXIT_OK)
+			printf("vbgen: wrote %s (%u page%s)\n", output, ld->pages->len,
+			       ld->pages->len == 1 ? "" : "s");
+	}
+	if (status == EXIT_OK && o->png != NULL) {
+		char *stem = g_path_get_basename(output);
+		char *dot = strrchr(stem, '.');
+		if (dot != NULL)
+			*dot = '\0';
+		status = pdf_png(ld, o->png, stem, 60);
+		if (status == EXIT_OK)
+			printf("vbgen: wrote %u page preview%s into %s/\n", ld->pages->len,
+			       ld->pages->len == 1 ? "" : "s", o->png);
+		g_free(stem);
+	}
+done:
+	layout_free(ld);
+	fonts_free(f);
+	doc_free(d);
+	if (ctx != NULL)
+		xpath_free(ctx);
+	template_free(t);
+	return status;
+}
+
+static int cmd_document(const char *path, const char *template_name, const char *ext,
+			const struct opts *o)
+{
+	plan *p;
+	int status = load(path, &p);
+	char *output;
+
+	if (status != EXIT_OK) {
+		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+		return status;
+	}
+	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
+	status = make_document(p, template_name, o, output);
+	g_free(output);
+	plan_free(p);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd, *path;
+	int opt, status;
+	struct opts o = {0};
+	char *end;
+
+	while ((opt = getopt_long(argc, argv, "o:j:qhV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("vbgen %s\n", VBGEN_VERSION);
+			return EXIT_OK;
+		case 'q':
+			diag_set_quiet(1);
+			break;
+		case OPT_TEMPLATES:
+			paths_set_templates(optarg);
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case OPT_NO_APPENDIX:
+			o.no_appendix = 1;
+			break;
+		case OPT_CSV:
+			o.csv = optarg;
+			break;
+		case OPT_PRINT:
+			o.print = optarg;
+			break;
+		case OPT_AGENCY:
+			if (o.agencies == NULL)
+				o.agencies = g_ptr_array_new();
+			g_ptr_array_add(o.agencies, optarg);
+			break;
+		case OPT_COPIES:
+			o.copies = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.copies < 1 || o.copies > 20)
+				return usage_error("--copies takes a number from 1 to 20, not '%s'",
+						   optarg);
+			break;
+		case OPT_DUPLEX:
+			o.duplex = 1;
+			break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.jobs < 1 || o.jobs > 256)
+				return usage_error("-j takes a number of workers from 1 to 256, not '%s'",
+						   optarg);
+			break;
+		case OPT_DUMP:
+			if (strcmp(optarg, "layout") != 0)
+				return usage_error("--dump takes 'layout', not '%s'", optarg);
+			o.dump = optarg;
+			break;
+		case OPT_PNG:
+			o.png = optarg;
+			break;
+		case '?':
+			fprintf(stderr, "vbgen: try 'vbgen --help'\n");
+			return EXIT_USAGE;
+		default:
+			break;
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s", "no command given: say what to do, for example "
+					 "'vbgen check plan.xml'");
+	cmd = argv[optind];
+	if (optind + 1 >= argc)
+		return usage_error("no plan file given: write 'vbgen %s PLAN.xml'", cmd);
+	if (optind + 2 < argc)
+		return usage_error("too many arguments: give one plan file (extra: '%s')",
+				   argv[optind + 2]);
+	path = argv[optind + 1];
+	LIBXML_TEST_VERSION;
+	if (strcmp(cmd, "check") == 0)
+		status = cmd_check(path);
+	else if (strcmp(cmd, "plan") == 0)
+		status = cmd_document(path, "plan", ".pdf", &o);
+	else if (strcmp(cmd, "appendix") == 0)
+		status = cmd_document(path, "appendix", "-phu-luc.pdf", &o);
+	else if (strcmp(cmd, "letters") == 0 || strcmp(cmd, "all") == 0) {
+		fprintf(stderr, "vbgen: '%s' is not built yet in this version\n", cmd);
+		status = EXIT_USAGE;
+	} else
+		status = usage_error("unknown command '%s': use check, plan, appendix, letters or all",
+				     cmd);
+	if (o.agencies != NULL)
+		g_ptr_array_free(o.agencies, TRUE);
+	xmlCleanupParser();
+	return status;
+}

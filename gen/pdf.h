@@ -1,0 +1,36 @@
+/* pdf.h - the outputs of a laid-out document: PDF, PNG previews, the layout dump.
+ *
+ * Every file is written under a temporary name in the same folder and renamed over its
+ * final name only when it is complete, so that no half-written file ever carries the
+ * final name, even when vbgen is killed. */
+#ifndef VBGEN_PDF_H
+#define VBGEN_PDF_H
+
+#include "layout.h"
+
+#include <stdio.h>
+
+/* Writes ld as PDF to path: fonts embedded and subset, metadata from the doc, bookmarks
+ * from bookmarked paragraphs, identical bytes for identical input. Returns EXIT_OK, or
+ * EXIT_SYSTEM after reporting. */
+int pdf_write(const lay_doc *ld, const char *path);
+
+/* Draws page (0-based) of ld on a cairo context whose unit is the point. */
+void pdf_draw_page(const lay_doc *ld, int page, void *cairo_context);
+
+/* Writes one PNG per page into dir as STEM-N.png at dpi. Returns EXIT_OK or EXIT_SYSTEM. */
+int pdf_png(const lay_doc *ld, const char *dir, const char *stem, double dpi);
+
+/* Prints the laid-out pages as text: one line per element with page, kind, x, y, width,
+ * style and text; the regression suite compares these dumps. */
+void dump_layout(const lay_doc *ld, FILE *out);
+
+/* Opens a temporary file beside path for writing; returns the FILE and sets *tmp (to
+ * free) or returns NULL after reporting. Finish with out_commit() or out_abort(). */
+FILE *out_open(const char *path, char **tmp);
+/* Closes f and renames tmp to path; returns EXIT_OK or EXIT_SYSTEM after reporting. */
+int out_commit(FILE *f, char *tmp, const char *path);
+/* Closes f and removes tmp. */
+void out_abort(FILE *f, char *tmp);
+
+#endif

@@ -1,0 +1,56 @@
+/* plan.h - reading a plan definition safely, and the plan as the later stages see it.
+ *
+ * Ownership: a plan owns its libxml2 document and everything in this struct; every
+ * xmlNodePtr and string reachable from it lives until plan_free(). */
+#ifndef VBGEN_PLAN_H
+#define VBGEN_PLAN_H
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+/* Limits on what a plan file may be. Each refusal is an error naming the file. */
+#define PLAN_MAX_BYTES (32L * 1024 * 1024) /* 10,000 tasks take about 5 MB: 6x that is no plan */
+#define PLAN_MAX_TEXT (1L * 1024 * 1024)   /* the longest paragraph of a real plan is a few KB */
+#define PLAN_MAX_DEPTH 64                  /* real plans nest about 8 deep; deep trees cost stack */
+
+typedef struct plan {
+	char *path;          /* the file name as the user gave it, for messages */
+	xmlDocPtr doc;       /* the plan, NFC-normalised */
+	GHashTable *ids;     /* id (owned by doc) -> element carrying it */
+	GPtrArray *groups;   /* <group> elements in file order */
+	GPtrArray *agencies; /* <agency> elements in file order */
+	GPtrArray *tasks;    /* <task> elements in file order, all appendices */
+	int schema_ok;       /* 1 when the file matched schema/plan.rng */
+} plan;
+
+/* Reads and schema-validates path. On success (EXIT_OK) *out is the plan, which the
+ * caller frees with plan_free(). When the file is refused (EXIT_INVALID, EXIT_SYSTEM)
+ * every problem has been reported with diag(); *out is a plan when the XML could be
+ * read at all (so meaning can still be checked) and NULL otherwise. */
+int plan_read(const char *path, plan **out);
+
+void plan_free(plan *p);
+
+/* Reads any XML file (plans, templates) with the same safety rules: bounded size,
+ * UTF-8 only, no DOCTYPE, entities or network, bounded depth and text, NFC text.
+ * Returns the document (caller frees with xmlFreeDoc) and sets *status to EXIT_OK, or
+ * returns NULL with every problem reported and *status EXIT_INVALID or EXIT_SYSTEM. */
+xmlDocPtr plan_parse(const char *path, int *status);
+
+/* The line an element starts on. */
+long plan_line(xmlNodePtr node);
+
+/* Returns the first child element of node named name, or NULL. */
+xmlNodePtr plan_child(xmlNodePtr node, const char *name);
+
+/* Returns the text of node with white space squeezed (text_squeeze), malloc()ed;
+ * NULL node gives NULL. */
+char *plan_text(xmlNodePtr node);
+
+/* Returns the attribute's value (owned by the doc, lives until plan_free), or NULL. */
+const char *plan_attr(xmlNodePtr node, const char *name);
+
+/* Returns the element with this id, or NULL. */
+xmlNodePtr plan_find(const plan *p, const char *id);
+
+#endif

@@ -1,0 +1,1229 @@
+/* template.c - compiling templates to an op tree and expanding them into a doc.
+ *
+ * Compilation (template_load) reads the template XML once, resolves styles, pages and
+ * definitions by name and compiles every XPath expression; every mistake is reported
+ * with the template's file and line. Expansion (template_expand) walks the op tree with
+ * one switch, evaluating the compiled expressions against the plan, and appends blocks
+ * to the doc; nothing is parsed or compiled there, so expanding a letter per agency costs
+ * only the evaluation. */
+#include "template.h"
+
+#include "diag.h"
+#include "paths.h"
+#include "plan.h"
+#include "text.h"
+#include "xpath.h"
+
+#include <libxml/xpathInternals.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM (72.0 / 25.4)
+
+/* Templates include each other (the plan includes its appendix); no real layout needs
+ * more than a couple of levels, and a cycle must end. */
+#define TEMPLATE_MAX_INCLUDE 4
+
+enum op_kind {
+	OP_TEXT,     /* literal text (white space already folded) */
+	OP_VALUE,    /* the string value of an expression */
+	OP_CONTENT,  /* the inline content (text, <b>, <i>) of the selected plan nodes */
+	OP_BOLD,     /* children in bold */
+	OP_ITALIC,   /* children in italic */
+	OP_PARA,     /* a paragraph */
+	OP_GRID,     /* columns: children are OP_COL */
+	OP_COL,
+	OP_RULE,
+	OP_SPACE,
+	OP_BREAK,
+	OP_FOR,      /* children once per selected node */
+	OP_IF,       /* children when the test holds, else the OP_ELSE child's */
+	OP_ELSE,
+	OP_CALL,     /* a definition's children */
+	OP_INCLUDE,  /* another template's document */
+	OP_TABLE,    /* a table: OP_TCOL columns, then OP_THEAD?, OP_TGROUP / OP_TROW */
+	OP_TCOL,
+	OP_TROW,     /* one row: OP_TCELL children, each like a paragraph */
+	OP_TGROUP,   /* one group row spanning all columns, like a paragraph */
+	OP_TCELL,
+};
+
+typedef struct op op;
+struct op {
+	enum op_kind kind;
+	long line;
+	op *child, *next;
+	char *text;                  /* OP_TEXT; OP_CALL, OP_FOR: name */
+	xmlXPathCompExprPtr expr;    /* OP_VALUE, OP_CONTENT, OP_FOR, OP_IF */
+	const doc_style *style;      /* OP_PARA, OP_TCELL, OP_TGROUP */
+	const doc_page *page;        /* OP_BREAK */
+	op *target;                  /* OP_CALL: the definition */
+	template *include;           /* OP_INCLUDE */
+	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
+	double a, b, c;              /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
+				      * OP_TABLE: border, padding */
+	int ncols;                   /* OP_GRID, OP_TABLE */
+	double *widths;              /* OP_GRID fractions; OP_TABLE column widths */
+	const doc_style **head_styles; /* OP_TABLE */
+	const doc_style **cell_styles;
+	char **captions;
+};
+
+struct template {
+	char *path;
+	xmlDocPtr xml;             /* kept for the error lines; freed with the template */
+	GPtrArray *styles;         /* doc_style *, owned */
+	GPtrArray *pages;          /* doc_page *, owned, with their names in page_names */
+	GPtrArray *page_names;
+	GPtrArray *defines;        /* op * (OP_CALL targets: kind OP_COL used as a holder) */
+	GPtrArray *define_names;
+	GPtrArray *ops;            /* every op, for freeing */
+	GPtrArray *includes;       /* template *, owned */
+	op *document;              /* the document's blocks */
+	const doc_page *page;      /* the document's first geometry */
+	xmlXPathCompExprPtr meta[5]; /* title, author, subject, keywords, date */
+	int errors;
+	int include_depth;
+};
+
+static const char *const meta_names[] = {"title", "author", "subject", "keywords", "date"};
+
+static void terr(template *t, xmlNodePtr n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void terr(template *t, xmlNodePtr n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_v(t->path, n != NULL ? xmlGetLineNo(n) : 0, DIAG_ERROR, fmt, ap);
+	va_end(ap);
+	t->errors++;
+}
+
+static int is(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* ---------------------------------------------------------------- attribute values */
+
+static const char *attr(xmlNodePtr n, const char *name)
+{
+	return plan_attr(n, name);
+}
+
+/* Parses a length: "20mm", "1.27cm", "14pt", "14" (points), "0.5in". Returns 0 on success. */
+static int parse_length(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s)
+		return -1;
+	while (*end == ' ')
+		end++;
+	if (*end == '\0' || strcmp(end, "pt") == 0)
+		*out = v;
+	else if (strcmp(end, "mm") == 0)
+		*out = v * MM;
+	else if (strcmp(end, "cm") == 0)
+		*out = v * 10 * MM;
+	else if (strcmp(end, "in") == 0)
+		*out = v * 72;
+	else
+		return -1;
+	return isfinite(*out) ? 0 : -1;
+}
+
+static double length_attr(template *t, xmlNodePtr n, const char *name, double dflt)
+{
+	const char *s = attr(n, name);
+	double v;
+
+	if (s == NULL)
+		return dflt;
+	if (parse_length(s, &v) != 0 || v < -1000 || v > 5000) {
+		terr(t, n, "%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt", name, s);
+		return dflt;
+	}
+	return v;
+}
+
+static double number_attr(template *t, xmlNodePtr n, const char *name, double dflt, double lo,
+			  double hi)
+{
+	const char *s = attr(n, name);
+	char *end;
+	double v;
+
+	if (s == NULL)
+		return dflt;
+	v = strtod(s, &end);
+	if (end != s && *end == '/') { /* a fraction such as 1/3 */
+		const char *den = end + 1;
+		double d = strtod(den, &end);
+		v = d != 0 ? v / d : NAN;
+	}
+	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
+		terr(t, n, "%s=\"%s\" must be a number from %g to %g", name, s, lo, hi);
+		return dflt;
+	}
+	return v;
+}
+
+static int flag_attr(template *t, xmlNodePtr n, const char *name, int dflt)
+{
+	const char *s = attr(n, name);
+
+	if (s == NULL)
+		return dflt;
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0)
+		return 1;
+	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
+		return 0;
+	terr(t, n, "%s=\"%s\" must be yes or no", name, s);
+	return dflt;
+}
+
+/* ------------------------------------------------------------------------- compiling */
+
+static op *op_new(template *t, enum op_kind kind, xmlNodePtr n)
+{
+	op *o = g_new0(op, 1);
+
+	o->kind = kind;
+	o->line = n != NULL ? xmlGetLineNo(n) : 0;
+	g_ptr_array_add(t->ops, o);
+	return o;
+}
+
+/* Captures libxml2's XPath compile message so that it is reported with our line. */
+static char xpath_msg[512];
+
+static void on_xpath_error(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	if (e != NULL && e->message != NULL && xpath_msg[0] == '\0') {
+		snprintf(xpath_msg, sizeof xpath_msg, "%s", e->message);
+		xpath_msg[strcspn(xpath_msg, "\n")] = '\0';
+	}
+}
+
+static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
+{
+	const char *s = attr(n, name);
+	xmlXPathCompExprPtr e;
+
+	if (s == NULL) {
+		terr(t, n, "<%s> needs %s=\"...\" (an XPath expression)", (const char *)n->name,
+		     name);
+		return NULL;
+	}
+	xpath_msg[0] = '\0';
+	xmlSetStructuredErrorFunc(NULL, on_xpath_error);
+	e = xmlXPathCompile(BAD_CAST s);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (e == NULL)
+		terr(t, n, "%s=\"%s\" is not a valid XPath expression (%s)", name, s,
+		     xpath_msg[0] ? xpath_msg : "syntax error");
+	return e;
+}
+
+static const doc_style *find_style(template *t, xmlNodePtr n, const char *name)
+{
+	GString *known;
+
+	for (guint i = 0; i < t->styles->len; i++) {
+		const doc_style *s = g_ptr_array_index(t->styles, i);
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	known = g_string_new(NULL);
+	for (guint i = 0; i < t->styles->len && i < 12; i++)
+		g_string_append_printf(known, "%s%s", i ? ", " : "",
+				       ((const doc_style *)g_ptr_array_index(t->styles, i))->name);
+	terr(t, n, "style \"%s\" is not defined (defined: %s)", name, known->str);
+	g_string_free(known, TRUE);
+	return NULL;
+}
+
+static const doc_style *style_attr(template *t, xmlNodePtr n, const char *name, int required)
+{
+	const char *s = attr(n, name);
+
+	if (s == NULL) {
+		if (required)
+			terr(t, n, "<%s> needs %s=\"...\" naming a style", (const char *)n->name,
+			     name);
+		return NULL;
+	}
+	return find_style(t, n, s);
+}
+
+static void compile_style(template *t, xmlNodePtr n)
+{
+	doc_style *s = g_new0(doc_style, 1);
+	const char *name = attr(n, "name"), *parent = attr(n, "parent"), *v;
+
+	if (name == NULL) {
+		terr(t, n, "<style> needs name=\"...\"");
+		g_free(s);
+		return;
+	}
+	if (parent != NULL) {
+		const doc_style *p = find_style(t, n, parent);
+		if (p != NULL)
+			*s = *p;
+	} else {
+		s->family = "Times New Roman";
+		s->size = 14;
+		s->line_spacing = 1.0;
+	}
+	s->name = (const char *)xmlStrdup(BAD_CAST name);
+	s->file = t->path;
+	s->line = xmlGetLineNo(n);
+	if ((v = attr(n, "font")) != NULL)
+		s->family = (const char *)xmlStrdup(BAD_CAST v);
+	else if (parent != NULL)
+		s->family = (const char *)xmlStrdup(BAD_CAST s->family);
+	else
+		s->family = (const char *)xmlStrdup(BAD_CAST "Times New Roman");
+	s->size = number_attr(t, n, "size", s->size, 4, 96);
+	s->bold = flag_attr(t, n, "bold", s->bold);
+	s->italic = flag_attr(t, n, "italic", s->italic);
+	if ((v = attr(n, "align")) != NULL) {
+		if (strcmp(v, "left") == 0)
+			s->align = ALIGN_LEFT;
+		else if (strcmp(v, "center") == 0 || strcmp(v, "centre") == 0)
+			s->align = ALIGN_CENTER;
+		else if (strcmp(v, "right") == 0)
+			s->align = ALIGN_RIGHT;
+		else if (strcmp(v, "justify") == 0)
+			s->align = ALIGN_JUSTIFY;
+		else
+			terr(t, n, "align=\"%s\" must be left, center, right or justify", v);
+	}
+	s->indent = length_attr(t, n, "indent", s->indent);
+	s->margin_left = length_attr(t, n, "margin-left", s->margin_left);
+	s->space_before = length_attr(t, n, "space-before", s->space_before);
+	s->space_after = length_attr(t, n, "space-after", s->space_after);
+	s->line_spacing = number_attr(t, n, "line-spacing", s->line_spacing, 0.5, 3);
+	s->keep_with_next = flag_attr(t, n, "keep-with-next", s->keep_with_next);
+	if ((v = attr(n, "case")) != NULL) {
+		if (strcmp(v, "upper") == 0)
+			s->upper = 1;
+		else if (strcmp(v, "as-is") == 0)
+			s->upper = 0;
+		else
+			terr(t, n, "case=\"%s\" must be upper or as-is", v);
+	}
+	g_ptr_array_add(t->styles, s);
+}
+
+static void compile_page(template *t, xmlNodePtr n)
+{
+	doc_page *p = g_new0(doc_page, 1);
+	const char *name = attr(n, "name"), *size = attr(n, "size"), *o = attr(n, "orientation");
+	const char *ns = attr(n, "number-style");
+
+	p->width = 210 * MM;
+	p->height = 297 * MM;
+	if (size != NULL && strcmp(size, "A4") != 0 && strcmp(size, "A5") != 0)
+		terr(t, n, "size=\"%s\": only A4 and A5 are known; give width and height instead",
+		     size);
+	if (size != NULL && strcmp(size, "A5") == 0) {
+		p->width = 148 * MM;
+		p->height = 210 * MM;
+	}
+	p->width = length_attr(t, n, "width", p->width);
+	p->height = length_attr(t, n, "height", p->height);
+	if (o != NULL && strcmp(o, "landscape") == 0) {
+		double w = p->width;
+		p->width = p->height;
+		p->height = w;
+	} else if (o != NULL && strcmp(o, "portrait") != 0)
+		terr(t, n, "orientation=\"%s\" must be portrait or landscape", o);
+	p->top = length_attr(t, n, "top", 20 * MM);
+	p->bottom = length_attr(t, n, "bottom", 20 * MM);
+	p->left = length_attr(t, n, "left", 30 * MM);
+	p->right = length_attr(t, n, "right", 15 * MM);
+	p->number_from = (int)number_attr(t, n, "number-from", 2, 1, 1000);
+	p->number_y = length_attr(t, n, "number-y", p->top * 0.6);
+	if (ns != NULL)
+		p->number_style = find_style(t, n, ns);
+	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
+		terr(t, n, "the margins leave less than an inch for the text");
+	g_ptr_array_add(t->pages, p);
+	g_ptr_array_add(t->page_names, g_strdup(name != NULL ? name : ""));
+}
+
+static const doc_page *find_page(template *t, xmlNodePtr n, const char *name)
+{
+	for (guint i = 0; i < t->pages->len; i++)
+		if (strcmp(g_ptr_array_index(t->page_names, i), name) == 0)
+			return g_ptr_array_index(t->pages, i);
+	terr(t, n, "page \"%s\" is not defined: add <page name=\"%s\" .../> at the top", name, name);
+	return NULL;
+}
+
+static op *compile_list(template *t, xmlNodePtr n, int inline_ctx);
+
+/* Folds template white space: runs of spaces and newlines become one space. */
+static char *fold_space(const char *s)
+{
+	GString *g = g_string_new(NULL);
+	int space = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space)
+			g_string_append_c(g, ' ');
+		space = 0;
+		g_string_append_c(g, *s);
+	}
+	if (space)
+		g_string_append_c(g, ' ');
+	return g_string_free(g, FALSE);
+}
+
+static void compile_table(template *t, xmlNodePtr n, op *o)
+{
+	int k = 0;
+
+	o->a = length_attr(t, n, "border", 0.5);
+	o->b = length_attr(t, n, "padding", 3);
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
+		o->ncols += is(c, "column");
+	if (o->ncols == 0) {
+		terr(t, n, "<table> needs <column> elements");
+		return;
+	}
+	o->widths = g_new0(double, o->ncols);
+	o->head_styles = g_new0(const doc_style *, o->ncols);
+	o->cell_styles = g_new0(const doc_style *, o->ncols);
+	o->captions = g_new0(char *, o->ncols + 1);
+	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+		if (!is(c, "column"))
+			continue;
+		const char *w = attr(c, "width");
+		double v;
+		if (w != NULL && w[strlen(w) - 1] == '%')
+			o->widths[k] = strtod(w, NULL) / 100.0;
+		else if (w != NULL && parse_length(w, &v) == 0 && v > 1)
+			o->widths[k] = v;
+		else
+			terr(t, c, "width=\"%s\" must be a share such as 30%% or a length such as 40mm",
+			     w ? w : "");
+		o->head_styles[k] = style_attr(t, c, "head-style", 1);
+		o->cell_styles[k] = style_attr(t, c, "style", 1);
+		o->captions[k] = fold_space(attr(c, "caption") ? attr(c, "caption") : "");
+		k++;
+	}
+}
+
+/* Compiles one element (or text node) of a block or inline list. */
+static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
+{
+	op *o = NULL;
+	const char *v;
+
+	if (n->type == XML_TEXT_NODE) {
+		if (!inline_ctx) {
+			char *f = fold_space((const char *)n->content);
+			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0)
+				terr(t, n, "text \"%.40s\" stands outside a paragraph: put it in <p>", f);
+			g_free(f);
+			return NULL;
+		}
+		o = op_new(t, OP_TEXT, n);
+		o->text = fold_space((const char *)n->content);
+		return o;
+	}
+	if (n->type != XML_ELEMENT_NODE)
+		return NULL;
+	if (is(n, "value") || is(n, "content")) {
+		if (!inline_ctx) {
+			terr(t, n, "<%s> stands outside a paragraph: put it in <p>", (const char *)n->name);
+			return NULL;
+		}
+		o = op_new(t, is(n, "value") ? OP_VALUE : OP_CONTENT, n);
+		o->expr = compile(t, n, "select");
+	} else if (is(n, "b") || is(n, "i")) {
+		if (!inline_ctx) {
+			terr(t, n, "<%s> stands outside a paragraph: put it in <p>", (const char *)n->name);
+			return NULL;
+		}
+		o = op_new(t, is(n, "b") ? OP_BOLD : OP_ITALIC, n);
+		o->child = compile_list(t, n->children, 1);
+	} else if (is(n, "for")) {
+		o = op_new(t, OP_FOR, n);
+		o->expr = compile(t, n, "each");
+		if ((v = attr(n, "index")) != NULL)
+			o->text = g_strdup(v);
+		o->child = compile_list(t, n->children, inline_ctx);
+	} else if (is(n, "if")) {
+		o = op_new(t, OP_IF, n);
+		o->expr = compile(t, n, "test");
+		o->child = compile_list(t, n->children, inline_ctx);
+	} else if (is(n, "else")) {
+		o = op_new(t, OP_ELSE, n);
+		o->child = compile_list(t, n->children, inline_ctx);
+	} else if (is(n, "call")) {
+		o = op_new(t, OP_CALL, n);
+		if ((v = attr(n, "name")) == NULL)
+			terr(t, n, "<call> needs name=\"...\"");
+		o->text = g_strdup(v ? v : "");
+	} else if (inline_ctx) {
+		terr(t, n, "<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
+			   "<content>, <if>, <else>, <for>, <call>)",
+		     (const char *)n->name);
+		return NULL;
+	} else if (is(n, "p")) {
+		o = op_new(t, OP_PARA, n);
+		o->style = style_attr(t, n, "style", 1);
+		o->keep_with_next = flag_attr(t, n, "keep-with-next", 0);
+		o->keep_together = flag_attr(t, n, "keep-together", 0);
+		o->bookmark = (int)number_attr(t, n, "bookmark", 0, 0, 6);
+		o->child = compile_list(t, n->children, 1);
+	} else if (is(n, "grid")) {
+		int k = 0;
+		gchar **cols;
+		o = op_new(t, OP_GRID, n);
+		o->keep_with_prev = flag_attr(t, n, "keep-with-previous", 0);
+		o->keep_with_next = flag_attr(t, n, "keep-with-next", 0);
+		o->child = compile_list(t, n->children, 0);
+		for (op *c = o->child; c != NULL; c = c->next)
+			if (c->kind == OP_COL)
+				o->ncols++;
+		if (o->ncols == 0) {
+			terr(t, n, "<grid> needs <col> elements");
+			return o;
+		}
+		o->widths = g_new0(double, o->ncols);
+		cols = g_strsplit_set(attr(n, "columns") ? attr(n, "columns") : "", " ,", -1);
+		double sum = 0;
+		for (int i = 0; cols[i] != NULL; i++) {
+			if (cols[i][0] == '\0')
+				continue;
+			if (k < o->ncols)
+				o->widths[k] = strtod(cols[i], NULL);
+			sum += strtod(cols[i], NULL);
+			k++;
+		}
+		g_strfreev(cols);
+		if (k != o->ncols || sum <= 0) {
+			terr(t, n, "columns=\"...\" must give one width per <col> (%d), for example "
+				   "columns=\"45 55\"",
+			     o->ncols);
+			return o;
+		}
+		for (int i = 0; i < o->ncols; i++)
+			o->widths[i] /= sum;
+	} else if (is(n, "col")) {
+		o = op_new(t, OP_COL, n);
+		o->child = compile_list(t, n->children, 0);
+	} else if (is(n, "rule")) {
+		o = op_new(t, OP_RULE, n);
+		o->a = number_attr(t, n, "length", 1.0, 0.01, 1.0);
+		o->b = length_attr(t, n, "thickness", 0.5);
+		o->c = length_attr(t, n, "gap", 2);
+	} else if (is(n, "space")) {
+		o = op_new(t, OP_SPACE, n);
+		o->a = length_attr(t, n, "height", 12);
+	} else if (is(n, "page-break")) {
+		o = op_new(t, OP_BREAK, n);
+		if ((v = attr(n, "page")) != NULL)
+			o->page = find_page(t, n, v);
+		o->restart = flag_attr(t, n, "restart-numbers", 0);
+	} else if (is(n, "include")) {
+		o = op_new(t, OP_INCLUDE, n);
+		if ((v = attr(n, "template")) == NULL || strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
+			terr(t, n, "<include> needs template=\"name\" (a template such as appendix)");
+			return o;
+		}
+		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
+			terr(t, n, "templates include each other more than %d deep: is there a cycle?",
+			     TEMPLATE_MAX_INCLUDE);
+			return o;
+		}
+		o->include = NULL;
+		o->text = g_strdup(v);
+	} else if (is(n, "table")) {
+		o = op_new(t, OP_TABLE, n);
+		compile_table(t, n, o);
+		for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
+			if (is(c, "column") || c->type != XML_ELEMENT_NODE)
+				continue;
+			op *r = compile_node(t, c, 0);
+			if (r == NULL)
+				continue;
+			r->next = NULL;
+			op **tail = &o->child;
+			while (*tail != NULL)
+				tail = &(*tail)->next;
+			*tail = r;
+		}
+	} else if (is(n, "row")) {
+		o = op_new(t, OP_TROW, n);
+		o->child = compile_list(t, n->children, 0);
+	} else if (is(n, "cell")) {
+		o = op_new(t, OP_TCELL, n);
+		o->style = style_attr(t, n, "style", 0);
+		o->child = compile_list(t, n->children, 1);
+	} else if (is(n, "group-row")) {
+		o = op_new(t, OP_TGROUP, n);
+		o->style = style_attr(t, n, "style", 1);
+		o->child = compile_list(t, n->children, 1);
+	} else {
+		terr(t, n, "<%s> is not a template element (see templates/README.md)",
+		     (const char *)n->name);
+	}
+	return o;
+}
+
+static op *compile_list(template *t, xmlNodePtr n, int inline_ctx)
+{
+	op *first = NULL, **tail = &first;
+
+	for (; n != NULL; n = n->next) {
+		op *o = compile_node(t, n, inline_ctx);
+		if (o == NULL)
+			continue;
+		*tail = o;
+		tail = &o->next;
+	}
+	return first;
+}
+
+/* Resolves <call name> to its <define> and loads included templates. */
+static void link_ops(template *t)
+{
+	for (guint i = 0; i < t->ops->len; i++) {
+		op *o = g_ptr_array_index(t->ops, i);
+		if (o->kind == OP_CALL) {
+			for (guint k = 0; k < t->define_names->len; k++)
+				if (strcmp(g_ptr_array_index(t->define_names, k), o->text) == 0)
+					o->target = g_ptr_array_index(t->defines, k);
+			if (o->target == NULL) {
+				diag(t->path, o->line, DIAG_ERROR,
+				     "<call name=\"%s\"/>: no <define name=\"%s\"> in this template",
+				     o->text, o->text);
+				t->errors++;
+			}
+		}
+	}
+}
+
+static template *load(const char *name, int depth);
+
+static void load_includes(template *t)
+{
+	for (guint i = 0; i < t->ops->len; i++) {
+		op *o = g_ptr_array_index(t->ops, i);
+		if (o->kind != OP_INCLUDE || o->text == NULL)
+			continue;
+		o->include = load(o->text, t->include_depth + 1);
+		if (o->include == NULL) {
+			diag(t->path, o->line, DIAG_ERROR, "the included template \"%s\" cannot be used",
+			     o->text);
+			t->errors++;
+		} else
+			g_ptr_array_add(t->includes, o->include);
+	}
+}
+
+static template *load(const char *name, int depth)
+{
+	char rel[256];
+	char *path;
+	template *t;
+	xmlNodePtr root;
+	int status;
+
+	snprintf(rel, sizeof rel, "templates/%s.xml", name);
+	path = paths_find(rel);
+	if (path == NULL) {
+		diag(NULL, 0, DIAG_SYSTEM,
+		     "cannot find the template %s: reinstall vbgen, or give --templates DIR with "
+		     "the folder that holds %s.xml",
+		     rel, name);
+		return NULL;
+	}
+	t = g_new0(template, 1);
+	t->path = path;
+	t->include_depth = depth;
+	t->styles = g_ptr_array_new();
+	t->pages = g_ptr_array_new_with_free_func(g_free);
+	t->page_names = g_ptr_array_new_with_free_func(g_free);
+	t->defines = g_ptr_array_new();
+	t->define_names = g_ptr_array_new();
+	t->ops = g_ptr_array_new();
+	t->includes = g_ptr_array_new();
+	t->xml = plan_parse(path, &status);
+	if (t->xml == NULL) {
+		template_free(t);
+		return NULL;
+	}
+	root = xmlDocGetRootElement(t->xml);
+	if (!is(root, "template")) {
+		terr(t, root, "the main element is <%s>; a template starts with <template>",
+		     (const char *)root->name);
+		template_free(t);
+		return NULL;
+	}
+	/* Styles and pages first, in file order, so that blocks may name them anywhere. */
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+		if (is(n, "style"))
+			compile_style(t, n);
+		else if (is(n, "define")) {
+			const char *dn = attr(n, "name");
+			if (dn == NULL)
+				terr(t, n, "<define> needs name=\"...\"");
+			g_ptr_array_add(t->define_names, g_strdup(dn ? dn : ""));
+			g_ptr_array_add(t->defines, NULL);
+		}
+	}
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next)
+		if (is(n, "page"))
+			compile_page(t, n);
+	guint d = 0;
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+		if (is(n, "define")) {
+			op *holder = op_new(t, OP_COL, n);
+			holder->child = compile_list(t, n->children, flag_attr(t, n, "inline", 0));
+			g_ptr_array_index(t->defines, d++) = holder;
+		} else if (is(n, "metadata")) {
+			for (int k = 0; k < 5; k++)
+				if (attr(n, meta_names[k]) != NULL)
+					t->meta[k] = compile(t, n, meta_names[k]);
+		} else if (is(n, "document")) {
+			const char *pg = attr(n, "page");
+			if (pg != NULL)
+				t->page = find_page(t, n, pg);
+			t->document = compile_list(t, n->children, 0);
+		} else if (n->type == XML_ELEMENT_NODE && !is(n, "style") && !is(n, "page")) {
+			terr(t, n, "<%s> is not allowed at the top of a template (allowed: page, style, "
+				   "define, metadata, document)",
+			     (const char *)n->name);
+		}
+	}
+	if (t->page == NULL && t->pages->len > 0)
+		t->page = g_ptr_array_index(t->pages, 0);
+	if (t->page == NULL)
+		terr(t, root, "the template defines no <page>");
+	link_ops(t);
+	load_includes(t);
+	if (t->errors > 0) {
+		template_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+template *template_load(const char *name)
+{
+	return load(name, 0);
+}
+
+const char *template_path(const template *t)
+{
+	return t->path;
+}
+
+void template_free(template *t)
+{
+	if (t == NULL)
+		return;
+	for (guint i = 0; i < t->ops->len; i++) {
+		op *o = g_ptr_array_index(t->ops, i);
+		if (o->expr != NULL)
+			xmlXPathFreeCompExpr(o->expr);
+		if (o->captions != NULL)
+			for (int k = 0; k < o->ncols; k++)
+				g_free(o->captions[k]);
+		g_free(o->captions);
+		g_free(o->text);
+		g_free(o->widths);
+		g_free(o->head_styles);
+		g_free(o->cell_styles);
+		g_free(o);
+	}
+	for (guint i = 0; i < t->includes->len; i++)
+		template_free(g_ptr_array_index(t->includes, i));
+	for (guint i = 0; i < t->styles->len; i++) {
+		doc_style *s = g_ptr_array_index(t->styles, i);
+		xmlFree((void *)s->name);
+		xmlFree((void *)s->family);
+		g_free(s);
+	}
+	for (int k = 0; k < 5; k++)
+		if (t->meta[k] != NULL)
+			xmlXPathFreeCompExpr(t->meta[k]);
+	g_ptr_array_free(t->styles, TRUE);
+	g_ptr_array_free(t->pages, TRUE);
+	g_ptr_array_free(t->page_names, TRUE);
+	g_ptr_array_free(t->defines, TRUE);
+	g_ptr_array_free(t->define_names, TRUE);
+	g_ptr_array_free(t->ops, TRUE);
+	g_ptr_array_free(t->includes, TRUE);
+	if (t->xml != NULL)
+		xmlFreeDoc(t->xml);
+	g_free(t->path);
+	g_free(t);
+}
+
+/* ------------------------------------------------------------------------- expanding */
+
+/* The state of one expansion. */
+struct ex {
+	template *t;               /* the template whose ops are running (for messages) */
+	xmlXPathContextPtr ctx;
+	doc *d;
+	doc_block **tail;          /* where the next block goes */
+	doc_block *last;           /* the block appended last in this list */
+	/* the paragraph being built */
+	GString *text;
+	GArray *runs;
+	int bold, italic;
+	const doc_style *style;
+	int pos, size;             /* XPath position() and last() of the current loop */
+	int depth;
+	long blocks;
+	int failed;
+};
+
+static void exerr(struct ex *e, const op *o, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void exerr(struct ex *e, const op *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_v(e->t->path, o->line, DIAG_ERROR, fmt, ap);
+	va_end(ap);
+	e->failed = 1;
+}
+
+static void set_ctx(struct ex *e, xmlNodePtr node)
+{
+	e->ctx->node = node;
+	e->ctx->proximityPosition = e->pos;
+	e->ctx->contextSize = e->size;
+}
+
+/* Appends text to the paragraph, folding white space (the plan's line breaks) into
+ * single spaces and dropping leading space; upper-cases when the style says so. */
+static void para_append(struct ex *e, const char *s)
+{
+	char *up = NULL;
+	size_t start = e->text->len;
+
+	if (s == NULL || *s == '\0')
+		return;
+	if (e->style != NULL && e->style->upper)
+		s = up = text_upper(s);
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			if (e->text->len == 0 || e->text->str[e->text->len - 1] == ' ')
+				continue;
+			g_string_append_c(e->text, ' ');
+		} else
+			g_string_append_c(e->text, *s);
+	}
+	free(up);
+	if ((e->bold || e->italic) && e->text->len > start) {
+		doc_run *last = e->runs->len ? &g_array_index(e->runs, doc_run, e->runs->len - 1)
+					     : NULL;
+		if (last != NULL && last->end == (int)start && last->bold == (e->bold > 0) &&
+		    last->italic == (e->italic > 0))
+			last->end = (int)e->text->len;
+		else {
+			doc_run r = {(int)start, (int)e->text->len, e->bold > 0, e->italic > 0};
+			g_array_append_val(e->runs, r);
+		}
+	}
+	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
+		e->failed = 1;
+}
+
+/* Copies the inline content of a plan node: text, <b>, <i>. */
+static void append_content(struct ex *e, xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE)
+			para_append(e, (const char *)n->content);
+		else if (n->type == XML_ELEMENT_NODE) {
+			int b = xmlStrEqual(n->name, BAD_CAST "b"), i = xmlStrEqual(n->name, BAD_CAST "i");
+			e->bold += b;
+			e->italic += i;
+			append_content(e, n->children);
+			e->bold -= b;
+			e->italic -= i;
+		}
+	}
+}
+
+static void append_block(struct ex *e, doc_block *b)
+{
+	*e->tail = b;
+	e->tail = &b->next;
+	e->last = b;
+	e->blocks++;
+}
+
+static void run_list(struct ex *e, const op *o);
+
+/* Expands a paragraph-like op (p, table cell, group row) into a BLOCK_PARA, or NULL when
+ * it comes out empty. */
+static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
+{
+	GString *saved_text = e->text;
+	GArray *saved_runs = e->runs;
+	const doc_style *saved_style = e->style;
+	doc_block *b = NULL;
+
+	e->text = g_string_new(NULL);
+	e->runs = g_array_new(FALSE, FALSE, sizeof(doc_run));
+	e->style = style;
+	run_list(e, o->child);
+	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
+		g_string_truncate(e->text, e->text->len - 1);
+	if (e->text->len > 0 || o->kind == OP_TCELL) {
+		b = doc_block_new(e->d, BLOCK_PARA, e->t->path, o->line);
+		b->style = style;
+		b->text = doc_str(e->d, e->text->str);
+		b->text_len = (int)e->text->len;
+		b->nruns = (int)e->runs->len;
+		if (b->nruns > 0) {
+			b->runs = doc_alloc(e->d, sizeof(doc_run) * (size_t)b->nruns);
+			memcpy(b->runs, e->runs->data, sizeof(doc_run) * (size_t)b->nruns);
+			for (int i = 0; i < b->nruns; i++)
+				if (b->runs[i].end > b->text_len)
+					b->runs[i].end = b->text_len;
+		}
+		b->keep_with_next = o->keep_with_next || (style != NULL && style->keep_with_next);
+		b->keep_together = o->keep_together;
+		b->bookmark = o->bookmark;
+	}
+	g_string_free(e->text, TRUE);
+	g_array_free(e->runs, TRUE);
+	e->text = saved_text;
+	e->runs = saved_runs;
+	e->style = saved_style;
+	return b;
+}
+
+static void run_table(struct ex *e, const op *o)
+{
+	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, e->t->path, o->line);
+	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
+	doc_row head = {0, 1, NULL};
+
+	b->tcols = o->ncols;
+	b->border = o->a;
+	b->padding = o->b;
+	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)o->ncols);
+	head.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
+	for (int k = 0; k < o->ncols; k++) {
+		doc_block *c = doc_block_new(e->d, BLOCK_PARA, e->t->path, o->line);
+		b->columns[k].width = o->widths[k];
+		b->columns[k].head_style = o->head_styles[k];
+		b->columns[k].cell_style = o->cell_styles[k];
+		b->columns[k].caption = doc_str(e->d, o->captions[k]);
+		c->style = o->head_styles[k];
+		c->text = b->columns[k].caption;
+		c->text_len = (int)strlen(c->text);
+		head.cells[k] = c;
+	}
+	g_array_append_val(rows, head);
+
+	/* Rows come from <row>/<group-row> ops, possibly inside <for> and <if>: expand the
+	 * children into a scratch list of pseudo-blocks and pick them up. */
+	doc_block *first = NULL, **saved_tail = e->tail, *saved_last = e->last;
+	e->tail = &first;
+	run_list(e, o->child);
+	e->tail = saved_tail;
+	e->last = saved_last;
+	for (doc_block *r = first; r != NULL; r = r->next) {
+		doc_row row = {0, 0, NULL};
+		if (r->kind == BLOCK_GRID && r->ncols == -1) { /* a group row */
+			row.group = 1;
+			row.cells = r->cols;
+		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
+			row.cells = r->cols;
+		} else
+			continue;
+		g_array_append_val(rows, row);
+	}
+	b->nrows = (int)rows->len;
+	b->rows = doc_alloc(e->d, sizeof(doc_row) * rows->len);
+	memcpy(b->rows, rows->data, sizeof(doc_row) * rows->len);
+	g_array_free(rows, TRUE);
+	append_block(e, b);
+}
+
+static void run_row(struct ex *e, const op *o, const op *table_ncols_hint)
+{
+	(void)table_ncols_hint;
+	doc_block *holder = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
+	int n = 0, k = 0;
+
+	if (o->kind == OP_TGROUP) {
+		holder->ncols = -1;
+		holder->cols = doc_alloc(e->d, sizeof(doc_block *));
+		holder->cols[0] = make_para(e, o, o->style);
+		if (holder->cols[0] == NULL)
+			return;
+		append_block(e, holder);
+		return;
+	}
+	for (const op *c = o->child; c != NULL; c = c->next)
+		n += c->kind == OP_TCELL;
+	holder->ncols = -2;
+	holder->tcols = n;
+	holder->cols = doc_alloc(e->d, sizeof(doc_block *) * (size_t)(n > 0 ? n : 1));
+	for (const op *c = o->child; c != NULL; c = c->next)
+		if (c->kind == OP_TCELL)
+			holder->cols[k++] = make_para(e, c, c->style);
+	append_block(e, holder);
+}
+
+static void run_op(struct ex *e, const op *o)
+{
+	char *s;
+
+	if (e->failed)
+		return;
+	if (e->blocks > TEMPLATE_MAX_BLOCKS) {
+		exerr(e, o, "the document grows beyond %d blocks: does a loop select too much?",
+		      TEMPLATE_MAX_BLOCKS);
+		return;
+	}
+	switch (o->kind) {
+	case OP_TEXT:
+		para_append(e, o->text);
+		break;
+	case OP_VALUE:
+		set_ctx(e, e->ctx->node);
+		s = xpath_string(e->ctx, o->expr, e->ctx->node);
+		if (s == NULL)
+			exerr(e, o, "this expression could not be evaluated (an unknown function or "
+				    "variable?)");
+		para_append(e, s);
+		free(s);
+		break;
+	case OP_CONTENT: {
+		xmlXPathObjectPtr r;
+		set_ctx(e, e->ctx->node);
+		r = xmlXPathCompiledEval(o->expr, e->ctx);
+		if (r == NULL) {
+			exerr(e, o, "this expression could not be evaluated");
+			break;
+		}
+		if (r->type == XPATH_NODESET && r->nodesetval != NULL) {
+			for (int i = 0; i < r->nodesetval->nodeNr; i++) {
+				xmlNodePtr n = r->nodesetval->nodeTab[i];
+				if (n->type == XML_ELEMENT_NODE)
+					append_content(e, n->children);
+				else
+					append_content(e, n);
+			}
+		} else {
+			xmlChar *str = xmlXPathCastToString(r);
+			para_append(e, (const char *)str);
+			xmlFree(str);
+		}
+		xmlXPathFreeObject(r);
+		break;
+	}
+	case OP_BOLD:
+	case OP_ITALIC:
+		e->bold += o->kind == OP_BOLD;
+		e->italic += o->kind == OP_ITALIC;
+		run_list(e, o->child);
+		e->bold -= o->kind == OP_BOLD;
+		e->italic -= o->kind == OP_ITALIC;
+		break;
+	case OP_PARA: {
+		doc_block *b = make_para(e, o, o->style);
+		if (b != NULL)
+			append_block(e, b);
+		break;
+	}
+	case OP_GRID: {
+		doc_block *b = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
+		doc_block **saved_tail = e->tail, *saved_last = e->last;
+		int k = 0;
+		b->ncols = o->ncols;
+		b->col_widths = doc_alloc(e->d, sizeof(double) * (size_t)o->ncols);
+		memcpy(b->col_widths, o->widths, sizeof(double) * (size_t)o->ncols);
+		b->cols = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
+		b->keep_with_prev = o->keep_with_prev;
+		b->keep_with_next = o->keep_with_next;
+		b->keep_together = 1;
+		for (const op *c = o->child; c != NULL; c = c->next) {
+			if (c->kind != OP_COL)
+				continue;
+			e->tail = &b->cols[k++];
+			e->last = NULL;
+			run_list(e, c->child);
+		}
+		e->tail = saved_tail;
+		e->last = saved_last;
+		append_block(e, b);
+		break;
+	}
+	case OP_COL:
+		run_list(e, o->child);
+		break;
+	case OP_RULE: {
+		doc_block *b = doc_block_new(e->d, BLOCK_RULE, e->t->path, o->line);
+		b->fraction = o->a;
+		b->thickness = o->b;
+		b->offset = o->c;
+		append_block(e, b);
+		break;
+	}
+	case OP_SPACE: {
+		doc_block *b = doc_block_new(e->d, BLOCK_SPACE, e->t->path, o->line);
+		b->height = o->a;
+		append_block(e, b);
+		break;
+	}
+	case OP_BREAK: {
+		doc_block *b = doc_block_new(e->d, BLOCK_BREAK, e->t->path, o->line);
+		b->page = o->page;
+		b->restart_numbers = o->restart;
+		append_block(e, b);
+		break;
+	}
+	case OP_FOR: {
+		xmlXPathObjectPtr r;
+		xmlNodePtr saved = e->ctx->node;
+		int saved_pos = e->pos, saved_size = e->size;
+		xmlXPathObjectPtr old = NULL;
+		set_ctx(e, saved);
+		r = xpath_nodes(e->ctx, o->expr, saved);
+		if (r == NULL) {
+			exerr(e, o, "each=\"...\" must select nodes of the plan");
+			break;
+		}
+		if (o->text != NULL)
+			old = xmlXPathVariableLookup(e->ctx, BAD_CAST o->text);
+		int n = r->nodesetval != NULL ? r->nodesetval->nodeNr : 0;
+		for (int i = 0; i < n && !e->failed; i++) {
+			e->pos = i + 1;
+			e->size = n;
+			if (o->text != NULL)
+				xmlXPathRegisterVariable(e->ctx, BAD_CAST o->text,
+							 xmlXPathNewFloat(i + 1));
+			e->ctx->node = r->nodesetval->nodeTab[i];
+			run_list(e, o->child);
+		}
+		if (o->text != NULL)
+			xmlXPathRegisterVariable(e->ctx, BAD_CAST o->text, old);
+		xmlXPathFreeObject(r);
+		e->ctx->node = saved;
+		e->pos = saved_pos;
+		e->size = saved_size;
+		break;
+	}
+	case OP_IF: {
+		int v;
+		set_ctx(e, e->ctx->node);
+		v = xpath_bool(e->ctx, o->expr, e->ctx->node);
+		if (v < 0) {
+			exerr(e, o, "test=\"...\" could not be evaluated");
+			break;
+		}
+		for (const op *c = o->child; c != NULL && !e->failed; c = c->next)
+			if ((c->kind == OP_ELSE) != (v == 1))
+				run_op(e, c->kind == OP_ELSE ? c : c);
+		break;
+	}
+	case OP_ELSE:
+		run_list(e, o->child);
+		break;
+	case OP_CALL:
+		if (++e->depth > TEMPLATE_MAX_CALL_DEPTH) {
+			exerr(e, o, "definitions call each other more than %d deep: is there a "
+				    "loop, or is the plan nested too deeply?",
+			      TEMPLATE_MAX_CALL_DEPTH);
+			e->depth--;
+			break;
+		}
+		run_list(e, o->target->child);
+		e->depth--;
+		break;
+	case OP_INCLUDE: {
+		doc_block *b = doc_block_new(e->d, BLOCK_BREAK, e->t->path, o->line);
+		template *saved = e->t;
+		b->page = o->include->page;
+		b->restart_numbers = 1;
+		append_block(e, b);
+		e->t = o->include;
+		run_list(e, o->include->document);
+		e->t = saved;
+		break;
+	}
+	case OP_TABLE:
+		run_table(e, o);
+		break;
+	case OP_TROW:
+	case OP_TGROUP:
+		run_row(e, o, NULL);
+		break;
+	case OP_TCOL:
+	case OP_TCELL:
+		break;
+	}
+}
+
+static void run_list(struct ex *e, const op *o)
+{
+	for (; o != NULL && !e->failed; o = o->next)
+		run_op(e, o);
+}
+
+doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
+{
+	struct ex e = {0};
+	doc *d = doc_new();
+
+	e.t = t;
+	e.ctx = ctx;
+	e.d = d;
+	e.tail = &d->first;
+	e.pos = e.size = 1;
+	d->page = (doc_page *)t->page;
+	ctx->node = node != NULL ? node : (xmlNodePtr)ctx->doc;
+	for (int k = 0; k < 5; k++) {
+		char *s;
+		if (t->meta[k] == NULL)
+			continue;
+		set_ctx(&e, ctx->node);
+		s = xpath_string(ctx, t->meta[k], ctx->node);
+		const char **slot[] = {&d->title, &d->author, &d->subject, &d->creator,
+				       &d->create_date};
+		*slot[k] = doc_str(d, s);
+		free(s);
+	}
+	run_list(&e, t->document);
+	if (e.failed) {
+		if (diag_count(DIAG_ERROR) == 0)
+			diag(t->path, 0, DIAG_ERROR, "the document could not be made from this template");
+		doc_free(d);
+		return NULL;
+	}
+	return d;
+}

@@ -1,0 +1,39 @@
+/* template.h - layout templates: compiled once, expanded against a plan into a doc.
+ *
+ * A template (templates/plan.xml, appendix.xml, letter.xml; see templates/README.md) is
+ * an XML file of page geometries, named styles, reusable definitions and a document
+ * made of blocks (paragraphs, grids, rules, space, page breaks, tables) with loops,
+ * conditions and values taken from the plan with XPath. template_load() reads and
+ * compiles it, XPath expressions included; template_expand() runs it over one plan, as
+ * often as needed (one letter per agency), without compiling anything again.
+ *
+ * Ownership: a template owns its styles, pages and compiled expressions; docs made from
+ * it point at its styles and pages, so free the template after its docs. */
+#ifndef VBGEN_TEMPLATE_H
+#define VBGEN_TEMPLATE_H
+
+#include "doc.h"
+
+#include <libxml/xpath.h>
+
+typedef struct template template;
+
+/* Limits on a template, each enforced with an error naming the template's line. */
+#define TEMPLATE_MAX_CALL_DEPTH 32 /* definitions call each other, a section its subsections */
+#define TEMPLATE_MAX_BLOCKS 2000000 /* 10,000 tasks x 6 cells, with room: stops runaway loops */
+#define TEMPLATE_MAX_PARA_BYTES (256 * 1024) /* one paragraph; the plan already bounds text */
+
+/* Reads and compiles a template: name is "plan", "appendix" or "letter", looked up as
+ * templates/NAME.xml (see paths.h). Returns NULL after reporting every problem. */
+template *template_load(const char *name);
+void template_free(template *t);
+
+/* The file the template was read from, for messages. */
+const char *template_path(const template *t);
+
+/* Expands t against the plan behind ctx, starting at node (NULL: the document root).
+ * Variables already registered in ctx are visible to the template (e.g. $agency for one
+ * letter). Returns the doc (free with doc_free), or NULL after reporting a problem. */
+doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node);
+
+#endif

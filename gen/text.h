@@ -1,0 +1,53 @@
+/* text.h - Vietnamese-aware text helpers: NFC, upper case, collation, slugs.
+ *
+ * Pure functions over UTF-8 strings; no I/O. Every returned char * is newly allocated
+ * with malloc() and owned by the caller, who frees it with free(). Inputs must be valid
+ * UTF-8 (the plan reader guarantees it); NULL input gives NULL output, and so does invalid
+ * UTF-8 (or running out of memory) for the functions that return a string. */
+#ifndef VBGEN_TEXT_H
+#define VBGEN_TEXT_H
+
+#include <stddef.h>
+
+/* Returns the Unicode NFC form of s (decomposed Vietnamese such as "a\u0301" becomes "á"). */
+char *text_nfc(const char *s);
+
+/* Returns 1 when s is already in NFC, else 0. */
+int text_is_nfc(const char *s);
+
+/* Returns s upper-cased with full Unicode rules: "ủy ban nhân dân" -> "ỦY BAN NHÂN DÂN",
+ * "đ" -> "Đ". The result is NFC. */
+char *text_upper(const char *s);
+
+/* Returns s lower-cased (Unicode), NFC. */
+char *text_lower(const char *s);
+
+/* Compares a and b in Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ
+ * p q r s t u ư v x y, letter by letter, case-insensitively; tone marks (none < huyền <
+ * hỏi < ngã < sắc < nặng) only break ties between otherwise equal strings, then case
+ * (lower before upper), then bytes. Returns <0, 0, >0 like strcmp; 0 only for equal bytes.
+ * Details: NFC and decomposed input differ only at the byte level, and so (a tone belongs
+ * to its syllable) do "hòa" and "hoà"; white space sorts before punctuation, punctuation
+ * before digits (one by one: "10" < "9"), digits before letters; f j w z keep their Latin
+ * places; NULL sorts before every string. */
+int text_collate(const char *a, const char *b);
+
+/* Returns an ASCII file-name slug: lower case, Vietnamese letters stripped of marks
+ * (đ -> d), runs of anything else folded to one '-', no leading or trailing '-'.
+ * "Phòng Tài chính - Kế hoạch" -> "phong-tai-chinh-ke-hoach". */
+char *text_slug(const char *s);
+
+/* Returns 1 when s is NULL, empty or only white space (Unicode spaces included), else 0. */
+int text_is_blank(const char *s);
+
+/* Returns s with leading and trailing white space removed and every inner run of white
+ * space (spaces, tabs, newlines, NBSP) folded to one ASCII space. */
+char *text_squeeze(const char *s);
+
+/* Returns 1 when s is a valid id: ASCII [a-z0-9][a-z0-9-]*, at most TEXT_ID_MAX bytes. */
+int text_is_id(const char *s);
+
+/* Ids are file names for letters and appear in messages: keep them short. */
+#define TEXT_ID_MAX 64
+
+#endif

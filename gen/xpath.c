@@ -1,0 +1,734 @@
+/* xpath.c - the XPath functions templates call to format plan data; see xpath.h.
+ *
+ * Every function is registered without a namespace prefix. The context's userData is
+ * a struct xp that belongs to this file: the plan (its first member, so that a plan **
+ * cast still finds it) and the lookup tables behind tasks-led(), tasks-supported() and
+ * targets-for(). A letter template asks for its agency's tasks once per letter, and a
+ * plan may have 1,000 agencies and 10,000 tasks: a scan per call would visit 10 million
+ * tasks, so the tables are built on the first such call and kept for the context's life
+ * (the plan does not change while a context over it exists).
+ *
+ * A bad value (a date that does not parse, an unknown id, a number out of range) gives
+ * the empty string, NaN or an empty node-set and never stops the expansion: the plan
+ * checker has already reported such plans. Only a wrong number of arguments is an XPath
+ * error, as for XPath's own functions, because that is a mistake in the template. */
+#include "xpath.h"
+
+#include "date.h"
+#include "num.h"
+#include "text.h"
+
+#include <libxml/xpathInternals.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Tells our userData from anything else a caller may have put there, so that a function
+ * called through a foreign context reports an error instead of reading garbage. */
+#define XP_MAGIC 0x76627870u /* "vbxp" */
+
+/* spaces(n): a draft leaves a few blanks for the records office to fill in by hand (a
+ * document number, a day); 40 no-break spaces are already most of a line. */
+#define XP_SPACES_MAX 40
+
+/* pad(n, w): document numbers have at most six digits; nine fit a long on every
+ * platform, so a larger n is a template mistake and gives the empty string. */
+#define XP_PAD_NUMBER_MAX 999999999L
+
+/* The XML white space that separates the ids of a support="..." or agency-names() list. */
+#define XP_ID_SEPARATORS " \t\r\n"
+
+/* What a context carries: see the comment at the top of the file. */
+struct xp {
+	plan *p; /* first member: see above */
+	unsigned magic;
+	int indexed;           /* the three tables below are built */
+	GHashTable *led;       /* lead id -> GArray of guint indexes into p->tasks, ascending */
+	GHashTable *supported; /* support id -> the same */
+	GHashTable *targets;   /* for id -> GPtrArray of <targets> elements, document order */
+};
+
+static int is(xmlNodePtr n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* Returns the context's struct xp, or NULL after raising an XPath error when the
+ * function runs in a context that xpath_new() did not make. */
+static struct xp *xp_of(xmlXPathParserContextPtr ctxt)
+{
+	struct xp *x = ctxt->context != NULL ? ctxt->context->userData : NULL;
+
+	if (x == NULL || x->magic != XP_MAGIC || x->p == NULL) {
+		xmlXPathErr(ctxt, XPATH_INVALID_CTXT);
+		return NULL;
+	}
+	return x;
+}
+
+/* Pushes obj, or raises a memory error when creating it failed. */
+static void push(xmlXPathParserContextPtr ctxt, xmlXPathObjectPtr obj)
+{
+	if (obj == NULL)
+		xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+	else
+		valuePush(ctxt, obj);
+}
+
+/* Pushes s as an XPath string and frees it; NULL (a bad value) pushes "". */
+static void push_string(xmlXPathParserContextPtr ctxt, char *s)
+{
+	push(ctxt, xmlXPathNewString(BAD_CAST(s != NULL ? s : "")));
+	free(s);
+}
+
+/* Pops a string argument (a node-set gives its first node's string value). Returns NULL
+ * with an XPath error set when there is none; free the result with xmlFree(). */
+static xmlChar *pop_string(xmlXPathParserContextPtr ctxt)
+{
+	xmlChar *s = xmlXPathPopString(ctxt);
+
+	if (s == NULL && ctxt->error == XPATH_EXPRESSION_OK)
+		xmlXPathErr(ctxt, XPATH_MEMORY_ERROR);
+	return s;
+}
+
+/* Converts an XPath number to a whole number in lo..hi. Returns 0 on success, -1 when d
+ * is NaN, not whole or out of range (bounds are checked before converting: converting an
+ * out-of-range double is undefined behaviour). */
+static int to_long(double d, long lo, long hi, long *out)
+{
+	if (!(d >= (double)lo && d <= (double)hi) || (double)(long)d != d)
+		return -1;
+	*out = (long)d;
+	return 0;
+}
+
+/* Returns the <agency> or <group> element with this id, or NULL for an unknown id or
+ * one that names something else (a task, a section). */
+static xmlNodePtr find_agency(const plan *p, const char *id)
+{
+	xmlNodePtr n = id != NULL && id[0] != '\0' ? plan_find(p, id) : NULL;
+
+	return is(n, "agency") || is(n, "group") ? n : NULL;
+}
+
+/* Returns the id of the group an agency belongs to when that group exists, else NULL
+ * (groups themselves, and agencies of broken plans, belong to no group). */
+static const char *group_of(const plan *p, xmlNodePtr agency)
+{
+	const char *gid = is(agency, "agency") ? plan_attr(agency, "group") : NULL;
+	const char *id = plan_attr(agency, "id");
+
+	/* An agency whose group= repeats its own id (a duplicate id, already reported by the
+	 * checker) must not be counted twice. */
+	if (gid == NULL || !is(plan_find(p, gid), "group") || (id != NULL && strcmp(gid, id) == 0))
+		return NULL;
+	return gid;
+}
+
+/* The full name of an agency or group, malloc()ed, or NULL. */
+static char *name_of(xmlNodePtr agency)
+{
+	return plan_text(plan_child(agency, "name"));
+}
+
+/* ---- the lookup tables ---- */
+
+static void free_array(gpointer a)
+{
+	g_array_unref(a);
+}
+
+static void free_ptr_array(gpointer a)
+{
+	g_ptr_array_unref(a);
+}
+
+/* Appends task index i to key's list. Tasks are visited in file order, so the lists stay
+ * ascending; a support list naming the same id twice (reported by the checker) adds the
+ * task only once. */
+static void add_task(GHashTable *table, const char *key, guint i)
+{
+	GArray *list = g_hash_table_lookup(table, key);
+
+	if (list == NULL) {
+		list = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_hash_table_insert(table, g_strdup(key), list);
+	}
+	if (list->len == 0 || g_array_index(list, guint, list->len - 1) != i)
+		g_array_append_val(list, i);
+}
+
+static void build_index(struct xp *x)
+{
+	plan *p = x->p;
+	xmlNodePtr com;
+
+	x->led = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_array);
+	x->supported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_array);
+	x->targets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_ptr_array);
+	for (guint i = 0; i < p->tasks->len; i++) {
+		xmlNodePtr t = g_ptr_array_index(p->tasks, i);
+		const char *lead = plan_attr(t, "lead"), *sup = plan_attr(t, "support");
+
+		if (lead != NULL && lead[0] != '\0')
+			add_task(x->led, lead, i);
+		if (sup == NULL)
+			continue;
+		gchar **ids = g_strsplit_set(sup, XP_ID_SEPARATORS, -1);
+		for (int k = 0; ids[k] != NULL; k++)
+			if (ids[k][0] != '\0')
+				add_task(x->supported, ids[k], i);
+		g_strfreev(ids);
+	}
+	com = plan_child(xmlDocGetRootElement(p->doc), "commitments");
+	for (xmlNodePtr n = com != NULL ? com->children : NULL; n != NULL; n = n->next) {
+		const char *f = is(n, "targets") ? plan_attr(n, "for") : NULL;
+		GPtrArray *list;
+
+		if (f == NULL || f[0] == '\0')
+			continue;
+		list = g_hash_table_lookup(x->targets, f);
+		if (list == NULL) {
+			list = g_ptr_array_new();
+			g_hash_table_insert(x->targets, g_strdup(f), list);
+		}
+		g_ptr_array_add(list, n);
+	}
+	x->indexed = 1;
+}
+
+/* Finds the two ids a task or target function matches: the agency's own and its group's
+ * (NULL when it has none, and always for a group, which matches only itself). Returns -1
+ * when id names no agency or group. */
+static int match_ids(struct xp *x, const char *id, const char **own, const char **group)
+{
+	xmlNodePtr a = find_agency(x->p, id);
+
+	if (a == NULL)
+		return -1;
+	if (!x->indexed)
+		build_index(x);
+	*own = id;
+	*group = group_of(x->p, a);
+	return 0;
+}
+
+/* Pushes the tasks of the ascending index lists a and b (either may be NULL) as one
+ * node-set in document order, each task once (a task may support both an agency and
+ * its group). Merging two sorted lists keeps this linear in the tasks returned. */
+static void push_tasks(xmlXPathParserContextPtr ctxt, const plan *p, const GArray *a,
+		       const GArray *b)
+{
+	xmlXPathObjectPtr obj = xmlXPathNewNodeSet(NULL);
+	guint i = 0, j = 0, na = a != NULL ? a->len : 0, nb = b != NULL ? b->len : 0;
+
+	if (obj == NULL || obj->nodesetval == NULL) {
+		xmlXPathFreeObject(obj);
+		XP_ERROR(XPATH_MEMORY_ERROR);
+	}
+	while (i < na || j < nb) {
+		guint k;
+
+		if (j >= nb ||
+		    (i < na && g_array_index(a, guint, i) <= g_array_index(b, guint, j))) {
+			k = g_array_index(a, guint, i++);
+			if (j < nb && g_array_index(b, guint, j) == k)
+				j++;
+		} else {
+			k = g_array_index(b, guint, j++);
+		}
+		/* AddUnique: the merge already drops duplicates, and the checking add would
+		 * make a 10,000-task result quadratic. */
+		if (xmlXPathNodeSetAddUnique(obj->nodesetval, g_ptr_array_index(p->tasks, k)) < 0) {
+			xmlXPathFreeObject(obj);
+			XP_ERROR(XPATH_MEMORY_ERROR);
+		}
+	}
+	valuePush(ctxt, obj);
+}
+
+/* tasks-led(id) and tasks-supported(id). */
+static void tasks_of(xmlXPathParserContextPtr ctxt, int nargs, int led)
+{
+	const char *own = NULL, *group = NULL;
+	struct xp *x;
+	xmlChar *id;
+	GHashTable *table;
+
+	CHECK_ARITY(1);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	if ((id = pop_string(ctxt)) == NULL)
+		return;
+	if (match_ids(x, (const char *)id, &own, &group) != 0) {
+		xmlFree(id);
+		push_tasks(ctxt, x->p, NULL, NULL);
+		return;
+	}
+	table = led ? x->led : x->supported;
+	push_tasks(ctxt, x->p, g_hash_table_lookup(table, own),
+		   group != NULL ? g_hash_table_lookup(table, group) : NULL);
+	xmlFree(id);
+}
+
+static void fn_tasks_led(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	tasks_of(ctxt, nargs, 1);
+}
+
+static void fn_tasks_supported(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	tasks_of(ctxt, nargs, 0);
+}
+
+/* targets-for(id): the group's targets, then the agency's own. Note that libxml2 sorts
+ * the node-set an expression returns into document order, and so does every location
+ * step applied to it; the order built here survives only inside an expression. */
+static void fn_targets_for(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	const char *own = NULL, *group = NULL;
+	GPtrArray *lists[2] = {NULL, NULL};
+	xmlXPathObjectPtr obj;
+	struct xp *x;
+	xmlChar *id;
+
+	CHECK_ARITY(1);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	if ((id = pop_string(ctxt)) == NULL)
+		return;
+	if (match_ids(x, (const char *)id, &own, &group) == 0) {
+		lists[0] = group != NULL ? g_hash_table_lookup(x->targets, group) : NULL;
+		lists[1] = g_hash_table_lookup(x->targets, own);
+	}
+	xmlFree(id);
+	obj = xmlXPathNewNodeSet(NULL);
+	if (obj == NULL || obj->nodesetval == NULL) {
+		xmlXPathFreeObject(obj);
+		XP_ERROR(XPATH_MEMORY_ERROR);
+	}
+	for (int l = 0; l < 2; l++) {
+		for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++) {
+			if (xmlXPathNodeSetAddUnique(obj->nodesetval,
+						     g_ptr_array_index(lists[l], i)) < 0) {
+				xmlXPathFreeObject(obj);
+				XP_ERROR(XPATH_MEMORY_ERROR);
+			}
+		}
+	}
+	valuePush(ctxt, obj);
+}
+
+/* ---- agencies ---- */
+
+/* agency(id) */
+static void fn_agency(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xp *x;
+	xmlChar *id;
+	xmlNodePtr a;
+
+	CHECK_ARITY(1);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	if ((id = pop_string(ctxt)) == NULL)
+		return;
+	a = find_agency(x->p, (const char *)id);
+	xmlFree(id);
+	push(ctxt, xmlXPathNewNodeSet(a));
+}
+
+/* agency-name(id) and agency-short(id). */
+static void name_fn(xmlXPathParserContextPtr ctxt, int nargs, int want_short)
+{
+	struct xp *x;
+	xmlChar *id;
+	xmlNodePtr a;
+	char *s = NULL;
+
+	CHECK_ARITY(1);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	if ((id = pop_string(ctxt)) == NULL)
+		return;
+	a = find_agency(x->p, (const char *)id);
+	xmlFree(id);
+	if (want_short)
+		s = plan_text(plan_child(a, "short"));
+	/* A blank <short> is an error the checker reports; the full name still prints. */
+	if (text_is_blank(s)) {
+		free(s);
+		s = name_of(a);
+	}
+	push_string(ctxt, s);
+}
+
+static void fn_agency_name(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	name_fn(ctxt, nargs, 0);
+}
+
+static void fn_agency_short(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	name_fn(ctxt, nargs, 1);
+}
+
+/* agency-names(ids, sep): names in the order given, unknown ids skipped. */
+static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xp *x;
+	xmlChar *ids, *sep;
+	gchar **list;
+	GString *out;
+	int n = 0;
+	char *s;
+
+	CHECK_ARITY(2);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	if ((sep = pop_string(ctxt)) == NULL)
+		return;
+	if ((ids = pop_string(ctxt)) == NULL) {
+		xmlFree(sep);
+		return;
+	}
+	out = g_string_new(NULL);
+	list = g_strsplit_set((const char *)ids, XP_ID_SEPARATORS, -1);
+	for (int k = 0; list[k] != NULL; k++) {
+		char *name = name_of(find_agency(x->p, list[k]));
+
+		if (name == NULL)
+			continue;
+		if (n++ > 0)
+			g_string_append(out, (const char *)sep);
+		g_string_append(out, name);
+		free(name);
+	}
+	g_strfreev(list);
+	xmlFree(ids);
+	xmlFree(sep);
+	/* The names are NFC, but sep comes from the template, which may not be, and joining
+	 * two NFC strings is not always NFC. */
+	if (text_is_nfc(out->str))
+		s = strdup(out->str);
+	else
+		s = text_nfc(out->str);
+	g_string_free(out, TRUE);
+	push_string(ctxt, s);
+}
+
+/* ---- text and numbers ---- */
+
+/* upper(s) and lower(s). */
+static void case_fn(xmlXPathParserContextPtr ctxt, int nargs, char *(*convert)(const char *))
+{
+	xmlChar *s;
+
+	CHECK_ARITY(1);
+	if ((s = pop_string(ctxt)) == NULL)
+		return;
+	push_string(ctxt, convert((const char *)s));
+	xmlFree(s);
+}
+
+static void fn_upper(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	case_fn(ctxt, nargs, text_upper);
+}
+
+static void fn_lower(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	case_fn(ctxt, nargs, text_lower);
+}
+
+/* roman(n) */
+static void fn_roman(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	long n;
+	double d;
+
+	CHECK_ARITY(1);
+	d = xmlXPathPopNumber(ctxt);
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	push_string(ctxt, to_long(d, 1, NUM_ROMAN_MAX, &n) == 0 ? num_roman((int)n) : NULL);
+}
+
+/* alpha(n) */
+static void fn_alpha(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	long n;
+	double d;
+
+	CHECK_ARITY(1);
+	d = xmlXPathPopNumber(ctxt);
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	push_string(ctxt, to_long(d, 1, INT_MAX, &n) == 0 ? num_alpha((int)n) : NULL);
+}
+
+/* pad(n, w): a width below 1 means no padding, as for num_pad(). */
+static void fn_pad(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	long n, w;
+	double dn, dw;
+
+	CHECK_ARITY(2);
+	dw = xmlXPathPopNumber(ctxt);
+	dn = xmlXPathPopNumber(ctxt);
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	if (to_long(dn, 0, XP_PAD_NUMBER_MAX, &n) != 0 ||
+	    to_long(dw, -NUM_PAD_WIDTH_MAX, NUM_PAD_WIDTH_MAX, &w) != 0) {
+		push_string(ctxt, NULL);
+		return;
+	}
+	push_string(ctxt, num_pad(n, w < 0 ? 0 : (int)w));
+}
+
+/* spaces(n): n is clamped to 0..XP_SPACES_MAX (NaN gives none) and its fraction dropped,
+ * since a blank a little too long or short is better than none. */
+static void fn_spaces(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	static const char nbsp[] = "\xC2\xA0"; /* U+00A0 in UTF-8 */
+	char buf[XP_SPACES_MAX * (sizeof nbsp - 1) + 1];
+	double d;
+	int n;
+
+	CHECK_ARITY(1);
+	d = xmlXPathPopNumber(ctxt);
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	n = !(d > 0) ? 0 : d >= XP_SPACES_MAX ? XP_SPACES_MAX : (int)d;
+	for (int i = 0; i < n; i++)
+		memcpy(buf + i * (sizeof nbsp - 1), nbsp, sizeof nbsp - 1);
+	buf[n * (sizeof nbsp - 1)] = '\0';
+	push(ctxt, xmlXPathNewString(BAD_CAST buf));
+}
+
+/* ---- dates ---- */
+
+/* Pops an ISO date argument. Returns 0 and fills *d when it is a real date; -1 when it
+ * is not (a bad value) or when popping failed (then ctxt->error is set). */
+static int pop_date(xmlXPathParserContextPtr ctxt, date *d)
+{
+	xmlChar *s = pop_string(ctxt);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = date_parse((const char *)s, d);
+	xmlFree(s);
+	return rc == 0 ? 0 : -1;
+}
+
+/* date-long(s) and date-long(s, b) */
+static void fn_date_long(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	int blank = 0;
+	date d;
+
+	/* Two fixed-arity checks rather than one by hand: CHECK_ARITY also checks the stack
+	 * the way this libxml2 version needs. */
+	if (nargs == 2) {
+		CHECK_ARITY(2);
+		blank = xmlXPathPopBoolean(ctxt);
+		if (ctxt->error != XPATH_EXPRESSION_OK)
+			return;
+	} else {
+		CHECK_ARITY(1);
+	}
+	if (pop_date(ctxt, &d) != 0) {
+		if (ctxt->error == XPATH_EXPRESSION_OK)
+			push_string(ctxt, NULL);
+		return;
+	}
+	push_string(ctxt, date_long(&d, blank));
+}
+
+/* date-short(s) */
+static void fn_date_short(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	date d;
+
+	CHECK_ARITY(1);
+	if (pop_date(ctxt, &d) != 0) {
+		if (ctxt->error == XPATH_EXPRESSION_OK)
+			push_string(ctxt, NULL);
+		return;
+	}
+	push_string(ctxt, date_short(&d));
+}
+
+/* date-year(s), date-month(s), date-day(s): part 0, 1 or 2; NaN for a bad date. */
+static void date_part(xmlXPathParserContextPtr ctxt, int nargs, int part)
+{
+	date d;
+	double v = NAN;
+
+	CHECK_ARITY(1);
+	if (pop_date(ctxt, &d) == 0)
+		v = part == 0 ? d.year : part == 1 ? d.month : d.day;
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	push(ctxt, xmlXPathNewFloat(v));
+}
+
+static void fn_date_year(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	date_part(ctxt, nargs, 0);
+}
+
+static void fn_date_month(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	date_part(ctxt, nargs, 1);
+}
+
+static void fn_date_day(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	date_part(ctxt, nargs, 2);
+}
+
+/* ---- the context ---- */
+
+static const struct {
+	const char *name;
+	xmlXPathFunction fn;
+} functions[] = {
+	{"upper", fn_upper},
+	{"lower", fn_lower},
+	{"date-long", fn_date_long},
+	{"date-short", fn_date_short},
+	{"date-year", fn_date_year},
+	{"date-month", fn_date_month},
+	{"date-day", fn_date_day},
+	{"roman", fn_roman},
+	{"alpha", fn_alpha},
+	{"pad", fn_pad},
+	{"spaces", fn_spaces},
+	{"agency-name", fn_agency_name},
+	{"agency-short", fn_agency_short},
+	{"agency-names", fn_agency_names},
+	{"agency", fn_agency},
+	{"tasks-led", fn_tasks_led},
+	{"tasks-supported", fn_tasks_supported},
+	{"targets-for", fn_targets_for},
+};
+
+xmlXPathContextPtr xpath_new(plan *p)
+{
+	xmlXPathContextPtr ctx;
+	struct xp *x;
+
+	if (p == NULL || p->doc == NULL)
+		return NULL;
+	x = calloc(1, sizeof *x);
+	if (x == NULL)
+		return NULL;
+	ctx = xmlXPathNewContext(p->doc);
+	if (ctx == NULL) {
+		free(x);
+		return NULL;
+	}
+	x->p = p;
+	x->magic = XP_MAGIC;
+	ctx->userData = x;
+	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+		if (xmlXPathRegisterFunc(ctx, BAD_CAST functions[i].name, functions[i].fn) != 0) {
+			xpath_free(ctx);
+			return NULL;
+		}
+	}
+	/* Numbers the elements so that libxml2 compares document order in constant time
+	 * (it keeps the number in the unused content field of elements, as libxslt does):
+	 * every node-set an expression returns is sorted, and //task sets are large. */
+	xmlXPathOrderDocElems(p->doc);
+	return ctx;
+}
+
+void xpath_free(xmlXPathContextPtr ctx)
+{
+	struct xp *x;
+
+	if (ctx == NULL)
+		return;
+	x = ctx->userData;
+	if (x != NULL && x->magic == XP_MAGIC) {
+		if (x->indexed) {
+			g_hash_table_destroy(x->led);
+			g_hash_table_destroy(x->supported);
+			g_hash_table_destroy(x->targets);
+		}
+		x->magic = 0;
+		free(x);
+		ctx->userData = NULL;
+	}
+	xmlXPathFreeContext(ctx);
+}
+
+/* Evaluates expr at node (the document when node is NULL), restoring the context node
+ * afterwards so that an evaluation inside a loop over nodes does not disturb the loop. */
+static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	xmlNodePtr saved;
+	xmlXPathObjectPtr obj;
+
+	if (ctx == NULL || expr == NULL)
+		return NULL;
+	saved = ctx->node;
+	ctx->node = node != NULL ? node : (xmlNodePtr)ctx->doc;
+	obj = xmlXPathCompiledEval(expr, ctx);
+	ctx->node = saved;
+	return obj;
+}
+
+char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	xmlXPathObjectPtr obj = eval(ctx, expr, node);
+	xmlChar *s;
+	char *out;
+
+	if (obj == NULL)
+		return NULL;
+	s = xmlXPathCastToString(obj);
+	xmlXPathFreeObject(obj);
+	if (s == NULL)
+		return NULL;
+	/* Callers free() the result; libxml2's allocator need not be malloc(). */
+	out = strdup((const char *)s);
+	xmlFree(s);
+	return out;
+}
+
+int xpath_bool(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	xmlXPathObjectPtr obj = eval(ctx, expr, node);
+	int b;
+
+	if (obj == NULL)
+		return -1;
+	b = xmlXPathCastToBoolean(obj);
+	xmlXPathFreeObject(obj);
+	return b != 0;
+}
+
+xmlXPathObjectPtr xpath_nodes(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	xmlXPathObjectPtr obj = eval(ctx, expr, node);
+
+	if (obj == NULL)
+		return NULL;
+	if (obj->type != XPATH_NODESET) {
+		xmlXPathFreeObject(obj);
+		return NULL;
+	}
+	/* libxml2 may represent an empty set by a NULL set: give callers a real one. */
+	if (obj->nodesetval == NULL && (obj->nodesetval = xmlXPathNodeSetCreate(NULL)) == NULL) {
+		xmlXPathFreeObject(obj);
+		return NULL;
+	}
+	return obj;
+}

@@ -1,0 +1,52 @@
+/* xpath.h - the XPath functions templates use to format plan data the Vietnamese way.
+ *
+ * Templates select plan data with XPath 1.0 (libxml2). xpath_new() makes a context over
+ * a plan with these extra functions (no namespace prefix needed):
+ *
+ *   upper(s)            Unicode upper case: "ủy ban" -> "ỦY BAN"
+ *   lower(s)            Unicode lower case
+ *   date-long(s)        "2023-08-04" -> "ngày 04 tháng 8 năm 2023"
+ *   date-long(s, b)     the same with the day left blank when b is true (a draft)
+ *   date-short(s)       "2023-08-04" -> "04/8/2023"
+ *   date-year(s), date-month(s), date-day(s)   numbers of an ISO date
+ *   roman(n)            4 -> "IV"
+ *   alpha(n)            Vietnamese list letter: 1 -> "a", 5 -> "đ"
+ *   pad(n, w)           zero-padded: pad(5, 2) -> "05"
+ *   spaces(n)           n no-break spaces (blanks a draft leaves for the records office)
+ *   agency-name(id)     an agency's full name, or a group's name, from its id
+ *   agency-short(id)    an agency's short name (its name when it has none)
+ *   agency-names(ids, sep)   the names of a space-separated list of ids joined by sep
+ *   agency(id)          the <agency> or <group> element with that id (a node-set)
+ *   tasks-led(id)       the <task> elements whose lead is the agency, or its group
+ *   tasks-supported(id) the <task> elements it cooperates on, directly or as a group
+ *   targets-for(id)     the <targets> elements for the agency and for its group
+ *
+ * Functions given a node-set use its first node's string value, as XPath does. A bad
+ * argument (a date that does not parse, an unknown id) gives the empty string and never
+ * stops the expansion; the plan checker has already reported such plans.
+ *
+ * Ownership: the context borrows the plan; free it with xpath_free() before the plan. */
+#ifndef VBGEN_XPATH_H
+#define VBGEN_XPATH_H
+
+#include "plan.h"
+
+#include <libxml/xpath.h>
+
+/* Returns a new context over p->doc with the functions above registered. */
+xmlXPathContextPtr xpath_new(plan *p);
+void xpath_free(xmlXPathContextPtr ctx);
+
+/* Evaluates a compiled expression at node and returns its string value, malloc()ed
+ * (never NULL on success; NULL when evaluation failed). */
+char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node);
+
+/* Evaluates a compiled expression at node and returns its boolean value, or -1 when
+ * evaluation failed. */
+int xpath_bool(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node);
+
+/* Evaluates a compiled expression at node and returns the node-set (caller frees with
+ * xmlXPathFreeObject), or NULL when it failed or is not a node-set. */
+xmlXPathObjectPtr xpath_nodes(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node);
+
+#endif

@@ -1,0 +1,449 @@
+/* unit.c - unit tests for the pure helper modules (text, date, num).
+ *
+ * One program, one tiny harness: every check prints "ok   <name>" or
+ * "FAIL <name>: <detail>", and main ends with "unit: N passed, M failed" (tests/run.sh
+ * reads that line) and exits 1 when anything failed. To add tests for another module,
+ * write one static test_<module>(unit *u) function and call it from main. The tallies
+ * travel in a unit struct rather than globals, so groups stay independent. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include "date.h"
+#include "num.h"
+#include "text.h"
+
+typedef struct unit {
+	int passed;
+	int failed;
+} unit;
+
+static void pass(unit *u, const char *name)
+{
+	u->passed++;
+	printf("ok   %s\n", name);
+}
+
+static void fail(unit *u, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(unit *u, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	u->failed++;
+	printf("FAIL %s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Checks a condition; detail says what was expected when it does not hold. */
+static void expect(unit *u, const char *name, int cond, const char *detail)
+{
+	if (cond)
+		pass(u, name);
+	else
+		fail(u, name, "%s", detail);
+}
+
+static void expect_int(unit *u, const char *name, long got, long want)
+{
+	if (got == want)
+		pass(u, name);
+	else
+		fail(u, name, "got %ld, want %ld", got, want);
+}
+
+/* Checks a returned string against want (NULL: the function must return NULL) and frees
+ * it, so a test reads as one line: expect_str(u, "x", text_upper("a"), "A"). */
+static void expect_str(unit *u, const char *name, char *got, const char *want)
+{
+	if (got == want || (got && want && strcmp(got, want) == 0))
+		pass(u, name);
+	else
+		fail(u, name, "got %s%s%s, want %s%s%s", got ? "\"" : "", got ? got : "NULL",
+		     got ? "\"" : "", want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
+	free(got);
+}
+
+/* ---- text ------------------------------------------------------------------------- */
+
+static int collate_ptr(const void *a, const void *b)
+{
+	return text_collate(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorts words (n of them) with text_collate, joins them with ", " and checks the result. */
+static void expect_sorted(unit *u, const char *name, const char **words, size_t n, const char *want)
+{
+	qsort(words, n, sizeof *words, collate_ptr);
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(words[i]) + 2;
+	char *joined = malloc(len);
+	if (!joined) {
+		fail(u, name, "out of memory");
+		return;
+	}
+	joined[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(joined, ", ");
+		strcat(joined, words[i]);
+	}
+	expect_str(u, name, joined, want);
+}
+
+/* Checks that words is strictly increasing under text_collate, in both directions. */
+static void expect_chain(unit *u, const char *name, const char **words, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		int lt = text_collate(words[i], words[i + 1]);
+		int gt = text_collate(words[i + 1], words[i]);
+		if (lt >= 0 || gt <= 0) {
+			fail(u, name, "\"%s\" vs \"%s\": %d / %d, want <0 / >0", words[i],
+			     words[i + 1], lt, gt);
+			return;
+		}
+	}
+	pass(u, name);
+}
+
+static void test_text_nfc(unit *u)
+{
+	expect_str(u, "text_nfc hook above", text_nfc("Cu\u0309a"), "Của");
+	expect_str(u, "text_nfc circumflex+dot", text_nfc("Vie\u0302\u0323t Nam"), "Việt Nam");
+	/* Canonical order puts the dot below (class 220) first; both orders compose alike. */
+	expect_str(u, "text_nfc dot+circumflex", text_nfc("Vie\u0323\u0302t Nam"), "Việt Nam");
+	expect_str(u, "text_nfc horn+acute", text_nfc("Tru\u031B\u0301ng"), "Trứng");
+	expect_str(u, "text_nfc already NFC", text_nfc("Ủy ban nhân dân"), "Ủy ban nhân dân");
+	expect_str(u, "text_nfc NULL", text_nfc(NULL), NULL);
+	expect_str(u, "text_nfc invalid UTF-8", text_nfc("a\xC3"), NULL);
+	expect_int(u, "text_is_nfc composed", text_is_nfc("Của"), 1);
+	expect_int(u, "text_is_nfc decomposed", text_is_nfc("Cu\u0309a"), 0);
+	expect_int(u, "text_is_nfc ASCII", text_is_nfc("abc"), 1);
+}
+
+static void test_text_case(unit *u)
+{
+	expect_str(u, "text_upper ủy ban", text_upper("ủy ban nhân dân"), "ỦY BAN NHÂN DÂN");
+	expect_str(u, "text_upper đ", text_upper("đ"), "Đ");
+	expect_str(u, "text_upper huyện cam lộ", text_upper("huyện cam lộ"), "HUYỆN CAM LỘ");
+	expect_str(u, "text_upper decomposed gives NFC", text_upper("huye\u0302\u0323n"), "HUYỆN");
+	expect_str(u, "text_upper ơ ư ă", text_upper("thường trực ăn"), "THƯỜNG TRỰC ĂN");
+	expect_str(u, "text_upper full mapping ß", text_upper("straße"), "STRASSE");
+	expect_str(u, "text_upper NULL", text_upper(NULL), NULL);
+	expect_str(u, "text_upper invalid UTF-8", text_upper("\xE1\xBB"), NULL);
+	expect_str(u, "text_lower", text_lower("ỦY BAN NHÂN DÂN ĐÔNG HÀ"),
+	           "ủy ban nhân dân đông hà");
+	expect_str(u, "text_lower decomposed gives NFC", text_lower("O\u031B\u0301T"), "ớt");
+	expect_str(u, "text_lower NULL", text_lower(NULL), NULL);
+}
+
+static void test_text_collate(unit *u)
+{
+	const char *names[] = {"Ân",  "Anh", "Ăn", "Bình", "Đông", "Dũng",
+	                       "Yên", "Ý",   "Ở",  "Ơn",   "Ốc",   "ốc"};
+	expect_sorted(u, "text_collate names", names, sizeof names / sizeof names[0],
+	              "Anh, Ăn, Ân, Bình, Dũng, Đông, ốc, Ốc, Ở, Ơn, Ý, Yên");
+
+	const char *tones[] = {"ma", "mà", "mả", "mã", "má", "mạ"};
+	expect_chain(u, "text_collate tones ma mà mả mã má mạ", tones, 6);
+	const char *dd[] = {"d", "đ", "e"};
+	expect_chain(u, "text_collate d < đ < e", dd, 3);
+	const char *dd_upper[] = {"Dz", "Đa", "e"};
+	expect_chain(u, "text_collate Dz < Đa < e (đ is a letter)", dd_upper, 3);
+	const char *alphabet[] = {"a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g",
+	                          "h", "i", "k", "l", "m", "n", "o", "ô", "ơ", "p",
+	                          "q", "r", "s", "t", "u", "ư", "v", "x", "y"};
+	expect_chain(u, "text_collate alphabet", alphabet, sizeof alphabet / sizeof alphabet[0]);
+	/* Tones never outrank letters: "má" < "mai" although "à" would sort after "a". */
+	const char *letters_first[] = {"mạ", "mai", "màn", "mắt"};
+	expect_chain(u, "text_collate letters before tones", letters_first, 4);
+	/* Tone before case, case before bytes. */
+	const char *levels[] = {"a", "A", "á", "Á"};
+	expect_chain(u, "text_collate tone outranks case", levels, 4);
+	const char *prefix[] = {"", "An", "An Bình", "Anh"};
+	expect_chain(u, "text_collate prefix and space", prefix, 4);
+
+	expect_int(u, "text_collate equal", text_collate("Hà Nội", "Hà Nội"), 0);
+	expect_int(u, "text_collate NULL first", text_collate(NULL, "a") < 0, 1);
+	expect_int(u, "text_collate NULL NULL", text_collate(NULL, NULL), 0);
+	/* Out of contract, but must stay memory-safe: a truncated sequence at the end. */
+	expect_int(u, "text_collate truncated UTF-8", text_collate("a\xE1\xBB", "a") > 0, 1);
+	/* Decomposed input sorts like composed input, and only bytes tell them apart. */
+	const char *nfd_chain[] = {"ôc", "o\u0302\u0301c", "Ốc", "ơ"};
+	expect_chain(u, "text_collate decomposed ốc", nfd_chain, 4);
+	expect_int(u, "text_collate NFD vs NFC not equal",
+	           text_collate("o\u0302\u0301c", "ốc") != 0, 1);
+	/* "hòa" and "hoà" carry the same tone on the same syllable: case decides first. */
+	expect_int(u, "text_collate hòa < Hoà (tone per syllable)", text_collate("hòa", "Hoà") < 0,
+	           1);
+	expect_int(u, "text_collate hoà < Hòa (tone per syllable)", text_collate("hoà", "Hòa") < 0,
+	           1);
+	/* Syllable tones compare left to right. */
+	const char *two[] = {"ba ba", "ba bà", "bà ba", "bà bà"};
+	expect_chain(u, "text_collate tones per syllable, left first", two, 4);
+	const char *classes[] = {"a b", "a-b", "a1", "aa"};
+	expect_chain(u, "text_collate space < punctuation < digit < letter", classes, 4);
+
+	/* A bigger sort must be consistent: every earlier name is below every later one. */
+	const char *many[] = {
+	    "Ư",     "u",     "ư",     "Ứng",   "ừng",      "Uyên",  "ữa",    "Vân",    "Xuân",
+	    "ý",     "Y",     "Yến",   "Tuấn",  "Tuân",     "Tuần",  "tuấn",  "Thanh",  "Thành",
+	    "Thạnh", "Trà",   "Trang", "Tráng", "Quang",    "Phúc",  "Phước", "Phương", "Ơ",
+	    "ờ",     "Ôn",    "Ông",   "Nga",   "Ngà",      "Ngân",  "Nghĩa", "Mai",    "Mạnh",
+	    "Lê",    "Lệ",    "Khoa",  "Khoá",  "Khoa Học", "Kiên",  "Hòa",   "Hoà",    "hoa",
+	    "Hoa",   "Giang", "Gia",   "Đức",   "đức",      "Dương", "Dung",  "Cường",  "Chi",
+	    "Bảo",   "Bá",    "Ấn",    "Ắt",    "An",       "An",    "an"};
+	size_t n = sizeof many / sizeof many[0];
+	qsort(many, n, sizeof *many, collate_ptr);
+	int consistent = 1;
+	for (size_t i = 0; i < n && consistent; i++) {
+		for (size_t j = i + 1; j < n; j++) {
+			int r = text_collate(many[i], many[j]);
+			if (r > 0 || (r == 0 && strcmp(many[i], many[j]) != 0)) {
+				fail(u, "text_collate consistent order", "\"%s\" before \"%s\": %d",
+				     many[i], many[j], r);
+				consistent = 0;
+				break;
+			}
+		}
+	}
+	if (consistent)
+		pass(u, "text_collate consistent order");
+}
+
+static void test_text_misc(unit *u)
+{
+	expect_str(u, "text_slug Phòng Tài chính", text_slug("Phòng Tài chính - Kế hoạch"),
+	           "phong-tai-chinh-ke-hoach");
+	expect_str(u, "text_slug Đội QLTT số 5", text_slug("Đội Quản lý thị trường số 5"),
+	           "doi-quan-ly-thi-truong-so-5");
+	expect_str(u, "text_slug trims and folds", text_slug("  --Đặc biệt!!  (2023) "),
+	           "dac-biet-2023");
+	expect_str(u, "text_slug decomposed", text_slug("Vie\u0302\u0323t  Nam"), "viet-nam");
+	expect_str(u, "text_slug ư ơ ă", text_slug("Thường trực Ủy ban Ăn"),
+	           "thuong-truc-uy-ban-an");
+	expect_str(u, "text_slug nothing left", text_slug("!!! …"), "");
+	/* Compatibility forms grow: "½" (two bytes) is three characters of slug. */
+	expect_str(u, "text_slug longer than source", text_slug("½ ½ ㎉"), "1-2-1-2-kcal");
+	expect_str(u, "text_slug NULL", text_slug(NULL), NULL);
+
+	expect_int(u, "text_is_blank NULL", text_is_blank(NULL), 1);
+	expect_int(u, "text_is_blank empty", text_is_blank(""), 1);
+	expect_int(u, "text_is_blank ASCII space", text_is_blank(" \t\r\n\v\f"), 1);
+	expect_int(u, "text_is_blank NBSP", text_is_blank("\u00a0 \u00a0"), 1);
+	expect_int(u, "text_is_blank ideographic and thin space", text_is_blank("\u3000\u2009"), 1);
+	expect_int(u, "text_is_blank text", text_is_blank(" \u00a0a "), 0);
+	expect_int(u, "text_is_blank NBSP then letter", text_is_blank("\u00a0đ"), 0);
+
+	expect_str(u, "text_squeeze", text_squeeze("  Ủy  ban\t\nnhân\u00a0\u00a0dân \u00a0"),
+	           "Ủy ban nhân dân");
+	expect_str(u, "text_squeeze blank", text_squeeze(" \u00a0\t "), "");
+	expect_str(u, "text_squeeze unchanged", text_squeeze("Cam Lộ"), "Cam Lộ");
+	expect_str(u, "text_squeeze NULL", text_squeeze(NULL), NULL);
+
+	char long_id[TEXT_ID_MAX + 2];
+	memset(long_id, 'a', TEXT_ID_MAX);
+	long_id[TEXT_ID_MAX] = '\0';
+	expect_int(u, "text_is_id valid", text_is_id("phong-tai-chinh-ke-hoach"), 1);
+	expect_int(u, "text_is_id digits", text_is_id("t01"), 1);
+	expect_int(u, "text_is_id at TEXT_ID_MAX", text_is_id(long_id), 1);
+	long_id[TEXT_ID_MAX] = 'a';
+	long_id[TEXT_ID_MAX + 1] = '\0';
+	expect_int(u, "text_is_id too long", text_is_id(long_id), 0);
+	expect_int(u, "text_is_id uppercase", text_is_id("Phong-tu-phap"), 0);
+	expect_int(u, "text_is_id leading hyphen", text_is_id("-phong"), 0);
+	expect_int(u, "text_is_id non-ASCII", text_is_id("phòng"), 0);
+	expect_int(u, "text_is_id underscore", text_is_id("phong_tu_phap"), 0);
+	expect_int(u, "text_is_id space", text_is_id("phong tu"), 0);
+	expect_int(u, "text_is_id empty", text_is_id(""), 0);
+	expect_int(u, "text_is_id NULL", text_is_id(NULL), 0);
+}
+
+static void test_text(unit *u)
+{
+	test_text_nfc(u);
+	test_text_case(u);
+	test_text_collate(u);
+	test_text_misc(u);
+}
+
+/* ---- date ------------------------------------------------------------------------- */
+
+/* Parses s and checks the return code and, on success, the date. */
+static void expect_parse(unit *u, const char *s, int want_rc, int y, int m, int d)
+{
+	/* The name shows s on one line: control characters become '?'. */
+	char shown[32], name[80];
+	size_t k = 0;
+	for (; s[k] && k + 1 < sizeof shown; k++)
+		shown[k] = (unsigned char)s[k] < ' ' ? '?' : s[k];
+	shown[k] = '\0';
+	snprintf(name, sizeof name, "date_parse \"%s\" -> %d", shown, want_rc);
+	date out = {0, 0, 0};
+	int rc = date_parse(s, &out);
+	if (rc != want_rc)
+		fail(u, name, "returned %d", rc);
+	else if (rc == 0 && (out.year != y || out.month != m || out.day != d))
+		fail(u, name, "got %d-%d-%d, want %d-%d-%d", out.year, out.month, out.day, y, m, d);
+	else
+		pass(u, name);
+}
+
+static void test_date(unit *u)
+{
+	expect_parse(u, "2023-08-04", 0, 2023, 8, 4);
+	expect_parse(u, "  2023-12-31\n", 0, 2023, 12, 31);
+	expect_parse(u, "2024-02-29", 0, 2024, 2, 29);
+	expect_parse(u, "2000-02-29", 0, 2000, 2, 29);
+	expect_parse(u, "1900-01-01", 0, 1900, 1, 1);
+	expect_parse(u, "2999-12-31", 0, 2999, 12, 31);
+	expect_parse(u, "2023-02-30", -2, 0, 0, 0);
+	expect_parse(u, "2023-02-29", -2, 0, 0, 0);
+	expect_parse(u, "1900-02-29", -2, 0, 0, 0);
+	expect_parse(u, "2023-13-01", -2, 0, 0, 0);
+	expect_parse(u, "2023-00-10", -2, 0, 0, 0);
+	expect_parse(u, "2023-04-00", -2, 0, 0, 0);
+	expect_parse(u, "2023-04-31", -2, 0, 0, 0);
+	expect_parse(u, "1899-12-31", -2, 0, 0, 0);
+	expect_parse(u, "2023-2-3", -1, 0, 0, 0);
+	expect_parse(u, "abc", -1, 0, 0, 0);
+	expect_parse(u, "", -1, 0, 0, 0);
+	expect_parse(u, "2023-02-0", -1, 0, 0, 0);
+	expect_parse(u, "2023/02/03", -1, 0, 0, 0);
+	expect_parse(u, "2023-02-03x", -1, 0, 0, 0);
+	expect_parse(u, "2023-02-03 1", -1, 0, 0, 0);
+	expect_parse(u, "12023-02-03", -1, 0, 0, 0);
+	expect_parse(u, "+023-02-03", -1, 0, 0, 0);
+	expect_int(u, "date_parse NULL", date_parse(NULL, NULL), -1);
+	expect_int(u, "date_parse out NULL", date_parse("2023-08-04", NULL), 0);
+	date keep = {2001, 2, 3};
+	date_parse("2023-02-30", &keep);
+	expect(u, "date_parse leaves *out on failure",
+	       keep.year == 2001 && keep.month == 2 && keep.day == 3, "*out was written");
+
+	expect_int(u, "date_days_in_month Feb 2024", date_days_in_month(2024, 2), 29);
+	expect_int(u, "date_days_in_month Feb 2100", date_days_in_month(2100, 2), 28);
+	expect_int(u, "date_days_in_month Sep", date_days_in_month(2023, 9), 30);
+	expect_int(u, "date_days_in_month Dec", date_days_in_month(2023, 12), 31);
+	expect_int(u, "date_days_in_month 13", date_days_in_month(2023, 13), 0);
+	expect_int(u, "date_days_in_month 0", date_days_in_month(2023, 0), 0);
+	expect_int(u, "date_valid 2024-02-29", date_valid(2024, 2, 29), 1);
+	expect_int(u, "date_valid 3000-01-01", date_valid(3000, 1, 1), 0);
+	expect_int(u, "date_valid day 0", date_valid(2023, 1, 0), 0);
+
+	date d1 = {2023, 8, 4}, d2 = {2024, 1, 15}, d3 = {2024, 2, 28}, d4 = {2023, 12, 10};
+	date d5 = {2024, 1, 5}, bad = {2023, 2, 30};
+	expect_str(u, "date_long 04 tháng 8", date_long(&d1, 0), "ngày 04 tháng 8 năm 2023");
+	expect_str(u, "date_long tháng 01", date_long(&d2, 0), "ngày 15 tháng 01 năm 2024");
+	expect_str(u, "date_long tháng 02", date_long(&d3, 0), "ngày 28 tháng 02 năm 2024");
+	expect_str(u, "date_long tháng 12", date_long(&d4, 0), "ngày 10 tháng 12 năm 2023");
+	expect_str(u, "date_long draft", date_long(&d1, 1), "ngày      tháng 8 năm 2023");
+	expect_str(u, "date_long invalid", date_long(&bad, 0), NULL);
+	expect_str(u, "date_long NULL", date_long(NULL, 0), NULL);
+	expect_str(u, "date_short 04/8/2023", date_short(&d1), "04/8/2023");
+	expect_str(u, "date_short 05/01/2024", date_short(&d5), "05/01/2024");
+	expect_str(u, "date_short 10/12/2023", date_short(&d4), "10/12/2023");
+	expect_str(u, "date_short invalid", date_short(&bad), NULL);
+
+	/* date.h: like strcmp, -1 when a is before b. */
+	expect_int(u, "date_compare before", date_compare(&d1, &d2), -1);
+	expect_int(u, "date_compare after", date_compare(&d2, &d1), 1);
+	expect_int(u, "date_compare equal", date_compare(&d1, &d1), 0);
+	expect_int(u, "date_compare same month", date_compare(&d5, &d2), -1);
+}
+
+/* ---- num -------------------------------------------------------------------------- */
+
+static void test_num(unit *u)
+{
+	static const struct {
+		int n;
+		const char *want;
+	} roman[] = {
+	    {1, "I"},
+	    {4, "IV"},
+	    {9, "IX"},
+	    {14, "XIV"},
+	    {40, "XL"},
+	    {90, "XC"},
+	    {400, "CD"},
+	    {1994, "MCMXCIV"},
+	    {3888, "MMMDCCCLXXXVIII"},
+	    {3999, "MMMCMXCIX"},
+	    {0, NULL},
+	    {4000, NULL},
+	    {-1, NULL},
+	};
+	for (size_t i = 0; i < sizeof roman / sizeof roman[0]; i++) {
+		char name[40];
+		snprintf(name, sizeof name, "num_roman %d", roman[i].n);
+		expect_str(u, name, num_roman(roman[i].n), roman[i].want);
+	}
+
+	expect_str(u, "num_pad 5,2", num_pad(5, 2), "05");
+	expect_str(u, "num_pad 123,2", num_pad(123, 2), "123");
+	expect_str(u, "num_pad 0,3", num_pad(0, 3), "000");
+	expect_str(u, "num_pad 7,0", num_pad(7, 0), "7");
+	expect_str(u, "num_pad 7,-3", num_pad(7, -3), "7");
+	expect_str(u, "num_pad negative", num_pad(-1, 2), NULL);
+	expect_str(u, "num_pad too wide", num_pad(1, NUM_PAD_WIDTH_MAX + 1), NULL);
+
+	static const struct {
+		int n;
+		const char *want;
+	} alpha[] = {
+	    {1, "a"},    {2, "b"},     {4, "d"},   {5, "đ"},   {6, "e"},   {7, "g"},
+	    {23, "y"},   {24, "aa"},   {25, "ab"}, {28, "ađ"}, {46, "ay"}, {47, "ba"},
+	    {552, "yy"}, {553, "aaa"}, {0, NULL},  {-5, NULL},
+	};
+	for (size_t i = 0; i < sizeof alpha / sizeof alpha[0]; i++) {
+		char name[40];
+		snprintf(name, sizeof name, "num_alpha %d", alpha[i].n);
+		expect_str(u, name, num_alpha(alpha[i].n), alpha[i].want);
+	}
+	char *big = num_alpha(2147483647);
+	expect(u, "num_alpha INT_MAX", big && strlen(big) > 0, "returned NULL or empty");
+	free(big);
+
+	expect_str(u, "num_decimal 28.6", num_decimal(28.6, 2), "28,6");
+	expect_str(u, "num_decimal 1.27", num_decimal(1.27, 2), "1,27");
+	expect_str(u, "num_decimal 100", num_decimal(100, 2), "100");
+	expect_str(u, "num_decimal 2.0", num_decimal(2.0, 3), "2");
+	expect_str(u, "num_decimal rounds 1.999", num_decimal(1.999, 2), "2");
+	expect_str(u, "num_decimal rounds 3.14159", num_decimal(3.14159, 3), "3,142");
+	expect_str(u, "num_decimal negative", num_decimal(-3.25, 2), "-3,25");
+	expect_str(u, "num_decimal no -0", num_decimal(-0.001, 2), "0");
+	expect_str(u, "num_decimal 0 decimals", num_decimal(12.4, 0), "12");
+	expect_str(u, "num_decimal negative decimals", num_decimal(12.4, -1), "12");
+	expect_str(u, "num_decimal 0", num_decimal(0.0, 2), "0");
+	expect_str(u, "num_decimal 1e6", num_decimal(1234567.5, 1), "1234567,5");
+	expect_str(u, "num_decimal NaN", num_decimal(NAN, 2), NULL);
+	expect_str(u, "num_decimal infinity", num_decimal(INFINITY, 2), NULL);
+}
+
+/* Groups in other files report through this callback (they cannot see unit). */
+void test_xpath(void (*check)(int ok, const char *name, const char *detail));
+static unit *current;
+
+static void check_cb(int ok, const char *name, const char *detail)
+{
+	expect(current, name, ok, detail);
+}
+
+int main(void)
+{
+	unit u = {0, 0};
+	current = &u;
+	test_text(&u);
+	test_date(&u);
+	test_num(&u);
+	test_xpath(check_cb);
+	printf("unit: %d passed, %d failed\n", u.passed, u.failed);
+	return u.failed > 0;
+}
