@@ -127,6 +127,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	size_t n;
 	const char *hint = "check the tags and quotes on this line and the line before";
 
+	if (getenv("VBGEN_DEBUG") && e)
+		fprintf(stderr, "DEBUG parse code=%d level=%d domain=%d line=%d int1=%d int2=%d str1=%s str2=%s msg=%s", e->code, e->level, e->domain, e->line, e->int1, e->int2, e->str1 ? e->str1 : "-", e->str2 ? e->str2 : "-", e->message);
 	if (e == NULL || e->level < XML_ERR_ERROR || r->refused)
 		return;
 	msg = strdup(e->message != NULL ? e->message : "unknown problem");
@@ -279,6 +281,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 
 	if (msg == NULL)
 		return;
+	if (getenv("VBGEN_DEBUG"))
+		fprintf(stderr, "DEBUG schema code=%d line=%d node=%s(%d) str1=%s str2=%s msg=%s", e->code, e->line, e->node ? (const char *)((xmlNodePtr)e->node)->name : "-", e->node ? ((xmlNodePtr)e->node)->type : 0, e->str1 ? e->str1 : "-", e->str2 ? e->str2 : "-", m);
 	if ((nl = strchr(msg, '\n')) != NULL)
 		*nl = '\0';
 	if (line <= 0 && e->node != NULL)
