@@ -33,16 +33,22 @@ build/.deps: tools/deps.sh
 	@sh tools/deps.sh
 	@mkdir -p build && touch $@
 
+# Quiet by default: `make V=1` shows the whole commands.
+Q = $(if $(V),,@)
+
 vbgen: $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
 
 build/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/san/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	@mkdir -p build/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+	@echo "  CC    $< (asan+ubsan)"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/vbgen-san: $(SANOBJS)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(SANOBJS) $(LIBS)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static int counts[DIAG_SYSTEM + 1];
-static int quiet;
+static int quiet, silent;
 
 static const char *const level_names[] = {
 	[DIAG_NOTE] = "note",
@@ -19,17 +19,23 @@ static const char *const level_names[] = {
  * absurd input (a 75 MB attribute quoted back), and the cut is marked. */
 #define DIAG_MSG_MAX 2048
 
+static char last_error[DIAG_MSG_MAX];
+
 void diag_v(const char *file, long line, enum diag_level level, const char *fmt, va_list ap)
 {
 	char msg[DIAG_MSG_MAX], where[1024] = "";
 	int n;
 
 	counts[level]++;
-	if (level == DIAG_NOTE && quiet)
+	if ((level == DIAG_NOTE && quiet) || (silent && level < DIAG_ERROR))
 		return;
 	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	if (n >= (int)sizeof msg)
 		memcpy(msg + sizeof msg - 5, "...", 4);
+	if (level >= DIAG_ERROR)
+		memcpy(last_error, msg, sizeof msg);
+	if (silent)
+		return;
 	if (file != NULL && line > 0)
 		snprintf(where, sizeof where, "%s:%ld: ", file, line);
 	else if (file != NULL)
@@ -63,6 +69,17 @@ int diag_status(void)
 void diag_reset(void)
 {
 	memset(counts, 0, sizeof counts);
+	last_error[0] = '\0';
+}
+
+void diag_set_silent(int s)
+{
+	silent = s;
+}
+
+const char *diag_last_error(void)
+{
+	return last_error;
 }
 
 void diag_set_quiet(int q)

@@ -40,4 +40,12 @@ void diag_reset(void);
 /* Silences notes (--quiet). */
 void diag_set_quiet(int quiet);
 
+/* Silences every message while still counting them (a second pass over work whose
+ * problems were already reported). */
+void diag_set_silent(int silent);
+
+/* The text of the last error reported (without file and line), or "" when none since
+ * diag_reset(); lives until the next message. */
+const char *diag_last_error(void);
+
 #endif

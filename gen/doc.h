@@ -24,6 +24,7 @@ typedef struct doc_style {
 	enum doc_align align;
 	double indent;          /* first-line indent, pt */
 	double margin_left;     /* every line, pt (bullets, recipients) */
+	double margin_right;    /* every line, pt (a narrower measure for titles) */
 	double space_before;    /* pt */
 	double space_after;     /* pt */
 	double line_spacing;    /* 1.0 = single; baseline distance = factor x font line height */

@@ -264,3 +264,8 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 	}
 	return missing;
 }
+
+void fonts_forget_reports(fonts *f)
+{
+	g_hash_table_remove_all(f->missing);
+}

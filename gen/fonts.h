@@ -33,6 +33,10 @@ const PangoFontDescription *fonts_style(fonts *f, const doc_style *s);
 int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, const doc_run *runs,
 		     int nruns);
 
+/* Forgets which missing characters were reported, so that the next document (the
+ * next letter) reports its own. */
+void fonts_forget_reports(fonts *f);
+
 /* The family actually used for a requested family, after fonts_style() resolved it. */
 const char *fonts_used_family(fonts *f, const char *requested);
 

@@ -63,7 +63,7 @@ lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
 	}
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
-	width -= s->margin_left;
+	width -= s->margin_left + s->margin_right;
 	if (width < 10)
 		width = 10;
 	pango_layout_set_width(l, (int)(width * PANGO_SCALE));

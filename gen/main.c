@@ -5,6 +5,7 @@
 #include "check.h"
 #include "diag.h"
 #include "fonts.h"
+#include "letters.h"
 #include "layout.h"
 #include "paths.h"
 #include "pdf.h"
@@ -232,6 +233,78 @@ static int cmd_document(const char *path, const char *template_name, const char 
 	return status;
 }
 
+static void letters_options(const struct opts *o, letters_opts *lo, const char *dir,
+			    const char *print)
+{
+	memset(lo, 0, sizeof *lo);
+	lo->dir = dir;
+	lo->print = print;
+	lo->only = o->agencies;
+	lo->jobs = o->jobs;
+	lo->copies = o->copies > 0 ? o->copies : 2; /* one for each party */
+	lo->duplex = o->duplex;
+	lo->dump = o->dump != NULL;
+}
+
+static int cmd_letters(const char *path, const struct opts *o)
+{
+	plan *p;
+	letters_opts lo;
+	int status = load(path, &p);
+
+	if (status != EXIT_OK) {
+		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+		return status;
+	}
+	letters_options(o, &lo, o->output != NULL ? o->output : "letters", o->print);
+	status = letters_run(p, &lo);
+	plan_free(p);
+	return status;
+}
+
+/* Every document into one folder: plan.pdf, appendix.pdf, appendix.csv,
+ * letters/<agency-id>.pdf and letters-print.pdf. */
+static int cmd_all(const char *path, const struct opts *o)
+{
+	plan *p;
+	letters_opts lo;
+	const char *dir = o->output != NULL ? o->output : "out";
+	char *plan_pdf = g_strdup_printf("%s/plan.pdf", dir);
+	char *app_pdf = g_strdup_printf("%s/appendix.pdf", dir);
+	char *letters_dir = g_strdup_printf("%s/letters", dir);
+	char *print = g_strdup_printf("%s/letters-print.pdf", dir);
+	struct opts plan_o = *o, app_o = *o;
+	int status = load(path, &p), worst;
+
+	if (status != EXIT_OK) {
+		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+		goto done;
+	}
+	if (g_mkdir_with_parents(dir, 0755) != 0) {
+		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder");
+		status = EXIT_SYSTEM;
+		goto done;
+	}
+	plan_o.no_appendix = 0;
+	status = make_document(p, "plan", &plan_o, plan_pdf);
+	if (status == EXIT_OK) {
+		app_o.csv = NULL;
+		status = make_document(p, "appendix", &app_o, app_pdf);
+	}
+	if (status == EXIT_OK) {
+		letters_options(o, &lo, letters_dir, print);
+		worst = letters_run(p, &lo);
+		status = worst;
+	}
+done:
+	plan_free(p);
+	g_free(plan_pdf);
+	g_free(app_pdf);
+	g_free(letters_dir);
+	g_free(print);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *path;
@@ -317,10 +390,11 @@ int main(int argc, char **argv)
 		status = cmd_document(path, "plan", ".pdf", &o);
 	else if (strcmp(cmd, "appendix") == 0)
 		status = cmd_document(path, "appendix", "-phu-luc.pdf", &o);
-	else if (strcmp(cmd, "letters") == 0 || strcmp(cmd, "all") == 0) {
-		fprintf(stderr, "vbgen: '%s' is not built yet in this version\n", cmd);
-		status = EXIT_USAGE;
-	} else
+	else if (strcmp(cmd, "letters") == 0)
+		status = cmd_letters(path, &o);
+	else if (strcmp(cmd, "all") == 0)
+		status = cmd_all(path, &o);
+	else
 		status = usage_error("unknown command '%s': use check, plan, appendix, letters or all",
 				     cmd);
 	if (o.agencies != NULL)

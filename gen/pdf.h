@@ -15,6 +15,21 @@
  * EXIT_SYSTEM after reporting. */
 int pdf_write(const lay_doc *ld, const char *path);
 
+/* A PDF made of several laid-out documents (the print file of all letters). */
+typedef struct pdf_out pdf_out;
+
+/* Starts path (through a temporary file); metadata from meta. NULL after reporting. */
+pdf_out *pdf_open(const char *path, const doc *meta);
+/* Appends ld copies times; with duplex each copy is padded to an even number of pages.
+ * bookmark, when not NULL, is a top-level outline entry at the first page added (the
+ * document's own bookmarks are then left out); when NULL, the document's bookmarks are
+ * used. Returns the number of pages added. */
+int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int duplex);
+/* Finishes and renames into place: EXIT_OK or EXIT_SYSTEM after reporting. */
+int pdf_close(pdf_out *o);
+/* Gives up: nothing is left behind. */
+void pdf_cancel(pdf_out *o);
+
 /* Draws page (0-based) of ld on a cairo context whose unit is the point. */
 void pdf_draw_page(const lay_doc *ld, int page, void *cairo_context);
 
@@ -32,5 +47,9 @@ FILE *out_open(const char *path, char **tmp);
 int out_commit(FILE *f, char *tmp, const char *path);
 /* Closes f and removes tmp. */
 void out_abort(FILE *f, char *tmp);
+
+/* Removes the temporary files still open when vbgen is interrupted (SIGINT, SIGTERM,
+ * SIGHUP), so that a killed run leaves nothing but complete files behind. */
+void out_install_signal_cleanup(void);
 
 #endif

@@ -311,6 +311,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	}
 	s->indent = length_attr(t, n, "indent", s->indent);
 	s->margin_left = length_attr(t, n, "margin-left", s->margin_left);
+	s->margin_right = length_attr(t, n, "margin-right", s->margin_right);
 	s->space_before = length_attr(t, n, "space-before", s->space_before);
 	s->space_after = length_attr(t, n, "space-after", s->space_after);
 	s->line_spacing = number_attr(t, n, "line-spacing", s->line_spacing, 0.5, 3);
@@ -444,6 +445,11 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			g_free(f);
 			return NULL;
 		}
+		/* White space alone with a line break is the template's own indentation,
+		 * not text: "</b> <i>" keeps its space, a new line between <if>s does not. */
+		if (strspn((const char *)n->content, " \t\r\n") == strlen((const char *)n->content) &&
+		    strchr((const char *)n->content, '\n') != NULL)
+			return NULL;
 		o = op_new(t, OP_TEXT, n);
 		o->text = fold_space((const char *)n->content);
 		return o;

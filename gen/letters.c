@@ -1,0 +1,400 @@
+/* letters.c - commitment letters in batch; see letters.h.
+ *
+ * One process compiles the template and opens the fonts once; workers are forked from
+ * it, so they share that work copy-on-write, and each makes every Nth letter, writing it
+ * through a temporary file. A worker reports each letter as one line on a pipe ("index,
+ * status, pages, reason"); the parent collects them, shows progress on a terminal, and
+ * lists every failure with its reason at the end. The print file is made by the parent:
+ * in the same pass when there is one worker, else after the workers, from the letters
+ * that succeeded. */
+#include "letters.h"
+
+#include "diag.h"
+#include "fonts.h"
+#include "layout.h"
+#include "pdf.h"
+#include "template.h"
+#include "xpath.h"
+
+#include <errno.h>
+#include <libxml/xpathInternals.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A reason quoted back from a worker is cut here; messages are one line. */
+#define LETTERS_REASON_MAX 600
+
+struct result {
+	int status;   /* EXIT_OK ... ; -1 until reported */
+	int pages;
+	char *reason; /* g_free */
+};
+
+struct job {
+	plan *p;
+	template *t;
+	fonts *f;
+	xmlXPathContextPtr ctx;
+	const letters_opts *o;
+	GPtrArray *sel; /* xmlNodePtr <agency> */
+};
+
+/* Expands and lays out the letter of one agency. Returns the layout (free it and *d)
+ * or NULL after reporting. */
+static lay_doc *make_one(struct job *j, xmlNodePtr agency, doc **d)
+{
+	const char *id = plan_attr(agency, "id");
+	lay_doc *ld;
+
+	xmlXPathRegisterVariable(j->ctx, BAD_CAST "agency", xmlXPathNewString(BAD_CAST id));
+	fonts_forget_reports(j->f);
+	*d = template_expand(j->t, j->ctx, agency);
+	if (*d == NULL)
+		return NULL;
+	ld = layout_doc(j->f, *d);
+	if (ld == NULL) {
+		doc_free(*d);
+		*d = NULL;
+	}
+	return ld;
+}
+
+static char *letter_path(const letters_opts *o, xmlNodePtr agency)
+{
+	return g_strdup_printf("%s/%s.pdf", o->dir, plan_attr(agency, "id"));
+}
+
+static char *agency_label(xmlNodePtr agency)
+{
+	char *name = plan_text(plan_child(agency, "name"));
+	char *label = g_strdup_printf("%s", name != NULL ? name : plan_attr(agency, "id"));
+
+	free(name);
+	return label;
+}
+
+/* Makes letter i; with print, also appends it to the print file. */
+static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
+{
+	xmlNodePtr agency = g_ptr_array_index(j->sel, i);
+	char *path = letter_path(j->o, agency);
+	doc *d = NULL;
+	lay_doc *ld;
+
+	diag_reset();
+	ld = make_one(j, agency, &d);
+	if (ld == NULL)
+		r->status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
+	else if (j->o->dump) {
+		printf("letter %s\n", plan_attr(agency, "id"));
+		dump_layout(ld, stdout);
+		r->status = EXIT_OK;
+		r->pages = (int)ld->pages->len;
+	} else {
+		r->status = pdf_write(ld, path);
+		r->pages = (int)ld->pages->len;
+		if (r->status == EXIT_OK && print != NULL) {
+			char *label = agency_label(agency);
+			pdf_add(print, ld, label, j->o->copies, j->o->duplex);
+			g_free(label);
+		}
+	}
+	if (r->status != EXIT_OK)
+		r->reason = g_strdup(diag_last_error()[0] ? diag_last_error()
+							  : "it could not be made");
+	layout_free(ld);
+	doc_free(d);
+	g_free(path);
+}
+
+/* A worker process: every nth letter from w, reported on fd. */
+static void worker(struct job *j, guint w, guint n, int fd)
+{
+	for (guint i = w; i < j->sel->len; i += n) {
+		struct result r = {-1, 0, NULL};
+		char *line, *reason;
+
+		one_letter(j, i, NULL, &r);
+		reason = g_strndup(r.reason != NULL ? r.reason : "", LETTERS_REASON_MAX);
+		g_strdelimit(reason, "\t\n", ' ');
+		line = g_strdup_printf("%u\t%d\t%d\t%s\n", i, r.status, r.pages, reason);
+		if (write(fd, line, strlen(line)) < 0)
+			_exit(EXIT_SYSTEM);
+		g_free(line);
+		g_free(reason);
+		g_free(r.reason);
+	}
+}
+
+static void progress(int shown, guint done, guint total)
+{
+	if (shown)
+		fprintf(stderr, "\rvbgen: letters %u/%u", done, total);
+}
+
+/* Reads the workers' lines until every pipe is closed. */
+static void collect(int *fds, guint n, struct result *res, guint total, int tty)
+{
+	struct pollfd *pf = g_new0(struct pollfd, n);
+	GString **bufs = g_new0(GString *, n);
+	guint open = n, done = 0;
+
+	for (guint k = 0; k < n; k++) {
+		pf[k].fd = fds[k];
+		pf[k].events = POLLIN;
+		bufs[k] = g_string_new(NULL);
+	}
+	while (open > 0) {
+		if (poll(pf, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (guint k = 0; k < n; k++) {
+			char chunk[4096];
+			ssize_t got;
+			char *nl;
+			if (pf[k].fd < 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			got = read(pf[k].fd, chunk, sizeof chunk);
+			if (got <= 0) {
+				close(pf[k].fd);
+				pf[k].fd = -1;
+				open--;
+				continue;
+			}
+			g_string_append_len(bufs[k], chunk, got);
+			while ((nl = strchr(bufs[k]->str, '\n')) != NULL) {
+				char **f;
+				*nl = '\0';
+				f = g_strsplit(bufs[k]->str, "\t", 4);
+				if (f[0] && f[1] && f[2]) {
+					guint i = (guint)strtoul(f[0], NULL, 10);
+					if (i < total) {
+						res[i].status = atoi(f[1]);
+						res[i].pages = atoi(f[2]);
+						if (res[i].status != EXIT_OK)
+							res[i].reason = g_strdup(f[3] ? f[3] : "");
+						progress(tty, ++done, total);
+					}
+				}
+				g_strfreev(f);
+				g_string_erase(bufs[k], 0, nl - bufs[k]->str + 1);
+			}
+		}
+	}
+	for (guint k = 0; k < n; k++)
+		g_string_free(bufs[k], TRUE);
+	g_free(bufs);
+	g_free(pf);
+}
+
+/* The print file's metadata comes from the plan: the commitments' summary, the issuing
+ * body, the letters' date. */
+static pdf_out *open_print(plan *p, const char *path)
+{
+	xmlNodePtr root = xmlDocGetRootElement(p->doc);
+	xmlNodePtr com = plan_child(root, "commitments");
+	char *title = plan_text(plan_child(com, "summary"));
+	char *author = plan_text(plan_child(plan_child(plan_child(root, "document"), "issuer"), "name"));
+	char *date = plan_text(plan_child(com, "date"));
+	doc meta = {0};
+	pdf_out *out;
+
+	meta.title = title;
+	meta.author = author;
+	meta.create_date = date;
+	out = pdf_open(path, &meta);
+	free(title);
+	free(author);
+	free(date);
+	return out;
+}
+
+/* Picks the agencies: all, or those named with --agency. */
+static int select_agencies(plan *p, const letters_opts *o, GPtrArray *sel)
+{
+	if (o->only == NULL) {
+		for (guint i = 0; i < p->agencies->len; i++)
+			g_ptr_array_add(sel, g_ptr_array_index(p->agencies, i));
+		return EXIT_OK;
+	}
+	for (guint i = 0; i < o->only->len; i++) {
+		const char *id = g_ptr_array_index(o->only, i);
+		xmlNodePtr a = plan_find(p, id);
+		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST "agency")) {
+			fprintf(stderr,
+				"vbgen: --agency %s: the plan has no agency with this id (see the "
+				"id=\"...\" of its <agency> elements)\n",
+				id);
+			return EXIT_USAGE;
+		}
+		g_ptr_array_add(sel, a);
+	}
+	return EXIT_OK;
+}
+
+int letters_run(plan *p, const letters_opts *o)
+{
+	struct job j = {0};
+	GPtrArray *sel = g_ptr_array_new();
+	struct result *res = NULL;
+	pdf_out *print = NULL;
+	guint jobs, failed = 0, pages = 0, made = 0;
+	int status, tty = isatty(2);
+
+	j.p = p;
+	j.o = o;
+	j.sel = sel;
+	status = select_agencies(p, o, sel);
+	if (status != EXIT_OK)
+		goto done;
+	if (sel->len == 0) {
+		diag(p->path, 0, DIAG_WARNING, "the plan declares no agencies: no letters to make");
+		goto done;
+	}
+	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
+		diag(o->dir, 0, DIAG_SYSTEM, "cannot make the folder: %s", strerror(errno));
+		status = EXIT_SYSTEM;
+		goto done;
+	}
+	j.t = template_load("letter");
+	j.f = j.t != NULL ? fonts_open() : NULL;
+	if (j.t == NULL || j.f == NULL) {
+		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+		goto done;
+	}
+	j.ctx = xpath_new(p);
+	out_install_signal_cleanup();
+	res = g_new0(struct result, sel->len);
+	for (guint i = 0; i < sel->len; i++)
+		res[i].status = -1;
+
+	jobs = o->jobs > 0 ? (guint)o->jobs : (guint)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > LETTERS_MAX_JOBS)
+		jobs = LETTERS_MAX_JOBS;
+	if (jobs > sel->len)
+		jobs = sel->len;
+	if (o->dump)
+		jobs = 1; /* one stream of text, in order */
+
+	if (jobs == 1) {
+		/* One worker: this process, with the print file in the same pass. */
+		if (o->print != NULL) {
+			print = open_print(p, o->print);
+			if (print == NULL) {
+				status = EXIT_SYSTEM;
+				goto done;
+			}
+		}
+		for (guint i = 0; i < sel->len; i++) {
+			one_letter(&j, i, print, &res[i]);
+			progress(tty, i + 1, sel->len);
+		}
+	} else {
+		int *fds = g_new0(int, jobs);
+		pid_t *pids = g_new0(pid_t, jobs);
+		fflush(NULL);
+		for (guint w = 0; w < jobs; w++) {
+			int pfd[2];
+			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
+				diag(NULL, 0, DIAG_SYSTEM, "cannot start a worker: %s", strerror(errno));
+				jobs = w;
+				break;
+			}
+			if (pids[w] == 0) {
+				close(pfd[0]);
+				for (guint k = 0; k < w; k++)
+					close(fds[k]);
+				worker(&j, w, jobs, pfd[1]);
+				close(pfd[1]);
+				_exit(0);
+			}
+			close(pfd[1]);
+			fds[w] = pfd[0];
+		}
+		collect(fds, jobs, res, sel->len, tty);
+		for (guint w = 0; w < jobs; w++) {
+			int ws;
+			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
+				;
+		}
+		g_free(fds);
+		g_free(pids);
+		if (o->print != NULL) {
+			print = open_print(p, o->print);
+			diag_set_silent(1); /* the workers reported every problem already */
+			for (guint i = 0; print != NULL && i < sel->len; i++) {
+				doc *d = NULL;
+				lay_doc *ld;
+				if (res[i].status != EXIT_OK)
+					continue;
+				ld = make_one(&j, g_ptr_array_index(sel, i), &d);
+				if (ld != NULL) {
+					char *label = agency_label(g_ptr_array_index(sel, i));
+					pdf_add(print, ld, label, o->copies, o->duplex);
+					g_free(label);
+				}
+				layout_free(ld);
+				doc_free(d);
+			}
+			diag_set_silent(0);
+		}
+	}
+	if (tty)
+		fputc('\n', stderr);
+
+	diag_reset();
+	for (guint i = 0; i < sel->len; i++) {
+		xmlNodePtr a = g_ptr_array_index(sel, i);
+		if (res[i].status == EXIT_OK) {
+			made++;
+			pages += (guint)res[i].pages;
+			continue;
+		}
+		failed++;
+		char *label = agency_label(a);
+		diag(p->path, plan_line(a), DIAG_ERROR, "the letter of %s (%s) was not made: %s",
+		     plan_attr(a, "id"), label,
+		     res[i].status < 0 ? "its worker stopped before making it"
+				       : (res[i].reason && res[i].reason[0] ? res[i].reason : "unknown problem"));
+		g_free(label);
+	}
+	status = failed > 0 ? EXIT_INVALID : EXIT_OK;
+	if (print != NULL) {
+		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);
+		if (rc != EXIT_OK)
+			status = EXIT_SYSTEM;
+		else if (made > 0 && !o->quiet)
+			printf("vbgen: wrote %s (%u letter%s, %d cop%s each%s)\n", o->print, made,
+			       made == 1 ? "" : "s", o->copies, o->copies == 1 ? "y" : "ies",
+			       o->duplex ? ", each starting on a new sheet" : "");
+		print = NULL;
+	}
+	if (!o->quiet && !o->dump) {
+		printf("vbgen: wrote %u letter%s (%u pages) into %s/", made, made == 1 ? "" : "s",
+		       pages, o->dir);
+		if (failed)
+			printf("; %u failed", failed);
+		printf("\n");
+	}
+done:
+	if (print != NULL)
+		pdf_cancel(print);
+	if (res != NULL)
+		for (guint i = 0; i < sel->len; i++)
+			g_free(res[i].reason);
+	g_free(res);
+	if (j.ctx != NULL)
+		xpath_free(j.ctx);
+	fonts_free(j.f);
+	template_free(j.t);
+	g_ptr_array_free(sel, TRUE);
+	return status;
+}

@@ -1,0 +1,31 @@
+/* letters.h - one commitment letter per agency, in batch, and the print file.
+ *
+ * The letter template (templates/letter.xml) is compiled once and expanded once per
+ * agency with the agency's element as context and its id in $agency, so that letters
+ * agree with the appendix by construction. Workers are processes (fork), each making
+ * every Nth letter; a letter that fails does not stop the others. */
+#ifndef VBGEN_LETTERS_H
+#define VBGEN_LETTERS_H
+
+#include "plan.h"
+
+/* More workers than this only add memory: letters are CPU-bound. */
+#define LETTERS_MAX_JOBS 64
+
+typedef struct letters_opts {
+	const char *dir;     /* where DIR/<agency-id>.pdf go */
+	const char *print;   /* the print file, or NULL */
+	GPtrArray *only;     /* agency ids to make (char *), or NULL for all */
+	int jobs;            /* workers; 0: the number of cores */
+	int copies;          /* copies of each letter in the print file */
+	int duplex;          /* pad each copy to an even number of pages */
+	int quiet;           /* no summary line */
+	int dump;            /* print the layout of each letter instead of writing PDF */
+} letters_opts;
+
+/* Makes the letters. Returns EXIT_OK, EXIT_INVALID when some letter failed (each
+ * failure listed with its reason), EXIT_USAGE for an unknown --agency id, or
+ * EXIT_SYSTEM. */
+int letters_run(plan *p, const letters_opts *o);
+
+#endif
