@@ -23,7 +23,7 @@ LIBOBJS  = $(LIBSRCS:gen/%.c=build/%.o)
 SANOBJS  = $(SRCS:gen/%.c=build/san/%.o)
 SANLIB   = $(LIBSRCS:gen/%.c=build/san/%.o)
 
-.PHONY: all deps check check-plain check-san sample bench install uninstall clean format
+.PHONY: all deps check sample bench install uninstall clean format
 
 all: deps vbgen
 
@@ -66,20 +66,32 @@ build/unit-san: $(UNITSRC) $(SANLIB)
 check: deps vbgen build/unit build/vbgen-san build/unit-san
 	@sh tests/run.sh ./vbgen build/unit ./build/vbgen-san build/unit-san
 
+# Every document of the bundled sample into out/.
 sample: deps vbgen
 	./vbgen check samples/par-index-2023.xml
+	./vbgen all samples/par-index-2023.xml -o out
+
+# Speed and memory, measured (never asserted): see tools/bench.sh and the README.
+build/bare: tests/bare.c build/.deps
+	@echo "  CC    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ tests/bare.c $(LIBS)
+
+bench: deps vbgen build/bare
+	sh tools/bench.sh
 
 install: vbgen
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vbgen
 	install -m 755 vbgen $(DESTDIR)$(PREFIX)/bin/vbgen
 	cp -R templates fonts schema $(DESTDIR)$(PREFIX)/share/vbgen/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/vbgen
+	cp -R README.md docs samples $(DESTDIR)$(PREFIX)/share/doc/vbgen/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vbgen
-	rm -rf $(DESTDIR)$(PREFIX)/share/vbgen
+	rm -rf $(DESTDIR)$(PREFIX)/share/vbgen $(DESTDIR)$(PREFIX)/share/doc/vbgen
 
 format:
 	clang-format -i gen/*.c gen/*.h tests/*.c
 
 clean:
-	rm -rf build vbgen
+	rm -rf build vbgen out
