@@ -6,7 +6,7 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0
+PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zlib
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
@@ -51,15 +51,18 @@ build/san/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
 
 build/vbgen-san: $(SANOBJS)
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(SANOBJS) $(LIBS)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(SANOBJS) $(LIBS)
 
 UNITSRC  = tests/unit.c tests/unit_xpath.c
 
 build/unit: $(UNITSRC) $(LIBOBJS)
-	$(CC) $(ALL_CFLAGS) -Igen -o $@ $(UNITSRC) $(LIBOBJS) $(LIBS)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Igen -o $@ $(UNITSRC) $(LIBOBJS) $(LIBS)
 
 build/unit-san: $(UNITSRC) $(SANLIB)
-	$(CC) $(ALL_CFLAGS) $(SAN) -Igen -o $@ $(UNITSRC) $(SANLIB) $(LIBS)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -Igen -o $@ $(UNITSRC) $(SANLIB) $(LIBS)
 
 # Every test twice: the optimised build, then the sanitizer build. tests/run.sh prints
 # the final "N passed, N failed" line and fails when anything failed.

@@ -15,6 +15,10 @@ static void para_free(gpointer p)
 {
 	lay_para *lp = p;
 
+	if (lp->shared) { /* a copy of a cached paragraph: the arrays are the cache's */
+		g_free(lp);
+		return;
+	}
 	g_free(lp->h);
 	g_free(lp->base);
 	g_free(lp->x);
@@ -25,7 +29,8 @@ static void para_free(gpointer p)
 	g_free(lp);
 }
 
-lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
+static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, const doc_block *b,
+			    double width)
 {
 	const doc_style *s = b->style;
 	const PangoFontDescription *fd;
@@ -42,7 +47,7 @@ lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
 	if (fd == NULL || fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns) > 0)
 		return NULL;
 	l = pango_layout_new(fonts_context(f));
-	g_ptr_array_add(ld->layouts, l);
+	g_ptr_array_add(layouts, l);
 	pango_layout_set_font_description(l, fd);
 	pango_layout_set_text(l, b->text, b->text_len);
 	attrs = pango_attr_list_new();
@@ -93,7 +98,7 @@ lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
 	}
 
 	p = g_new0(lay_para, 1);
-	g_ptr_array_add(ld->paras, p);
+	g_ptr_array_add(paras, p);
 	p->layout = l;
 	p->block = b;
 	p->n = pango_layout_get_line_count(l);
@@ -137,6 +142,82 @@ lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
 	pango_layout_iter_free(it);
 	p->n = i;
 	return p;
+}
+
+struct layout_cache {
+	GHashTable *map;    /* key -> lay_para * (in paras) */
+	GPtrArray *layouts; /* PangoLayout *, owned */
+	GPtrArray *paras;   /* lay_para *, owned */
+};
+
+layout_cache *layout_cache_new(void)
+{
+	layout_cache *c = g_new0(layout_cache, 1);
+
+	c->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c->layouts = g_ptr_array_new_with_free_func(g_object_unref);
+	c->paras = g_ptr_array_new_with_free_func(para_free);
+	return c;
+}
+
+void layout_cache_trim(layout_cache *c)
+{
+	if (c == NULL || c->paras->len < LAYOUT_CACHE_MAX)
+		return;
+	g_hash_table_remove_all(c->map);
+	g_ptr_array_set_size(c->paras, 0);
+	g_ptr_array_set_size(c->layouts, 0);
+}
+
+void layout_cache_free(layout_cache *c)
+{
+	if (c == NULL)
+		return;
+	g_hash_table_destroy(c->map);
+	g_ptr_array_free(c->paras, TRUE);
+	g_ptr_array_free(c->layouts, TRUE);
+	g_free(c);
+}
+
+/* What makes two paragraphs lay out the same: style, measure, runs and text. */
+static char *cache_key(const doc_block *b, double width)
+{
+	GString *k = g_string_sized_new((gsize)b->text_len + 64);
+
+	g_string_append_printf(k, "%p %.3f %d", (const void *)b->style, width, b->nruns);
+	for (int i = 0; i < b->nruns; i++)
+		g_string_append_printf(k, " %d %d %d%d", b->runs[i].start, b->runs[i].end,
+				       b->runs[i].bold, b->runs[i].italic);
+	g_string_append_c(k, '|');
+	g_string_append_len(k, b->text, b->text_len);
+	return g_string_free(k, FALSE);
+}
+
+lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
+{
+	lay_para *orig, *copy;
+	char *key;
+
+	if (ld->cache == NULL)
+		return build_para(ld->layouts, ld->paras, f, b, width);
+	key = cache_key(b, width);
+	orig = g_hash_table_lookup(ld->cache->map, key);
+	if (orig == NULL) {
+		orig = build_para(ld->cache->layouts, ld->cache->paras, f, b, width);
+		if (orig == NULL) {
+			g_free(key);
+			return NULL;
+		}
+		orig->block = NULL; /* the block dies with its doc; copies carry their own */
+		g_hash_table_insert(ld->cache->map, key, orig);
+	} else
+		g_free(key);
+	copy = g_new(lay_para, 1);
+	*copy = *orig;
+	copy->block = b;
+	copy->shared = 1;
+	g_ptr_array_add(ld->paras, copy);
+	return copy;
 }
 
 double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, int from, int to)
@@ -241,9 +322,15 @@ double layout_flow(lay_doc *ld, fonts *f, const doc_block *b, double x, double w
 
 lay_doc *layout_doc(fonts *f, const doc *d)
 {
+	return layout_doc_cached(f, d, NULL);
+}
+
+lay_doc *layout_doc_cached(fonts *f, const doc *d, layout_cache *cache)
+{
 	lay_doc *ld = g_new0(lay_doc, 1);
 
 	ld->d = d;
+	ld->cache = cache;
 	ld->pages = g_ptr_array_new();
 	ld->layouts = g_ptr_array_new_with_free_func(g_object_unref);
 	ld->paras = g_ptr_array_new_with_free_func(para_free);

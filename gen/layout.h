@@ -44,10 +44,19 @@ typedef struct lay_page {
 	int seq_page;  /* position in its page sequence, from 1 */
 } lay_page;
 
+/* Paragraphs laid out once and reused by later documents (a batch of letters shares
+ * its fixed paragraphs); see layout_doc_cached(). */
+typedef struct layout_cache layout_cache;
+
+/* Cached paragraphs kept at most; past this the cache starts again, so a batch's
+ * memory stays flat however many letters it makes. */
+#define LAYOUT_CACHE_MAX 4096
+
 typedef struct lay_doc {
 	GPtrArray *pages;   /* lay_page * */
 	GPtrArray *layouts; /* PangoLayout *, owned: every line points into one */
 	GPtrArray *paras;   /* lay_para *, owned */
+	layout_cache *cache; /* borrowed, or NULL */
 	GPtrArray *owned;   /* other memory (g_free) */
 	GPtrArray *arrays;  /* GArray * of elements of atoms and rows (g_array_unref) */
 	const doc *d;
@@ -66,10 +75,18 @@ typedef struct lay_para {
 	int *start, *len;    /* byte range of each line in the block's text */
 	double height;       /* all line boxes */
 	double left, right;  /* extent of the widest line, from the paragraph's left edge */
+	int shared;          /* a copy whose arrays belong to a layout_cache */
 } lay_para;
 
 /* Lays out d into pages. Returns NULL after reporting (a missing font or glyph). */
 lay_doc *layout_doc(fonts *f, const doc *d);
+
+/* The same, taking paragraphs already laid out from cache and adding new ones to it.
+ * The cache must outlive the lay_doc; trim it only between documents. */
+lay_doc *layout_doc_cached(fonts *f, const doc *d, layout_cache *cache);
+layout_cache *layout_cache_new(void);
+void layout_cache_trim(layout_cache *c);
+void layout_cache_free(layout_cache *c);
 void layout_free(lay_doc *ld);
 
 /* --- shared between layout.c, table.c and page.c --- */
@@ -91,18 +108,40 @@ double layout_flow(lay_doc *ld, fonts *f, const doc_block *b, double x, double w
  * and its last line ending at y); returns the height it takes. */
 double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, double x, double y);
 
+/* A table has at most this many columns: a row keeps its cells' line positions in
+ * arrays of this size while pagination cuts it, and no printed page holds more. */
+#define TABLE_MAX_COLS 64
+
 /* A table laid out at a width: its rows as atoms of elements relative to the row's top
- * left corner (defined in table.c). */
+ * left corner (defined in table.c). A row also keeps its cells' paragraphs, so that
+ * pagination can cut a row taller than a page between lines (table_row_cut). */
 typedef struct lay_row {
-	GArray *elems;  /* lay_elem */
+	GArray *elems;  /* lay_elem: the whole row, cells and closed borders */
 	double height;
 	int header;     /* repeated at the top of every page the table continues on */
 	int group;      /* a group row: never left alone at the foot of a page */
+	int ncells;     /* 1 for a group row, else the table's columns */
+	lay_para **cells; /* each cell's paragraph, NULL for a cell without one */
+	const double *x, *w; /* each cell's left edge from the table's left, and width */
+	double pad, border;  /* pt */
 } lay_row;
 
 /* Lays out every row of table block b at width; returns the number of rows with *rows
- * set (owned by ld), or -1 after reporting. */
+ * set (owned by ld, like everything a row points to), or -1 after reporting. */
 int table_layout(lay_doc *ld, fonts *f, const doc_block *b, double width, lay_row **rows);
+
+/* Fits the part of row r that starts at line from[k] of each cell k into room (pt):
+ * sets to[k] to the first line of cell k that does not fit. Returns the part's height,
+ * or 0 when the part would show fewer than min_lines lines of the cell with the most
+ * lines left (too little to be worth a page foot). With min_lines 0 the part shows at
+ * least one line, even when it does not fit, so that pagination always advances. */
+double table_row_cut(const lay_row *r, const int *from, double room, int min_lines, int *to);
+
+/* Appends the part of row r from lines from[k] up to to[k] (NULL: the first line; the
+ * last) with its top left corner at x, y: the lines and every cell's border, closed on
+ * all four sides. Returns the part's height. */
+double table_row_part(GArray *elems, const lay_row *r, const int *from, const int *to, double x,
+		      double y);
 
 /* Paginates: defined in page.c. */
 int page_build(lay_doc *ld, fonts *f);

@@ -39,6 +39,7 @@ struct job {
 	template *t;
 	fonts *f;
 	xmlXPathContextPtr ctx;
+	layout_cache *cache; /* paragraphs the letters share */
 	const letters_opts *o;
 	GPtrArray *sel; /* xmlNodePtr <agency> */
 };
@@ -55,7 +56,8 @@ static lay_doc *make_one(struct job *j, xmlNodePtr agency, doc **d)
 	*d = template_expand(j->t, j->ctx, agency);
 	if (*d == NULL)
 		return NULL;
-	ld = layout_doc(j->f, *d);
+	layout_cache_trim(j->cache);
+	ld = layout_doc_cached(j->f, *d, j->cache);
 	if (ld == NULL) {
 		doc_free(*d);
 		*d = NULL;
@@ -193,6 +195,13 @@ static void collect(int *fds, guint n, struct result *res, guint total, int tty)
 	g_free(pf);
 }
 
+/* Resolves a style's font in the parent, so that workers inherit it (and the note
+ * about which family is used is printed once). */
+static void preload_style(const doc_style *s, void *data)
+{
+	fonts_style(data, s);
+}
+
 /* The print file's metadata comes from the plan: the commitments' summary, the issuing
  * body, the letters' date. */
 static pdf_out *open_print(plan *p, const char *path)
@@ -268,7 +277,13 @@ int letters_run(plan *p, const letters_opts *o)
 		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
 		goto done;
 	}
+	template_each_style(j.t, preload_style, j.f);
+	if (diag_status() != EXIT_OK) {
+		status = diag_status();
+		goto done;
+	}
 	j.ctx = xpath_new(p);
+	j.cache = layout_cache_new();
 	out_install_signal_cleanup();
 	res = g_new0(struct result, sel->len);
 	for (guint i = 0; i < sel->len; i++)
@@ -393,6 +408,7 @@ done:
 	g_free(res);
 	if (j.ctx != NULL)
 		xpath_free(j.ctx);
+	layout_cache_free(j.cache);
 	fonts_free(j.f);
 	template_free(j.t);
 	g_ptr_array_free(sel, TRUE);

@@ -3,6 +3,7 @@
  * Each subcommand reads the plan (plan.c), checks its meaning (check.c) and then hands it
  * to the stage that makes its documents. Nothing is written unless the plan is valid. */
 #include "check.h"
+#include "csv.h"
 #include "diag.h"
 #include "fonts.h"
 #include "letters.h"
@@ -194,12 +195,18 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 			printf("vbgen: wrote %s (%u page%s)\n", output, ld->pages->len,
 			       ld->pages->len == 1 ? "" : "s");
 	}
+	/* --csv (appendix only, main() sees to it): the same table, from the same doc */
+	if (status == EXIT_OK && o->csv != NULL) {
+		status = csv_write(d, o->csv);
+		if (status == EXIT_OK && o->dump == NULL)
+			printf("vbgen: wrote %s\n", o->csv);
+	}
 	if (status == EXIT_OK && o->png != NULL) {
 		char *stem = g_path_get_basename(output);
 		char *dot = strrchr(stem, '.');
 		if (dot != NULL)
 			*dot = '\0';
-		status = pdf_png(ld, o->png, stem, 60);
+		status = png_write(ld, o->png, stem, 60);
 		if (status == EXIT_OK)
 			printf("vbgen: wrote %u page preview%s into %s/\n", ld->pages->len,
 			       ld->pages->len == 1 ? "" : "s", o->png);
@@ -384,6 +391,8 @@ int main(int argc, char **argv)
 				   argv[optind + 2]);
 	path = argv[optind + 1];
 	LIBXML_TEST_VERSION;
+	if (o.csv != NULL && strcmp(cmd, "appendix") != 0)
+		return usage_error("--csv goes with the appendix command, not '%s'", cmd);
 	if (strcmp(cmd, "check") == 0)
 		status = cmd_check(path);
 	else if (strcmp(cmd, "plan") == 0)
@@ -399,6 +408,7 @@ int main(int argc, char **argv)
 				     cmd);
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
+	pdf_shutdown();
 	xmlCleanupParser();
 	return status;
 }

@@ -6,12 +6,22 @@
  * page, no single first or last line, the closing block with the last lines of the
  * body, a group row with the row after it). Pages are filled greedily; when an item does
  * not fit, the page ends at the last item before it that may start a page. Each item is
- * placed at most twice, so the cost is linear in the length of the document. */
+ * placed at most twice, so the cost is linear in the length of the document.
+ *
+ * Tables: a page that continues a table starts with its header row, and the header's
+ * height counts against the page. A row moves whole to the next page, except a row taller
+ * than an empty page under the header: that one is cut between its cells' lines, filling
+ * the foot of the page it starts on (when at least TABLE_SPLIT_MIN_LINES of its longest
+ * cell fit there) and then whole pages, each part with its own closed borders. */
 #include "layout.h"
 
 #include "diag.h"
 
 #include <string.h>
+
+/* A row taller than a page starts at the foot of a page only when that part shows at
+ * least this many lines of its longest cell; fewer would look like a stray border. */
+#define TABLE_SPLIT_MIN_LINES 2
 
 enum item_kind { IT_LINE, IT_ATOM, IT_SPACE, IT_BREAK };
 
@@ -25,12 +35,14 @@ typedef struct item {
 	GArray *elems;  /* IT_ATOM: elements relative to the text block's left and the item's top */
 	const lay_row *header; /* IT_ATOM of a table: the header row to repeat on a new page */
 	int is_header;
+	const lay_row *row;    /* IT_ATOM of a table row taller than a page: cut between lines */
 	const doc_block *blk;  /* IT_BREAK */
 } item;
 
 struct flow {
 	lay_doc *ld;
 	fonts *f;
+	const doc_page *g;       /* the geometry of the current page sequence */
 	GArray *items;
 	double pending;          /* space after the previous block */
 	const doc_block *prev;   /* the previous block */
@@ -130,6 +142,7 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 		lay_row *rows;
 		int n = table_layout(fl->ld, fl->f, b, width, &rows);
 		const lay_row *header = NULL;
+		double page = fl->g->height - fl->g->top - fl->g->bottom;
 		if (n < 0) {
 			fl->failed = 1;
 			return;
@@ -141,6 +154,10 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 			it.h = rows[k].height;
 			it.is_header = rows[k].header;
 			it.header = header;
+			/* taller than an empty page under the header: cut it between lines */
+			if (!rows[k].header &&
+			    rows[k].height > page - (header != NULL ? header->height : 0) + 0.01)
+				it.row = &rows[k];
 			if (k == 0)
 				it.before = fl->pending;
 			/* the header stays with the first row; a group row with the row after */
@@ -212,9 +229,18 @@ static int add_number(lay_doc *ld, fonts *f, lay_page *pg, const doc_page *g, in
 	return 0;
 }
 
+/* Where the row cut at the foot of one page resumes at the top of the next. */
+struct cont {
+	guint item;               /* G_MAXUINT: no row continues */
+	int from[TABLE_MAX_COLS]; /* first line of each cell still to place */
+};
+
 int page_build(lay_doc *ld, fonts *f)
 {
+	static const int top_lines[TABLE_MAX_COLS]; /* a row placed from its first lines */
 	struct flow fl = {0};
+	struct cont cont = {G_MAXUINT, {0}};
+	int cut[TABLE_MAX_COLS];
 	const doc_page *g = ld->d->page;
 	double width;
 	guint i = 0, n;
@@ -222,11 +248,14 @@ int page_build(lay_doc *ld, fonts *f)
 
 	fl.ld = ld;
 	fl.f = f;
+	fl.g = g;
 	fl.items = g_array_new(FALSE, TRUE, sizeof(item));
 	width = g->width - g->left - g->right;
 	for (const doc_block *b = ld->d->first; b != NULL && !fl.failed; b = b->next) {
-		if (b->kind == BLOCK_BREAK && b->page != NULL)
+		if (b->kind == BLOCK_BREAK && b->page != NULL) {
+			fl.g = b->page;
 			width = b->page->width - b->page->left - b->page->right;
+		}
 		block_items(&fl, b, width);
 	}
 	if (fl.failed) {
@@ -238,7 +267,7 @@ int page_build(lay_doc *ld, fonts *f)
 	item *items = (item *)fl.items->data;
 	while (i < n) {
 		double avail, y = 0, top;
-		guint start;
+		guint start, split = G_MAXUINT;
 		lay_page *pg;
 
 		if (items[i].kind == IT_BREAK) {
@@ -262,36 +291,65 @@ int page_build(lay_doc *ld, fonts *f)
 			y += items[i].header->height;
 		}
 		double y0 = y;
+		/* Fill: [start, i) fits whole; split, when set, is the row cut at the foot. */
 		while (i < n && items[i].kind != IT_BREAK) {
-			double h = items[i].h + (i == start ? 0 : items[i].before);
-			if (items[i].kind == IT_SPACE && i == start)
+			const item *it = &items[i];
+			double before = i == start ? 0 : it->before;
+			double h = it->h;
+			if (i == cont.item)
+				h = table_row_cut(it->row, cont.from, G_MAXDOUBLE, 0, cut);
+			if (it->kind == IT_SPACE && i == start)
 				h = 0;
-			if (y + h > avail + 0.01 && i > start) {
+			if (y + before + h <= avail + 0.01 || (i == start && it->row == NULL)) {
+				y += before + h;
+				i++;
+				continue;
+			}
+			if (it->row != NULL &&
+			    table_row_cut(it->row, i == cont.item ? cont.from : top_lines,
+					  avail - y - before, i == start ? 0 : TABLE_SPLIT_MIN_LINES,
+					  cut) > 0) {
+				split = i;
+				break;
+			}
+			if (i > start) {
 				guint b = i;
 				while (b > start && items[b].no_break)
 					b--;
 				if (b > start)
 					i = b;
-				break;
 			}
-			y += h;
-			i++;
+			break;
 		}
-		/* place [start, i) */
+		/* place [start, i), then the part of the split row */
 		y = y0;
 		for (guint k = start; k < i; k++) {
-			item *it = &items[k];
+			const item *it = &items[k];
 			if (k > start)
 				y += it->before;
 			if (it->kind == IT_SPACE && k == start)
 				continue;
-			if (it->kind == IT_LINE)
-				layout_emit_para(pg->elems, it->para, g->left, top + y, it->line,
-						 it->line + 1);
-			else if (it->kind == IT_ATOM)
+			if (k == cont.item)
+				y += table_row_part(pg->elems, it->row, cont.from, NULL, g->left, top + y);
+			else if (it->kind == IT_LINE)
+				y += layout_emit_para(pg->elems, it->para, g->left, top + y, it->line,
+						      it->line + 1);
+			else if (it->kind == IT_ATOM) {
 				place_elems(pg->elems, it->elems, g->left, top + y);
-			y += it->h;
+				y += it->h;
+			} else
+				y += it->h;
 		}
+		if (split != G_MAXUINT) {
+			const item *it = &items[split];
+			if (split > start)
+				y += it->before;
+			table_row_part(pg->elems, it->row, split == cont.item ? cont.from : top_lines, cut,
+				       g->left, top + y);
+			cont.item = split;
+			memcpy(cont.from, cut, sizeof cut);
+		} else
+			cont.item = G_MAXUINT;
 		if (add_number(ld, f, pg, g, seq) != 0) {
 			g_array_free(fl.items, TRUE);
 			return -1;

@@ -1,19 +1,28 @@
-/* pdf.c - drawing laid-out pages into PDF and PNG, and the atomic file writing every
- * output shares; see pdf.h. */
+/* pdf.c - the PDF writer: laid-out pages into PDF, with embedded subset TrueType fonts.
+ *
+ * vbgen writes its PDF itself rather than through a Cairo surface because a batch of
+ * letters shares almost everything: the font programs are subset and compressed once per
+ * glyph set and reused by every letter (ttf.c), and each page is a short content stream
+ * of glyph ids placed exactly where Pango put them. Text is Identity-H encoded with a
+ * ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
+ * the same NFC text that was laid out. The same input gives the same bytes: no clock, no
+ * random tags (the subset tag is derived from the glyph set).
+ *
+ * Ownership: a pdf_out owns its file and per-document font usage; the faces and their
+ * subset caches live in a registry for the whole run (pdf_shutdown() frees them). */
 #include "pdf.h"
 
 #include "diag.h"
+#include "ttf.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <errno.h>
-#include <signal.h>
-#include <pango/pangocairo.h>
+#include <fontconfig/fontconfig.h>
+#include <harfbuzz/hb.h>
+#include <pango/pangofc-font.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
+#include <zlib.h>
 
 #ifndef VBGEN_VERSION
 #define VBGEN_VERSION "0.0"
@@ -21,164 +30,449 @@
 
 /* Bookmarks nest at most this deep (I. / 1. / 2.1. / a) and the appendix). */
 #define PDF_MAX_OUTLINE 8
+/* Fonts one document may use; a plan uses four faces. */
+#define PDF_MAX_FONTS 32
+/* ToUnicode entries per bfchar block (the PDF limit is 100). */
+#define PDF_BFCHAR_BLOCK 100
 
-/* Temporary files being written, for the signal handler. A process writes at most a
- * letter and the print file at once. */
-#define OUT_MAX_OPEN 8
-#define OUT_PATH_MAX 4096
-static char open_tmp[OUT_MAX_OPEN][OUT_PATH_MAX];
-static volatile sig_atomic_t open_used[OUT_MAX_OPEN];
+/* Characters whose glyphs every subset carries, so that documents that differ only in
+ * their words (a batch of letters) share one font program: ASCII, Latin-1, the
+ * Vietnamese letters and common typographic punctuation. */
+static const gunichar base_ranges[][2] = {
+	{0x0020, 0x007E}, {0x00A0, 0x00FF}, {0x0102, 0x0103}, {0x0110, 0x0111},
+	{0x0128, 0x0129}, {0x0168, 0x0169}, {0x01A0, 0x01A1}, {0x01AF, 0x01B0},
+	{0x1EA0, 0x1EF9}, {0x2013, 0x2014}, {0x2018, 0x201D}, {0x2026, 0x2026},
+};
 
-static void track(const char *tmp, int on)
-{
-	for (int i = 0; i < OUT_MAX_OPEN; i++) {
-		if (on && !open_used[i] && strlen(tmp) < OUT_PATH_MAX) {
-			strcpy(open_tmp[i], tmp);
-			open_used[i] = 1;
-			return;
-		}
-		if (!on && open_used[i] && strcmp(open_tmp[i], tmp) == 0) {
-			open_used[i] = 0;
-			return;
-		}
-	}
-}
+/* A font face known to the writer (process lifetime). */
+struct face {
+	char *path;
+	int index;
+	ttf *t;
+	uint8_t *base;  /* glyphs of the base repertoire */
+	int *w1000;     /* advance widths in 1/1000 em, per glyph */
+};
 
-static void on_signal(int sig)
-{
-	for (int i = 0; i < OUT_MAX_OPEN; i++)
-		if (open_used[i])
-			unlink(open_tmp[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
+/* A PangoFont resolved to its face and size. */
+struct font_ref {
+	struct face *face;
+	double size;
+};
 
-void out_install_signal_cleanup(void)
-{
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-}
+static GHashTable *faces_by_path; /* "path#index" -> struct face */
+static GHashTable *fonts_by_pango; /* PangoFont * (referenced) -> struct font_ref */
 
-FILE *out_open(const char *path, char **tmp)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash != NULL ? (size_t)(slash - path + 1) : 0;
-	char *name = g_strdup_printf("%.*s.%s.tmp-XXXXXX", (int)dirlen, path,
-				     slash != NULL ? slash + 1 : path);
-	int fd = mkstemp(name);
-	FILE *f;
+/* One face's use in one document. */
+struct docfont {
+	struct face *face;
+	int obj;        /* the Type0 font object */
+	uint8_t *used;  /* glyph set */
+	char **uni;     /* gid -> UTF-8 text, for ToUnicode */
+};
 
-	if (fd < 0) {
-		diag(path, 0, DIAG_SYSTEM,
-		     "cannot write here: %s; check that the folder exists and that you may write "
-		     "in it",
-		     strerror(errno));
-		g_free(name);
-		return NULL;
-	}
-	track(name, 1);
-	fchmod(fd, 0644);
-	f = fdopen(fd, "wb");
-	*tmp = name;
-	return f;
-}
-
-int out_commit(FILE *f, char *tmp, const char *path)
-{
-	int bad = ferror(f) || fflush(f) != 0;
-
-	if (fclose(f) != 0 || bad) {
-		diag(path, 0, DIAG_SYSTEM, "writing failed (disk full?): %s", strerror(errno));
-		unlink(tmp);
-		track(tmp, 0);
-		g_free(tmp);
-		return EXIT_SYSTEM;
-	}
-	if (rename(tmp, path) != 0) {
-		diag(path, 0, DIAG_SYSTEM, "cannot put the file in place: %s", strerror(errno));
-		unlink(tmp);
-		track(tmp, 0);
-		g_free(tmp);
-		return EXIT_SYSTEM;
-	}
-	track(tmp, 0);
-	g_free(tmp);
-	return EXIT_OK;
-}
-
-void out_abort(FILE *f, char *tmp)
-{
-	if (f != NULL)
-		fclose(f);
-	if (tmp != NULL) {
-		unlink(tmp);
-		track(tmp, 0);
-	}
-	g_free(tmp);
-}
-
-static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
-{
-	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS
-						   : CAIRO_STATUS_WRITE_ERROR;
-}
-
-void pdf_draw_page(const lay_doc *ld, int page, void *cairo_context)
-{
-	cairo_t *cr = cairo_context;
-	const lay_page *pg = g_ptr_array_index(ld->pages, page);
-
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (guint i = 0; i < pg->elems->len; i++) {
-		const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
-		switch (e->kind) {
-		case EL_TEXT:
-			cairo_move_to(cr, e->x, e->y);
-			pango_cairo_show_layout_line(cr, e->line);
-			break;
-		case EL_RULE:
-			cairo_rectangle(cr, e->x, e->y - e->h / 2, e->w, e->h);
-			cairo_fill(cr);
-			break;
-		case EL_BOX:
-			cairo_set_line_width(cr, e->stroke);
-			cairo_rectangle(cr, e->x, e->y, e->w, e->h);
-			cairo_stroke(cr);
-			break;
-		}
-	}
-}
-
-/* The creation date: SOURCE_DATE_EPOCH when set (reproducible builds), else the
- * document's own date, so that the same input always gives the same bytes. */
-static void creation_date(const doc *d, char *buf, size_t size)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	struct tm tm;
-
-	if (sde != NULL && *sde != '\0') {
-		time_t t = (time_t)strtoll(sde, NULL, 10);
-		gmtime_r(&t, &tm);
-		strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	} else if (d->create_date != NULL && strlen(d->create_date) == 10)
-		snprintf(buf, size, "%sT00:00:00", d->create_date);
-	else
-		snprintf(buf, size, "2000-01-01T00:00:00");
-}
+struct bookmark {
+	char *title;
+	int level, page; /* page index (0-based) */
+	double x, y;     /* PDF coordinates */
+};
 
 struct pdf_out {
 	char *path, *tmp;
 	FILE *f;
-	cairo_surface_t *s;
-	cairo_t *cr;
-	int pages;
+	long pos;            /* bytes written */
+	GArray *offsets;     /* long, per object number (0 unused) */
+	GArray *pages;       /* int: page object numbers */
+	struct docfont fonts[PDF_MAX_FONTS];
+	int nfonts;
+	GArray *marks;       /* struct bookmark */
+	char *title, *author, *subject, *date;
+	int failed;
+	GString *buf;        /* scratch for content */
 };
+
+static void face_free(gpointer p)
+{
+	struct face *fc = p;
+
+	ttf_close(fc->t);
+	g_free(fc->path);
+	g_free(fc->base);
+	g_free(fc->w1000);
+	g_free(fc);
+}
+
+void pdf_shutdown(void)
+{
+	if (fonts_by_pango != NULL)
+		g_hash_table_destroy(fonts_by_pango);
+	if (faces_by_path != NULL)
+		g_hash_table_destroy(faces_by_path);
+	fonts_by_pango = faces_by_path = NULL;
+}
+
+/* ----------------------------------------------------------------- font registry */
+
+static struct face *face_for(PangoFont *pf, const char *path, int index)
+{
+	char *key = g_strdup_printf("%s#%d", path, index);
+	struct face *fc = g_hash_table_lookup(faces_by_path, key);
+	const char *why = NULL;
+	hb_font_t *hb;
+
+	if (fc != NULL) {
+		g_free(key);
+		return fc;
+	}
+	fc = g_new0(struct face, 1);
+	fc->path = g_strdup(path);
+	fc->index = index;
+	fc->t = ttf_open(path, index, &why);
+	if (fc->t == NULL) {
+		diag(path, 0, DIAG_SYSTEM, "this font cannot be embedded in a PDF: %s", why);
+		g_free(fc->path);
+		g_free(fc);
+		g_free(key);
+		return NULL;
+	}
+	int n = ttf_glyphs(fc->t), upem = ttf_units_per_em(fc->t);
+	fc->base = g_new0(uint8_t, ((size_t)n + 7) / 8);
+	fc->w1000 = g_new0(int, n);
+	for (int g = 0; g < n; g++)
+		fc->w1000[g] = (int)((double)ttf_advance(fc->t, g) * 1000.0 / upem + 0.5);
+	hb = pango_font_get_hb_font(pf);
+	for (size_t r = 0; r < G_N_ELEMENTS(base_ranges); r++)
+		for (gunichar c = base_ranges[r][0]; c <= base_ranges[r][1]; c++) {
+			hb_codepoint_t gid;
+			if (hb != NULL && hb_font_get_nominal_glyph(hb, c, &gid) && gid < (hb_codepoint_t)n)
+				fc->base[gid >> 3] |= (uint8_t)(1 << (gid & 7));
+		}
+	g_hash_table_insert(faces_by_path, key, fc);
+	return fc;
+}
+
+static struct font_ref *font_for(PangoFont *pf)
+{
+	struct font_ref *r;
+	FcPattern *pat;
+	FcChar8 *file = NULL;
+	int index = 0;
+	PangoFontDescription *d;
+
+	if (fonts_by_pango == NULL) {
+		fonts_by_pango = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
+		faces_by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, face_free);
+	}
+	r = g_hash_table_lookup(fonts_by_pango, pf);
+	if (r != NULL)
+		return r;
+	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
+	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
+		diag(NULL, 0, DIAG_SYSTEM, "a font has no file to embed");
+		return NULL;
+	}
+	FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+	r = g_new0(struct font_ref, 1);
+	r->face = face_for(pf, (const char *)file, index);
+	if (r->face == NULL) {
+		g_free(r);
+		return NULL;
+	}
+	d = pango_font_describe_with_absolute_size(pf);
+	r->size = (double)pango_font_description_get_size(d) / PANGO_SCALE;
+	pango_font_description_free(d);
+	g_hash_table_insert(fonts_by_pango, g_object_ref(pf), r);
+	return r;
+}
+
+/* ------------------------------------------------------------------- file writing */
+
+static void put(pdf_out *o, const char *s, size_t n)
+{
+	if (fwrite(s, 1, n, o->f) != n)
+		o->failed = 1;
+	o->pos += (long)n;
+}
+
+static void putf(pdf_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void putf(pdf_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	put(o, s, strlen(s));
+	g_free(s);
+}
+
+static int new_obj(pdf_out *o)
+{
+	long zero = 0;
+
+	g_array_append_val(o->offsets, zero);
+	return (int)o->offsets->len - 1;
+}
+
+static void begin_obj(pdf_out *o, int n)
+{
+	g_array_index(o->offsets, long, n) = o->pos;
+	putf(o, "%d 0 obj\n", n);
+}
+
+/* A number as PDF writes it: at most two decimals, no trailing zeros. Hand-made rather
+ * than printf: a page of text writes thousands of them. */
+static void num(GString *g, double v)
+{
+	char b[32], *p = b + sizeof b;
+	long cents = (long)(v * 100 + (v < 0 ? -0.5 : 0.5));
+	int neg = cents < 0;
+	unsigned long u = (unsigned long)(neg ? -cents : cents), whole = u / 100, frac = u % 100;
+
+	if (frac != 0) {
+		if (frac % 10 == 0)
+			*--p = (char)('0' + frac / 10);
+		else {
+			*--p = (char)('0' + frac % 10);
+			*--p = (char)('0' + frac / 10);
+		}
+		*--p = '.';
+	}
+	do
+		*--p = (char)('0' + whole % 10);
+	while ((whole /= 10) > 0);
+	if (neg && u != 0)
+		*--p = '-';
+	g_string_append_len(g, p, b + sizeof b - p);
+}
+
+static void hex4(GString *g, unsigned v)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char b[4] = {digits[(v >> 12) & 15], digits[(v >> 8) & 15], digits[(v >> 4) & 15],
+		     digits[v & 15]};
+
+	g_string_append_len(g, b, 4);
+}
+
+/* A text string as UTF-16BE hex, which every PDF reader shows in any script. */
+static void text_string(GString *g, const char *utf8)
+{
+	glong n = 0;
+	gunichar2 *u = g_utf8_to_utf16(utf8 != NULL ? utf8 : "", -1, NULL, &n, NULL);
+
+	g_string_append(g, "<FEFF");
+	for (glong i = 0; u != NULL && i < n; i++)
+		g_string_append_printf(g, "%04X", u[i]);
+	g_string_append_c(g, '>');
+	g_free(u);
+}
+
+static void stream(pdf_out *o, int n, const char *dict_extra, const unsigned char *data,
+		   size_t len, int compress)
+{
+	uLongf zlen = compressBound(len);
+	unsigned char *z = NULL;
+
+	if (compress) {
+		z = g_malloc(zlen);
+		/* level 1: content streams are small and written once per page */
+		if (compress2(z, &zlen, data, len, 1) != Z_OK) {
+			g_free(z);
+			z = NULL;
+		}
+	}
+	begin_obj(o, n);
+	if (z != NULL)
+		putf(o, "<< /Length %lu /Filter /FlateDecode%s >>\nstream\n", (unsigned long)zlen,
+		     dict_extra);
+	else
+		putf(o, "<< /Length %lu%s >>\nstream\n", (unsigned long)len, dict_extra);
+	put(o, z != NULL ? (const char *)z : (const char *)data, z != NULL ? zlen : len);
+	put(o, "\nendstream\nendobj\n", 18);
+	g_free(z);
+}
+
+/* ------------------------------------------------------------------------ pages */
+
+static struct docfont *docfont(pdf_out *o, struct face *fc)
+{
+	for (int i = 0; i < o->nfonts; i++)
+		if (o->fonts[i].face == fc)
+			return &o->fonts[i];
+	if (o->nfonts >= PDF_MAX_FONTS) {
+		diag(o->path, 0, DIAG_SYSTEM, "the document uses more than %d fonts", PDF_MAX_FONTS);
+		o->failed = 1;
+		return NULL;
+	}
+	struct docfont *df = &o->fonts[o->nfonts++];
+	int n = ttf_glyphs(fc->t);
+	df->face = fc;
+	df->obj = new_obj(o);
+	df->used = g_memdup2(fc->base, ((size_t)n + 7) / 8);
+	df->uni = g_new0(char *, n);
+	return df;
+}
+
+/* Writes one laid-out line as text operators: a Tm per run, then the glyphs with their
+ * exact advances as TJ adjustments. */
+static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
+{
+	double x = e->x, y = height - e->y;
+	const char *text = pango_layout_get_text(e->line->layout);
+
+	for (GSList *l = e->line->runs; l != NULL; l = l->next) {
+		PangoGlyphItem *run = l->data;
+		PangoGlyphString *gs = run->glyphs;
+		struct font_ref *fr = font_for(run->item->analysis.font);
+		struct docfont *df;
+		int open = 0;
+
+		if (fr == NULL || (df = docfont(o, fr->face)) == NULL) {
+			o->failed = 1;
+			return;
+		}
+		for (int i = 0; i < gs->num_glyphs; i++) {
+			PangoGlyphInfo *gi = &gs->glyphs[i];
+			double adv = (double)gi->geometry.width / PANGO_SCALE;
+			double xo = (double)gi->geometry.x_offset / PANGO_SCALE;
+			double yo = (double)gi->geometry.y_offset / PANGO_SCALE;
+			PangoGlyph g = gi->glyph;
+
+			if ((g & PANGO_GLYPH_UNKNOWN_FLAG) || g == PANGO_GLYPH_EMPTY ||
+			    (int)g >= ttf_glyphs(fr->face->t)) {
+				if (open) {
+					g_string_append(c, "] TJ\n");
+					open = 0;
+				}
+				x += adv;
+				continue;
+			}
+			if (!open || xo != 0 || yo != 0) {
+				if (open)
+					g_string_append(c, "] TJ\n");
+				g_string_append(c, "/F");
+				num(c, (double)(df - o->fonts));
+				g_string_append_c(c, ' ');
+				num(c, fr->size);
+				g_string_append(c, " Tf 1 0 0 1 ");
+				num(c, x + xo);
+				g_string_append_c(c, ' ');
+				num(c, y - yo);
+				g_string_append(c, " Tm [");
+				open = 1;
+			}
+			g_string_append_c(c, '<');
+			hex4(c, g);
+			g_string_append_c(c, '>');
+			double adj = fr->face->w1000[g] - adv * 1000.0 / fr->size;
+			if (adj > 0.05 || adj < -0.05)
+				num(c, adj);
+			df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
+			if (df->uni[g] == NULL) {
+				/* the cluster's text: from this glyph's cluster to the next one's */
+				int start = run->item->offset + gs->log_clusters[i], end = run->item->offset + run->item->length;
+				for (int k = 0; k < gs->num_glyphs; k++)
+					if (gs->log_clusters[k] > gs->log_clusters[i] &&
+					    run->item->offset + gs->log_clusters[k] < end)
+						end = run->item->offset + gs->log_clusters[k];
+				if (end > start)
+					df->uni[g] = g_strndup(text + start, (gsize)(end - start));
+			}
+			x += adv;
+			if (xo != 0 || yo != 0) {
+				g_string_append(c, "] TJ\n");
+				open = 0;
+			}
+		}
+		if (open)
+			g_string_append(c, "] TJ\n");
+	}
+}
+
+static void emit_page(pdf_out *o, const lay_page *pg, int blank)
+{
+	GString *c = o->buf;
+	int content = new_obj(o), page = new_obj(o);
+
+	g_string_truncate(c, 0);
+	if (!blank) {
+		int in_text = 0;
+		for (guint i = 0; i < pg->elems->len; i++) {
+			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+			if (e->kind == EL_TEXT) {
+				if (!in_text)
+					g_string_append(c, "BT\n");
+				in_text = 1;
+				emit_line(o, c, e, pg->height);
+				continue;
+			}
+			if (in_text)
+				g_string_append(c, "ET\n");
+			in_text = 0;
+			if (e->kind == EL_RULE) {
+				num(c, e->x);
+				g_string_append_c(c, ' ');
+				num(c, pg->height - e->y - e->h / 2);
+				g_string_append_c(c, ' ');
+				num(c, e->w);
+				g_string_append_c(c, ' ');
+				num(c, e->h);
+				g_string_append(c, " re f\n");
+			} else {
+				num(c, e->stroke);
+				g_string_append(c, " w ");
+				num(c, e->x);
+				g_string_append_c(c, ' ');
+				num(c, pg->height - e->y - e->h);
+				g_string_append_c(c, ' ');
+				num(c, e->w);
+				g_string_append_c(c, ' ');
+				num(c, e->h);
+				g_string_append(c, " re S\n");
+			}
+		}
+		if (in_text)
+			g_string_append(c, "ET\n");
+	}
+	stream(o, content, "", (const unsigned char *)c->str, c->len, 1);
+	begin_obj(o, page);
+	GString *d = g_string_new("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
+	num(d, pg->width);
+	g_string_append_c(d, ' ');
+	num(d, pg->height);
+	g_string_append_printf(d, "] /Resources 3 0 R /Contents %d 0 R >>\nendobj\n", content);
+	put(o, d->str, d->len);
+	g_string_free(d, TRUE);
+	g_array_append_val(o->pages, page);
+}
+
+/* ----------------------------------------------------------------- the document */
+
+/* The creation date: SOURCE_DATE_EPOCH when set (reproducible builds), else the
+ * document's own date, so that the same input always gives the same bytes. */
+static char *creation_date(const doc *d)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	struct tm tm;
+	char buf[32];
+
+	if (sde != NULL && *sde != '\0') {
+		time_t t = (time_t)strtoll(sde, NULL, 10);
+		gmtime_r(&t, &tm);
+		strftime(buf, sizeof buf, "D:%Y%m%d%H%M%SZ", &tm);
+	} else if (d->create_date != NULL && strlen(d->create_date) == 10)
+		snprintf(buf, sizeof buf, "D:%.4s%.2s%.2s000000Z", d->create_date, d->create_date + 5,
+			 d->create_date + 8);
+	else
+		snprintf(buf, sizeof buf, "D:20000101000000Z");
+	return g_strdup(buf);
+}
 
 pdf_out *pdf_open(const char *path, const doc *meta)
 {
 	pdf_out *o = g_new0(pdf_out, 1);
-	char date[32];
 
 	o->f = out_open(path, &o->tmp);
 	if (o->f == NULL) {
@@ -186,89 +480,330 @@ pdf_out *pdf_open(const char *path, const doc *meta)
 		return NULL;
 	}
 	o->path = g_strdup(path);
-	o->s = cairo_pdf_surface_create_for_stream(write_cb, o->f, 595.28, 841.89);
-	creation_date(meta, date, sizeof date);
-	if (meta->title != NULL)
-		cairo_pdf_surface_set_metadata(o->s, CAIRO_PDF_METADATA_TITLE, meta->title);
-	if (meta->author != NULL)
-		cairo_pdf_surface_set_metadata(o->s, CAIRO_PDF_METADATA_AUTHOR, meta->author);
-	if (meta->subject != NULL)
-		cairo_pdf_surface_set_metadata(o->s, CAIRO_PDF_METADATA_SUBJECT, meta->subject);
-	cairo_pdf_surface_set_metadata(o->s, CAIRO_PDF_METADATA_CREATOR, "vbgen " VBGEN_VERSION);
-	cairo_pdf_surface_set_metadata(o->s, CAIRO_PDF_METADATA_CREATE_DATE, date);
-	cairo_pdf_surface_set_metadata(o->s, CAIRO_PDF_METADATA_MOD_DATE, date);
-	o->cr = cairo_create(o->s);
+	o->offsets = g_array_new(FALSE, TRUE, sizeof(long));
+	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
+	o->marks = g_array_new(FALSE, TRUE, sizeof(struct bookmark));
+	o->buf = g_string_sized_new(16384);
+	o->title = g_strdup(meta->title);
+	o->author = g_strdup(meta->author);
+	o->subject = g_strdup(meta->subject);
+	o->date = creation_date(meta);
+	for (int i = 0; i < 5; i++) /* 0 unused; 1 catalog, 2 pages, 3 resources, 4 info */
+		new_obj(o);
+	put(o, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n", 15);
 	return o;
-}
-
-static void add_outline(pdf_out *o, const lay_page *pg, int *outline)
-{
-	for (guint i = 0; i < pg->elems->len; i++) {
-		const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
-		char link[96];
-		int lvl = e->bookmark;
-		if (lvl <= 0 || e->kind != EL_TEXT)
-			continue;
-		if (lvl > PDF_MAX_OUTLINE)
-			lvl = PDF_MAX_OUTLINE;
-		snprintf(link, sizeof link, "page=%d pos=[%.2f %.2f]", o->pages, e->x,
-			 e->y - e->style->size);
-		char *title = g_strndup(e->bookmark_title, 200);
-		outline[lvl] = cairo_pdf_surface_add_outline(
-			o->s, lvl > 1 ? outline[lvl - 1] : CAIRO_PDF_OUTLINE_ROOT, title, link, 0);
-		g_free(title);
-	}
 }
 
 int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int duplex)
 {
-	int outline[PDF_MAX_OUTLINE + 1] = {0}, added = 0;
+	int added = 0;
 
 	for (int c = 0; c < copies; c++) {
 		for (guint p = 0; p < ld->pages->len; p++) {
 			const lay_page *pg = g_ptr_array_index(ld->pages, p);
-			cairo_pdf_surface_set_size(o->s, pg->width, pg->height);
-			pdf_draw_page(ld, (int)p, o->cr);
-			o->pages++;
+			struct bookmark b = {0};
 			if (c == 0 && p == 0 && bookmark != NULL) {
-				char link[64];
-				snprintf(link, sizeof link, "page=%d pos=[0 0]", o->pages);
-				cairo_pdf_surface_add_outline(o->s, CAIRO_PDF_OUTLINE_ROOT, bookmark,
-							      link, 0);
+				b.title = g_strdup(bookmark);
+				b.level = 1;
+				b.page = (int)o->pages->len;
+				b.y = pg->height;
+				g_array_append_val(o->marks, b);
 			}
-			if (c == 0 && bookmark == NULL)
-				add_outline(o, pg, outline);
-			cairo_show_page(o->cr);
+			for (guint i = 0; c == 0 && bookmark == NULL && i < pg->elems->len; i++) {
+				const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+				if (e->kind != EL_TEXT || e->bookmark <= 0)
+					continue;
+				b.title = g_strndup(e->bookmark_title, 200);
+				b.level = e->bookmark > PDF_MAX_OUTLINE ? PDF_MAX_OUTLINE : e->bookmark;
+				b.page = (int)o->pages->len;
+				b.x = e->x;
+				b.y = pg->height - e->y + e->style->size;
+				g_array_append_val(o->marks, b);
+			}
+			emit_page(o, pg, 0);
 			added++;
 		}
 		if (duplex && ld->pages->len % 2 == 1) {
 			/* a blank back, so that the next copy starts on a new sheet */
-			o->pages++;
-			cairo_show_page(o->cr);
+			emit_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1);
 			added++;
 		}
 	}
 	return added;
 }
 
+static void write_font(pdf_out *o, struct docfont *df)
+{
+	ttf *t = df->face->t;
+	int n = ttf_glyphs(t), cid = new_obj(o), desc = new_obj(o), file = new_obj(o);
+	int tounicode = new_obj(o), asc, dsc, cap, bbox[4], bold;
+	size_t zlen = 0, len1 = 0;
+	const unsigned char *prog = ttf_subset(t, df->used, &zlen, &len1);
+	double angle;
+	guint hash = 5381;
+	char tag[7];
+	GString *g = g_string_new(NULL);
+
+	if (prog == NULL) {
+		diag(df->face->path, 0, DIAG_SYSTEM, "the font cannot be subset for embedding");
+		o->failed = 1;
+		g_string_free(g, TRUE);
+		return;
+	}
+	/* the subset tag: six capitals derived from the glyph set, so the same set always
+	 * gets the same name */
+	for (int i = 0; i < (n + 7) / 8; i++)
+		hash = hash * 33 + df->used[i];
+	for (const char *p = ttf_ps_name(t); *p; p++)
+		hash = hash * 33 + (guint)*p;
+	for (int i = 0; i < 6; i++, hash /= 26)
+		tag[i] = (char)('A' + hash % 26);
+	tag[6] = '\0';
+	ttf_metrics(t, &asc, &dsc, &cap, bbox, &angle, &bold);
+
+	begin_obj(o, df->obj);
+	putf(o, "<< /Type /Font /Subtype /Type0 /BaseFont /%s+%s /Encoding /Identity-H "
+		"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n",
+	     tag, ttf_ps_name(t), cid, tounicode);
+
+	g_string_append_printf(g, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s+%s "
+				  "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+				  "/Supplement 0 >> /FontDescriptor %d 0 R /CIDToGIDMap /Identity "
+				  "/DW 1000 /W [",
+			       tag, ttf_ps_name(t), desc);
+	for (int gid = 0; gid < n; gid++) {
+		if (!(df->used[gid >> 3] & (1 << (gid & 7))))
+			continue;
+		int last = gid;
+		while (last + 1 < n && (df->used[(last + 1) >> 3] & (1 << ((last + 1) & 7))))
+			last++;
+		g_string_append_printf(g, " %d [", gid);
+		for (int k = gid; k <= last; k++)
+			g_string_append_printf(g, "%s%d", k > gid ? " " : "", df->face->w1000[k]);
+		g_string_append_c(g, ']');
+		gid = last;
+	}
+	g_string_append(g, " ] >>\nendobj\n");
+	begin_obj(o, cid);
+	put(o, g->str, g->len);
+
+	begin_obj(o, desc);
+	putf(o, "<< /Type /FontDescriptor /FontName /%s+%s /Flags %d /FontBBox [%d %d %d %d] "
+		"/ItalicAngle %.1f /Ascent %d /Descent %d /CapHeight %d /StemV %d /FontFile2 %d 0 R "
+		">>\nendobj\n",
+	     tag, ttf_ps_name(t), 32 | 2 | (angle != 0 ? 64 : 0), bbox[0], bbox[1], bbox[2], bbox[3],
+	     angle, asc, dsc, cap, bold ? 140 : 80, file);
+
+	begin_obj(o, file);
+	putf(o, "<< /Length %lu /Length1 %lu /Filter /FlateDecode >>\nstream\n", (unsigned long)zlen,
+	     (unsigned long)len1);
+	put(o, (const char *)prog, zlen);
+	put(o, "\nendstream\nendobj\n", 18);
+
+	/* ToUnicode: what each glyph reads as */
+	g_string_truncate(g, 0);
+	g_string_append(g, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	GString *block = g_string_new(NULL);
+	int inblock = 0;
+	for (int gid = 0; gid <= n; gid++) {
+		if (gid < n && df->uni[gid] != NULL) {
+			glong un = 0;
+			gunichar2 *u = g_utf8_to_utf16(df->uni[gid], -1, NULL, &un, NULL);
+			g_string_append_printf(block, "<%04X> <", gid);
+			for (glong k = 0; u != NULL && k < un; k++)
+				g_string_append_printf(block, "%04X", u[k]);
+			g_string_append(block, ">\n");
+			g_free(u);
+			inblock++;
+		}
+		if (inblock == PDF_BFCHAR_BLOCK || (gid == n && inblock > 0)) {
+			g_string_append_printf(g, "%d beginbfchar\n%sendbfchar\n", inblock, block->str);
+			g_string_truncate(block, 0);
+			inblock = 0;
+		}
+	}
+	g_string_free(block, TRUE);
+	g_string_append(g, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	stream(o, tounicode, "", (const unsigned char *)g->str, g->len, 1);
+	g_string_free(g, TRUE);
+}
+
+/* The outline: bookmarks nested by level, each pointing at its page and position. */
+static int write_outline(pdf_out *o)
+{
+	guint n = o->marks->len;
+	int root, *objs, *parent;
+
+	if (n == 0)
+		return 0;
+	root = new_obj(o);
+	objs = g_new0(int, n);
+	parent = g_new0(int, n); /* index of the parent mark, -1 for the root */
+	for (guint i = 0; i < n; i++)
+		objs[i] = new_obj(o);
+	for (guint i = 0; i < n; i++) {
+		struct bookmark *b = &g_array_index(o->marks, struct bookmark, i);
+		int p = (int)i - 1;
+		while (p >= 0 && g_array_index(o->marks, struct bookmark, p).level >= b->level)
+			p = parent[p];
+		parent[i] = p;
+	}
+	for (guint i = 0; i < n; i++) {
+		struct bookmark *b = &g_array_index(o->marks, struct bookmark, i);
+		int prev = -1, next = -1, first = -1, last = -1, count = 0;
+		GString *g = g_string_new("<< /Title ");
+		for (int k = (int)i - 1; k >= 0; k--)
+			if (parent[k] == parent[i]) {
+				prev = k;
+				break;
+			} else if (k == parent[i])
+				break;
+		for (guint k = i + 1; k < n; k++) {
+			if (parent[k] == parent[i]) {
+				next = (int)k;
+				break;
+			}
+			if (g_array_index(o->marks, struct bookmark, k).level <= b->level &&
+			    parent[k] != (int)i)
+				break;
+		}
+		for (guint k = i + 1; k < n; k++)
+			if (parent[k] == (int)i) {
+				if (first < 0)
+					first = (int)k;
+				last = (int)k;
+				count++;
+			}
+		text_string(g, b->title);
+		g_string_append_printf(g, " /Parent %d 0 R", parent[i] >= 0 ? objs[parent[i]] : root);
+		if (prev >= 0)
+			g_string_append_printf(g, " /Prev %d 0 R", objs[prev]);
+		if (next >= 0)
+			g_string_append_printf(g, " /Next %d 0 R", objs[next]);
+		if (first >= 0)
+			g_string_append_printf(g, " /First %d 0 R /Last %d 0 R /Count -%d", objs[first],
+					       objs[last], count);
+		g_string_append_printf(g, " /Dest [%d 0 R /XYZ ",
+				       g_array_index(o->pages, int, b->page));
+		num(g, b->x);
+		g_string_append_c(g, ' ');
+		num(g, b->y);
+		g_string_append(g, " null] >>\nendobj\n");
+		begin_obj(o, objs[i]);
+		put(o, g->str, g->len);
+		g_string_free(g, TRUE);
+	}
+	int first = -1, last = -1, count = 0;
+	for (guint i = 0; i < n; i++)
+		if (parent[i] < 0) {
+			if (first < 0)
+				first = (int)i;
+			last = (int)i;
+			count++;
+		}
+	begin_obj(o, root);
+	putf(o, "<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>\nendobj\n", objs[first],
+	     objs[last], count);
+	g_free(objs);
+	g_free(parent);
+	return root;
+}
+
+static void free_out(pdf_out *o)
+{
+	for (int i = 0; i < o->nfonts; i++) {
+		int n = ttf_glyphs(o->fonts[i].face->t);
+		for (int g = 0; g < n; g++)
+			g_free(o->fonts[i].uni[g]);
+		g_free(o->fonts[i].uni);
+		g_free(o->fonts[i].used);
+	}
+	for (guint i = 0; i < o->marks->len; i++)
+		g_free(g_array_index(o->marks, struct bookmark, i).title);
+	g_array_free(o->marks, TRUE);
+	g_array_free(o->offsets, TRUE);
+	g_array_free(o->pages, TRUE);
+	g_string_free(o->buf, TRUE);
+	g_free(o->title);
+	g_free(o->author);
+	g_free(o->subject);
+	g_free(o->date);
+	g_free(o->path);
+	g_free(o);
+}
+
 int pdf_close(pdf_out *o)
 {
-	cairo_status_t st;
-	int rc;
+	GString *g = g_string_new(NULL);
+	int outline, rc;
+	long xref;
+	char *id;
 
-	cairo_destroy(o->cr);
-	cairo_surface_finish(o->s);
-	st = cairo_surface_status(o->s);
-	cairo_surface_destroy(o->s);
-	if (st != CAIRO_STATUS_SUCCESS || o->pages == 0) {
-		diag(o->path, 0, DIAG_SYSTEM, "the PDF could not be written: %s",
-		     o->pages == 0 ? "it has no pages" : cairo_status_to_string(st));
+	for (int i = 0; i < o->nfonts; i++)
+		write_font(o, &o->fonts[i]);
+	outline = write_outline(o);
+
+	begin_obj(o, 3);
+	put(o, "<< /Font <<", 11);
+	for (int i = 0; i < o->nfonts; i++)
+		putf(o, " /F%d %d 0 R", i, o->fonts[i].obj);
+	put(o, " >> >>\nendobj\n", 14);
+
+	begin_obj(o, 2);
+	g_string_append(g, "<< /Type /Pages /Kids [");
+	for (guint i = 0; i < o->pages->len; i++)
+		g_string_append_printf(g, "%s%d 0 R", i ? " " : "", g_array_index(o->pages, int, i));
+	g_string_append_printf(g, "] /Count %u >>\nendobj\n", o->pages->len);
+	put(o, g->str, g->len);
+
+	begin_obj(o, 1);
+	if (outline > 0)
+		putf(o, "<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines "
+			"/Lang (vi-VN) >>\nendobj\n",
+		     outline);
+	else
+		putf(o, "<< /Type /Catalog /Pages 2 0 R /Lang (vi-VN) >>\nendobj\n");
+
+	g_string_assign(g, "<< ");
+	if (o->title != NULL) {
+		g_string_append(g, "/Title ");
+		text_string(g, o->title);
+	}
+	if (o->author != NULL) {
+		g_string_append(g, " /Author ");
+		text_string(g, o->author);
+	}
+	if (o->subject != NULL) {
+		g_string_append(g, " /Subject ");
+		text_string(g, o->subject);
+	}
+	g_string_append_printf(g, " /Creator (vbgen " VBGEN_VERSION ") /Producer (vbgen " VBGEN_VERSION
+				  ") /CreationDate (%s) /ModDate (%s) >>\nendobj\n",
+			       o->date, o->date);
+	begin_obj(o, 4);
+	put(o, g->str, g->len);
+	/* a document id derived from the document, for signing tools */
+	id = g_compute_checksum_for_string(G_CHECKSUM_MD5, g->str, (gssize)g->len);
+
+	xref = o->pos;
+	putf(o, "xref\n0 %u\n0000000000 65535 f \n", o->offsets->len);
+	for (guint i = 1; i < o->offsets->len; i++)
+		putf(o, "%010ld 00000 n \n", g_array_index(o->offsets, long, i));
+	putf(o, "trailer\n<< /Size %u /Root 1 0 R /Info 4 0 R /ID [<%s> <%s>] >>\nstartxref\n%ld\n%%%%EOF\n",
+	     o->offsets->len, id, id, xref);
+	g_free(id);
+	g_string_free(g, TRUE);
+	if (o->failed || o->pages->len == 0) {
+		if (o->pages->len == 0)
+			diag(o->path, 0, DIAG_SYSTEM, "the document has no pages");
 		out_abort(o->f, o->tmp);
 		rc = EXIT_SYSTEM;
 	} else
 		rc = out_commit(o->f, o->tmp, o->path);
-	g_free(o->path);
-	g_free(o);
+	free_out(o);
 	return rc;
 }
 
@@ -276,12 +811,8 @@ void pdf_cancel(pdf_out *o)
 {
 	if (o == NULL)
 		return;
-	cairo_destroy(o->cr);
-	cairo_surface_finish(o->s);
-	cairo_surface_destroy(o->s);
 	out_abort(o->f, o->tmp);
-	g_free(o->path);
-	g_free(o);
+	free_out(o);
 }
 
 int pdf_write(const lay_doc *ld, const char *path)
@@ -292,44 +823,4 @@ int pdf_write(const lay_doc *ld, const char *path)
 		return EXIT_SYSTEM;
 	pdf_add(o, ld, NULL, 1, 0);
 	return pdf_close(o);
-}
-
-int pdf_png(const lay_doc *ld, const char *dir, const char *stem, double dpi)
-{
-	double k = dpi / 72.0;
-
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder: %s", strerror(errno));
-		return EXIT_SYSTEM;
-	}
-	for (guint p = 0; p < ld->pages->len; p++) {
-		const lay_page *pg = g_ptr_array_index(ld->pages, p);
-		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-								(int)(pg->width * k + 0.5),
-								(int)(pg->height * k + 0.5));
-		cairo_t *cr = cairo_create(s);
-		char *path = g_strdup_printf("%s/%s-%u.png", dir, stem, p + 1);
-		char *tmp = NULL;
-		FILE *f;
-		int rc;
-
-		cairo_set_source_rgb(cr, 1, 1, 1);
-		cairo_paint(cr);
-		cairo_scale(cr, k, k);
-		pdf_draw_page(ld, (int)p, cr);
-		cairo_destroy(cr);
-		f = out_open(path, &tmp);
-		rc = f == NULL ? EXIT_SYSTEM : EXIT_OK;
-		if (f != NULL && cairo_surface_write_to_png_stream(s, write_cb, f) != CAIRO_STATUS_SUCCESS) {
-			diag(path, 0, DIAG_SYSTEM, "the preview could not be written");
-			out_abort(f, tmp);
-			rc = EXIT_SYSTEM;
-		} else if (f != NULL)
-			rc = out_commit(f, tmp, path);
-		cairo_surface_destroy(s);
-		g_free(path);
-		if (rc != EXIT_OK)
-			return rc;
-	}
-	return EXIT_OK;
 }

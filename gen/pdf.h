@@ -30,11 +30,14 @@ int pdf_close(pdf_out *o);
 /* Gives up: nothing is left behind. */
 void pdf_cancel(pdf_out *o);
 
-/* Draws page (0-based) of ld on a cairo context whose unit is the point. */
-void pdf_draw_page(const lay_doc *ld, int page, void *cairo_context);
+/* Draws page (0-based) of ld on a cairo context whose unit is the point (png.c). */
+void png_draw_page(const lay_doc *ld, int page, void *cairo_context);
 
 /* Writes one PNG per page into dir as STEM-N.png at dpi. Returns EXIT_OK or EXIT_SYSTEM. */
-int pdf_png(const lay_doc *ld, const char *dir, const char *stem, double dpi);
+int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi);
+
+/* Frees the fonts the PDF writer keeps between documents (at the end of the program). */
+void pdf_shutdown(void);
 
 /* Prints the laid-out pages as text: one line per element with page, kind, x, y, width,
  * style and text; the regression suite compares these dumps. */

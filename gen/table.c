@@ -1,32 +1,151 @@
 /* table.c - tables laid out row by row; see layout.h.
  *
- * Column widths are fixed (points) or shares of what the fixed ones leave. Every cell is
- * a paragraph laid out once at its column's width less the padding, so the cost is
- * linear in rows. A row becomes one atom of elements (its cells' lines and borders) that
- * pagination keeps whole; the header row is repeated by pagination on every page. */
+ * A column is fixed (points), measured (as wide as its widest cell set on one line) or a
+ * share of what the other two leave. Every cell is a paragraph laid out once, at its
+ * column's width less the padding, by layout_para: Pango wraps it, and a word longer
+ * than the column (a URL, a code) breaks between characters instead of crossing the
+ * border. A row becomes one atom of elements (its cells' lines and closed borders) that
+ * pagination places whole; it also keeps its cells' paragraphs, so that pagination can
+ * cut a row taller than a page between lines (table_row_cut, table_row_part). Nothing is
+ * laid out again per page, so the cost is linear in rows. */
 #include "layout.h"
 
 #include "diag.h"
 
 #include <string.h>
 
-/* Column widths in points for a table width. */
-static void column_widths(const doc_block *b, double width, double *w)
+#define MM (72.0 / 25.4)
+
+/* When fixed and measured columns leave too little, a share column still gets this much:
+ * a short word at cell sizes, so that its text wraps into a readable column instead of
+ * one character per line. */
+#define TABLE_MIN_SHARE (12 * MM)
+
+/* The narrowest text a cell may hold. layout_para never sets a measure below 10 pt, so a
+ * cell narrower than that plus its padding would push text over its border. */
+#define TABLE_MIN_TEXT 10.0
+
+/* Added to a measured width: Pango's measure is in 1/1024 pt and a width rounded down by
+ * one unit would wrap the widest cell's last letter. */
+#define TABLE_MEASURE_SLACK 0.5
+
+/* The width of a cell's text set on one line, as layout_para sets it (font, bold and
+ * italic runs, margins, a positive first-line indent). Returns -1 after reporting a font
+ * problem. l is one scratch layout shared by every cell measured. */
+static double natural_width(fonts *f, PangoLayout *l, const doc_block *b)
 {
-	double fixed = 0, shares = 0;
+	const doc_style *s = b->style;
+	const PangoFontDescription *fd = fonts_style(f, s);
+	PangoAttrList *attrs;
+	PangoRectangle logical;
+
+	if (fd == NULL)
+		return -1;
+	pango_layout_set_font_description(l, fd);
+	pango_layout_set_text(l, b->text, b->text_len);
+	attrs = pango_attr_list_new();
+	for (int i = 0; i < b->nruns; i++) {
+		PangoAttribute *a;
+		if (b->runs[i].bold && !s->bold) {
+			a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+			a->start_index = (guint)b->runs[i].start;
+			a->end_index = (guint)b->runs[i].end;
+			pango_attr_list_insert(attrs, a);
+		}
+		if (b->runs[i].italic && !s->italic) {
+			a = pango_attr_style_new(PANGO_STYLE_ITALIC);
+			a->start_index = (guint)b->runs[i].start;
+			a->end_index = (guint)b->runs[i].end;
+			pango_attr_list_insert(attrs, a);
+		}
+	}
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
+	pango_layout_get_extents(l, NULL, &logical);
+	return (double)logical.width / PANGO_SCALE + s->margin_left + s->margin_right +
+	       (s->indent > 0 ? s->indent : 0);
+}
+
+/* The widest cell of column k (header included, group rows spanning all columns left
+ * out), padding included; -1 after reporting. */
+static double measure_column(fonts *f, PangoLayout *l, const doc_block *b, int k)
+{
+	double widest = 0;
+
+	for (int r = 0; r < b->nrows; r++) {
+		const doc_block *c = b->rows[r].group ? NULL : b->rows[r].cells[k];
+		double nw;
+		if (c == NULL || c->style == NULL)
+			continue;
+		nw = natural_width(f, l, c);
+		if (nw < 0)
+			return -1;
+		if (nw > widest)
+			widest = nw;
+	}
+	return widest + 2 * b->padding + TABLE_MEASURE_SLACK;
+}
+
+/* Column widths in points for a table width: fixed ones as given, measured ones as
+ * measured (narrowed in proportion when they would leave the share columns less than
+ * TABLE_MIN_SHARE each), share columns splitting the rest. Returns 0, or -1 after
+ * reporting a table that cannot fit. */
+static int column_widths(fonts *f, const doc_block *b, double width, double *w)
+{
+	double fixed = 0, shares = 0, measured = 0, room, rest;
+	int nshares = 0;
+	PangoLayout *l = NULL;
 
 	for (int k = 0; k < b->tcols; k++) {
-		if (b->columns[k].width > 1)
-			fixed += b->columns[k].width;
-		else
-			shares += b->columns[k].width;
+		double cw = b->columns[k].width;
+		if (cw > 1) {
+			w[k] = cw;
+			fixed += cw;
+		} else if (cw > 0) {
+			shares += cw;
+			nshares++;
+		} else {
+			if (l == NULL)
+				l = pango_layout_new(fonts_context(f));
+			w[k] = measure_column(f, l, b, k);
+			if (w[k] < 0) {
+				g_object_unref(l);
+				return -1;
+			}
+			measured += w[k];
+		}
 	}
+	if (l != NULL)
+		g_object_unref(l);
+	room = width - fixed - nshares * TABLE_MIN_SHARE;
+	if (room < -0.01) {
+		diag(b->file, b->line, DIAG_ERROR,
+		     "the table's fixed column widths add up to %.0f mm, and the page leaves %.0f mm "
+		     "for the whole table%s: make the fixed columns narrower",
+		     fixed / MM, width / MM,
+		     nshares > 0 ? " including its share columns" : "");
+		return -1;
+	}
+	if (measured > room && measured > 0) {
+		for (int k = 0; k < b->tcols; k++)
+			if (b->columns[k].width <= 0)
+				w[k] *= room / measured;
+		measured = room;
+	}
+	rest = width - fixed - measured;
 	for (int k = 0; k < b->tcols; k++) {
-		if (b->columns[k].width > 1)
-			w[k] = b->columns[k].width;
-		else
-			w[k] = shares > 0 ? (width - fixed) * b->columns[k].width / shares : 0;
+		double cw = b->columns[k].width;
+		if (cw > 0 && cw <= 1)
+			w[k] = rest * cw / shares;
+		if (w[k] < 2 * b->padding + TABLE_MIN_TEXT) {
+			diag(b->file, b->line, DIAG_ERROR,
+			     "column %d (\"%s\") comes out %.1f mm wide, too narrow for its text and "
+			     "padding: give it a width, or make the other columns narrower",
+			     k + 1, b->columns[k].caption ? b->columns[k].caption : "", w[k] / MM);
+			return -1;
+		}
 	}
+	return 0;
 }
 
 static void add_box(GArray *elems, double x, double y, double w, double h, double stroke)
@@ -42,53 +161,135 @@ static void add_box(GArray *elems, double x, double y, double w, double h, doubl
 	g_array_append_val(elems, e);
 }
 
+/* Height of lines [a, z) of p. */
+static double lines_height(const lay_para *p, int a, int z)
+{
+	double h = 0;
+
+	for (int i = a; i < z; i++)
+		h += p->h[i];
+	return h;
+}
+
+double table_row_part(GArray *elems, const lay_row *r, const int *from, const int *to, double x,
+		      double y)
+{
+	double tallest = 0, height;
+
+	for (int k = 0; k < r->ncells; k++) {
+		const lay_para *p = r->cells[k];
+		double h;
+		if (p == NULL)
+			continue;
+		h = lines_height(p, from ? from[k] : 0, to ? to[k] : p->n);
+		if (h > tallest)
+			tallest = h;
+	}
+	height = tallest + 2 * r->pad;
+	for (int k = 0; k < r->ncells; k++) {
+		const lay_para *p = r->cells[k];
+		if (p != NULL)
+			layout_emit_para(elems, p, x + r->x[k] + r->pad, y + r->pad, from ? from[k] : 0,
+					 to ? to[k] : p->n);
+		add_box(elems, x + r->x[k], y, r->w[k], height, r->border);
+	}
+	return height;
+}
+
+double table_row_cut(const lay_row *r, const int *from, double room, int min_lines, int *to)
+{
+	double inner = room - 2 * r->pad, tallest = 0;
+	int most = -1, most_left = 0, shown = 0;
+
+	for (int k = 0; k < r->ncells; k++) {
+		const lay_para *p = r->cells[k];
+		double h = 0;
+		int j;
+		if (p == NULL) {
+			to[k] = 0;
+			continue;
+		}
+		for (j = from[k]; j < p->n && h + p->h[j] <= inner + 0.01; j++)
+			h += p->h[j];
+		to[k] = j;
+		shown += j - from[k];
+		if (p->n - from[k] > most_left) {
+			most_left = p->n - from[k];
+			most = k;
+		}
+	}
+	if (most < 0)
+		return 0; /* nothing left to place */
+	if (min_lines > 0 && to[most] - from[most] < MIN(min_lines, most_left))
+		return 0;
+	if (shown == 0) /* not even one line fits: force one, pagination must advance */
+		for (int k = 0; k < r->ncells; k++)
+			if (r->cells[k] != NULL && from[k] < r->cells[k]->n)
+				to[k] = from[k] + 1;
+	for (int k = 0; k < r->ncells; k++) {
+		const lay_para *p = r->cells[k];
+		double h = p != NULL ? lines_height(p, from[k], to[k]) : 0;
+		if (h > tallest)
+			tallest = h;
+	}
+	return tallest + 2 * r->pad;
+}
+
 int table_layout(lay_doc *ld, fonts *f, const doc_block *b, double width, lay_row **rows_out)
 {
-	double *w = g_new0(double, b->tcols);
-	lay_row *rows = g_new0(lay_row, b->nrows);
+	double *x, *w, *span, total = 0;
+	lay_row *rows;
+	lay_para **cells;
 	double pad = b->padding;
 
+	if (b->tcols < 1 || b->tcols > TABLE_MAX_COLS) {
+		diag(b->file, b->line, DIAG_ERROR, "a table has 1 to %d columns, this one %d",
+		     TABLE_MAX_COLS, b->tcols);
+		return -1;
+	}
+	/* One allocation each for every row's geometry: all owned by ld. */
+	x = g_new0(double, b->tcols);
+	w = g_new0(double, b->tcols);
+	span = g_new0(double, 2); /* a group row's one cell: left 0, the table's width */
+	rows = g_new0(lay_row, b->nrows > 0 ? b->nrows : 1);
+	cells = g_new0(lay_para *, (size_t)(b->nrows > 0 ? b->nrows : 1) * (size_t)b->tcols);
+	g_ptr_array_add(ld->owned, x);
+	g_ptr_array_add(ld->owned, w);
+	g_ptr_array_add(ld->owned, span);
 	g_ptr_array_add(ld->owned, rows);
-	column_widths(b, width, w);
+	g_ptr_array_add(ld->owned, cells);
+	if (column_widths(f, b, width, w) != 0)
+		return -1;
+	for (int k = 0; k < b->tcols; k++) {
+		x[k] = total;
+		total += w[k];
+	}
+	span[1] = total;
+
 	for (int r = 0; r < b->nrows; r++) {
 		const doc_row *row = &b->rows[r];
 		lay_row *out = &rows[r];
-		int cells = row->group ? 1 : b->tcols;
-		lay_para *p[64];
-		double tallest = 0, x = 0;
 
-		if (cells > 64) {
-			diag(b->file, b->line, DIAG_ERROR, "a table has at most 64 columns");
-			g_free(w);
-			return -1;
+		out->header = row->header;
+		out->group = row->group;
+		out->ncells = row->group ? 1 : b->tcols;
+		out->cells = cells + (size_t)r * (size_t)b->tcols;
+		out->x = row->group ? &span[0] : x;
+		out->w = row->group ? &span[1] : w;
+		out->pad = pad;
+		out->border = b->border;
+		for (int k = 0; k < out->ncells; k++) {
+			const doc_block *c = row->cells[k];
+			if (c == NULL || c->style == NULL)
+				continue;
+			out->cells[k] = layout_para(ld, f, c, out->w[k] - 2 * pad);
+			if (out->cells[k] == NULL)
+				return -1;
 		}
 		out->elems = g_array_new(FALSE, TRUE, sizeof(lay_elem));
 		g_ptr_array_add(ld->arrays, out->elems);
-		out->header = row->header;
-		out->group = row->group;
-		for (int k = 0; k < cells; k++) {
-			double cw = row->group ? width : w[k];
-			p[k] = NULL;
-			if (row->cells[k] == NULL || row->cells[k]->style == NULL)
-				continue;
-			p[k] = layout_para(ld, f, row->cells[k], cw - 2 * pad);
-			if (p[k] == NULL) {
-				g_free(w);
-				return -1;
-			}
-			if (p[k]->height > tallest)
-				tallest = p[k]->height;
-		}
-		out->height = tallest + 2 * pad;
-		for (int k = 0; k < cells; k++) {
-			double cw = row->group ? width : w[k];
-			if (p[k] != NULL)
-				layout_emit_para(out->elems, p[k], x + pad, pad, 0, p[k]->n);
-			add_box(out->elems, x, 0, cw, out->height, b->border);
-			x += cw;
-		}
+		out->height = table_row_part(out->elems, out, NULL, NULL, 0, 0);
 	}
-	g_free(w);
 	*rows_out = rows;
 	return b->nrows;
 }

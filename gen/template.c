@@ -26,6 +26,9 @@
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
 
+/* A table has at most this many columns (layout.h's TABLE_MAX_COLS says why). */
+#define TEMPLATE_MAX_COLUMNS 64
+
 enum op_kind {
 	OP_TEXT,     /* literal text (white space already folded) */
 	OP_VALUE,    /* the string value of an expression */
@@ -48,6 +51,7 @@ enum op_kind {
 	OP_TROW,     /* one row: OP_TCELL children, each like a paragraph */
 	OP_TGROUP,   /* one group row spanning all columns, like a paragraph */
 	OP_TCELL,
+	OP_LET,      /* binds $text to the value of expr for the rest of the enclosing list */
 };
 
 typedef struct op op;
@@ -55,8 +59,8 @@ struct op {
 	enum op_kind kind;
 	long line;
 	op *child, *next;
-	char *text;                  /* OP_TEXT; OP_CALL, OP_FOR: name */
-	xmlXPathCompExprPtr expr;    /* OP_VALUE, OP_CONTENT, OP_FOR, OP_IF */
+	char *text;                  /* OP_TEXT; OP_CALL, OP_FOR, OP_LET: name */
+	xmlXPathCompExprPtr expr;    /* OP_VALUE, OP_CONTENT, OP_FOR, OP_IF, OP_LET */
 	const doc_style *style;      /* OP_PARA, OP_TCELL, OP_TGROUP */
 	const doc_page *page;        /* OP_BREAK */
 	op *target;                  /* OP_CALL: the definition */
@@ -404,8 +408,10 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	o->b = length_attr(t, n, "padding", 3);
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
-	if (o->ncols == 0) {
-		terr(t, n, "<table> needs <column> elements");
+	if (o->ncols == 0 || o->ncols > TEMPLATE_MAX_COLUMNS) {
+		terr(t, n, "<table> needs 1 to %d <column> elements, not %d", TEMPLATE_MAX_COLUMNS,
+		     o->ncols);
+		o->ncols = 0;
 		return;
 	}
 	o->widths = g_new0(double, o->ncols);
@@ -417,12 +423,17 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 			continue;
 		const char *w = attr(c, "width");
 		double v;
-		if (w != NULL && w[strlen(w) - 1] == '%')
-			o->widths[k] = strtod(w, NULL) / 100.0;
+		char *end;
+		/* doc_column.width: a length in pt (> 1), a share (0 to 1], or 0 = measured */
+		if (w != NULL && strcmp(w, "auto") == 0)
+			o->widths[k] = 0;
+		else if (w != NULL && (v = strtod(w, &end)) > 0 && v <= 100 && strcmp(end, "%") == 0)
+			o->widths[k] = v / 100.0;
 		else if (w != NULL && parse_length(w, &v) == 0 && v > 1)
 			o->widths[k] = v;
 		else
-			terr(t, c, "width=\"%s\" must be a share such as 30%% or a length such as 40mm",
+			terr(t, c, "width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
+				   "or auto (as wide as the column's widest cell)",
 			     w ? w : "");
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
@@ -483,6 +494,15 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	} else if (is(n, "else")) {
 		o = op_new(t, OP_ELSE, n);
 		o->child = compile_list(t, n->children, inline_ctx);
+	} else if (is(n, "let")) {
+		o = op_new(t, OP_LET, n);
+		v = attr(n, "name");
+		if (v == NULL || !g_ascii_isalpha(v[0]) ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+			    strlen(v))
+			terr(t, n, "<let> needs name=\"...\": a letter, then letters, digits, - or _");
+		o->text = g_strdup(v != NULL ? v : "");
+		o->expr = compile(t, n, "select");
 	} else if (is(n, "call")) {
 		o = op_new(t, OP_CALL, n);
 		if ((v = attr(n, "name")) == NULL)
@@ -581,6 +601,11 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	} else if (is(n, "row")) {
 		o = op_new(t, OP_TROW, n);
 		o->child = compile_list(t, n->children, 0);
+		for (const op *c = o->child; c != NULL; c = c->next)
+			if (c->kind != OP_TCELL) {
+				terr(t, n, "<row> holds <cell> elements only, one per <column>");
+				break;
+			}
 	} else if (is(n, "cell")) {
 		o = op_new(t, OP_TCELL, n);
 		o->style = style_attr(t, n, "style", 0);
@@ -740,6 +765,14 @@ template *template_load(const char *name)
 	return load(name, 0);
 }
 
+void template_each_style(const template *t, void (*fn)(const doc_style *s, void *data), void *data)
+{
+	for (guint i = 0; i < t->styles->len; i++)
+		fn(g_ptr_array_index(t->styles, i), data);
+	for (guint i = 0; i < t->includes->len; i++)
+		template_each_style(g_ptr_array_index(t->includes, i), fn, data);
+}
+
 const char *template_path(const template *t)
 {
 	return t->path;
@@ -802,6 +835,7 @@ struct ex {
 	int bold, italic;
 	const doc_style *style;
 	int pos, size;             /* XPath position() and last() of the current loop */
+	const op *table;           /* the <table> whose rows are being expanded, or NULL */
 	int depth;
 	long blocks;
 	int failed;
@@ -889,6 +923,10 @@ static void append_block(struct ex *e, doc_block *b)
 
 static void run_list(struct ex *e, const op *o);
 
+/* Which ops of a list run_seq runs: all, or one branch of an <if>. */
+enum run_which { RUN_ALL, RUN_THEN, RUN_ELSE };
+static void run_seq(struct ex *e, const op *o, enum run_which which);
+
 /* Expands a paragraph-like op (p, table cell, group row) into a BLOCK_PARA, or NULL when
  * it comes out empty. */
 static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
@@ -940,35 +978,48 @@ static void run_table(struct ex *e, const op *o)
 	b->padding = o->b;
 	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)o->ncols);
 	head.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
+	if (e->table != NULL) {
+		exerr(e, o, "a <table> cannot stand inside another table");
+		g_array_free(rows, TRUE);
+		return;
+	}
 	for (int k = 0; k < o->ncols; k++) {
 		doc_block *c = doc_block_new(e->d, BLOCK_PARA, e->t->path, o->line);
+		const doc_style *hs = o->head_styles[k];
+		char *up = hs != NULL && hs->upper ? text_upper(o->captions[k]) : NULL;
 		b->columns[k].width = o->widths[k];
-		b->columns[k].head_style = o->head_styles[k];
+		b->columns[k].head_style = hs;
 		b->columns[k].cell_style = o->cell_styles[k];
-		b->columns[k].caption = doc_str(e->d, o->captions[k]);
-		c->style = o->head_styles[k];
+		b->columns[k].caption = doc_str(e->d, up != NULL ? up : o->captions[k]);
+		free(up);
+		c->style = hs;
 		c->text = b->columns[k].caption;
 		c->text_len = (int)strlen(c->text);
 		head.cells[k] = c;
 	}
 	g_array_append_val(rows, head);
 
-	/* Rows come from <row>/<group-row> ops, possibly inside <for> and <if>: expand the
-	 * children into a scratch list of pseudo-blocks and pick them up. */
+	/* Rows come from <row>/<group-row> ops, possibly inside <for>, <if> and <call>: expand
+	 * the children into a scratch list of pseudo-blocks and pick them up. */
 	doc_block *first = NULL, **saved_tail = e->tail, *saved_last = e->last;
 	e->tail = &first;
+	e->table = o;
 	run_list(e, o->child);
+	e->table = NULL;
 	e->tail = saved_tail;
 	e->last = saved_last;
-	for (doc_block *r = first; r != NULL; r = r->next) {
+	for (doc_block *r = first; r != NULL && !e->failed; r = r->next) {
 		doc_row row = {0, 0, NULL};
 		if (r->kind == BLOCK_GRID && r->ncols == -1) { /* a group row */
 			row.group = 1;
 			row.cells = r->cols;
 		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
 			row.cells = r->cols;
-		} else
-			continue;
+		} else {
+			diag(r->file, r->line, DIAG_ERROR,
+			     "only <row> and <group-row> may stand inside a <table>");
+			e->failed = 1;
+		}
 		g_array_append_val(rows, row);
 	}
 	b->nrows = (int)rows->len;
@@ -978,12 +1029,18 @@ static void run_table(struct ex *e, const op *o)
 	append_block(e, b);
 }
 
-static void run_row(struct ex *e, const op *o, const op *table_ncols_hint)
+/* Expands a <row> or <group-row> of the table being expanded into a pseudo-block that
+ * run_table picks up: a cell without style= takes its column's style. */
+static void run_row(struct ex *e, const op *o)
 {
-	(void)table_ncols_hint;
-	doc_block *holder = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
+	doc_block *holder;
 	int n = 0, k = 0;
 
+	if (e->table == NULL) {
+		exerr(e, o, "<%s> stands outside a <table>", o->kind == OP_TGROUP ? "group-row" : "row");
+		return;
+	}
+	holder = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
 	if (o->kind == OP_TGROUP) {
 		holder->ncols = -1;
 		holder->cols = doc_alloc(e->d, sizeof(doc_block *));
@@ -995,12 +1052,20 @@ static void run_row(struct ex *e, const op *o, const op *table_ncols_hint)
 	}
 	for (const op *c = o->child; c != NULL; c = c->next)
 		n += c->kind == OP_TCELL;
+	if (n != e->table->ncols) {
+		exerr(e, o, "this <row> has %d cell%s and its table %d column%s: give one <cell> per "
+			    "<column>",
+		      n, n == 1 ? "" : "s", e->table->ncols, e->table->ncols == 1 ? "" : "s");
+		return;
+	}
 	holder->ncols = -2;
 	holder->tcols = n;
 	holder->cols = doc_alloc(e->d, sizeof(doc_block *) * (size_t)(n > 0 ? n : 1));
 	for (const op *c = o->child; c != NULL; c = c->next)
-		if (c->kind == OP_TCELL)
-			holder->cols[k++] = make_para(e, c, c->style);
+		if (c->kind == OP_TCELL) {
+			holder->cols[k] = make_para(e, c, c->style ? c->style : e->table->cell_styles[k]);
+			k++;
+		}
 	append_block(e, holder);
 }
 
@@ -1152,9 +1217,7 @@ static void run_op(struct ex *e, const op *o)
 			exerr(e, o, "test=\"...\" could not be evaluated");
 			break;
 		}
-		for (const op *c = o->child; c != NULL && !e->failed; c = c->next)
-			if ((c->kind == OP_ELSE) != (v == 1))
-				run_op(e, c->kind == OP_ELSE ? c : c);
+		run_seq(e, o->child, v == 1 ? RUN_THEN : RUN_ELSE);
 		break;
 	}
 	case OP_ELSE:
@@ -1187,18 +1250,70 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	case OP_TROW:
 	case OP_TGROUP:
-		run_row(e, o, NULL);
+		run_row(e, o);
 		break;
 	case OP_TCOL:
 	case OP_TCELL:
+	case OP_LET: /* bound by run_seq, which ends its scope */
 		break;
 	}
 }
 
+/* A variable that a <let> hid, put back when the <let>'s list ends. */
+typedef struct let_saved {
+	const char *name;
+	xmlXPathObjectPtr old; /* NULL: there was none */
+} let_saved;
+
+/* Binds a <let>'s variable to its value, remembering the value it hides in *saved. */
+static void run_let(struct ex *e, const op *o, GArray **saved)
+{
+	xmlXPathObjectPtr v;
+	let_saved sv;
+
+	set_ctx(e, e->ctx->node);
+	v = xmlXPathCompiledEval(o->expr, e->ctx);
+	if (v == NULL) {
+		exerr(e, o, "select=\"...\" could not be evaluated (an unknown function or variable?)");
+		return;
+	}
+	if (*saved == NULL)
+		*saved = g_array_new(FALSE, FALSE, sizeof(let_saved));
+	sv.name = o->text;
+	sv.old = xmlXPathVariableLookup(e->ctx, BAD_CAST o->text);
+	g_array_append_val(*saved, sv);
+	xmlXPathRegisterVariable(e->ctx, BAD_CAST o->text, v); /* the context owns v now */
+}
+
+/* Runs the ops of a list, or one branch of an <if>. A <let> binds its variable for the
+ * ops after it in the same list; when the list ends, the values it hid come back, so a
+ * <let> inside a loop is evaluated once per pass and never leaks out of it. */
+static void run_seq(struct ex *e, const op *o, enum run_which which)
+{
+	GArray *saved = NULL;
+
+	for (; o != NULL && !e->failed; o = o->next) {
+		if ((which == RUN_THEN && o->kind == OP_ELSE) ||
+		    (which == RUN_ELSE && o->kind != OP_ELSE))
+			continue;
+		if (o->kind == OP_LET)
+			run_let(e, o, &saved);
+		else
+			run_op(e, o);
+	}
+	if (saved == NULL)
+		return;
+	for (guint i = saved->len; i-- > 0;) {
+		const let_saved *sv = &g_array_index(saved, let_saved, i);
+		/* NULL removes the variable: it did not exist before the <let> */
+		xmlXPathRegisterVariable(e->ctx, BAD_CAST sv->name, sv->old);
+	}
+	g_array_free(saved, TRUE);
+}
+
 static void run_list(struct ex *e, const op *o)
 {
-	for (; o != NULL && !e->failed; o = o->next)
-		run_op(e, o);
+	run_seq(e, o, RUN_ALL);
 }
 
 doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)

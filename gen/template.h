@@ -28,6 +28,10 @@ typedef struct template template;
 template *template_load(const char *name);
 void template_free(template *t);
 
+/* Calls fn for every style of t (and of the templates it includes), e.g. to resolve
+ * fonts once before workers fork. */
+void template_each_style(const template *t, void (*fn)(const doc_style *s, void *data), void *data);
+
 /* The file the template was read from, for messages. */
 const char *template_path(const template *t);
 

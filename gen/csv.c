@@ -1,0 +1,102 @@
+/* csv.c - the tables of an expanded document as CSV; see csv.h.
+ *
+ * Reads the BLOCK_TABLEs of the doc, not the plan: the CSV then holds exactly the texts
+ * the PDF prints (agency names resolved, deadlines worded, numbers as numbered), in the
+ * template's columns. Group rows become a column of their own, so that a spreadsheet can
+ * sort and filter the tasks without losing the section each belongs to. */
+#include "csv.h"
+
+#include "diag.h"
+#include "pdf.h"
+
+#include <string.h>
+
+/* The caption of the group column, which the PDF has no caption for: it names the plan
+ * sections the group rows print. */
+#define CSV_GROUP_CAPTION "Nhóm nhiệm vụ"
+
+/* Writes one field, quoted when RFC 4180 asks (a comma, a quote, a line break) or when
+ * it starts or ends with a space, which spreadsheet programs would otherwise trim. */
+static void field(FILE *out, const char *s, int len, int first)
+{
+	int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+
+	if (!first)
+		fputc(',', out);
+	for (int i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (!quote) {
+		fwrite(s, 1, (size_t)len, out);
+		return;
+	}
+	fputc('"', out);
+	for (int i = 0; i < len; i++) {
+		if (s[i] == '"')
+			fputc('"', out);
+		fputc(s[i], out);
+	}
+	fputc('"', out);
+}
+
+static void cell(FILE *out, const doc_block *c, int first)
+{
+	if (c != NULL && c->text != NULL)
+		field(out, c->text, c->text_len, first);
+	else
+		field(out, "", 0, first);
+}
+
+/* One table: the caption line, then one record per row that is neither a header nor a
+ * group row, with the text of the last group row above it first. */
+static void write_table(FILE *out, const doc_block *t)
+{
+	const doc_block *group = NULL;
+
+	field(out, CSV_GROUP_CAPTION, (int)strlen(CSV_GROUP_CAPTION), 1);
+	for (int k = 0; k < t->tcols; k++) {
+		const char *cap = t->columns[k].caption != NULL ? t->columns[k].caption : "";
+		field(out, cap, (int)strlen(cap), 0);
+	}
+	fputs("\r\n", out);
+	for (int r = 0; r < t->nrows; r++) {
+		const doc_row *row = &t->rows[r];
+		if (row->header)
+			continue;
+		if (row->group) {
+			group = row->cells[0];
+			continue;
+		}
+		cell(out, group, 1);
+		for (int k = 0; k < t->tcols; k++)
+			cell(out, row->cells[k], 0);
+		fputs("\r\n", out);
+	}
+}
+
+int csv_write(const doc *d, const char *path)
+{
+	char *tmp = NULL;
+	FILE *out;
+	int tables = 0;
+
+	for (const doc_block *b = d->first; b != NULL; b = b->next)
+		tables += b->kind == BLOCK_TABLE;
+	if (tables == 0) {
+		diag(path, 0, DIAG_ERROR,
+		     "the document has no table to write as CSV (does the plan have an <appendix>?)");
+		return EXIT_INVALID;
+	}
+	out = out_open(path, &tmp);
+	if (out == NULL)
+		return EXIT_SYSTEM;
+	fputs("\xEF\xBB\xBF", out); /* the byte-order mark: UTF-8, say it to spreadsheets */
+	tables = 0;
+	for (const doc_block *b = d->first; b != NULL; b = b->next) {
+		if (b->kind != BLOCK_TABLE)
+			continue;
+		if (tables++ > 0)
+			fputs("\r\n", out);
+		write_table(out, b);
+	}
+	return out_commit(out, tmp, path);
+}
