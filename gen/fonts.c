@@ -69,6 +69,9 @@ fonts *fonts_open(void)
 		return NULL;
 	}
 	free(conf);
+	/* Ours is the process's configuration: without this, Pango's first use of fontconfig
+	 * would also load the system's (FcInit), costing a third of a plan's run time. */
+	FcConfigSetCurrent(f->config);
 	f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
 	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
 	f->ctx = pango_font_map_create_context(f->map);

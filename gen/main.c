@@ -280,6 +280,7 @@ static int cmd_all(const char *path, const struct opts *o)
 	char *app_pdf = g_strdup_printf("%s/appendix.pdf", dir);
 	char *letters_dir = g_strdup_printf("%s/letters", dir);
 	char *print = g_strdup_printf("%s/letters-print.pdf", dir);
+	char *csv = g_strdup_printf("%s/appendix.csv", dir);
 	struct opts plan_o = *o, app_o = *o;
 	int status = load(path, &p), worst;
 
@@ -295,7 +296,7 @@ static int cmd_all(const char *path, const struct opts *o)
 	plan_o.no_appendix = 0;
 	status = make_document(p, "plan", &plan_o, plan_pdf);
 	if (status == EXIT_OK) {
-		app_o.csv = NULL;
+		app_o.csv = csv;
 		status = make_document(p, "appendix", &app_o, app_pdf);
 	}
 	if (status == EXIT_OK) {
@@ -309,6 +310,7 @@ done:
 	g_free(app_pdf);
 	g_free(letters_dir);
 	g_free(print);
+	g_free(csv);
 	return status;
 }
 

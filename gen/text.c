@@ -53,10 +53,33 @@ char *text_nfc(const char *s)
 	return from_gstr(g_utf8_normalize(s, -1, G_NORMALIZE_NFC));
 }
 
+/* Characters that can never change under NFC, so that the usual Vietnamese text is
+ * answered without normalising: everything below U+0300 and the precomposed Latin
+ * letters of U+1E00-U+1EFF (Unicode's NFC quick-check says "yes" for all of them). */
+static int surely_nfc(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		gunichar c;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		c = g_utf8_get_char_validated((const char *)p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2)
+			return 0;
+		if (c >= 0x300 && !(c >= 0x1E00 && c <= 0x1EFF))
+			return 0;
+		p = (const unsigned char *)g_utf8_next_char(p);
+	}
+	return 1;
+}
+
 int text_is_nfc(const char *s)
 {
 	if (!s)
 		return 0;
+	if (surely_nfc(s))
+		return 1;
 	gchar *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
 	int same = n && strcmp(n, s) == 0;
 	g_free(n);

@@ -409,7 +409,7 @@ const unsigned char *ttf_subset(ttf *t, const uint8_t *used_in, size_t *len, siz
 	s->len = prog->len;
 	zlen = compressBound(prog->len);
 	s->z = g_malloc(zlen);
-	if (compress2(s->z, &zlen, prog->data, prog->len, 6) != Z_OK) {
+	if (compress2(s->z, &zlen, prog->data, prog->len, TTF_ZLEVEL) != Z_OK) {
 		g_byte_array_free(prog, TRUE);
 		g_free(s->z);
 		g_free(s->used);

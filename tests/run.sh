@@ -98,6 +98,10 @@ run_suite() {
 		. tests/e2e.sh
 		e2e_tests "$vbgen" "$4"
 	fi
+	if [ -f tests/letters.sh ]; then
+		. tests/letters.sh
+		letters_tests "$vbgen" "$4"
+	fi
 }
 
 VBGEN=$1
