@@ -8,8 +8,24 @@
 #include "diag.h"
 #include "text.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Values quoted back in messages are cut to this many bytes (a message is one line). */
+#define CHECK_QUOTE_MAX 60
+
+/* An unknown reference within this many letters of a declared id is taken for a typing
+ * mistake and the id suggested ("phong-noi-v": did you mean "phong-noi-vu"?). */
+#define CHECK_SUGGEST_DISTANCE 2
+
+/* Declared ids listed at most when a reference names none of them. */
+#define CHECK_LIST_MAX 6
+
+/* The years vbgen accepts, as date.h documents them (date_valid). */
+#define CHECK_YEAR_MIN 1900
+#define CHECK_YEAR_MAX 2999
 
 /* Elements whose text must not be blank, with what a clerk should write there. */
 static const struct {
@@ -17,7 +33,7 @@ static const struct {
 	const char *what;
 } required_text[] = {
 	{"name", "the name"},
-	{"short", "the short name, or delete the element"},
+	{"short", "the short name, for example UBND huyện Cam Lộ"},
 	{"place", "the place name printed before the date"},
 	{"symbol", "the symbol, for example KH-UBND"},
 	{"kind", "the document kind, for example Kế hoạch"},
@@ -44,6 +60,8 @@ static int is(xmlNodePtr n, const char *name)
 struct ctx {
 	plan *p;
 	int errors;
+	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
+	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
 };
 
 static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
@@ -59,32 +77,167 @@ static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
 	c->errors++;
 }
 
-/* Lists up to a few declared ids of the wanted kinds, to help with a misspelt one. */
-static void declared(struct ctx *c, const char *k1, const char *k2, char *buf, size_t size)
+/* Copies s into buf (CHECK_QUOTE_MAX + 4 bytes) for quoting: white space folded, cut
+ * with "..." at a character boundary. Attribute values may hold line breaks (&#10;), and a
+ * message is one line. */
+static const char *quote(char *buf, const char *s)
 {
-	GPtrArray *lists[2] = {NULL, NULL};
-	size_t used = 0;
-	int shown = 0, total = 0;
+	char *sq = text_squeeze(s != NULL ? s : "");
+	size_t n;
 
-	if (strcmp(k1, "agency") == 0 || (k2 && strcmp(k2, "agency") == 0))
-		lists[0] = c->p->agencies;
-	if (strcmp(k1, "group") == 0 || (k2 && strcmp(k2, "group") == 0))
-		lists[1] = c->p->groups;
-	buf[0] = '\0';
-	for (int l = 1; l >= 0; l--) {
-		if (lists[l] == NULL)
-			continue;
-		for (guint i = 0; i < lists[l]->len; i++) {
-			const char *id = plan_attr(g_ptr_array_index(lists[l], i), "id");
-			total++;
-			if (id == NULL || shown >= 6 || used + strlen(id) + 8 >= size)
-				continue;
-			used += (size_t)snprintf(buf + used, size - used, "%s%s", shown ? ", " : "", id);
-			shown++;
+	if (sq == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	n = strlen(sq);
+	if (n > CHECK_QUOTE_MAX) {
+		n = CHECK_QUOTE_MAX;
+		while (n > 0 && ((unsigned char)sq[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(sq + n, "...", 4);
+		n += 3;
+	}
+	memcpy(buf, sq, n + 1);
+	free(sq);
+	return buf;
+}
+
+/* Levenshtein distance of two ids (at most TEXT_ID_MAX bytes each). */
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int row[TEXT_ID_MAX + 1];
+
+	if (la > TEXT_ID_MAX || lb > TEXT_ID_MAX)
+		return TEXT_ID_MAX;
+	if (la > lb + CHECK_SUGGEST_DISTANCE || lb > la + CHECK_SUGGEST_DISTANCE)
+		return CHECK_SUGGEST_DISTANCE + 1; /* too far apart to be a typing mistake */
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int prev = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j], best = prev + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = up;
 		}
 	}
-	if (total > shown && used + 8 < size)
+	return row[lb];
+}
+
+static void collect_sections(struct ctx *c, xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next) {
+		if (is(n, "section") && plan_attr(n, "id") != NULL)
+			g_ptr_array_add(c->sections, n);
+		if (n->type == XML_ELEMENT_NODE)
+			collect_sections(c, n->children);
+	}
+}
+
+/* The declared elements a reference of these kinds may name, in file order. */
+static void candidates(struct ctx *c, const char *k1, const char *k2, GPtrArray *out[2])
+{
+	out[0] = out[1] = NULL;
+	if (strcmp(k1, "section") == 0) {
+		if (c->sections == NULL) {
+			c->sections = g_ptr_array_new();
+			collect_sections(c, xmlDocGetRootElement(c->p->doc));
+		}
+		out[0] = c->sections;
+		return;
+	}
+	if (strcmp(k1, "group") == 0 || (k2 != NULL && strcmp(k2, "group") == 0))
+		out[0] = c->p->groups;
+	if (strcmp(k1, "agency") == 0 || (k2 != NULL && strcmp(k2, "agency") == 0))
+		out[1] = c->p->agencies;
+}
+
+/* Finds the declared id closest to a misspelt one; lists a few declared ids when none is
+ * close. Writes "did you mean ...?" or "declared: ..." into buf. */
+static void hint_search(struct ctx *c, const char *id, const char *k1, const char *k2, char *buf,
+			size_t size)
+{
+	GPtrArray *lists[2];
+	const char *best = NULL;
+	int best_d = CHECK_SUGGEST_DISTANCE + 1, shown = 0, total = 0;
+	size_t used;
+
+	candidates(c, k1, k2, lists);
+	for (int l = 0; l < 2; l++)
+		for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++) {
+			const char *cand = plan_attr(g_ptr_array_index(lists[l], i), "id");
+			int d;
+			if (cand == NULL || !text_is_id(cand))
+				continue;
+			d = distance(id, cand);
+			if (d < best_d) {
+				best_d = d;
+				best = cand;
+			}
+		}
+	if (best != NULL) {
+		snprintf(buf, size, "did you mean \"%s\"?", best);
+		return;
+	}
+	used = (size_t)snprintf(buf, size, "%s", strcmp(k1, "section") == 0 ? "section ids: "
+									    : "declared: ");
+	for (int l = 0; l < 2; l++)
+		for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++) {
+			const char *cand = plan_attr(g_ptr_array_index(lists[l], i), "id");
+			if (cand == NULL || !text_is_id(cand))
+				continue;
+			total++;
+			if (shown >= CHECK_LIST_MAX || used + strlen(cand) + 8 >= size)
+				continue;
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", shown ? ", " : "",
+						 cand);
+			shown++;
+		}
+	if (shown == 0)
+		snprintf(buf, size, "no %s has an id yet",
+			 strcmp(k1, "section") == 0 ? "section" : "agency or group");
+	else if (total > shown && used + 8 < size)
 		snprintf(buf + used, size - used, ", ...");
+}
+
+/* hint_search(), remembered: a wrong id is often repeated in many tasks. */
+static void hint_for(struct ctx *c, const char *id, const char *k1, const char *k2, char *buf,
+		     size_t size)
+{
+	char *key = g_strconcat(k1, "/", k2 != NULL ? k2 : "", ":", id, NULL);
+	const char *cached;
+
+	if (c->hints == NULL)
+		c->hints = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if ((cached = g_hash_table_lookup(c->hints, key)) != NULL) {
+		snprintf(buf, size, "%s", cached);
+		g_free(key);
+		return;
+	}
+	hint_search(c, id, k1, k2, buf, size);
+	g_hash_table_insert(c->hints, key, g_strdup(buf));
+}
+
+/* "an agency", "a group", ... for the element a reference names. */
+static const char *kind_words(const char *name)
+{
+	if (strcmp(name, "agency") == 0)
+		return "an agency";
+	if (strcmp(name, "appendix") == 0)
+		return "an appendix";
+	if (strcmp(name, "group") == 0)
+		return "a group";
+	if (strcmp(name, "section") == 0)
+		return "a section";
+	if (strcmp(name, "task") == 0)
+		return "a task";
+	return "another element";
 }
 
 /* Checks one reference; kinds are element names ("agency", "group", "section"). Returns
@@ -93,27 +246,36 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 		      const char *k1, const char *k2)
 {
 	xmlNodePtr target = plan_find(c->p, id);
-	char list[400];
+	const char *want = k2 != NULL ? "an agency or a group" : kind_words(k1);
+	char hint[400], q[CHECK_QUOTE_MAX + 4];
 
 	if (target != NULL && (is(target, k1) || (k2 != NULL && is(target, k2))))
 		return target;
-	if (target != NULL) {
-		err(c, at, "%s=\"%s\" names a <%s> (line %ld), but it must name %s%s%s", attr, id,
-		    (const char *)target->name, plan_line(target),
-		    strcmp(k1, "agency") == 0 ? "an agency" : k1[0] == 'g' ? "a group" : "a section",
-		    k2 ? " or a " : "", k2 ? k2 : "");
+	if (text_is_blank(id)) {
+		err(c, at, "%s=\"\" is empty: write the id of %s", attr, want);
 		return NULL;
 	}
-	if (strcmp(k1, "section") == 0) {
+	if (!text_is_id(id)) {
 		err(c, at,
-		    "%s=\"%s\" names a section that does not exist: give that section id=\"%s\" or "
-		    "correct the name",
-		    attr, id, id);
+		    "%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, digits "
+		    "and hyphens, for example \"phong-noi-vu\"",
+		    attr, quote(q, id));
 		return NULL;
 	}
-	declared(c, k1, k2, list, sizeof list);
-	err(c, at, "%s=\"%s\" names %s that is not declared in <agencies> (declared: %s)", attr, id,
-	    k2 ? "an agency or group" : strcmp(k1, "group") == 0 ? "a group" : "an agency", list);
+	if (target != NULL) {
+		err(c, at, "%s=\"%s\" names %s (line %ld), not %s: write the id of %s", attr, id,
+		    kind_words((const char *)target->name), plan_line(target), want, want);
+		return NULL;
+	}
+	hint_for(c, id, k1, k2, hint, sizeof hint);
+	if (strcmp(k1, "section") == 0)
+		err(c, at,
+		    "%s=\"%s\" names no section: give that section id=\"%s\", or correct the name "
+		    "(%s)",
+		    attr, id, id, hint);
+	else
+		err(c, at, "%s=\"%s\" names no %s declared in <agencies> (%s)", attr, id,
+		    k2 != NULL ? "agency or group" : k1, hint);
 	return NULL;
 }
 
@@ -123,6 +285,7 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 	for (; n != NULL; n = n->next) {
 		const char *id;
 		xmlNodePtr first;
+		char q[CHECK_QUOTE_MAX + 4];
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -132,7 +295,7 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 				err(c, n,
 				    "id=\"%s\" is not a valid id: use lower-case ASCII letters, digits "
 				    "and hyphens, for example \"phong-noi-vu\"",
-				    id);
+				    quote(q, id));
 			else if ((first = g_hash_table_lookup(c->p->ids, id)) != NULL)
 				err(c, n,
 				    "id \"%s\" is used twice: here and on line %ld; give each its own "
@@ -143,6 +306,105 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 		}
 		index_ids(c, n->children);
 	}
+}
+
+/* Reads a date written the Vietnamese way, "28/8/2023" or "28.08.2023", into the ISO form
+ * for a suggestion. Returns 0 when s is not such a date. */
+static int vietnamese_date(const char *s, char *iso, size_t size)
+{
+	int d, m, y, len = 0;
+	char s1, s2;
+
+	if (sscanf(s, " %2d%c%2d%c%4d %n", &d, &s1, &m, &s2, &y, &len) != 5 || s[len] != '\0' ||
+	    s1 != s2 || strchr("/.-", s1) == NULL || !date_valid(y, m, d))
+		return 0;
+	snprintf(iso, size, "%04d-%02d-%02d", y, m, d);
+	return 1;
+}
+
+/* Says what is wrong with a date (element text or attribute value); what is "the date" or
+ * "the deadline date", like is an example of the right form. */
+static void check_date(struct ctx *c, xmlNodePtr at, const char *what, const char *s,
+		       const char *like)
+{
+	char q[CHECK_QUOTE_MAX + 4], iso[16];
+	int rc = date_parse(s, NULL), y = 0;
+
+	if (rc == 0)
+		return;
+	quote(q, s);
+	if (rc == -2 && sscanf(s, " %4d", &y) == 1 && (y < CHECK_YEAR_MIN || y > CHECK_YEAR_MAX))
+		err(c, at, "%s %s is out of range: the year must be between %d and %d", what, q,
+		    CHECK_YEAR_MIN, CHECK_YEAR_MAX);
+	else if (rc == -2)
+		err(c, at, "%s %s does not exist in the calendar: check the day and the month",
+		    what, q);
+	else if (vietnamese_date(s, iso, sizeof iso))
+		err(c, at, "%s \"%s\" is not written as year-month-day: write %s", what, q, iso);
+	else
+		err(c, at, "%s \"%s\" is not written as year-month-day: write it like %s", what, q,
+		    like);
+}
+
+/* Is there anything but XML white space in the text of n (or an element in it)? */
+static int has_content(xmlNodePtr n)
+{
+	for (xmlNodePtr k = n->children; k != NULL; k = k->next) {
+		if (k->type == XML_ELEMENT_NODE)
+			return 1;
+		if (k->type == XML_TEXT_NODE && k->content != NULL &&
+		    strspn((const char *)k->content, " \t\r\n") != strlen((const char *)k->content))
+			return 1;
+	}
+	return 0;
+}
+
+/* A deadline has exactly one of four forms: words, date=, quarter= with year=, year=.
+ * These rules are the whole of the form (the schema's complaints about deadlines are left
+ * to them, being clearer); attributes other than these three are the schema's. */
+static void check_deadline(struct ctx *c, xmlNodePtr n)
+{
+	const char *ds = plan_attr(n, "date"), *q = plan_attr(n, "quarter");
+	const char *y = plan_attr(n, "year");
+	char qt[CHECK_QUOTE_MAX + 4];
+
+	if (ds == NULL && q == NULL && y == NULL) {
+		char *t = plan_text(n);
+		if (text_is_blank(t))
+			err(c, n,
+			    "<deadline> is empty: write a date=\"2023-12-31\", a quarter=\"4\" "
+			    "year=\"2023\", a year=\"2024\" or words such as Thường xuyên");
+		free(t);
+		return;
+	}
+	if (has_content(n)) {
+		char *t = plan_text(n);
+		err(c, n,
+		    "a <deadline> with date=, quarter= or year= has nothing inside: delete the "
+		    "words \"%s\", or the attributes",
+		    quote(qt, t));
+		free(t);
+	}
+	if (ds != NULL && (q != NULL || y != NULL))
+		err(c, n,
+		    "date= cannot go with quarter= or year=: a deadline is one date, one quarter "
+		    "with its year, or one year");
+	if (ds != NULL) {
+		if (strlen(ds) != strspn(ds, "0123456789-") && date_parse(ds, NULL) == 0)
+			err(c, n, "date=\"...\" has spaces around the date: write date=\"%s\"",
+			    quote(qt, ds));
+		else
+			check_date(c, n, "the deadline date", ds, "2023-12-31");
+	}
+	if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
+		err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", quote(qt, q));
+	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
+			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
+		err(c, n, "year=\"%s\" is not a year between %d and %d: write four digits, like 2024",
+		    quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
+	if (q != NULL && y == NULL)
+		err(c, n, "a quarter needs its year: write quarter=\"%s\" year=\"2023\"",
+		    quote(qt, q));
 }
 
 /* Required text, dates and deadlines, everywhere in the file. */
@@ -162,48 +424,15 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		}
 		if (is(n, "date")) {
 			char *t = plan_text(n);
-			date d;
-			int rc = date_parse(t, &d);
-			if (rc == -1)
-				err(c, n,
-				    "the date \"%s\" is not written as year-month-day: write it like "
-				    "2023-08-04",
-				    t ? t : "");
-			else if (rc == -2)
-				err(c, n,
-				    "the date %s does not exist in the calendar: check the day and the "
-				    "month",
-				    t);
+			check_date(c, n, "the date", t ? t : "", "2023-08-04");
 			free(t);
 		}
-		if (is(n, "deadline")) {
-			const char *ds = plan_attr(n, "date"), *q = plan_attr(n, "quarter");
-			const char *y = plan_attr(n, "year");
-			date d;
-			int rc;
-			if (ds != NULL && (rc = date_parse(ds, &d)) != 0)
-				err(c, n,
-				    rc == -2 ? "the deadline date %s does not exist in the calendar: "
-					       "check the day and the month"
-					     : "the deadline date \"%s\" is not written as "
-					       "year-month-day: write it like 2023-12-31",
-				    ds);
-			if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
-				err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", q);
-			if (y != NULL && !date_valid(atoi(y), 1, 1))
-				err(c, n, "year=\"%s\" is not a year between 1900 and 2999", y);
-			if (q != NULL && y == NULL)
-				err(c, n, "a quarter needs its year: write quarter=\"%s\" year=\"2023\"",
-				    q);
-			if (ds == NULL && q == NULL && y == NULL) {
-				char *t = plan_text(n);
-				if (text_is_blank(t))
-					err(c, n,
-					    "<deadline> is empty: write a date=\"2023-12-31\", a "
-					    "quarter=\"4\" year=\"2023\", a year=\"2024\" or words such "
-					    "as Thường xuyên");
-				free(t);
-			}
+		if (is(n, "deadline"))
+			check_deadline(c, n);
+		if (is(n, "to")) {
+			const char *note = plan_attr(n, "note");
+			if (note != NULL && text_is_blank(note))
+				err(c, n, "note=\"\" is empty: write the note, or delete note=\"\"");
 		}
 		check_values(c, n->children);
 	}
@@ -212,24 +441,33 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 static void check_agencies(struct ctx *c)
 {
 	GHashTable *members = g_hash_table_new(g_direct_hash, g_direct_equal);
+	int unsure = c->p->agencies->len == 0; /* then the schema says <agency> is missing */
 
 	for (guint i = 0; i < c->p->agencies->len; i++) {
 		xmlNodePtr a = g_ptr_array_index(c->p->agencies, i);
 		const char *g = plan_attr(a, "group");
 		xmlNodePtr gr;
-		if (g == NULL)
-			continue; /* the schema reports the missing attribute */
+		if (g == NULL) {
+			unsure = 1; /* the schema reports the missing attribute */
+			continue;
+		}
 		gr = ref(c, a, "group", g, "group", NULL);
 		if (gr != NULL)
 			g_hash_table_add(members, gr);
+		else
+			unsure = 1;
 	}
-	for (guint i = 0; i < c->p->groups->len; i++) {
+	/* A group left empty by a misspelt or missing group= is that mistake again: say it
+	 * once. */
+	for (guint i = 0; i < c->p->groups->len && !unsure; i++) {
 		xmlNodePtr g = g_ptr_array_index(c->p->groups, i);
+		const char *id = plan_attr(g, "id");
+		char q[CHECK_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
 			err(c, g,
 			    "group \"%s\" has no members: give some agencies group=\"%s\", or delete "
 			    "the group",
-			    plan_attr(g, "id") ? plan_attr(g, "id") : "", plan_attr(g, "id") ? plan_attr(g, "id") : "");
+			    quote(q, id), q);
 	}
 	g_hash_table_destroy(members);
 }
@@ -242,34 +480,43 @@ static void check_tasks(struct ctx *c)
 		const char *sup = plan_attr(t, "support");
 		const char *tid = plan_attr(t, "id");
 		xmlNodePtr leader = NULL;
+		char q[CHECK_QUOTE_MAX + 4];
+		int listed = 0;
 
 		if (sec != NULL)
 			ref(c, t, "section", sec, "section", NULL);
-		if (lead == NULL || text_is_blank(lead))
-			err(c, t,
-			    "task \"%s\" has no lead agency: add lead=\"...\" with the id of the agency "
-			    "or group in charge",
-			    tid ? tid : "");
-		else
+		/* a missing lead= is the schema's to report */
+		if (lead != NULL)
 			leader = ref(c, t, "lead", lead, "agency", "group");
 		if (sup == NULL)
 			continue;
+		quote(q, tid);
 		gchar **ids = g_strsplit_set(sup, " \t\r\n", -1);
 		for (int k = 0; ids[k] != NULL; k++) {
+			int twice = 0;
 			if (ids[k][0] == '\0')
 				continue;
+			listed++;
+			for (int j = 0; j < k && !twice; j++)
+				twice = strcmp(ids[j], ids[k]) == 0;
+			if (twice) {
+				err(c, t, "task \"%s\": support=\"...\" lists \"%s\" twice: keep one", q,
+				    ids[k]);
+				continue;
+			}
 			xmlNodePtr s = ref(c, t, "support", ids[k], "agency", "group");
 			if (s != NULL && s == leader)
 				err(c, t,
 				    "task \"%s\": \"%s\" is the lead agency and cannot also be a "
 				    "cooperating agency: remove it from support=\"...\"",
-				    tid ? tid : "", ids[k]);
-			for (int j = 0; j < k; j++)
-				if (strcmp(ids[j], ids[k]) == 0)
-					err(c, t, "task \"%s\": support=\"...\" lists \"%s\" twice",
-					    tid ? tid : "", ids[k]);
+				    q, ids[k]);
 		}
 		g_strfreev(ids);
+		if (listed == 0)
+			err(c, t,
+			    "task \"%s\": support=\"\" is empty: list the ids of the cooperating "
+			    "agencies or groups, or delete support=\"\"",
+			    q);
 	}
 }
 
@@ -289,7 +536,7 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 
 int check_plan(plan *p)
 {
-	struct ctx c = {p, 0};
+	struct ctx c = {p, 0, NULL, NULL};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
 	g_hash_table_remove_all(p->ids);
@@ -298,6 +545,17 @@ int check_plan(plan *p)
 	check_agencies(&c);
 	check_tasks(&c);
 	check_targets(&c, root);
+	if (c.sections != NULL)
+		g_ptr_array_free(c.sections, TRUE);
+	if (c.hints != NULL)
+		g_hash_table_destroy(c.hints);
+	/* plan.c leaves some schema findings to the checks above; should none of them have
+	 * said anything, the file must still not pass in silence. */
+	if (!p->schema_ok && c.errors == 0 && diag_count(DIAG_ERROR) == 0 &&
+	    diag_count(DIAG_SYSTEM) == 0)
+		err(&c, root,
+		    "the file does not follow the plan format, but vbgen cannot say where: check "
+		    "it with xmllint --noout --relaxng schema/plan.rng (see docs/plan-format.md)");
 	return c.errors;
 }
 

@@ -11,10 +11,6 @@
 
 #include <string.h>
 
-/* The caption of the group column, which the PDF has no caption for: it names the plan
- * sections the group rows print. */
-#define CSV_GROUP_CAPTION "Nhóm nhiệm vụ"
-
 /* Writes one field, quoted when RFC 4180 asks (a comma, a quote, a line break) or when
  * it starts or ends with a space, which spreadsheet programs would otherwise trim. */
 static void field(FILE *out, const char *s, int len, int first)
@@ -52,7 +48,8 @@ static void write_table(FILE *out, const doc_block *t)
 {
 	const doc_block *group = NULL;
 
-	field(out, CSV_GROUP_CAPTION, (int)strlen(CSV_GROUP_CAPTION), 1);
+	field(out, t->group_caption != NULL ? t->group_caption : "",
+	      t->group_caption != NULL ? (int)strlen(t->group_caption) : 0, 1);
 	for (int k = 0; k < t->tcols; k++) {
 		const char *cap = t->columns[k].caption != NULL ? t->columns[k].caption : "";
 		field(out, cap, (int)strlen(cap), 0);

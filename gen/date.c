@@ -16,8 +16,9 @@
 #define DATE_ISO_LEN 10
 
 /* What a draft prints in place of the day: room for the records office to write a
- * two-digit day by hand when the document is signed. */
-#define DATE_BLANK_DAY "    "
+ * two-digit day by hand when the document is signed. No-break spaces, so that layout
+ * keeps the room instead of folding it into one space. */
+#define DATE_BLANK_DAY "\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0"
 
 /* Output buffer: "ngày 31 tháng 12 năm 2999" needs 28 bytes with its NUL (à á ă take two
  * bytes each), but the size also fits three full-range ints (at most 54 bytes), so the

@@ -55,14 +55,16 @@ enum doc_kind {
 	BLOCK_RULE,  /* a horizontal rule under the block before it */
 	BLOCK_SPACE, /* vertical space */
 	BLOCK_BREAK, /* a new page; with page set, a new page sequence (e.g. landscape) */
-	BLOCK_TABLE, /* a table: header rows repeated on each page, rows kept whole */
+	BLOCK_TABLE, /* a table: the header row repeated on each page; a row kept whole
+		      * unless it alone is taller than a page */
 };
 
 typedef struct doc_block doc_block;
 
 /* One table column: a share of the table width and the style of its cells. */
 typedef struct doc_column {
-	double width;  /* pt when > 1; else a fraction of the free width */
+	double width;  /* pt when > 1; a fraction of the free width when in (0, 1]; 0: measured
+			* (as wide as its widest cell on one line) */
 	const doc_style *head_style, *cell_style;
 	const char *caption;
 } doc_column;
@@ -116,6 +118,7 @@ struct doc_block {
 	doc_row *rows;
 	int nrows;
 	double border;         /* pt */
+	const char *group_caption; /* CSV: the caption of the group column */
 	double padding;        /* pt, inside each cell */
 };
 
@@ -125,7 +128,8 @@ typedef struct doc {
 	GStringChunk *strings; /* owns every string */
 	GPtrArray *owned;      /* every block, style, array allocated for the doc (g_free) */
 	/* PDF metadata */
-	const char *title, *author, *subject, *creator, *create_date; /* ISO 8601 */
+	const char *title, *author, *subject, *keywords;
+	const char *create_date; /* ISO 8601 date: the creation date when no SOURCE_DATE_EPOCH */
 } doc;
 
 /* Returns a new empty doc. */

@@ -52,7 +52,6 @@ fonts *fonts_open(void)
 {
 	char *conf = paths_find("fonts/fonts.conf");
 	fonts *f;
-	cairo_font_options_t *opts;
 
 	if (conf == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
@@ -72,19 +71,6 @@ fonts *fonts_open(void)
 	/* Ours is the process's configuration: without this, Pango's first use of fontconfig
 	 * would also load the system's (FcInit), costing a third of a plan's run time. */
 	FcConfigSetCurrent(f->config);
-	f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
-	f->ctx = pango_font_map_create_context(f->map);
-	/* Sizes are true points: one layout unit per PDF point. */
-	pango_cairo_context_set_resolution(f->ctx, 72);
-	pango_context_set_language(f->ctx, pango_language_from_string("vi"));
-	pango_context_set_round_glyph_positions(f->ctx, FALSE);
-	opts = cairo_font_options_create();
-	/* Unhinted metrics: the same line breaks in the PDF, the preview and the dump. */
-	cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(f->ctx, opts);
-	cairo_font_options_destroy(opts);
 	f->families = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, family_free);
 	f->descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 					 (GDestroyNotify)pango_font_description_free);
@@ -111,8 +97,28 @@ void fonts_free(fonts *f)
 	g_free(f);
 }
 
+/* The Pango side is made on first use, not in fonts_open(): Pango may start threads,
+ * and the letter workers are forked after the fonts are resolved; a thread holding a
+ * lock at fork time would deadlock the worker. */
 PangoContext *fonts_context(fonts *f)
 {
+	cairo_font_options_t *opts;
+
+	if (f->ctx != NULL)
+		return f->ctx;
+	f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
+	f->ctx = pango_font_map_create_context(f->map);
+	/* Sizes are true points: one layout unit per PDF point. */
+	pango_cairo_context_set_resolution(f->ctx, 72);
+	pango_context_set_language(f->ctx, pango_language_from_string("vi"));
+	pango_context_set_round_glyph_positions(f->ctx, FALSE);
+	opts = cairo_font_options_create();
+	/* Unhinted metrics: the same line breaks in the PDF, the preview and the dump. */
+	cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(f->ctx, opts);
+	cairo_font_options_destroy(opts);
 	return f->ctx;
 }
 

@@ -233,6 +233,14 @@ static int cmd_document(const char *path, const char *template_name, const char 
 		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
 		return status;
 	}
+	if (strcmp(template_name, "appendix") == 0 &&
+	    plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
+		diag(path, 0, DIAG_ERROR,
+		     "the plan has no <appendix>, so there is no appendix to make: add one with its "
+		     "tasks (see docs/plan-format.md)");
+		plan_free(p);
+		return EXIT_INVALID;
+	}
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
 	status = make_document(p, template_name, o, output);
 	g_free(output);
@@ -333,6 +341,11 @@ int main(int argc, char **argv)
 			diag_set_quiet(1);
 			break;
 		case OPT_TEMPLATES:
+			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
+				return usage_error("--templates %s: there is no such folder; give the "
+						   "folder that holds your plan.xml, appendix.xml and "
+						   "letter.xml",
+						   optarg);
 			paths_set_templates(optarg);
 			break;
 		case 'o':

@@ -32,6 +32,9 @@
 #define PDF_MAX_OUTLINE 8
 /* Fonts one document may use; a plan uses four faces. */
 #define PDF_MAX_FONTS 32
+/* A bookmark title is cut at this many bytes (at a character boundary): a heading can
+ * be a whole sentence, and readers show a line. */
+#define PDF_MAX_TITLE 200
 /* ToUnicode entries per bfchar block (the PDF limit is 100). */
 #define PDF_BFCHAR_BLOCK 100
 
@@ -85,7 +88,7 @@ struct pdf_out {
 	struct docfont fonts[PDF_MAX_FONTS];
 	int nfonts;
 	GArray *marks;       /* struct bookmark */
-	char *title, *author, *subject, *date;
+	char *title, *author, *subject, *keywords, *date;
 	int failed;
 	GString *buf;        /* scratch for content */
 };
@@ -108,6 +111,18 @@ void pdf_shutdown(void)
 	if (faces_by_path != NULL)
 		g_hash_table_destroy(faces_by_path);
 	fonts_by_pango = faces_by_path = NULL;
+}
+
+/* Returns at most max bytes of s, never cutting a character in two. */
+static char *utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return g_strdup(s);
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	return g_strndup(s, max);
 }
 
 /* ----------------------------------------------------------------- font registry */
@@ -487,6 +502,7 @@ pdf_out *pdf_open(const char *path, const doc *meta)
 	o->title = g_strdup(meta->title);
 	o->author = g_strdup(meta->author);
 	o->subject = g_strdup(meta->subject);
+	o->keywords = g_strdup(meta->keywords);
 	o->date = creation_date(meta);
 	for (int i = 0; i < 5; i++) /* 0 unused; 1 catalog, 2 pages, 3 resources, 4 info */
 		new_obj(o);
@@ -513,7 +529,7 @@ int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int
 				const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
 				if (e->kind != EL_TEXT || e->bookmark <= 0)
 					continue;
-				b.title = g_strndup(e->bookmark_title, 200);
+				b.title = utf8_prefix(e->bookmark_title, PDF_MAX_TITLE);
 				b.level = e->bookmark > PDF_MAX_OUTLINE ? PDF_MAX_OUTLINE : e->bookmark;
 				b.page = (int)o->pages->len;
 				b.x = e->x;
@@ -730,6 +746,7 @@ static void free_out(pdf_out *o)
 	g_free(o->title);
 	g_free(o->author);
 	g_free(o->subject);
+	g_free(o->keywords);
 	g_free(o->date);
 	g_free(o->path);
 	g_free(o);
@@ -779,6 +796,10 @@ int pdf_close(pdf_out *o)
 	if (o->subject != NULL) {
 		g_string_append(g, " /Subject ");
 		text_string(g, o->subject);
+	}
+	if (o->keywords != NULL) {
+		g_string_append(g, " /Keywords ");
+		text_string(g, o->keywords);
 	}
 	g_string_append_printf(g, " /Creator (vbgen " VBGEN_VERSION ") /Producer (vbgen " VBGEN_VERSION
 				  ") /CreationDate (%s) /ModDate (%s) >>\nendobj\n",

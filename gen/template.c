@@ -14,6 +14,7 @@
 #include "text.h"
 #include "xpath.h"
 
+#include <libxml/xmlerror.h>
 #include <libxml/xpathInternals.h>
 #include <math.h>
 #include <stdarg.h>
@@ -404,6 +405,8 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 {
 	int k = 0;
 
+	/* the caption of the group column in the CSV, which the printed table has not */
+	o->text = fold_space(attr(n, "group-caption") ? attr(n, "group-caption") : "");
 	o->a = length_attr(t, n, "border", 0.5);
 	o->b = length_attr(t, n, "padding", 3);
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
@@ -492,6 +495,10 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->expr = compile(t, n, "test");
 		o->child = compile_list(t, n->children, inline_ctx);
 	} else if (is(n, "else")) {
+		if (!is(n->parent, "if")) {
+			terr(t, n, "<else> stands outside an <if>: put it inside the <if> it belongs to");
+			return NULL;
+		}
 		o = op_new(t, OP_ELSE, n);
 		o->child = compile_list(t, n->children, inline_ctx);
 	} else if (is(n, "let")) {
@@ -696,7 +703,7 @@ static template *load(const char *name, int depth)
 	t->pages = g_ptr_array_new_with_free_func(g_free);
 	t->page_names = g_ptr_array_new_with_free_func(g_free);
 	t->defines = g_ptr_array_new();
-	t->define_names = g_ptr_array_new();
+	t->define_names = g_ptr_array_new_with_free_func(g_free);
 	t->ops = g_ptr_array_new();
 	t->includes = g_ptr_array_new();
 	t->xml = plan_parse(path, &status);
@@ -844,13 +851,39 @@ struct ex {
 static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
+ * to be quoted in our own message instead of printed raw on stderr. */
+static char eval_msg[256];
+
+static void on_eval_error(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx;
+	if (err != NULL && err->message != NULL) {
+		snprintf(eval_msg, sizeof eval_msg, "%s", err->message);
+		eval_msg[strcspn(eval_msg, "\n")] = '\0';
+	}
+}
+
+static void on_generic_error(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
 	va_start(ap, fmt);
-	diag_v(e->t->path, o->line, DIAG_ERROR, fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	if (eval_msg[0] != '\0')
+		diag(e->t->path, o->line, DIAG_ERROR, "%s (%s)", msg, eval_msg);
+	else
+		diag(e->t->path, o->line, DIAG_ERROR, "%s", msg);
+	eval_msg[0] = '\0';
+	g_free(msg);
 	e->failed = 1;
 }
 
@@ -940,6 +973,10 @@ static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
 	e->runs = g_array_new(FALSE, FALSE, sizeof(doc_run));
 	e->style = style;
 	run_list(e, o->child);
+	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
+		exerr(e, o, "a paragraph made here is longer than %d KB; no paragraph of a plan is "
+			    "that long: shorten that text in the plan",
+		      TEMPLATE_MAX_PARA_BYTES / 1024);
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
 	if (e->text->len > 0 || o->kind == OP_TCELL) {
@@ -976,6 +1013,7 @@ static void run_table(struct ex *e, const op *o)
 	b->tcols = o->ncols;
 	b->border = o->a;
 	b->padding = o->b;
+	b->group_caption = doc_str(e->d, o->text);
 	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)o->ncols);
 	head.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
 	if (e->table != NULL) {
@@ -1321,6 +1359,10 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	struct ex e = {0};
 	doc *d = doc_new();
 
+	/* libxml2 would print its own XPath messages on stderr; ours quote them instead */
+	eval_msg[0] = '\0';
+	xmlSetStructuredErrorFunc(NULL, on_eval_error);
+	xmlSetGenericErrorFunc(NULL, on_generic_error);
 	e.t = t;
 	e.ctx = ctx;
 	e.d = d;
@@ -1334,12 +1376,14 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 			continue;
 		set_ctx(&e, ctx->node);
 		s = xpath_string(ctx, t->meta[k], ctx->node);
-		const char **slot[] = {&d->title, &d->author, &d->subject, &d->creator,
+		const char **slot[] = {&d->title, &d->author, &d->subject, &d->keywords,
 				       &d->create_date};
 		*slot[k] = doc_str(d, s);
 		free(s);
 	}
 	run_list(&e, t->document);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
 		if (diag_count(DIAG_ERROR) == 0)
 			diag(t->path, 0, DIAG_ERROR, "the document could not be made from this template");

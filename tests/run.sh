@@ -17,8 +17,17 @@ PASS=0
 FAIL=0
 export LC_ALL=C.UTF-8
 export SOURCE_DATE_EPOCH=1700000000
-# LeakSanitizer cannot run under ptrace (some sandboxes); leaks are checked where it can.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}"
+# Leaks are errors too (one owner frees everything), except inside system libraries
+# (tests/lsan.supp). LeakSanitizer cannot run under ptrace (some sandboxes): there the
+# sanitizer build still runs, without the leak check, and says so.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp}"
+if [ -z "$ASAN_OPTIONS" ]; then
+	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+	if [ -n "$3" ] && "$3" --version 2>&1 | grep -q "LeakSanitizer has encountered a fatal error"; then
+		export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0"
+		echo "note: LeakSanitizer cannot run here (ptrace?); leak checks are off"
+	fi
+fi
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 OUT=build/test-out
 mkdir -p "$OUT" build/testgen
@@ -85,6 +94,20 @@ regress() {
 	done
 }
 
+# The appendix suite (tests/appendix/run.sh) counts for itself; its totals join ours.
+appendix_suite() {
+	out=$(sh tests/appendix/run.sh "$1" 2>&1)
+	printf '%s\n' "$out" | grep -E '^(ok|FAIL)' | sed "s/\$/$2/"
+	n=$(printf '%s\n' "$out" | tail -n 1 | sed -n 's/^appendix: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	if [ -z "$n" ]; then
+		bad "appendix suite$2" "printed no summary"
+		return
+	fi
+	set -- $n
+	PASS=$((PASS + $1))
+	FAIL=$((FAIL + $2))
+}
+
 run_suite() {
 	vbgen=$1 unitbin=$2 tag=$3
 	echo "== $tag"
@@ -97,6 +120,9 @@ run_suite() {
 	if [ -f tests/e2e.sh ]; then
 		. tests/e2e.sh
 		e2e_tests "$vbgen" "$4"
+	fi
+	if [ -f tests/appendix/run.sh ]; then
+		appendix_suite "$vbgen" "$4"
 	fi
 	if [ -f tests/letters.sh ]; then
 		. tests/letters.sh
