@@ -23,7 +23,7 @@ LIBOBJS  = $(LIBSRCS:gen/%.c=build/%.o)
 SANOBJS  = $(SRCS:gen/%.c=build/san/%.o)
 SANLIB   = $(LIBSRCS:gen/%.c=build/san/%.o)
 
-.PHONY: all deps check sample bench install uninstall clean format
+.PHONY: all deps check sample bench install uninstall clean format FORCE
 
 all: deps vbgen
 
@@ -39,6 +39,13 @@ Q = $(if $(V),,@)
 vbgen: $(OBJS)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(LIBS)
+
+# paths.c has PREFIX compiled in: rebuild it when PREFIX changes.
+build/.prefix: FORCE
+	@mkdir -p build
+	@echo "$(PREFIX)" | cmp -s - $@ || echo "$(PREFIX)" > $@
+build/paths.o build/san/paths.o: build/.prefix
+FORCE:
 
 build/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	@mkdir -p build

@@ -48,12 +48,27 @@ static const gunichar base_ranges[][2] = {
 };
 
 /* A font face known to the writer (process lifetime). */
+/* The parts of a font's PDF objects that depend only on its glyph set: made once per
+ * set and reused by every document with that set (a batch of letters). */
+struct font_dicts {
+	guint hash;
+	uint8_t *used;      /* the glyph set */
+	char *widths;       /* the /W array */
+	unsigned char *cmap; /* the ToUnicode CMap, compressed */
+	size_t cmap_len;
+};
+
+/* Glyph-set dictionaries kept per face; a batch needs one or two. */
+#define PDF_DICTS_MAX 16
+
 struct face {
 	char *path;
 	int index;
 	ttf *t;
-	uint8_t *base;  /* glyphs of the base repertoire */
-	int *w1000;     /* advance widths in 1/1000 em, per glyph */
+	uint8_t *base;     /* glyphs of the base repertoire */
+	gunichar *base_uni; /* the character each base glyph stands for, or 0 */
+	int *w1000;        /* advance widths in 1/1000 em, per glyph */
+	GPtrArray *dicts;  /* struct font_dicts * */
 };
 
 /* A PangoFont resolved to its face and size. */
@@ -93,13 +108,25 @@ struct pdf_out {
 	GString *buf;        /* scratch for content */
 };
 
+static void dicts_free(gpointer p)
+{
+	struct font_dicts *fd = p;
+
+	g_free(fd->used);
+	g_free(fd->widths);
+	g_free(fd->cmap);
+	g_free(fd);
+}
+
 static void face_free(gpointer p)
 {
 	struct face *fc = p;
 
 	ttf_close(fc->t);
+	g_ptr_array_free(fc->dicts, TRUE);
 	g_free(fc->path);
 	g_free(fc->base);
+	g_free(fc->base_uni);
 	g_free(fc->w1000);
 	g_free(fc);
 }
@@ -151,15 +178,21 @@ static struct face *face_for(PangoFont *pf, const char *path, int index)
 	}
 	int n = ttf_glyphs(fc->t), upem = ttf_units_per_em(fc->t);
 	fc->base = g_new0(uint8_t, ((size_t)n + 7) / 8);
+	fc->base_uni = g_new0(gunichar, n);
 	fc->w1000 = g_new0(int, n);
+	fc->dicts = g_ptr_array_new_with_free_func(dicts_free);
 	for (int g = 0; g < n; g++)
 		fc->w1000[g] = (int)((double)ttf_advance(fc->t, g) * 1000.0 / upem + 0.5);
 	hb = pango_font_get_hb_font(pf);
 	for (size_t r = 0; r < G_N_ELEMENTS(base_ranges); r++)
 		for (gunichar c = base_ranges[r][0]; c <= base_ranges[r][1]; c++) {
 			hb_codepoint_t gid;
-			if (hb != NULL && hb_font_get_nominal_glyph(hb, c, &gid) && gid < (hb_codepoint_t)n)
+			if (hb != NULL && hb_font_get_nominal_glyph(hb, c, &gid) &&
+			    gid < (hb_codepoint_t)n) {
 				fc->base[gid >> 3] |= (uint8_t)(1 << (gid & 7));
+				if (fc->base_uni[gid] == 0)
+					fc->base_uni[gid] = c;
+			}
 		}
 	g_hash_table_insert(faces_by_path, key, fc);
 	return fc;
@@ -548,6 +581,98 @@ int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int
 	return added;
 }
 
+/* What glyph gid reads as: the character it was drawn from in the base repertoire, or
+ * else the text Pango shaped it from in this document. */
+static void append_uni(GString *g, const struct docfont *df, int gid)
+{
+	char tmp[8];
+	const char *text = df->uni[gid];
+	glong n = 0;
+	gunichar2 *u;
+
+	if (df->face->base_uni[gid] != 0) {
+		tmp[g_unichar_to_utf8(df->face->base_uni[gid], tmp)] = '\0';
+		text = tmp;
+	}
+	u = g_utf8_to_utf16(text, -1, NULL, &n, NULL);
+	g_string_append_c(g, '<');
+	hex4(g, (unsigned)gid);
+	g_string_append(g, "> <");
+	for (glong k = 0; u != NULL && k < n; k++)
+		hex4(g, u[k]);
+	g_string_append(g, ">\n");
+	g_free(u);
+}
+
+/* The /W array and the ToUnicode CMap of a glyph set, made once per set. */
+static struct font_dicts *font_dicts(const struct docfont *df, guint hash)
+{
+	struct face *fc = df->face;
+	int n = ttf_glyphs(fc->t);
+	size_t bytes = ((size_t)n + 7) / 8;
+	struct font_dicts *fd;
+	GString *w, *cm, *block;
+	int inblock = 0;
+	uLongf zlen;
+
+	for (guint i = 0; i < fc->dicts->len; i++) {
+		fd = g_ptr_array_index(fc->dicts, i);
+		if (fd->hash == hash && memcmp(fd->used, df->used, bytes) == 0)
+			return fd;
+	}
+	w = g_string_new(NULL);
+	for (int gid = 0; gid < n; gid++) {
+		if (!(df->used[gid >> 3] & (1 << (gid & 7))))
+			continue;
+		int last = gid;
+		while (last + 1 < n && (df->used[(last + 1) >> 3] & (1 << ((last + 1) & 7))))
+			last++;
+		g_string_append_c(w, ' ');
+		num(w, gid);
+		g_string_append(w, " [");
+		for (int k = gid; k <= last; k++) {
+			if (k > gid)
+				g_string_append_c(w, ' ');
+			num(w, fc->w1000[k]);
+		}
+		g_string_append_c(w, ']');
+		gid = last;
+	}
+	cm = g_string_new("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+			  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+			  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+			  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	block = g_string_new(NULL);
+	for (int gid = 0; gid <= n; gid++) {
+		if (gid < n && (df->used[gid >> 3] & (1 << (gid & 7))) &&
+		    (df->face->base_uni[gid] != 0 || df->uni[gid] != NULL)) {
+			append_uni(block, df, gid);
+			inblock++;
+		}
+		if (inblock == PDF_BFCHAR_BLOCK || (gid == n && inblock > 0)) {
+			g_string_append_printf(cm, "%d beginbfchar\n%sendbfchar\n", inblock, block->str);
+			g_string_truncate(block, 0);
+			inblock = 0;
+		}
+	}
+	g_string_free(block, TRUE);
+	g_string_append(cm, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	fd = g_new0(struct font_dicts, 1);
+	fd->hash = hash;
+	fd->used = g_memdup2(df->used, bytes);
+	fd->widths = g_string_free(w, FALSE);
+	zlen = compressBound(cm->len);
+	fd->cmap = g_malloc(zlen);
+	if (compress2(fd->cmap, &zlen, (const Bytef *)cm->str, cm->len, 6) != Z_OK)
+		zlen = 0;
+	fd->cmap_len = zlen;
+	g_string_free(cm, TRUE);
+	if (fc->dicts->len >= PDF_DICTS_MAX)
+		g_ptr_array_remove_index(fc->dicts, 0);
+	g_ptr_array_add(fc->dicts, fd);
+	return fd;
+}
+
 static void write_font(pdf_out *o, struct docfont *df)
 {
 	ttf *t = df->face->t;
@@ -572,6 +697,7 @@ static void write_font(pdf_out *o, struct docfont *df)
 		hash = hash * 33 + df->used[i];
 	for (const char *p = ttf_ps_name(t); *p; p++)
 		hash = hash * 33 + (guint)*p;
+	guint set_hash = hash;
 	for (int i = 0; i < 6; i++, hash /= 26)
 		tag[i] = (char)('A' + hash % 26);
 	tag[6] = '\0';
@@ -582,24 +708,12 @@ static void write_font(pdf_out *o, struct docfont *df)
 		"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n",
 	     tag, ttf_ps_name(t), cid, tounicode);
 
+	struct font_dicts *fd = font_dicts(df, set_hash);
 	g_string_append_printf(g, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s+%s "
 				  "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
 				  "/Supplement 0 >> /FontDescriptor %d 0 R /CIDToGIDMap /Identity "
-				  "/DW 1000 /W [",
-			       tag, ttf_ps_name(t), desc);
-	for (int gid = 0; gid < n; gid++) {
-		if (!(df->used[gid >> 3] & (1 << (gid & 7))))
-			continue;
-		int last = gid;
-		while (last + 1 < n && (df->used[(last + 1) >> 3] & (1 << ((last + 1) & 7))))
-			last++;
-		g_string_append_printf(g, " %d [", gid);
-		for (int k = gid; k <= last; k++)
-			g_string_append_printf(g, "%s%d", k > gid ? " " : "", df->face->w1000[k]);
-		g_string_append_c(g, ']');
-		gid = last;
-	}
-	g_string_append(g, " ] >>\nendobj\n");
+				  "/DW 1000 /W [%s ] >>\nendobj\n",
+			       tag, ttf_ps_name(t), desc, fd->widths);
 	begin_obj(o, cid);
 	put(o, g->str, g->len);
 
@@ -616,34 +730,10 @@ static void write_font(pdf_out *o, struct docfont *df)
 	put(o, (const char *)prog, zlen);
 	put(o, "\nendstream\nendobj\n", 18);
 
-	/* ToUnicode: what each glyph reads as */
-	g_string_truncate(g, 0);
-	g_string_append(g, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	GString *block = g_string_new(NULL);
-	int inblock = 0;
-	for (int gid = 0; gid <= n; gid++) {
-		if (gid < n && df->uni[gid] != NULL) {
-			glong un = 0;
-			gunichar2 *u = g_utf8_to_utf16(df->uni[gid], -1, NULL, &un, NULL);
-			g_string_append_printf(block, "<%04X> <", gid);
-			for (glong k = 0; u != NULL && k < un; k++)
-				g_string_append_printf(block, "%04X", u[k]);
-			g_string_append(block, ">\n");
-			g_free(u);
-			inblock++;
-		}
-		if (inblock == PDF_BFCHAR_BLOCK || (gid == n && inblock > 0)) {
-			g_string_append_printf(g, "%d beginbfchar\n%sendbfchar\n", inblock, block->str);
-			g_string_truncate(block, 0);
-			inblock = 0;
-		}
-	}
-	g_string_free(block, TRUE);
-	g_string_append(g, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	stream(o, tounicode, "", (const unsigned char *)g->str, g->len, 1);
+	begin_obj(o, tounicode);
+	putf(o, "<< /Length %lu /Filter /FlateDecode >>\nstream\n", (unsigned long)fd->cmap_len);
+	put(o, (const char *)fd->cmap, fd->cmap_len);
+	put(o, "\nendstream\nendobj\n", 18);
 	g_string_free(g, TRUE);
 }
 
