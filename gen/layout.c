@@ -29,29 +29,14 @@ static void para_free(gpointer p)
 	g_free(lp);
 }
 
-static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, const doc_block *b,
-			    double width)
+void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd)
 {
 	const doc_style *s = b->style;
-	const PangoFontDescription *fd;
-	PangoLayout *l;
-	PangoAttrList *attrs;
-	PangoLayoutIter *it;
-	lay_para *p;
-	double spacing;
-	int i;
+	PangoAttrList *attrs = pango_attr_list_new();
 
-	if (s == NULL)
-		return NULL;
-	fd = fonts_style(f, s);
-	if (fd == NULL || fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns) > 0)
-		return NULL;
-	l = pango_layout_new(fonts_context(f));
-	g_ptr_array_add(layouts, l);
 	pango_layout_set_font_description(l, fd);
 	pango_layout_set_text(l, b->text, b->text_len);
-	attrs = pango_attr_list_new();
-	for (i = 0; i < b->nruns; i++) {
+	for (int i = 0; i < b->nruns; i++) {
 		PangoAttribute *a;
 		if (b->runs[i].bold && !s->bold) {
 			a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
@@ -68,6 +53,27 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 	}
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
+}
+
+static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, const doc_block *b,
+			    double width)
+{
+	const doc_style *s = b->style;
+	const PangoFontDescription *fd;
+	PangoLayout *l;
+	PangoLayoutIter *it;
+	lay_para *p;
+	double spacing;
+	int i;
+
+	if (s == NULL)
+		return NULL;
+	fd = fonts_style(f, s);
+	if (fd == NULL || fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns) > 0)
+		return NULL;
+	l = pango_layout_new(fonts_context(f));
+	g_ptr_array_add(layouts, l);
+	layout_set_text(l, b, fd);
 	width -= s->margin_left + s->margin_right;
 	if (width < 10)
 		width = 10;

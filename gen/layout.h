@@ -95,6 +95,9 @@ void layout_free(lay_doc *ld);
  * reporting a font problem. The lay_para is owned by ld too. */
 lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width);
 
+/* Sets a paragraph's text on l with its font and its bold and italic runs. */
+void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd);
+
 /* Appends the lines of p to elems, its left edge at x and its top at y; returns the
  * height used. */
 double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, int from, int to);

@@ -36,31 +36,11 @@ static double natural_width(fonts *f, PangoLayout *l, const doc_block *b)
 {
 	const doc_style *s = b->style;
 	const PangoFontDescription *fd = fonts_style(f, s);
-	PangoAttrList *attrs;
 	PangoRectangle logical;
 
 	if (fd == NULL)
 		return -1;
-	pango_layout_set_font_description(l, fd);
-	pango_layout_set_text(l, b->text, b->text_len);
-	attrs = pango_attr_list_new();
-	for (int i = 0; i < b->nruns; i++) {
-		PangoAttribute *a;
-		if (b->runs[i].bold && !s->bold) {
-			a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-			a->start_index = (guint)b->runs[i].start;
-			a->end_index = (guint)b->runs[i].end;
-			pango_attr_list_insert(attrs, a);
-		}
-		if (b->runs[i].italic && !s->italic) {
-			a = pango_attr_style_new(PANGO_STYLE_ITALIC);
-			a->start_index = (guint)b->runs[i].start;
-			a->end_index = (guint)b->runs[i].end;
-			pango_attr_list_insert(attrs, a);
-		}
-	}
-	pango_layout_set_attributes(l, attrs);
-	pango_attr_list_unref(attrs);
+	layout_set_text(l, b, fd);
 	pango_layout_get_extents(l, NULL, &logical);
 	return (double)logical.width / PANGO_SCALE + s->margin_left + s->margin_right +
 	       (s->indent > 0 ? s->indent : 0);
