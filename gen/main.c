@@ -130,16 +130,18 @@ static int cmd_check(const char *path)
 	int status = load(path, &p);
 
 	if (status != EXIT_OK) {
-		fprintf(stderr, "vbgen: %s: %d problem%s found; nothing was written\n", path,
+		fprintf(stderr, "vbgen: %s: %d problem%s found: correct the file and check it again\n", path,
 			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM),
 			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == 1 ? "" : "s");
 		return status;
 	}
 	check_count(p, &c);
-	printf("%s: valid plan: %d sections (%d main), %d appendix%s with %d tasks, %d agencies "
-	       "in %d groups; %d commitment letters will be produced\n",
-	       path, c.sections, c.top, c.appendices, c.appendices == 1 ? "" : "es", c.tasks,
-	       c.agencies, c.groups, c.letters);
+	printf("%s: valid plan: %d section%s (%d main), %d appendix%s with %d task%s, %d "
+	       "agenc%s in %d group%s; %d commitment letter%s will be produced\n",
+	       path, c.sections, c.sections == 1 ? "" : "s", c.top, c.appendices,
+	       c.appendices == 1 ? "" : "es", c.tasks, c.tasks == 1 ? "" : "s", c.agencies,
+	       c.agencies == 1 ? "y" : "ies", c.groups, c.groups == 1 ? "" : "s", c.letters,
+	       c.letters == 1 ? "" : "s");
 	plan_free(p);
 	return EXIT_OK;
 }

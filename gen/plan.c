@@ -52,6 +52,8 @@ struct reader {
 	long text_len;  /* length of the text node being read */
 	int refused;    /* we stopped the parser on purpose: its own follow-up error is noise */
 	int quiet;      /* a problem that breaks the structure was shown: the rest are echoes */
+	int truncated;  /* only the first PLAN_MAX_BYTES of a larger file are parsed, to find
+			 * the line where it goes wrong: the parser's own errors are noise */
 	int errors;
 	long last_line; /* the line of the last parse problem shown, and its words: the same */
 	char last[PLAN_MSG_MAX]; /* problem twice on one line (two &nbsp;) is shown once */
@@ -330,7 +332,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	size_t n;
 	int structural;
 
-	if (e == NULL || e->level < XML_ERR_ERROR || r->refused || r->quiet)
+	if (e == NULL || e->level < XML_ERR_ERROR || r->refused || r->quiet || r->truncated)
 		return;
 	root = r->ctxt->myDoc != NULL ? xmlDocGetRootElement(r->ctxt->myDoc) : NULL;
 	structural = explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, msg,
@@ -355,7 +357,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 
 /* Reads the whole file, refusing what is not a plan before parsing. Returns the buffer
  * (malloc()ed) and its size, or NULL with the problem reported. */
-static char *read_bytes(const char *path, size_t *size, int *status)
+static char *read_bytes(const char *path, size_t *size, int *status, double *too_big)
 {
 	struct stat st;
 	char *buf;
@@ -376,15 +378,12 @@ static char *read_bytes(const char *path, size_t *size, int *status)
 		close(fd);
 		return NULL;
 	}
-	if (st.st_size > PLAN_MAX_BYTES) {
-		diag(path, 0, DIAG_ERROR,
-		     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks take about "
-		     "5 MB): check that this is the right file",
-		     st.st_size / 1048576.0, PLAN_MAX_BYTES / 1048576);
-		*status = EXIT_INVALID;
-		close(fd);
-		return NULL;
-	}
+	/* A file over the limit is not read whole: its first PLAN_MAX_BYTES are, so that the
+	 * parser can say on which line it stops being a plan (a runaway text, a missing
+	 * closing tag); plan_parse() then refuses it. */
+	*too_big = st.st_size > PLAN_MAX_BYTES ? (double)st.st_size : 0;
+	if (*too_big)
+		st.st_size = PLAN_MAX_BYTES;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
 		diag(path, 0, DIAG_SYSTEM, "out of memory reading the file");
@@ -396,6 +395,12 @@ static char *read_bytes(const char *path, size_t *size, int *status)
 		got += (size_t)n;
 	close(fd);
 	buf[got] = '\0';
+	if (*too_big) {
+		/* end the part before a character that it would cut in two */
+		while (got > 0 && ((unsigned char)buf[got] & 0xC0) == 0x80)
+			got--;
+		buf[got] = '\0';
+	}
 	*size = got;
 	return buf;
 }
@@ -989,8 +994,8 @@ static int explain_all_attributes(struct vctx *v, xmlNodePtr n, const char *name
 	return found;
 }
 
-/* The element a schema finding is about: e->node, or for findings about the text of an
- * element the node named str1 (e->node may be a child of it). */
+/* The element a schema finding is about: e->node, or the element holding it when e->node
+ * is a text node; NULL when libxml2 gives no node. */
 static xmlNodePtr finding_element(const xmlError *e)
 {
 	xmlNodePtr n = e->node;
@@ -1258,6 +1263,7 @@ static void collect(plan *p, xmlNodePtr node)
 xmlDocPtr plan_parse(const char *path, int *status)
 {
 	struct reader r = {0};
+	double too_big = 0;
 	xmlSAXHandler sax;
 	xmlDocPtr doc = NULL;
 	size_t size = 0;
@@ -1265,9 +1271,11 @@ xmlDocPtr plan_parse(const char *path, int *status)
 	int skip = 0;
 
 	*status = EXIT_INVALID;
-	buf = read_bytes(path, &size, status);
+	buf = read_bytes(path, &size, status, &too_big);
 	if (buf == NULL)
 		return NULL;
+	if (too_big)
+		r.truncated = 1;
 	if (check_bytes(path, buf, size) != 0) {
 		free(buf);
 		return NULL;
@@ -1306,6 +1314,19 @@ xmlDocPtr plan_parse(const char *path, int *status)
 				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
 					XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	free(buf);
+	if (r.truncated) {
+		/* refused for its size: where it went wrong when a guard saw it, else where the
+		 * part read ends */
+		if (r.errors == 0)
+			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
+			     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks take "
+			     "about 5 MB), and this one is still going at this line: check that this "
+			     "is the right file",
+			     too_big / 1048576.0, PLAN_MAX_BYTES / 1048576);
+		xmlFreeDoc(doc);
+		xmlFreeParserCtxt(r.ctxt);
+		return NULL;
+	}
 	if (doc != NULL && (r.errors > 0 || !r.ctxt->wellFormed)) {
 		xmlFreeDoc(doc);
 		doc = NULL;
