@@ -193,13 +193,20 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 				fam->cs[face] = FcCharSetCopy(cs);
 			FcPatternDestroy(fm);
 		}
-		if (strcmp(fam->used, requested) != 0)
-			diag(NULL, 0, DIAG_NOTE,
-			     "font: \"%s\" is not installed; using its metric twin \"%s\" (same letter "
-			     "widths, same line breaks)",
-			     requested, fam->used);
-		else
-			diag(NULL, 0, DIAG_NOTE, "font: using \"%s\"", fam->used);
+		/* said once per run, however many documents (vbgen all) resolve it */
+		static GHashTable *noted;
+		if (noted == NULL)
+			noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		if (!g_hash_table_contains(noted, requested)) {
+			g_hash_table_add(noted, g_strdup(requested));
+			if (strcmp(fam->used, requested) != 0)
+				diag(NULL, 0, DIAG_NOTE,
+				     "font: \"%s\" is not installed; using its metric twin \"%s\" "
+				     "(same letter widths, same line breaks)",
+				     requested, fam->used);
+			else
+				diag(NULL, 0, DIAG_NOTE, "font: using \"%s\"", fam->used);
+		}
 	}
 	if (m != NULL)
 		FcPatternDestroy(m);
