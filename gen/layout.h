@@ -50,7 +50,7 @@ typedef struct layout_cache layout_cache;
 
 /* Cached paragraphs kept at most; past this the cache starts again, so a batch's
  * memory stays flat however many letters it makes. */
-#define LAYOUT_CACHE_MAX 4096
+#define LAYOUT_CACHE_MAX 256
 
 typedef struct lay_doc {
 	GPtrArray *pages;   /* lay_page * */

@@ -418,7 +418,7 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 			if (adj > 0.05 || adj < -0.05)
 				num(c, adj);
 			df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
-			if (df->uni[g] == NULL) {
+			if (df->uni[g] == NULL && fr->face->base_uni[g] == 0) {
 				/* the cluster's text: from this glyph's cluster to the next one's */
 				int start = run->item->offset + gs->log_clusters[i], end = run->item->offset + run->item->length;
 				for (int k = 0; k < gs->num_glyphs; k++)
