@@ -284,6 +284,7 @@ int letters_run(plan *p, const letters_opts *o)
 	}
 	j.ctx = xpath_new(p);
 	j.cache = layout_cache_new();
+	pdf_share_fonts(1); /* the letters share their font programs */
 	out_install_signal_cleanup();
 	res = g_new0(struct result, sel->len);
 	for (guint i = 0; i < sel->len; i++)

@@ -92,6 +92,7 @@ struct opts {
 	int jobs;
 	const char *dump;
 	const char *png;
+	int quiet;     /* -q: only warnings and errors */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -193,14 +194,14 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 		status = EXIT_OK;
 	} else {
 		status = pdf_write(ld, output);
-		if (status == EXIT_OK)
+		if (status == EXIT_OK && !o->quiet)
 			printf("vbgen: wrote %s (%u page%s)\n", output, ld->pages->len,
 			       ld->pages->len == 1 ? "" : "s");
 	}
 	/* --csv (appendix only, main() sees to it): the same table, from the same doc */
 	if (status == EXIT_OK && o->csv != NULL) {
 		status = csv_write(d, o->csv);
-		if (status == EXIT_OK && o->dump == NULL)
+		if (status == EXIT_OK && o->dump == NULL && !o->quiet)
 			printf("vbgen: wrote %s\n", o->csv);
 	}
 	if (status == EXIT_OK && o->png != NULL) {
@@ -209,7 +210,7 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 		if (dot != NULL)
 			*dot = '\0';
 		status = png_write(ld, o->png, stem, 60);
-		if (status == EXIT_OK)
+		if (status == EXIT_OK && !o->quiet)
 			printf("vbgen: wrote %u page preview%s into %s/\n", ld->pages->len,
 			       ld->pages->len == 1 ? "" : "s", o->png);
 		g_free(stem);
@@ -261,6 +262,7 @@ static void letters_options(const struct opts *o, letters_opts *lo, const char *
 	lo->copies = o->copies > 0 ? o->copies : 2; /* one for each party */
 	lo->duplex = o->duplex;
 	lo->dump = o->dump != NULL;
+	lo->quiet = o->quiet;
 }
 
 static int cmd_letters(const char *path, const struct opts *o)
@@ -341,6 +343,7 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		case 'q':
 			diag_set_quiet(1);
+			o.quiet = 1;
 			break;
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))

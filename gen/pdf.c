@@ -78,6 +78,12 @@ struct font_ref {
 };
 
 static GHashTable *faces_by_path; /* "path#index" -> struct face */
+static int share_fonts;           /* see pdf_share_fonts() */
+
+void pdf_share_fonts(int on)
+{
+	share_fonts = on;
+}
 static GHashTable *fonts_by_pango; /* PangoFont * (referenced) -> struct font_ref */
 
 /* One face's use in one document. */
@@ -358,7 +364,8 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 	int n = ttf_glyphs(fc->t);
 	df->face = fc;
 	df->obj = new_obj(o);
-	df->used = g_memdup2(fc->base, ((size_t)n + 7) / 8);
+	df->used = share_fonts ? g_memdup2(fc->base, ((size_t)n + 7) / 8)
+			       : g_new0(uint8_t, ((size_t)n + 7) / 8);
 	df->uni = g_new0(char *, n);
 	return df;
 }

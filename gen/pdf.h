@@ -36,6 +36,11 @@ void png_draw_page(const lay_doc *ld, int page, void *cairo_context);
 /* Writes one PNG per page into dir as STEM-N.png at dpi. Returns EXIT_OK or EXIT_SYSTEM. */
 int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi);
 
+/* With on, every font subset also carries the glyphs of the Vietnamese alphabet, ASCII
+ * and common punctuation, so that a batch of documents (letters) shares one subset and
+ * its compressed program; off (the default), a document carries exactly its glyphs. */
+void pdf_share_fonts(int on);
+
 /* Frees the fonts the PDF writer keeps between documents (at the end of the program). */
 void pdf_shutdown(void);
 

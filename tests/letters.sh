@@ -29,7 +29,7 @@ letters_tests() {
 	mkdir -p "$lt_dir"
 
 	# the batch
-	"$lt_vbgen" -q letters "$lt_sample" -o "$lt_dir/out" --print "$lt_dir/print.pdf" -j 2 \
+	"$lt_vbgen" letters "$lt_sample" -o "$lt_dir/out" --print "$lt_dir/print.pdf" -j 2 \
 		>"$lt_dir/batch.out" 2>"$lt_dir/batch.err"
 	lt_rc=$?
 	lt_n=$(grep -c "<agency " "$lt_sample")
