@@ -60,7 +60,25 @@ struct reader {
 	startElementNsSAX2Func start;
 	endElementNsSAX2Func end;
 	charactersSAXFunc characters;
+	unsigned char structural[PLAN_MAX_DEPTH + 2]; /* per depth: holds elements only */
 };
+
+/* Elements that hold other elements and never text of their own: the white space
+ * between their children is the file's indentation. It is dropped while reading, which
+ * keeps a large plan's tree (a node per indentation) about a third smaller. */
+static const char *const structural_elements[] = {
+	"plan", "document", "issuer", "header", "bases", "body", "section", "agencies",
+	"group", "agency", "head", "appendix", "task", "commitments", "common", "targets",
+	"receiver", "signature", "recipients",
+};
+
+static int is_structural(const xmlChar *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(structural_elements); i++)
+		if (xmlStrEqual(name, BAD_CAST structural_elements[i]))
+			return 1;
+	return 0;
+}
 
 /* libxml2 passes the parser context as ctx; we find our reader through its _private. */
 static struct reader *reader_of(void *ctx)
@@ -122,6 +140,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 		       PLAN_MAX_DEPTH, (const char *)local);
 		return;
 	}
+	r->structural[r->depth] = (unsigned char)is_structural(local);
 	r->start(ctx, local, prefix, uri, nns, ns, nattr, ndef, attrs);
 }
 
@@ -145,6 +164,13 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 		       "check that the file is a plan and that no closing tag is missing",
 		       PLAN_MAX_TEXT / (1024 * 1024));
 		return;
+	}
+	if (r->depth > 0 && r->depth <= PLAN_MAX_DEPTH && r->structural[r->depth]) {
+		int i = 0;
+		while (i < len && (ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r'))
+			i++;
+		if (i == len)
+			return; /* indentation */
 	}
 	r->characters(ctx, ch, len);
 }
@@ -1310,8 +1336,11 @@ xmlDocPtr plan_parse(const char *path, int *status)
 	sax.warning = NULL;
 	memcpy(r.ctxt->sax, &sax, sizeof sax);
 	r.ctxt->_private = &r;
-	doc = xmlCtxtReadMemory(r.ctxt, buf + skip, (int)(size - skip), path, "UTF-8",
-				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+	/* the bytes are known to be UTF-8 (check_bytes): read them as they are, whatever
+	 * encoding the declaration names, without a converting copy */
+	doc = xmlCtxtReadMemory(r.ctxt, buf + skip, (int)(size - skip), path, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC |
+					XML_PARSE_COMPACT |
 					XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	free(buf);
 	if (r.truncated) {
