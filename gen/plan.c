@@ -63,22 +63,12 @@ struct reader {
 	unsigned char structural[PLAN_MAX_DEPTH + 2]; /* per depth: holds elements only */
 };
 
-/* Elements that hold other elements and never text of their own: the white space
- * between their children is the file's indentation. It is dropped while reading, which
- * keeps a large plan's tree (a node per indentation) about a third smaller. */
-static const char *const structural_elements[] = {
-	"plan", "document", "issuer", "header", "bases", "body", "section", "agencies",
-	"group", "agency", "head", "appendix", "task", "commitments", "common", "targets",
-	"receiver", "signature", "recipients",
-};
+/* True for elements that hold other elements and never text of their own (the schema
+ * tables below): the white space between their children is the file's indentation. It
+ * is dropped while reading, which keeps a large plan's tree (a node per indented line)
+ * about a third smaller. */
+static int is_structural(const xmlChar *name);
 
-static int is_structural(const xmlChar *name)
-{
-	for (size_t i = 0; i < G_N_ELEMENTS(structural_elements); i++)
-		if (xmlStrEqual(name, BAD_CAST structural_elements[i]))
-			return 1;
-	return 0;
-}
 
 /* libxml2 passes the parser context as ctx; we find our reader through its _private. */
 static struct reader *reader_of(void *ctx)
@@ -528,6 +518,14 @@ static const struct {
 
 /* Running text: words mixed with <b> and <i> (the schema's "inline"). */
 static const char *const running_text[] = {"p", "item", "basis", "text", "b", "i"};
+
+static int is_structural(const xmlChar *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(contents); i++)
+		if (xmlStrEqual(name, BAD_CAST contents[i].element))
+			return 1;
+	return 0;
+}
 
 /* The attributes of every element that has any; "!" marks a required one. */
 static const struct {
