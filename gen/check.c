@@ -102,34 +102,6 @@ static const char *quote(char *buf, const char *s)
 	return buf;
 }
 
-/* Levenshtein distance of two ids (at most TEXT_ID_MAX bytes each). */
-static int distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int row[TEXT_ID_MAX + 1];
-
-	if (la > TEXT_ID_MAX || lb > TEXT_ID_MAX)
-		return TEXT_ID_MAX;
-	if (la > lb + CHECK_SUGGEST_DISTANCE || lb > la + CHECK_SUGGEST_DISTANCE)
-		return CHECK_SUGGEST_DISTANCE + 1; /* too far apart to be a typing mistake */
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		int prev = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int up = row[j], best = prev + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = up;
-		}
-	}
-	return row[lb];
-}
-
 static void collect_sections(struct ctx *c, xmlNodePtr n)
 {
 	for (; n != NULL; n = n->next) {
@@ -175,7 +147,7 @@ static void hint_search(struct ctx *c, const char *id, const char *k1, const cha
 			int d;
 			if (cand == NULL || !text_is_id(cand))
 				continue;
-			d = distance(id, cand);
+			d = text_distance(id, cand, CHECK_SUGGEST_DISTANCE);
 			if (d < best_d) {
 				best_d = d;
 				best = cand;

@@ -38,9 +38,6 @@
  * "laed"). */
 #define PLAN_SUGGEST_DISTANCE 2
 
-/* Names longer than this are not compared for a suggestion (the comparison is quadratic). */
-#define PLAN_SUGGEST_MAX 32
-
 /* One message of ours, before diag() adds the file and line. */
 #define PLAN_MSG_MAX 1024
 
@@ -626,33 +623,6 @@ static int in_words(const char *words, const char *name, const char *seps)
 	return 0;
 }
 
-/* Levenshtein distance of two short ASCII names, or a large number for long ones. */
-static int distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	int row[PLAN_SUGGEST_MAX + 1];
-
-	if (la > PLAN_SUGGEST_MAX || lb > PLAN_SUGGEST_MAX)
-		return PLAN_SUGGEST_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		int diag_prev = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int up = row[j];
-			int best = diag_prev + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag_prev = up;
-		}
-	}
-	return row[lb];
-}
-
 /* The closest name of the word list to name within PLAN_SUGGEST_DISTANCE, copied into buf;
  * returns 0 when none is close. */
 static int suggest(const char *words, const char *seps, const char *name, char *buf, size_t size)
@@ -668,7 +638,7 @@ static int suggest(const char *words, const char *seps, const char *name, char *
 		if (k < sizeof cand) {
 			memcpy(cand, w, k);
 			cand[k] = '\0';
-			int d = distance(cand, name);
+			int d = text_distance(cand, name, PLAN_SUGGEST_DISTANCE);
 			if (d > 0 && d < best) {
 				best = d;
 				snprintf(buf, size, "%s", cand);

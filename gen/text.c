@@ -465,3 +465,29 @@ int text_is_id(const char *s)
 	}
 	return 1;
 }
+
+int text_distance(const char *a, const char *b, int max)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int row[TEXT_DISTANCE_LEN + 1];
+
+	if (la > TEXT_DISTANCE_LEN || lb > TEXT_DISTANCE_LEN || la > lb + (size_t)max ||
+	    lb > la + (size_t)max)
+		return max + 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb] > max ? max + 1 : row[lb];
+}

@@ -47,6 +47,14 @@ char *text_squeeze(const char *s);
 /* Returns 1 when s is a valid id: ASCII [a-z0-9][a-z0-9-]*, at most TEXT_ID_MAX bytes. */
 int text_is_id(const char *s);
 
+/* Returns the Levenshtein distance between a and b (bytes), or max + 1 when it is surely
+ * more than max: their lengths differ by more, or one is longer than TEXT_DISTANCE_LEN.
+ * For "did you mean" suggestions of ids and element names. */
+int text_distance(const char *a, const char *b, int max);
+
+/* Names longer than this are never compared for suggestions (the cost is quadratic). */
+#define TEXT_DISTANCE_LEN 64
+
 /* Ids are file names for letters and appear in messages: keep them short. */
 #define TEXT_ID_MAX 64
 

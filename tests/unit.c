@@ -265,8 +265,18 @@ static void test_text_misc(unit *u)
 	expect_int(u, "text_is_id NULL", text_is_id(NULL), 0);
 }
 
+static void test_text_distance(unit *u)
+{
+	expect_int(u, "text_distance equal", text_distance("phong-noi-vu", "phong-noi-vu", 2), 0);
+	expect_int(u, "text_distance one letter", text_distance("phong-noi-v", "phong-noi-vu", 2), 1);
+	expect_int(u, "text_distance swap", text_distance("sumary", "summary", 2), 1);
+	expect_int(u, "text_distance far", text_distance("agency", "summary", 2), 3);
+	expect_int(u, "text_distance lengths", text_distance("a", "abcdef", 2), 3);
+}
+
 static void test_text(unit *u)
 {
+	test_text_distance(u);
 	test_text_nfc(u);
 	test_text_case(u);
 	test_text_collate(u);
