@@ -157,8 +157,8 @@ static void hint_search(struct ctx *c, const char *id, const char *k1, const cha
 		snprintf(buf, size, "did you mean \"%s\"?", best);
 		return;
 	}
-	used = (size_t)snprintf(buf, size, "%s", strcmp(k1, "section") == 0 ? "section ids: "
-									    : "declared: ");
+	used = (size_t)snprintf(buf, size, "%s",
+				strcmp(k1, "section") == 0 ? "section ids: " : "declared: ");
 	for (int l = 0; l < 2; l++)
 		for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++) {
 			const char *cand = plan_attr(g_ptr_array_index(lists[l], i), "id");
@@ -265,12 +265,14 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 		if (id != NULL) {
 			if (!text_is_id(id))
 				err(c, n,
-				    "id=\"%s\" is not a valid id: use lower-case ASCII letters, digits "
+				    "id=\"%s\" is not a valid id: use lower-case ASCII letters, "
+				    "digits "
 				    "and hyphens, for example \"phong-noi-vu\"",
 				    quote(q, id));
 			else if ((first = g_hash_table_lookup(c->p->ids, id)) != NULL)
 				err(c, n,
-				    "id \"%s\" is used twice: here and on line %ld; give each its own "
+				    "id \"%s\" is used twice: here and on line %ld; give each its "
+				    "own "
 				    "id",
 				    id, plan_line(first));
 			else
@@ -372,7 +374,8 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 		err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", quote(qt, q));
 	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
 			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
-		err(c, n, "year=\"%s\" is not a year between %d and %d: write four digits, like 2024",
+		err(c, n,
+		    "year=\"%s\" is not a year between %d and %d: write four digits, like 2024",
 		    quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
 		err(c, n, "a quarter needs its year: write quarter=\"%s\" year=\"2023\"",
@@ -404,7 +407,8 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		if (is(n, "to")) {
 			const char *note = plan_attr(n, "note");
 			if (note != NULL && text_is_blank(note))
-				err(c, n, "note=\"\" is empty: write the note, or delete note=\"\"");
+				err(c, n,
+				    "note=\"\" is empty: write the note, or delete note=\"\"");
 		}
 		check_values(c, n->children);
 	}
@@ -437,7 +441,8 @@ static void check_agencies(struct ctx *c)
 		char q[CHECK_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
 			err(c, g,
-			    "group \"%s\" has no members: give some agencies group=\"%s\", or delete "
+			    "group \"%s\" has no members: give some agencies group=\"%s\", or "
+			    "delete "
 			    "the group",
 			    quote(q, id), q);
 	}
@@ -472,7 +477,8 @@ static void check_tasks(struct ctx *c)
 			for (int j = 0; j < k && !twice; j++)
 				twice = strcmp(ids[j], ids[k]) == 0;
 			if (twice) {
-				err(c, t, "task \"%s\": support=\"...\" lists \"%s\" twice: keep one", q,
+				err(c, t,
+				    "task \"%s\": support=\"...\" lists \"%s\" twice: keep one", q,
 				    ids[k]);
 				continue;
 			}

@@ -14,13 +14,13 @@ int check_plan(plan *p);
 
 /* Counts for the one-line summary of a valid plan. */
 typedef struct check_counts {
-	int sections;    /* all levels */
-	int top;         /* level-1 sections (I., II., ...) */
+	int sections; /* all levels */
+	int top;      /* level-1 sections (I., II., ...) */
 	int appendices;
 	int tasks;
 	int agencies;
 	int groups;
-	int letters;     /* one per agency */
+	int letters; /* one per agency */
 } check_counts;
 
 void check_count(const plan *p, check_counts *c);

@@ -80,7 +80,8 @@ int csv_write(const doc *d, const char *path)
 		tables += b->kind == BLOCK_TABLE;
 	if (tables == 0) {
 		diag(path, 0, DIAG_ERROR,
-		     "the document has no table to write as CSV (does the plan have an <appendix>?)");
+		     "the document has no table to write as CSV (does the plan have an "
+		     "<appendix>?)");
 		return EXIT_INVALID;
 	}
 	out = out_open(path, &tmp);

@@ -105,16 +105,16 @@ static char *format_date(const date *d, int long_form, int blank_day)
 	int lead = d->month <= 2; /* months 1 and 2 get their leading zero */
 	if (!long_form)
 		snprintf(out, DATE_TEXT_MAX, lead ? "%02d/%02d/%d" : "%02d/%d/%d", d->day, d->month,
-		         d->year);
+			 d->year);
 	else if (blank_day)
 		snprintf(out, DATE_TEXT_MAX,
-		         lead ? "ngày " DATE_BLANK_DAY " tháng %02d năm %d"
-		              : "ngày " DATE_BLANK_DAY " tháng %d năm %d",
-		         d->month, d->year);
+			 lead ? "ngày " DATE_BLANK_DAY " tháng %02d năm %d"
+			      : "ngày " DATE_BLANK_DAY " tháng %d năm %d",
+			 d->month, d->year);
 	else
 		snprintf(out, DATE_TEXT_MAX,
-		         lead ? "ngày %02d tháng %02d năm %d" : "ngày %02d tháng %d năm %d", d->day,
-		         d->month, d->year);
+			 lead ? "ngày %02d tháng %02d năm %d" : "ngày %02d tháng %d năm %d", d->day,
+			 d->month, d->year);
 	return out;
 }
 

@@ -18,19 +18,19 @@ enum doc_align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT, ALIGN_JUSTIFY };
 /* A named paragraph style from a template. Sizes are true points (1/72 inch). */
 typedef struct doc_style {
 	const char *name;
-	const char *family;     /* as the template asks; fonts.c resolves it */
-	double size;            /* pt */
+	const char *family; /* as the template asks; fonts.c resolves it */
+	double size;        /* pt */
 	int bold, italic;
 	enum doc_align align;
-	double indent;          /* first-line indent, pt */
-	double margin_left;     /* every line, pt (bullets, recipients) */
-	double margin_right;    /* every line, pt (a narrower measure for titles) */
-	double space_before;    /* pt */
-	double space_after;     /* pt */
-	double line_spacing;    /* 1.0 = single; baseline distance = factor x font line height */
-	int keep_with_next;     /* never the last thing on a page (headings) */
-	int upper;              /* print in capitals (Unicode-aware), applied at expansion */
-	const char *file;       /* where the style was defined, for messages */
+	double indent;       /* first-line indent, pt */
+	double margin_left;  /* every line, pt (bullets, recipients) */
+	double margin_right; /* every line, pt (a narrower measure for titles) */
+	double space_before; /* pt */
+	double space_after;  /* pt */
+	double line_spacing; /* 1.0 = single; baseline distance = factor x font line height */
+	int keep_with_next;  /* never the last thing on a page (headings) */
+	int upper;           /* print in capitals (Unicode-aware), applied at expansion */
+	const char *file;    /* where the style was defined, for messages */
 	long line;
 } doc_style;
 
@@ -42,11 +42,11 @@ typedef struct doc_run {
 
 /* The geometry of a page sequence. A new one starts with BLOCK_BREAK carrying it. */
 typedef struct doc_page {
-	double width, height;                   /* pt: A4 portrait 595.28 x 841.89 */
-	double top, bottom, left, right;        /* margins, pt */
-	const doc_style *number_style;          /* page number style, NULL for none */
-	int number_from;                        /* first page (of this sequence) that shows it */
-	double number_y;                        /* baseline of the page number from the top, pt */
+	double width, height;            /* pt: A4 portrait 595.28 x 841.89 */
+	double top, bottom, left, right; /* margins, pt */
+	const doc_style *number_style;   /* page number style, NULL for none */
+	int number_from;                 /* first page (of this sequence) that shows it */
+	double number_y;                 /* baseline of the page number from the top, pt */
 } doc_page;
 
 enum doc_kind {
@@ -63,8 +63,8 @@ typedef struct doc_block doc_block;
 
 /* One table column: a share of the table width and the style of its cells. */
 typedef struct doc_column {
-	double width;  /* pt when > 1; a fraction of the free width when in (0, 1]; 0: measured
-			* (as wide as its widest cell on one line) */
+	double width; /* pt when > 1; a fraction of the free width when in (0, 1]; 0: measured
+		       * (as wide as its widest cell on one line) */
 	const doc_style *head_style, *cell_style;
 	const char *caption;
 } doc_column;
@@ -72,9 +72,9 @@ typedef struct doc_column {
 /* One table row: either a group row (one paragraph spanning all columns) or one
  * paragraph per column. */
 typedef struct doc_row {
-	int group;          /* 1: a group row, cells[0] spans all columns */
-	int header;         /* 1: part of the header repeated on every page */
-	doc_block **cells;  /* ncols paragraphs (BLOCK_PARA), or 1 for a group row */
+	int group;         /* 1: a group row, cells[0] spans all columns */
+	int header;        /* 1: part of the header repeated on every page */
+	doc_block **cells; /* ncols paragraphs (BLOCK_PARA), or 1 for a group row */
 } doc_row;
 
 struct doc_block {
@@ -82,9 +82,9 @@ struct doc_block {
 	doc_block *next;
 	const char *file; /* template file and line this block came from */
 	long line;
-	int keep_with_next;  /* stay on the page of the next block */
-	int keep_together;   /* BLOCK_PARA: never split between pages */
-	int keep_with_prev;  /* stay with the last lines of the previous block (closing block) */
+	int keep_with_next; /* stay on the page of the next block */
+	int keep_together;  /* BLOCK_PARA: never split between pages */
+	int keep_with_prev; /* stay with the last lines of the previous block (closing block) */
 
 	/* BLOCK_PARA */
 	const doc_style *style;
@@ -92,34 +92,34 @@ struct doc_block {
 	int text_len;
 	doc_run *runs;
 	int nruns;
-	int bookmark;     /* outline level (1 = top) or 0 */
+	int bookmark;               /* outline level (1 = top) or 0 */
 	const char *bookmark_title; /* NULL: the paragraph's text */
 
 	/* BLOCK_GRID */
 	int ncols;
-	double *col_widths;    /* fractions of the text width, summing to 1 */
-	doc_block **cols;      /* first block of each column */
+	double *col_widths; /* fractions of the text width, summing to 1 */
+	doc_block **cols;   /* first block of each column */
 
 	/* BLOCK_RULE: centred under the widest line of the block before it */
-	double fraction;       /* 1.0 full width of that text, 1/3, 1/2 ... */
-	double thickness;      /* pt */
-	double offset;         /* gap between the text's baseline descent and the rule, pt */
+	double fraction;  /* 1.0 full width of that text, 1/3, 1/2 ... */
+	double thickness; /* pt */
+	double offset;    /* gap between the text's baseline descent and the rule, pt */
 
 	/* BLOCK_SPACE */
 	double height;
 
 	/* BLOCK_BREAK */
-	const doc_page *page;  /* NULL: same geometry */
-	int restart_numbers;   /* page numbers of the new sequence start at 1 */
+	const doc_page *page; /* NULL: same geometry */
+	int restart_numbers;  /* page numbers of the new sequence start at 1 */
 
 	/* BLOCK_TABLE */
 	int tcols;
 	doc_column *columns;
 	doc_row *rows;
 	int nrows;
-	double border;         /* pt */
+	double border;             /* pt */
 	const char *group_caption; /* CSV: the caption of the group column */
-	double padding;        /* pt, inside each cell */
+	double padding;            /* pt, inside each cell */
 };
 
 typedef struct doc {

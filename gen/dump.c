@@ -12,15 +12,17 @@ void dump_layout(const lay_doc *ld, FILE *out)
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
 			switch (e->kind) {
 			case EL_TEXT:
-				fprintf(out, "  text %7.2f %7.2f %7.2f %-12s %s%.*s\n", e->x, e->y, e->w,
-					e->style->name, e->bookmark ? "[bookmark] " : "", e->len,
-					e->text);
+				fprintf(out, "  text %7.2f %7.2f %7.2f %-12s %s%.*s\n", e->x, e->y,
+					e->w, e->style->name, e->bookmark ? "[bookmark] " : "",
+					e->len, e->text);
 				break;
 			case EL_RULE:
-				fprintf(out, "  rule %7.2f %7.2f %7.2f %.2f\n", e->x, e->y, e->w, e->h);
+				fprintf(out, "  rule %7.2f %7.2f %7.2f %.2f\n", e->x, e->y, e->w,
+					e->h);
 				break;
 			case EL_BOX:
-				fprintf(out, "  box  %7.2f %7.2f %7.2f %7.2f\n", e->x, e->y, e->w, e->h);
+				fprintf(out, "  box  %7.2f %7.2f %7.2f %7.2f\n", e->x, e->y, e->w,
+					e->h);
 				break;
 			}
 		}

@@ -62,7 +62,8 @@ fonts *fonts_open(void)
 	f->config = FcConfigCreate();
 	if (!FcConfigParseAndLoad(f->config, (const FcChar8 *)conf, FcTrue) ||
 	    !FcConfigBuildFonts(f->config)) {
-		diag(conf, 0, DIAG_SYSTEM, "the font configuration cannot be loaded: reinstall vbgen");
+		diag(conf, 0, DIAG_SYSTEM,
+		     "the font configuration cannot be loaded: reinstall vbgen");
 		free(conf);
 		fonts_free(f);
 		return NULL;
@@ -173,7 +174,8 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 	} else {
 		fam->used = g_strdup((const char *)got);
 		for (int face = 0; face < FACES; face++) {
-			FcPattern *fm = face == 0 ? FcPatternDuplicate(m) : match(f, fam->used, face & 1, face >> 1);
+			FcPattern *fm = face == 0 ? FcPatternDuplicate(m)
+						  : match(f, fam->used, face & 1, face >> 1);
 			FcCharSet *cs;
 			FcChar8 *ffam;
 			int weight = 0, slant = 0;
@@ -188,7 +190,9 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 				diag(file, line, DIAG_WARNING,
 				     "the font \"%s\" has no %s face; letters will be slanted or "
 				     "thickened artificially: install the whole family",
-				     fam->used, (const char *[]){"regular", "bold", "italic", "bold italic"}[face]);
+				     fam->used,
+				     (const char *[]){"regular", "bold", "italic",
+						      "bold italic"}[face]);
 			if (FcPatternGetCharSet(fm, FC_CHARSET, 0, &cs) == FcResultMatch)
 				fam->cs[face] = FcCharSetCopy(cs);
 			FcPatternDestroy(fm);
@@ -270,9 +274,11 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
 				diag(NULL, 0, DIAG_SYSTEM,
 				     "the character \"%s\" (U+%04X) in \"%.*s\" is not in the font "
-				     "\"%s\"; vbgen does not substitute fonts: replace the character in "
+				     "\"%s\"; vbgen does not substitute fonts: replace the "
+				     "character in "
 				     "the plan, or install a font that has it",
-				     ch, (unsigned)c, (int)(end - text - from > 80 ? 80 : end - text - from),
+				     ch, (unsigned)c,
+				     (int)(end - text - from > 80 ? 80 : end - text - from),
 				     text + from, fam->used);
 			}
 		}

@@ -99,7 +99,8 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "some characters of \"%.60s\" have no glyph in the font: replace them", b->text);
+		     "some characters of \"%.60s\" have no glyph in the font: replace them",
+		     b->text);
 		return NULL;
 	}
 
@@ -242,8 +243,8 @@ double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, in
 		e.len = p->len[i];
 		if (i == 0 && p->block->bookmark > 0) {
 			e.bookmark = p->block->bookmark;
-			e.bookmark_title =
-				p->block->bookmark_title ? p->block->bookmark_title : p->block->text;
+			e.bookmark_title = p->block->bookmark_title ? p->block->bookmark_title
+								    : p->block->text;
 		}
 		g_array_append_val(elems, e);
 		y += p->h[i];

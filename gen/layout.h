@@ -25,16 +25,16 @@ enum lay_kind {
 
 typedef struct lay_elem {
 	enum lay_kind kind;
-	double x, y;               /* EL_TEXT: left end of the baseline; EL_RULE: left end of
-				    * the rule's centre line; EL_BOX: top-left corner */
-	double w, h;               /* width; EL_RULE: thickness; EL_BOX: height */
-	PangoLayoutLine *line;     /* EL_TEXT */
-	const doc_style *style;    /* EL_TEXT */
-	const char *text;          /* EL_TEXT: the line's text (not NUL-terminated) */
+	double x, y;            /* EL_TEXT: left end of the baseline; EL_RULE: left end of
+				 * the rule's centre line; EL_BOX: top-left corner */
+	double w, h;            /* width; EL_RULE: thickness; EL_BOX: height */
+	PangoLayoutLine *line;  /* EL_TEXT */
+	const doc_style *style; /* EL_TEXT */
+	const char *text;       /* EL_TEXT: the line's text (not NUL-terminated) */
 	int len;
-	int bookmark;              /* outline level of the paragraph this line opens, or 0 */
-	const char *bookmark_title;/* NUL-terminated, when bookmark */
-	double stroke;             /* EL_BOX: line width */
+	int bookmark;               /* outline level of the paragraph this line opens, or 0 */
+	const char *bookmark_title; /* NUL-terminated, when bookmark */
+	double stroke;              /* EL_BOX: line width */
 } lay_elem;
 
 typedef struct lay_page {
@@ -53,12 +53,12 @@ typedef struct layout_cache layout_cache;
 #define LAYOUT_CACHE_MAX 256
 
 typedef struct lay_doc {
-	GPtrArray *pages;   /* lay_page * */
-	GPtrArray *layouts; /* PangoLayout *, owned: every line points into one */
-	GPtrArray *paras;   /* lay_para *, owned */
+	GPtrArray *pages;    /* lay_page * */
+	GPtrArray *layouts;  /* PangoLayout *, owned: every line points into one */
+	GPtrArray *paras;    /* lay_para *, owned */
 	layout_cache *cache; /* borrowed, or NULL */
-	GPtrArray *owned;   /* other memory (g_free) */
-	GPtrArray *arrays;  /* GArray * of elements of atoms and rows (g_array_unref) */
+	GPtrArray *owned;    /* other memory (g_free) */
+	GPtrArray *arrays;   /* GArray * of elements of atoms and rows (g_array_unref) */
 	const doc *d;
 } lay_doc;
 
@@ -66,16 +66,16 @@ typedef struct lay_doc {
 typedef struct lay_para {
 	PangoLayout *layout; /* owned by the lay_doc's layouts */
 	const doc_block *block;
-	int n;               /* lines */
-	double *h;           /* height of each line box */
-	double *base;        /* baseline within its line box */
-	double *x;           /* left of each line from the paragraph's left edge */
-	double *w;           /* width of each line */
+	int n;        /* lines */
+	double *h;    /* height of each line box */
+	double *base; /* baseline within its line box */
+	double *x;    /* left of each line from the paragraph's left edge */
+	double *w;    /* width of each line */
 	PangoLayoutLine **lines;
-	int *start, *len;    /* byte range of each line in the block's text */
-	double height;       /* all line boxes */
-	double left, right;  /* extent of the widest line, from the paragraph's left edge */
-	int shared;          /* a copy whose arrays belong to a layout_cache */
+	int *start, *len;   /* byte range of each line in the block's text */
+	double height;      /* all line boxes */
+	double left, right; /* extent of the widest line, from the paragraph's left edge */
+	int shared;         /* a copy whose arrays belong to a layout_cache */
 } lay_para;
 
 /* Lays out d into pages. Returns NULL after reporting (a missing font or glyph). */
@@ -119,12 +119,12 @@ double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, dou
  * left corner (defined in table.c). A row also keeps its cells' paragraphs, so that
  * pagination can cut a row taller than a page between lines (table_row_cut). */
 typedef struct lay_row {
-	GArray *elems;  /* lay_elem: the whole row, cells and closed borders */
+	GArray *elems; /* lay_elem: the whole row, cells and closed borders */
 	double height;
-	int header;     /* repeated at the top of every page the table continues on */
-	int group;      /* a group row: never left alone at the foot of a page */
-	int ncells;     /* 1 for a group row, else the table's columns */
-	lay_para **cells; /* each cell's paragraph, NULL for a cell without one */
+	int header;          /* repeated at the top of every page the table continues on */
+	int group;           /* a group row: never left alone at the foot of a page */
+	int ncells;          /* 1 for a group row, else the table's columns */
+	lay_para **cells;    /* each cell's paragraph, NULL for a cell without one */
 	const double *x, *w; /* each cell's left edge from the table's left, and width */
 	double pad, border;  /* pt */
 } lay_row;

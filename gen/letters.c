@@ -29,7 +29,7 @@
 #define LETTERS_REASON_MAX 600
 
 struct result {
-	int status;   /* EXIT_OK ... ; -1 until reported */
+	int status; /* EXIT_OK ... ; -1 until reported */
 	int pages;
 	char *reason; /* g_free */
 };
@@ -106,8 +106,8 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 		}
 	}
 	if (r->status != EXIT_OK)
-		r->reason = g_strdup(diag_last_error()[0] ? diag_last_error()
-							  : "it could not be made");
+		r->reason =
+			g_strdup(diag_last_error()[0] ? diag_last_error() : "it could not be made");
 	layout_free(ld);
 	doc_free(d);
 	g_free(path);
@@ -209,7 +209,8 @@ static pdf_out *open_print(plan *p, const char *path)
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 	xmlNodePtr com = plan_child(root, "commitments");
 	char *title = plan_text(plan_child(com, "summary"));
-	char *author = plan_text(plan_child(plan_child(plan_child(root, "document"), "issuer"), "name"));
+	char *author =
+		plan_text(plan_child(plan_child(plan_child(root, "document"), "issuer"), "name"));
 	char *date = plan_text(plan_child(com, "date"));
 	doc meta = {0};
 	pdf_out *out;
@@ -320,7 +321,8 @@ int letters_run(plan *p, const letters_opts *o)
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
-				diag(NULL, 0, DIAG_SYSTEM, "cannot start a worker: %s", strerror(errno));
+				diag(NULL, 0, DIAG_SYSTEM, "cannot start a worker: %s",
+				     strerror(errno));
 				jobs = w;
 				break;
 			}
@@ -379,7 +381,8 @@ int letters_run(plan *p, const letters_opts *o)
 		diag(p->path, plan_line(a), DIAG_ERROR, "the letter of %s (%s) was not made: %s",
 		     plan_attr(a, "id"), label,
 		     res[i].status < 0 ? "its worker stopped before making it"
-				       : (res[i].reason && res[i].reason[0] ? res[i].reason : "unknown problem"));
+				       : (res[i].reason && res[i].reason[0] ? res[i].reason
+									    : "unknown problem"));
 		g_free(label);
 	}
 	status = failed > 0 ? EXIT_INVALID : EXIT_OK;

@@ -59,8 +59,17 @@ static const char usage_text[] =
 	"2 the command line is wrong, 3 a problem of the computer (a file cannot be\n"
 	"written, a font is missing).\n";
 
-enum { OPT_NO_APPENDIX = 256, OPT_CSV, OPT_PRINT, OPT_AGENCY, OPT_COPIES, OPT_DUPLEX,
-       OPT_TEMPLATES, OPT_DUMP, OPT_PNG };
+enum {
+	OPT_NO_APPENDIX = 256,
+	OPT_CSV,
+	OPT_PRINT,
+	OPT_AGENCY,
+	OPT_COPIES,
+	OPT_DUPLEX,
+	OPT_TEMPLATES,
+	OPT_DUMP,
+	OPT_PNG
+};
 
 static const struct option long_options[] = {
 	{"output", required_argument, NULL, 'o'},
@@ -92,7 +101,7 @@ struct opts {
 	int jobs;
 	const char *dump;
 	const char *png;
-	int quiet;     /* -q: only warnings and errors */
+	int quiet; /* -q: only warnings and errors */
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -131,8 +140,9 @@ static int cmd_check(const char *path)
 	int status = load(path, &p);
 
 	if (status != EXIT_OK) {
-		fprintf(stderr, "vbgen: %s: %d problem%s found: correct the file and check it again\n", path,
-			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM),
+		fprintf(stderr,
+			"vbgen: %s: %d problem%s found: correct the file and check it again\n",
+			path, diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM),
 			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == 1 ? "" : "s");
 		return status;
 	}
@@ -175,7 +185,8 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 	if (t == NULL)
 		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
 	ctx = xpath_new(p);
-	xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix", xmlXPathNewBoolean(!o->no_appendix));
+	xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix",
+				 xmlXPathNewBoolean(!o->no_appendix));
 	d = template_expand(t, ctx, NULL);
 	if (d == NULL) {
 		status = EXIT_INVALID;
@@ -239,7 +250,8 @@ static int cmd_document(const char *path, const char *template_name, const char 
 	if (strcmp(template_name, "appendix") == 0 &&
 	    plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
 		diag(path, 0, DIAG_ERROR,
-		     "the plan has no <appendix>, so there is no appendix to make: add one with its "
+		     "the plan has no <appendix>, so there is no appendix to make: add one with "
+		     "its "
 		     "tasks (see docs/plan-format.md)");
 		plan_free(p);
 		return EXIT_INVALID;
@@ -347,10 +359,11 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
-				return usage_error("--templates %s: there is no such folder; give the "
-						   "folder that holds your plan.xml, appendix.xml and "
-						   "letter.xml",
-						   optarg);
+				return usage_error(
+					"--templates %s: there is no such folder; give the "
+					"folder that holds your plan.xml, appendix.xml and "
+					"letter.xml",
+					optarg);
 			paths_set_templates(optarg);
 			break;
 		case 'o':
@@ -382,8 +395,9 @@ int main(int argc, char **argv)
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.jobs < 1 || o.jobs > 256)
-				return usage_error("-j takes a number of workers from 1 to 256, not '%s'",
-						   optarg);
+				return usage_error(
+					"-j takes a number of workers from 1 to 256, not '%s'",
+					optarg);
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)
@@ -424,8 +438,8 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "all") == 0)
 		status = cmd_all(path, &o);
 	else
-		status = usage_error("unknown command '%s': use check, plan, appendix, letters or all",
-				     cmd);
+		status = usage_error(
+			"unknown command '%s': use check, plan, appendix, letters or all", cmd);
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
 	pdf_shutdown();

@@ -24,8 +24,9 @@ char *num_roman(int n)
 		int value;
 		const char *digits;
 	} table[] = {
-	    {1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"}, {50, "L"},
-	    {40, "XL"},  {10, "X"},   {9, "IX"},  {5, "V"},    {4, "IV"},  {1, "I"},
+		{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"},
+		{90, "XC"},  {50, "L"},   {40, "XL"}, {10, "X"},   {9, "IX"},
+		{5, "V"},    {4, "IV"},   {1, "I"},
 	};
 	if (n < 1 || n > NUM_ROMAN_MAX)
 		return NULL;
@@ -64,8 +65,8 @@ char *num_alpha(int n)
 	/* Documents letter their points a) b) c) d) đ) e) g) ...: đ is a letter of its own,
 	 * the vowel variants ă â ê ô ơ ư are left out, and so are f j w z. */
 	static const char *const letters[NUM_ALPHA_LETTERS] = {
-	    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
-	    "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
+		"a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
+		"n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
 	};
 	if (n < 1)
 		return NULL;

@@ -107,4 +107,3 @@ void out_abort(FILE *f, char *tmp)
 	}
 	g_free(tmp);
 }
-

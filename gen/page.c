@@ -32,20 +32,20 @@ typedef struct item {
 	int no_break;   /* a page may not start with it */
 	lay_para *para; /* IT_LINE */
 	int line;
-	GArray *elems;  /* IT_ATOM: elements relative to the text block's left and the item's top */
+	GArray *elems; /* IT_ATOM: elements relative to the text block's left and the item's top */
 	const lay_row *header; /* IT_ATOM of a table: the header row to repeat on a new page */
 	int is_header;
-	const lay_row *row;    /* IT_ATOM of a table row taller than a page: cut between lines */
-	const doc_block *blk;  /* IT_BREAK */
+	const lay_row *row;   /* IT_ATOM of a table row taller than a page: cut between lines */
+	const doc_block *blk; /* IT_BREAK */
 } item;
 
 struct flow {
 	lay_doc *ld;
 	fonts *f;
-	const doc_page *g;       /* the geometry of the current page sequence */
+	const doc_page *g; /* the geometry of the current page sequence */
 	GArray *items;
-	double pending;          /* space after the previous block */
-	const doc_block *prev;   /* the previous block */
+	double pending;        /* space after the previous block */
+	const doc_block *prev; /* the previous block */
 	lay_para *prev_para;
 	int failed;
 };
@@ -307,8 +307,8 @@ int page_build(lay_doc *ld, fonts *f)
 			}
 			if (it->row != NULL &&
 			    table_row_cut(it->row, i == cont.item ? cont.from : top_lines,
-					  avail - y - before, i == start ? 0 : TABLE_SPLIT_MIN_LINES,
-					  cut) > 0) {
+					  avail - y - before,
+					  i == start ? 0 : TABLE_SPLIT_MIN_LINES, cut) > 0) {
 				split = i;
 				break;
 			}
@@ -330,10 +330,11 @@ int page_build(lay_doc *ld, fonts *f)
 			if (it->kind == IT_SPACE && k == start)
 				continue;
 			if (k == cont.item)
-				y += table_row_part(pg->elems, it->row, cont.from, NULL, g->left, top + y);
+				y += table_row_part(pg->elems, it->row, cont.from, NULL, g->left,
+						    top + y);
 			else if (it->kind == IT_LINE)
-				y += layout_emit_para(pg->elems, it->para, g->left, top + y, it->line,
-						      it->line + 1);
+				y += layout_emit_para(pg->elems, it->para, g->left, top + y,
+						      it->line, it->line + 1);
 			else if (it->kind == IT_ATOM) {
 				place_elems(pg->elems, it->elems, g->left, top + y);
 				y += it->h;
@@ -344,8 +345,9 @@ int page_build(lay_doc *ld, fonts *f)
 			const item *it = &items[split];
 			if (split > start)
 				y += it->before;
-			table_row_part(pg->elems, it->row, split == cont.item ? cont.from : top_lines, cut,
-				       g->left, top + y);
+			table_row_part(pg->elems, it->row,
+				       split == cont.item ? cont.from : top_lines, cut, g->left,
+				       top + y);
 			cont.item = split;
 			memcpy(cont.from, cut, sizeof cut);
 		} else

@@ -52,8 +52,8 @@ static const gunichar base_ranges[][2] = {
  * set and reused by every document with that set (a batch of letters). */
 struct font_dicts {
 	guint hash;
-	uint8_t *used;      /* the glyph set */
-	char *widths;       /* the /W array */
+	uint8_t *used;       /* the glyph set */
+	char *widths;        /* the /W array */
 	unsigned char *cmap; /* the ToUnicode CMap, compressed */
 	size_t cmap_len;
 };
@@ -65,10 +65,10 @@ struct face {
 	char *path;
 	int index;
 	ttf *t;
-	uint8_t *base;     /* glyphs of the base repertoire */
+	uint8_t *base;      /* glyphs of the base repertoire */
 	gunichar *base_uni; /* the character each base glyph stands for, or 0 */
-	int *w1000;        /* advance widths in 1/1000 em, per glyph */
-	GPtrArray *dicts;  /* struct font_dicts * */
+	int *w1000;         /* advance widths in 1/1000 em, per glyph */
+	GPtrArray *dicts;   /* struct font_dicts * */
 };
 
 /* A PangoFont resolved to its face and size. */
@@ -89,9 +89,9 @@ static GHashTable *fonts_by_pango; /* PangoFont * (referenced) -> struct font_re
 /* One face's use in one document. */
 struct docfont {
 	struct face *face;
-	int obj;        /* the Type0 font object */
-	uint8_t *used;  /* glyph set */
-	char **uni;     /* gid -> UTF-8 text, for ToUnicode */
+	int obj;       /* the Type0 font object */
+	uint8_t *used; /* glyph set */
+	char **uni;    /* gid -> UTF-8 text, for ToUnicode */
 };
 
 struct bookmark {
@@ -103,15 +103,15 @@ struct bookmark {
 struct pdf_out {
 	char *path, *tmp;
 	FILE *f;
-	long pos;            /* bytes written */
-	GArray *offsets;     /* long, per object number (0 unused) */
-	GArray *pages;       /* int: page object numbers */
+	long pos;        /* bytes written */
+	GArray *offsets; /* long, per object number (0 unused) */
+	GArray *pages;   /* int: page object numbers */
 	struct docfont fonts[PDF_MAX_FONTS];
 	int nfonts;
-	GArray *marks;       /* struct bookmark */
+	GArray *marks; /* struct bookmark */
 	char *title, *author, *subject, *keywords, *date;
 	int failed;
-	GString *buf;        /* scratch for content */
+	GString *buf; /* scratch for content */
 };
 
 static void dicts_free(gpointer p)
@@ -213,7 +213,8 @@ static struct font_ref *font_for(PangoFont *pf)
 	PangoFontDescription *d;
 
 	if (fonts_by_pango == NULL) {
-		fonts_by_pango = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
+		fonts_by_pango = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+						       g_object_unref, g_free);
 		faces_by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, face_free);
 	}
 	r = g_hash_table_lookup(fonts_by_pango, pf);
@@ -323,8 +324,8 @@ static void text_string(GString *g, const char *utf8)
 	g_free(u);
 }
 
-static void stream(pdf_out *o, int n, const char *dict_extra, const unsigned char *data,
-		   size_t len, int compress)
+static void stream(pdf_out *o, int n, const char *dict_extra, const unsigned char *data, size_t len,
+		   int compress)
 {
 	uLongf zlen = compressBound(len);
 	unsigned char *z = NULL;
@@ -356,7 +357,8 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		diag(o->path, 0, DIAG_SYSTEM, "the document uses more than %d fonts", PDF_MAX_FONTS);
+		diag(o->path, 0, DIAG_SYSTEM, "the document uses more than %d fonts",
+		     PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
 	}
@@ -426,8 +428,10 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 				num(c, adj);
 			df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
 			if (df->uni[g] == NULL && fr->face->base_uni[g] == 0) {
-				/* the cluster's text: from this glyph's cluster to the next one's */
-				int start = run->item->offset + gs->log_clusters[i], end = run->item->offset + run->item->length;
+				/* the cluster's text: from this glyph's cluster to the next one's
+				 */
+				int start = run->item->offset + gs->log_clusters[i],
+				    end = run->item->offset + run->item->length;
 				for (int k = 0; k < gs->num_glyphs; k++)
 					if (gs->log_clusters[k] > gs->log_clusters[i] &&
 					    run->item->offset + gs->log_clusters[k] < end)
@@ -518,8 +522,8 @@ static char *creation_date(const doc *d)
 		gmtime_r(&t, &tm);
 		strftime(buf, sizeof buf, "D:%Y%m%d%H%M%SZ", &tm);
 	} else if (d->create_date != NULL && strlen(d->create_date) == 10)
-		snprintf(buf, sizeof buf, "D:%.4s%.2s%.2s000000Z", d->create_date, d->create_date + 5,
-			 d->create_date + 8);
+		snprintf(buf, sizeof buf, "D:%.4s%.2s%.2s000000Z", d->create_date,
+			 d->create_date + 5, d->create_date + 8);
 	else
 		snprintf(buf, sizeof buf, "D:20000101000000Z");
 	return g_strdup(buf);
@@ -570,7 +574,8 @@ int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int
 				if (e->kind != EL_TEXT || e->bookmark <= 0)
 					continue;
 				b.title = utf8_prefix(e->bookmark_title, PDF_MAX_TITLE);
-				b.level = e->bookmark > PDF_MAX_OUTLINE ? PDF_MAX_OUTLINE : e->bookmark;
+				b.level = e->bookmark > PDF_MAX_OUTLINE ? PDF_MAX_OUTLINE
+									: e->bookmark;
 				b.page = (int)o->pages->len;
 				b.x = e->x;
 				b.y = pg->height - e->y + e->style->size;
@@ -645,10 +650,11 @@ static struct font_dicts *font_dicts(const struct docfont *df, guint hash)
 		g_string_append_c(w, ']');
 		gid = last;
 	}
-	cm = g_string_new("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-			  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-			  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-			  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	cm = g_string_new(
+		"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
 	block = g_string_new(NULL);
 	for (int gid = 0; gid <= n; gid++) {
 		if (gid < n && (df->used[gid >> 3] & (1 << (gid & 7))) &&
@@ -657,7 +663,8 @@ static struct font_dicts *font_dicts(const struct docfont *df, guint hash)
 			inblock++;
 		}
 		if (inblock == PDF_BFCHAR_BLOCK || (gid == n && inblock > 0)) {
-			g_string_append_printf(cm, "%d beginbfchar\n%sendbfchar\n", inblock, block->str);
+			g_string_append_printf(cm, "%d beginbfchar\n%sendbfchar\n", inblock,
+					       block->str);
 			g_string_truncate(block, 0);
 			inblock = 0;
 		}
@@ -711,29 +718,32 @@ static void write_font(pdf_out *o, struct docfont *df)
 	ttf_metrics(t, &asc, &dsc, &cap, bbox, &angle, &bold);
 
 	begin_obj(o, df->obj);
-	putf(o, "<< /Type /Font /Subtype /Type0 /BaseFont /%s+%s /Encoding /Identity-H "
-		"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n",
+	putf(o,
+	     "<< /Type /Font /Subtype /Type0 /BaseFont /%s+%s /Encoding /Identity-H "
+	     "/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>\nendobj\n",
 	     tag, ttf_ps_name(t), cid, tounicode);
 
 	struct font_dicts *fd = font_dicts(df, set_hash);
-	g_string_append_printf(g, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s+%s "
-				  "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
-				  "/Supplement 0 >> /FontDescriptor %d 0 R /CIDToGIDMap /Identity "
-				  "/DW 1000 /W [%s ] >>\nendobj\n",
+	g_string_append_printf(g,
+			       "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /%s+%s "
+			       "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+			       "/Supplement 0 >> /FontDescriptor %d 0 R /CIDToGIDMap /Identity "
+			       "/DW 1000 /W [%s ] >>\nendobj\n",
 			       tag, ttf_ps_name(t), desc, fd->widths);
 	begin_obj(o, cid);
 	put(o, g->str, g->len);
 
 	begin_obj(o, desc);
-	putf(o, "<< /Type /FontDescriptor /FontName /%s+%s /Flags %d /FontBBox [%d %d %d %d] "
-		"/ItalicAngle %.1f /Ascent %d /Descent %d /CapHeight %d /StemV %d /FontFile2 %d 0 R "
-		">>\nendobj\n",
-	     tag, ttf_ps_name(t), 32 | 2 | (angle != 0 ? 64 : 0), bbox[0], bbox[1], bbox[2], bbox[3],
-	     angle, asc, dsc, cap, bold ? 140 : 80, file);
+	putf(o,
+	     "<< /Type /FontDescriptor /FontName /%s+%s /Flags %d /FontBBox [%d %d %d %d] "
+	     "/ItalicAngle %.1f /Ascent %d /Descent %d /CapHeight %d /StemV %d /FontFile2 %d 0 R "
+	     ">>\nendobj\n",
+	     tag, ttf_ps_name(t), 32 | 2 | (angle != 0 ? 64 : 0), bbox[0], bbox[1], bbox[2],
+	     bbox[3], angle, asc, dsc, cap, bold ? 140 : 80, file);
 
 	begin_obj(o, file);
-	putf(o, "<< /Length %lu /Length1 %lu /Filter /FlateDecode >>\nstream\n", (unsigned long)zlen,
-	     (unsigned long)len1);
+	putf(o, "<< /Length %lu /Length1 %lu /Filter /FlateDecode >>\nstream\n",
+	     (unsigned long)zlen, (unsigned long)len1);
 	put(o, (const char *)prog, zlen);
 	put(o, "\nendstream\nendobj\n", 18);
 
@@ -791,14 +801,15 @@ static int write_outline(pdf_out *o)
 				count++;
 			}
 		text_string(g, b->title);
-		g_string_append_printf(g, " /Parent %d 0 R", parent[i] >= 0 ? objs[parent[i]] : root);
+		g_string_append_printf(g, " /Parent %d 0 R",
+				       parent[i] >= 0 ? objs[parent[i]] : root);
 		if (prev >= 0)
 			g_string_append_printf(g, " /Prev %d 0 R", objs[prev]);
 		if (next >= 0)
 			g_string_append_printf(g, " /Next %d 0 R", objs[next]);
 		if (first >= 0)
-			g_string_append_printf(g, " /First %d 0 R /Last %d 0 R /Count -%d", objs[first],
-					       objs[last], count);
+			g_string_append_printf(g, " /First %d 0 R /Last %d 0 R /Count -%d",
+					       objs[first], objs[last], count);
 		g_string_append_printf(g, " /Dest [%d 0 R /XYZ ",
 				       g_array_index(o->pages, int, b->page));
 		num(g, b->x);
@@ -869,14 +880,16 @@ int pdf_close(pdf_out *o)
 	begin_obj(o, 2);
 	g_string_append(g, "<< /Type /Pages /Kids [");
 	for (guint i = 0; i < o->pages->len; i++)
-		g_string_append_printf(g, "%s%d 0 R", i ? " " : "", g_array_index(o->pages, int, i));
+		g_string_append_printf(g, "%s%d 0 R", i ? " " : "",
+				       g_array_index(o->pages, int, i));
 	g_string_append_printf(g, "] /Count %u >>\nendobj\n", o->pages->len);
 	put(o, g->str, g->len);
 
 	begin_obj(o, 1);
 	if (outline > 0)
-		putf(o, "<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-			"/Lang (vi-VN) >>\nendobj\n",
+		putf(o,
+		     "<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines "
+		     "/Lang (vi-VN) >>\nendobj\n",
 		     outline);
 	else
 		putf(o, "<< /Type /Catalog /Pages 2 0 R /Lang (vi-VN) >>\nendobj\n");
@@ -898,8 +911,9 @@ int pdf_close(pdf_out *o)
 		g_string_append(g, " /Keywords ");
 		text_string(g, o->keywords);
 	}
-	g_string_append_printf(g, " /Creator (vbgen " VBGEN_VERSION ") /Producer (vbgen " VBGEN_VERSION
-				  ") /CreationDate (%s) /ModDate (%s) >>\nendobj\n",
+	g_string_append_printf(g,
+			       " /Creator (vbgen " VBGEN_VERSION ") /Producer (vbgen " VBGEN_VERSION
+			       ") /CreationDate (%s) /ModDate (%s) >>\nendobj\n",
 			       o->date, o->date);
 	begin_obj(o, 4);
 	put(o, g->str, g->len);
@@ -910,7 +924,9 @@ int pdf_close(pdf_out *o)
 	putf(o, "xref\n0 %u\n0000000000 65535 f \n", o->offsets->len);
 	for (guint i = 1; i < o->offsets->len; i++)
 		putf(o, "%010ld 00000 n \n", g_array_index(o->offsets, long, i));
-	putf(o, "trailer\n<< /Size %u /Root 1 0 R /Info 4 0 R /ID [<%s> <%s>] >>\nstartxref\n%ld\n%%%%EOF\n",
+	putf(o,
+	     "trailer\n<< /Size %u /Root 1 0 R /Info 4 0 R /ID [<%s> <%s>] "
+	     ">>\nstartxref\n%ld\n%%%%EOF\n",
 	     o->offsets->len, id, id, xref);
 	g_free(id);
 	g_string_free(g, TRUE);

@@ -46,11 +46,11 @@ struct reader {
 	xmlParserCtxtPtr ctxt;
 	const char *path;
 	int depth;
-	long text_len;  /* length of the text node being read */
-	int refused;    /* we stopped the parser on purpose: its own follow-up error is noise */
-	int quiet;      /* a problem that breaks the structure was shown: the rest are echoes */
-	int truncated;  /* only the first PLAN_MAX_BYTES of a larger file are parsed, to find
-			 * the line where it goes wrong: the parser's own errors are noise */
+	long text_len; /* length of the text node being read */
+	int refused;   /* we stopped the parser on purpose: its own follow-up error is noise */
+	int quiet;     /* a problem that breaks the structure was shown: the rest are echoes */
+	int truncated; /* only the first PLAN_MAX_BYTES of a larger file are parsed, to find
+			* the line where it goes wrong: the parser's own errors are noise */
 	int errors;
 	long last_line; /* the line of the last parse problem shown, and its words: the same */
 	char last[PLAN_MSG_MAX]; /* problem twice on one line (two &nbsp;) is shown once */
@@ -65,7 +65,6 @@ struct reader {
  * is dropped while reading, which keeps a large plan's tree (a node per indented line)
  * about a third smaller. */
 static int is_structural(const xmlChar *name);
-
 
 /* libxml2 passes the parser context as ctx; we find our reader through its _private. */
 static struct reader *reader_of(void *ctx)
@@ -108,9 +107,8 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 		       "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration",
 		       q);
 	} else {
-		refuse(r,
-		       "the file declares a DOCTYPE; plan files must not have one (entities and "
-		       "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration");
+		refuse(r, "the file declares a DOCTYPE; plan files must not have one (entities and "
+			  "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration");
 	}
 }
 
@@ -219,7 +217,8 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			break;
 		snprintf(msg, size,
 			 "the file ends while <%s> (opened on line %d) is still open: add </%s> at "
-			 "its end, or check that the file is complete (was its end lost in copying?)",
+			 "its end, or check that the file is complete (was its end lost in "
+			 "copying?)",
 			 s1, e->int1, s1);
 		return 1;
 	case XML_ERR_GT_REQUIRED:
@@ -253,26 +252,30 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_WAR_UNDECLARED_ENTITY:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size,
-			 "&%s; is an HTML name that XML does not know: type the character itself%s, "
-			 "and write & as &amp;",
-			 s1, strcmp(s1, "nbsp") == 0 ? " (a non-breaking space is &#160;)" : "");
+		snprintf(
+			msg, size,
+			"&%s; is an HTML name that XML does not know: type the character itself%s, "
+			"and write & as &amp;",
+			s1, strcmp(s1, "nbsp") == 0 ? " (a non-breaking space is &#160;)" : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
-		snprintf(msg, size,
-			 "no element begins here: the file must hold one main element (a plan file: "
-			 "<plan version=\"1\"> ... </plan>); is this the right file?");
+		snprintf(
+			msg, size,
+			"no element begins here: the file must hold one main element (a plan file: "
+			"<plan version=\"1\"> ... </plan>); is this the right file?");
 		return 1;
 	case XML_ERR_DOCUMENT_END:
 	case XML_ERR_EXTRA_CONTENT:
 		snprintf(msg, size,
-			 "something follows the closing </%s> here: only comments may come after it; "
+			 "something follows the closing </%s> here: only comments may come after "
+			 "it; "
 			 "delete the rest (were two files pasted together?)",
 			 root != NULL ? root : "...");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_STARTED:
 		snprintf(msg, size,
-			 "an attribute value here has no quotes: write it in quotes, like lead=\"xa\"");
+			 "an attribute value here has no quotes: write it in quotes, like "
+			 "lead=\"xa\"");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
 		snprintf(msg, size, "an attribute value here has no closing quote: add it");
@@ -296,35 +299,40 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
 		if (e->int1 > 0 && e->int1 < 0x20)
-			snprintf(msg, size,
-				 "an invisible control character (code %d) is here, probably copied "
-				 "from another program: delete it",
-				 e->int1);
+			snprintf(
+				msg, size,
+				"an invisible control character (code %d) is here, probably copied "
+				"from another program: delete it",
+				e->int1);
 		else
 			snprintf(msg, size, "a character here is not allowed in XML: delete it");
 		return 0;
 	case XML_ERR_HYPHEN_IN_COMMENT:
-		snprintf(msg, size,
-			 "a comment <!-- ... --> here has two hyphens in a row inside it, which XML "
-			 "does not allow: separate them, or use a dash (–)");
+		snprintf(
+			msg, size,
+			"a comment <!-- ... --> here has two hyphens in a row inside it, which XML "
+			"does not allow: separate them, or use a dash (–)");
 		return 0;
 	case XML_ERR_COMMENT_NOT_FINISHED:
 		snprintf(msg, size, "a comment <!-- here is never closed: end it with -->");
 		return 1;
 	case XML_ERR_RESERVED_XML_NAME:
-		snprintf(msg, size,
-			 "the line <?xml ...?> must be the very first thing in the file: move it to "
-			 "line 1, before any comment or space");
+		snprintf(
+			msg, size,
+			"the line <?xml ...?> must be the very first thing in the file: move it to "
+			"line 1, before any comment or space");
 		return 1;
 	case XML_NS_ERR_UNDEFINED_NAMESPACE:
-		snprintf(msg, size,
-			 "a name here has a prefix (the part before ':'), as in files made by Word; "
-			 "plan files use plain names such as <p>: remove the prefix");
+		snprintf(
+			msg, size,
+			"a name here has a prefix (the part before ':'), as in files made by Word; "
+			"plan files use plain names such as <p>: remove the prefix");
 		return 1; /* the closing tag of the prefixed element would be reported next */
 	case XML_ERR_SPACE_REQUIRED:
-		snprintf(msg, size,
-			 "the attributes of this tag are not written right: each is name=\"value\", "
-			 "with a space before the next one");
+		snprintf(
+			msg, size,
+			"the attributes of this tag are not written right: each is name=\"value\", "
+			"with a space before the next one");
 		return 1;
 	default:
 		break;
@@ -386,7 +394,8 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag(path, 0, DIAG_ERROR, "this is not an ordinary file: give the path of a plan file");
+		diag(path, 0, DIAG_ERROR,
+		     "this is not an ordinary file: give the path of a plan file");
 		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
@@ -445,7 +454,8 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
-		     "the file contains a NUL byte (code 0) on this line: it is not a text file, or "
+		     "the file contains a NUL byte (code 0) on this line: it is not a text file, "
+		     "or "
 		     "it was saved as UTF-16; save it as UTF-8 text");
 		return -1;
 	}
@@ -556,8 +566,8 @@ static const struct {
 /* Attributes whose values check.c checks, with clearer messages than the schema's (ids,
  * references, deadlines, the recipient's note): the schema's complaint about them is left
  * to check.c. */
-static const char *const checked_later[] = {"id",   "group", "section", "lead", "support",
-					    "for",  "date",  "quarter", "year", "note"};
+static const char *const checked_later[] = {"id",  "group", "section", "lead", "support",
+					    "for", "date",  "quarter", "year", "note"};
 
 #define PLAN_MODEL_MAX 16 /* tokens in one entry of contents[] */
 
@@ -569,12 +579,12 @@ struct token {
 /* One schema validation: what has been said already, so that echoes are dropped. */
 struct vctx {
 	plan *p;
-	GHashTable *content_done; /* elements whose children were explained */
-	GHashTable *attrs_done;   /* elements whose attributes were explained */
-	int seen;                 /* problems found so far, here or left to check.c */
-	int ns_done;              /* the namespace problem was reported */
-	GHashTable *names_done;   /* element names whose every element's attributes were
-				   * explained (see explain_all_attributes) */
+	GHashTable *content_done;   /* elements whose children were explained */
+	GHashTable *attrs_done;     /* elements whose attributes were explained */
+	int seen;                   /* problems found so far, here or left to check.c */
+	int ns_done;                /* the namespace problem was reported */
+	GHashTable *names_done;     /* element names whose every element's attributes were
+				     * explained (see explain_all_attributes) */
 	char pending[PLAN_MSG_MAX]; /* a finding about no element, reported at the end only if
 				     * nothing else explains the failure */
 };
@@ -788,19 +798,23 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (was_suggested)
 					continue;
 				xmlNodePtr later = NULL;
-				for (xmlNodePtr d = c->next; d != NULL && later == NULL; d = d->next)
-					if (d->type == XML_ELEMENT_NODE && token_matches(&t[k], d->name))
+				for (xmlNodePtr d = c->next; d != NULL && later == NULL;
+				     d = d->next)
+					if (d->type == XML_ELEMENT_NODE &&
+					    token_matches(&t[k], d->name))
 						later = d;
 				if (later != NULL) {
 					report(v, c,
-					       "<%s> (line %ld) must come before this <%s>: in <%s> "
+					       "<%s> (line %ld) must come before this <%s>: in "
+					       "<%s> "
 					       "the order is %s",
 					       (const char *)later->name, plan_line(later),
 					       (const char *)c->name, pname, order);
 					g_hash_table_add(explained, later);
 				} else {
 					report(v, c,
-					       "<%s> is missing in %s (line %ld): add it before this "
+					       "<%s> is missing in %s (line %ld): add it before "
+					       "this "
 					       "<%s>",
 					       t[k].names, label(parent, what, sizeof what),
 					       plan_line(parent), (const char *)c->name);
@@ -921,7 +935,8 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
-				report(v, n, "runin=\"%s\" must be runin=\"yes\" or runin=\"no\"", q);
+				report(v, n, "runin=\"%s\" must be runin=\"yes\" or runin=\"no\"",
+				       q);
 				found++;
 			} else if (in_list(checked_later,
 					   sizeof checked_later / sizeof checked_later[0], name)) {
@@ -940,7 +955,8 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
 			report(v, n,
-			       "%s has an attribute %s= that plans do not use: delete it or correct "
+			       "%s has an attribute %s= that plans do not use: delete it or "
+			       "correct "
 			       "its spelling (see <%s> in docs/plan-format.md)",
 			       label(n, what, sizeof what), name, ename);
 		}
@@ -954,8 +970,8 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			name[len - 1] = '\0';
 			if (xmlHasProp(n, BAD_CAST name) == NULL && strcmp(name, suggested) != 0) {
 				const char *hint = "add it";
-				for (size_t h = 0; h < sizeof attribute_hints / sizeof attribute_hints[0];
-				     h++)
+				for (size_t h = 0;
+				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
 						hint = attribute_hints[h].hint;
 				report(v, n, "%s has no %s=: %s", label(n, what, sizeof what), name,
@@ -1035,8 +1051,9 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 		       "digits in parts joined by hyphens, without spaces, for example KH-UBND",
 		       q);
 	} else {
-		report(v, el, "<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
-			      "docs/plan-format.md",
+		report(v, el,
+		       "<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
+		       "docs/plan-format.md",
 		       name, q, name);
 	}
 	free(text);
@@ -1119,7 +1136,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		for (xmlNodePtr c = el->children; c != NULL; c = c->next)
 			if (c->type == XML_ELEMENT_NODE) {
 				report(v, c,
-				       "<%s> holds plain text only, without tags such as <%s>: remove "
+				       "<%s> holds plain text only, without tags such as <%s>: "
+				       "remove "
 				       "the <%s> tags and keep the words",
 				       (const char *)el->name, (const char *)c->name,
 				       (const char *)c->name);
@@ -1141,12 +1159,14 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			quote(q, (const char *)c->content);
 			if (q[0] == '\0')
 				report(v, c,
-				       "there is an invisible character (such as a non-breaking space) "
+				       "there is an invisible character (such as a non-breaking "
+				       "space) "
 				       "directly inside %s, where only elements belong: delete it",
 				       label(el, what, sizeof what));
 			else
 				report(v, c,
-				       "there is text directly inside %s (\"%s\"), where only elements "
+				       "there is text directly inside %s (\"%s\"), where only "
+				       "elements "
 				       "belong: put it inside the right element, or delete it",
 				       label(el, what, sizeof what), q);
 			r = 1;
@@ -1165,7 +1185,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			char q[PLAN_QUOTE_MAX + 4];
 			quote(q, (const char *)el->ns->href);
 			report(v, el,
-			       "<%s> is in the XML namespace \"%s\", but plan files use none: delete "
+			       "<%s> is in the XML namespace \"%s\", but plan files use none: "
+			       "delete "
 			       "its xmlns=\"...\"",
 			       (const char *)el->name, q);
 			r = 1;
@@ -1307,8 +1328,8 @@ xmlDocPtr plan_parse(const char *path, int *status)
 	/* the bytes are known to be UTF-8 (check_bytes): read them as they are, whatever
 	 * encoding the declaration names, without a converting copy */
 	doc = xmlCtxtReadMemory(r.ctxt, buf + skip, (int)(size - skip), path, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC |
-					XML_PARSE_COMPACT |
+				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+					XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT |
 					XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	free(buf);
 	if (r.truncated) {
@@ -1316,8 +1337,10 @@ xmlDocPtr plan_parse(const char *path, int *status)
 		 * part read ends */
 		if (r.errors == 0)
 			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
-			     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks take "
-			     "about 5 MB), and this one is still going at this line: check that this "
+			     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
+			     "take "
+			     "about 5 MB), and this one is still going at this line: check that "
+			     "this "
 			     "is the right file",
 			     too_big / 1048576.0, PLAN_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);

@@ -12,7 +12,7 @@
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
 {
 	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS
-						   : CAIRO_STATUS_WRITE_ERROR;
+						    : CAIRO_STATUS_WRITE_ERROR;
 }
 
 void png_draw_page(const lay_doc *ld, int page, void *cairo_context)
@@ -51,9 +51,9 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 	}
 	for (guint p = 0; p < ld->pages->len; p++) {
 		const lay_page *pg = g_ptr_array_index(ld->pages, p);
-		cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-								(int)(pg->width * k + 0.5),
-								(int)(pg->height * k + 0.5));
+		cairo_surface_t *s =
+			cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(pg->width * k + 0.5),
+						   (int)(pg->height * k + 0.5));
 		cairo_t *cr = cairo_create(s);
 		char *path = g_strdup_printf("%s/%s-%u.png", dir, stem, p + 1);
 		char *tmp = NULL;
@@ -67,7 +67,8 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 		cairo_destroy(cr);
 		f = out_open(path, &tmp);
 		rc = f == NULL ? EXIT_SYSTEM : EXIT_OK;
-		if (f != NULL && cairo_surface_write_to_png_stream(s, write_cb, f) != CAIRO_STATUS_SUCCESS) {
+		if (f != NULL &&
+		    cairo_surface_write_to_png_stream(s, write_cb, f) != CAIRO_STATUS_SUCCESS) {
 			diag(path, 0, DIAG_SYSTEM, "the preview could not be written");
 			out_abort(f, tmp);
 			rc = EXIT_SYSTEM;

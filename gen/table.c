@@ -100,10 +100,10 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 	room = width - fixed - nshares * TABLE_MIN_SHARE;
 	if (room < -0.01) {
 		diag(b->file, b->line, DIAG_ERROR,
-		     "the table's fixed column widths add up to %.0f mm, and the page leaves %.0f mm "
+		     "the table's fixed column widths add up to %.0f mm, and the page leaves %.0f "
+		     "mm "
 		     "for the whole table%s: make the fixed columns narrower",
-		     fixed / MM, width / MM,
-		     nshares > 0 ? " including its share columns" : "");
+		     fixed / MM, width / MM, nshares > 0 ? " including its share columns" : "");
 		return -1;
 	}
 	if (measured > room && measured > 0) {
@@ -119,7 +119,8 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 			w[k] = rest * cw / shares;
 		if (w[k] < 2 * b->padding + TABLE_MIN_TEXT) {
 			diag(b->file, b->line, DIAG_ERROR,
-			     "column %d (\"%s\") comes out %.1f mm wide, too narrow for its text and "
+			     "column %d (\"%s\") comes out %.1f mm wide, too narrow for its text "
+			     "and "
 			     "padding: give it a width, or make the other columns narrower",
 			     k + 1, b->columns[k].caption ? b->columns[k].caption : "", w[k] / MM);
 			return -1;
@@ -169,8 +170,8 @@ double table_row_part(GArray *elems, const lay_row *r, const int *from, const in
 	for (int k = 0; k < r->ncells; k++) {
 		const lay_para *p = r->cells[k];
 		if (p != NULL)
-			layout_emit_para(elems, p, x + r->x[k] + r->pad, y + r->pad, from ? from[k] : 0,
-					 to ? to[k] : p->n);
+			layout_emit_para(elems, p, x + r->x[k] + r->pad, y + r->pad,
+					 from ? from[k] : 0, to ? to[k] : p->n);
 		add_box(elems, x + r->x[k], y, r->w[k], height, r->border);
 	}
 	return height;

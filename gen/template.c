@@ -31,28 +31,28 @@
 #define TEMPLATE_MAX_COLUMNS 64
 
 enum op_kind {
-	OP_TEXT,     /* literal text (white space already folded) */
-	OP_VALUE,    /* the string value of an expression */
-	OP_CONTENT,  /* the inline content (text, <b>, <i>) of the selected plan nodes */
-	OP_BOLD,     /* children in bold */
-	OP_ITALIC,   /* children in italic */
-	OP_PARA,     /* a paragraph */
-	OP_GRID,     /* columns: children are OP_COL */
+	OP_TEXT,    /* literal text (white space already folded) */
+	OP_VALUE,   /* the string value of an expression */
+	OP_CONTENT, /* the inline content (text, <b>, <i>) of the selected plan nodes */
+	OP_BOLD,    /* children in bold */
+	OP_ITALIC,  /* children in italic */
+	OP_PARA,    /* a paragraph */
+	OP_GRID,    /* columns: children are OP_COL */
 	OP_COL,
 	OP_RULE,
 	OP_SPACE,
 	OP_BREAK,
-	OP_FOR,      /* children once per selected node */
-	OP_IF,       /* children when the test holds, else the OP_ELSE child's */
+	OP_FOR, /* children once per selected node */
+	OP_IF,  /* children when the test holds, else the OP_ELSE child's */
 	OP_ELSE,
-	OP_CALL,     /* a definition's children */
-	OP_INCLUDE,  /* another template's document */
-	OP_TABLE,    /* a table: OP_TCOL columns, then OP_THEAD?, OP_TGROUP / OP_TROW */
+	OP_CALL,    /* a definition's children */
+	OP_INCLUDE, /* another template's document */
+	OP_TABLE,   /* a table: OP_TCOL columns, then OP_THEAD?, OP_TGROUP / OP_TROW */
 	OP_TCOL,
-	OP_TROW,     /* one row: OP_TCELL children, each like a paragraph */
-	OP_TGROUP,   /* one group row spanning all columns, like a paragraph */
+	OP_TROW,   /* one row: OP_TCELL children, each like a paragraph */
+	OP_TGROUP, /* one group row spanning all columns, like a paragraph */
 	OP_TCELL,
-	OP_LET,      /* binds $text to the value of expr for the rest of the enclosing list */
+	OP_LET, /* binds $text to the value of expr for the rest of the enclosing list */
 };
 
 typedef struct op op;
@@ -60,34 +60,35 @@ struct op {
 	enum op_kind kind;
 	long line;
 	op *child, *next;
-	char *text;                  /* OP_TEXT; OP_CALL, OP_FOR, OP_LET: name */
-	xmlXPathCompExprPtr expr;    /* OP_VALUE, OP_CONTENT, OP_FOR, OP_IF, OP_LET */
-	const doc_style *style;      /* OP_PARA, OP_TCELL, OP_TGROUP */
-	const doc_page *page;        /* OP_BREAK */
-	op *target;                  /* OP_CALL: the definition */
-	template *include;           /* OP_INCLUDE */
+	char *text;               /* OP_TEXT; OP_CALL, OP_FOR, OP_LET: name */
+	xmlXPathCompExprPtr expr; /* OP_VALUE, OP_CONTENT, OP_FOR, OP_IF, OP_LET */
+	const doc_style *style;   /* OP_PARA, OP_TCELL, OP_TGROUP */
+	const doc_page *page;     /* OP_BREAK */
+	op *target;               /* OP_CALL: the definition */
+	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
-	double a, b, c;              /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
-				      * OP_TABLE: border, padding */
-	int ncols;                   /* OP_GRID, OP_TABLE */
-	double *widths;              /* OP_GRID fractions; OP_TABLE column widths */
+	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
+					* OP_TABLE: border, padding */
+	int ncols;                     /* OP_GRID, OP_TABLE */
+	double *widths;                /* OP_GRID fractions; OP_TABLE column widths */
 	const doc_style **head_styles; /* OP_TABLE */
 	const doc_style **cell_styles;
 	char **captions;
 };
 
-struct template {
+struct template
+{
 	char *path;
-	xmlDocPtr xml;             /* kept for the error lines; freed with the template */
-	GPtrArray *styles;         /* doc_style *, owned */
-	GPtrArray *pages;          /* doc_page *, owned, with their names in page_names */
+	xmlDocPtr xml;     /* kept for the error lines; freed with the template */
+	GPtrArray *styles; /* doc_style *, owned */
+	GPtrArray *pages;  /* doc_page *, owned, with their names in page_names */
 	GPtrArray *page_names;
-	GPtrArray *defines;        /* op * (OP_CALL targets: kind OP_COL used as a holder) */
+	GPtrArray *defines; /* op * (OP_CALL targets: kind OP_COL used as a holder) */
 	GPtrArray *define_names;
-	GPtrArray *ops;            /* every op, for freeing */
-	GPtrArray *includes;       /* template *, owned */
-	op *document;              /* the document's blocks */
-	const doc_page *page;      /* the document's first geometry */
+	GPtrArray *ops;              /* every op, for freeing */
+	GPtrArray *includes;         /* template *, owned */
+	op *document;                /* the document's blocks */
+	const doc_page *page;        /* the document's first geometry */
 	xmlXPathCompExprPtr meta[5]; /* title, author, subject, keywords, date */
 	int errors;
 	int include_depth;
@@ -154,7 +155,8 @@ static double length_attr(template *t, xmlNodePtr n, const char *name, double df
 	if (s == NULL)
 		return dflt;
 	if (parse_length(s, &v) != 0 || v < -1000 || v > 5000) {
-		terr(t, n, "%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt", name, s);
+		terr(t, n, "%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt", name,
+		     s);
 		return dflt;
 	}
 	return v;
@@ -380,7 +382,8 @@ static const doc_page *find_page(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->pages->len; i++)
 		if (strcmp(g_ptr_array_index(t->page_names, i), name) == 0)
 			return g_ptr_array_index(t->pages, i);
-	terr(t, n, "page \"%s\" is not defined: add <page name=\"%s\" .../> at the top", name, name);
+	terr(t, n, "page \"%s\" is not defined: add <page name=\"%s\" .../> at the top", name,
+	     name);
 	return NULL;
 }
 
@@ -436,13 +439,15 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 		/* doc_column.width: a length in pt (> 1), a share (0 to 1], or 0 = measured */
 		if (w != NULL && strcmp(w, "auto") == 0)
 			o->widths[k] = 0;
-		else if (w != NULL && (v = strtod(w, &end)) > 0 && v <= 100 && strcmp(end, "%") == 0)
+		else if (w != NULL && (v = strtod(w, &end)) > 0 && v <= 100 &&
+			 strcmp(end, "%") == 0)
 			o->widths[k] = v / 100.0;
 		else if (w != NULL && parse_length(w, &v) == 0 && v > 1)
 			o->widths[k] = v;
 		else
-			terr(t, c, "width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
-				   "or auto (as wide as the column's widest cell)",
+			terr(t, c,
+			     "width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
+			     "or auto (as wide as the column's widest cell)",
 			     w ? w : "");
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
@@ -461,13 +466,15 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (!inline_ctx) {
 			char *f = fold_space((const char *)n->content);
 			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0)
-				terr(t, n, "text \"%.40s\" stands outside a paragraph: put it in <p>", f);
+				terr(t, n,
+				     "text \"%.40s\" stands outside a paragraph: put it in <p>", f);
 			g_free(f);
 			return NULL;
 		}
 		/* White space alone with a line break is the template's own indentation,
 		 * not text: "</b> <i>" keeps its space, a new line between <if>s does not. */
-		if (strspn((const char *)n->content, " \t\r\n") == strlen((const char *)n->content) &&
+		if (strspn((const char *)n->content, " \t\r\n") ==
+			    strlen((const char *)n->content) &&
 		    strchr((const char *)n->content, '\n') != NULL)
 			return NULL;
 		o = op_new(t, OP_TEXT, n);
@@ -478,14 +485,16 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		return NULL;
 	if (is(n, "value") || is(n, "content")) {
 		if (!inline_ctx) {
-			terr(t, n, "<%s> stands outside a paragraph: put it in <p>", (const char *)n->name);
+			terr(t, n, "<%s> stands outside a paragraph: put it in <p>",
+			     (const char *)n->name);
 			return NULL;
 		}
 		o = op_new(t, is(n, "value") ? OP_VALUE : OP_CONTENT, n);
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "b") || is(n, "i")) {
 		if (!inline_ctx) {
-			terr(t, n, "<%s> stands outside a paragraph: put it in <p>", (const char *)n->name);
+			terr(t, n, "<%s> stands outside a paragraph: put it in <p>",
+			     (const char *)n->name);
 			return NULL;
 		}
 		o = op_new(t, is(n, "b") ? OP_BOLD : OP_ITALIC, n);
@@ -502,7 +511,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, inline_ctx);
 	} else if (is(n, "else")) {
 		if (!is(n->parent, "if")) {
-			terr(t, n, "<else> stands outside an <if>: put it inside the <if> it belongs to");
+			terr(t, n,
+			     "<else> stands outside an <if>: put it inside the <if> it belongs to");
 			return NULL;
 		}
 		o = op_new(t, OP_ELSE, n);
@@ -513,7 +523,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (v == NULL || !g_ascii_isalpha(v[0]) ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
 			    strlen(v))
-			terr(t, n, "<let> needs name=\"...\": a letter, then letters, digits, - or _");
+			terr(t, n,
+			     "<let> needs name=\"...\": a letter, then letters, digits, - or _");
 		o->text = g_strdup(v != NULL ? v : "");
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "call")) {
@@ -522,8 +533,9 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			terr(t, n, "<call> needs name=\"...\"");
 		o->text = g_strdup(v ? v : "");
 	} else if (inline_ctx) {
-		terr(t, n, "<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
-			   "<content>, <if>, <else>, <for>, <call>)",
+		terr(t, n,
+		     "<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
+		     "<content>, <if>, <else>, <for>, <call>)",
 		     (const char *)n->name);
 		return NULL;
 	} else if (is(n, "p")) {
@@ -560,8 +572,9 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		}
 		g_strfreev(cols);
 		if (k != o->ncols || sum <= 0) {
-			terr(t, n, "columns=\"...\" must give one width per <col> (%d), for example "
-				   "columns=\"45 55\"",
+			terr(t, n,
+			     "columns=\"...\" must give one width per <col> (%d), for example "
+			     "columns=\"45 55\"",
 			     o->ncols);
 			return o;
 		}
@@ -585,12 +598,15 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->restart = flag_attr(t, n, "restart-numbers", 0);
 	} else if (is(n, "include")) {
 		o = op_new(t, OP_INCLUDE, n);
-		if ((v = attr(n, "template")) == NULL || strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
-			terr(t, n, "<include> needs template=\"name\" (a template such as appendix)");
+		if ((v = attr(n, "template")) == NULL ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
+			terr(t, n,
+			     "<include> needs template=\"name\" (a template such as appendix)");
 			return o;
 		}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
-			terr(t, n, "templates include each other more than %d deep: is there a cycle?",
+			terr(t, n,
+			     "templates include each other more than %d deep: is there a cycle?",
 			     TEMPLATE_MAX_INCLUDE);
 			return o;
 		}
@@ -659,7 +675,8 @@ static void link_ops(template *t)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
 				diag(t->path, o->line, DIAG_ERROR,
-				     "<call name=\"%s\"/>: no <define name=\"%s\"> in this template",
+				     "<call name=\"%s\"/>: no <define name=\"%s\"> in this "
+				     "template",
 				     o->text, o->text);
 				t->errors++;
 			}
@@ -677,8 +694,8 @@ static void load_includes(template *t)
 			continue;
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
-			diag(t->path, o->line, DIAG_ERROR, "the included template \"%s\" cannot be used",
-			     o->text);
+			diag(t->path, o->line, DIAG_ERROR,
+			     "the included template \"%s\" cannot be used", o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -755,8 +772,9 @@ static template *load(const char *name, int depth)
 				t->page = find_page(t, n, pg);
 			t->document = compile_list(t, n->children, 0);
 		} else if (n->type == XML_ELEMENT_NODE && !is(n, "style") && !is(n, "page")) {
-			terr(t, n, "<%s> is not allowed at the top of a template (allowed: page, style, "
-				   "define, metadata, document)",
+			terr(t, n,
+			     "<%s> is not allowed at the top of a template (allowed: page, style, "
+			     "define, metadata, document)",
 			     (const char *)n->name);
 		}
 	}
@@ -837,18 +855,18 @@ void template_free(template *t)
 
 /* The state of one expansion. */
 struct ex {
-	template *t;               /* the template whose ops are running (for messages) */
+	template *t; /* the template whose ops are running (for messages) */
 	xmlXPathContextPtr ctx;
 	doc *d;
-	doc_block **tail;          /* where the next block goes */
-	doc_block *last;           /* the block appended last in this list */
+	doc_block **tail; /* where the next block goes */
+	doc_block *last;  /* the block appended last in this list */
 	/* the paragraph being built */
 	GString *text;
 	GArray *runs;
 	int bold, italic;
 	const doc_style *style;
-	int pos, size;             /* XPath position() and last() of the current loop */
-	const op *table;           /* the <table> whose rows are being expanded, or NULL */
+	int pos, size;   /* XPath position() and last() of the current loop */
+	const op *table; /* the <table> whose rows are being expanded, or NULL */
 	int depth;
 	long blocks;
 	int failed;
@@ -921,8 +939,8 @@ static void para_append(struct ex *e, const char *s)
 	}
 	free(up);
 	if ((e->bold || e->italic) && e->text->len > start) {
-		doc_run *last = e->runs->len ? &g_array_index(e->runs, doc_run, e->runs->len - 1)
-					     : NULL;
+		doc_run *last =
+			e->runs->len ? &g_array_index(e->runs, doc_run, e->runs->len - 1) : NULL;
 		if (last != NULL && last->end == (int)start && last->bold == (e->bold > 0) &&
 		    last->italic == (e->italic > 0))
 			last->end = (int)e->text->len;
@@ -942,7 +960,8 @@ static void append_content(struct ex *e, xmlNodePtr n)
 		if (n->type == XML_TEXT_NODE)
 			para_append(e, (const char *)n->content);
 		else if (n->type == XML_ELEMENT_NODE) {
-			int b = xmlStrEqual(n->name, BAD_CAST "b"), i = xmlStrEqual(n->name, BAD_CAST "i");
+			int b = xmlStrEqual(n->name, BAD_CAST "b"),
+			    i = xmlStrEqual(n->name, BAD_CAST "i");
 			e->bold += b;
 			e->italic += i;
 			append_content(e, n->children);
@@ -980,8 +999,9 @@ static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
 	e->style = style;
 	run_list(e, o->child);
 	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
-		exerr(e, o, "a paragraph made here is longer than %d KB; no paragraph of a plan is "
-			    "that long: shorten that text in the plan",
+		exerr(e, o,
+		      "a paragraph made here is longer than %d KB; no paragraph of a plan is "
+		      "that long: shorten that text in the plan",
 		      TEMPLATE_MAX_PARA_BYTES / 1024);
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
@@ -1081,7 +1101,8 @@ static void run_row(struct ex *e, const op *o)
 	int n = 0, k = 0;
 
 	if (e->table == NULL) {
-		exerr(e, o, "<%s> stands outside a <table>", o->kind == OP_TGROUP ? "group-row" : "row");
+		exerr(e, o, "<%s> stands outside a <table>",
+		      o->kind == OP_TGROUP ? "group-row" : "row");
 		return;
 	}
 	holder = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
@@ -1097,8 +1118,9 @@ static void run_row(struct ex *e, const op *o)
 	for (const op *c = o->child; c != NULL; c = c->next)
 		n += c->kind == OP_TCELL;
 	if (n != e->table->ncols) {
-		exerr(e, o, "this <row> has %d cell%s and its table %d column%s: give one <cell> per "
-			    "<column>",
+		exerr(e, o,
+		      "this <row> has %d cell%s and its table %d column%s: give one <cell> per "
+		      "<column>",
 		      n, n == 1 ? "" : "s", e->table->ncols, e->table->ncols == 1 ? "" : "s");
 		return;
 	}
@@ -1107,7 +1129,8 @@ static void run_row(struct ex *e, const op *o)
 	holder->cols = doc_alloc(e->d, sizeof(doc_block *) * (size_t)(n > 0 ? n : 1));
 	for (const op *c = o->child; c != NULL; c = c->next)
 		if (c->kind == OP_TCELL) {
-			holder->cols[k] = make_para(e, c, c->style ? c->style : e->table->cell_styles[k]);
+			holder->cols[k] =
+				make_para(e, c, c->style ? c->style : e->table->cell_styles[k]);
 			k++;
 		}
 	append_block(e, holder);
@@ -1132,8 +1155,9 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		s = xpath_string(e->ctx, o->expr, e->ctx->node);
 		if (s == NULL)
-			exerr(e, o, "this expression could not be evaluated (an unknown function or "
-				    "variable?)");
+			exerr(e, o,
+			      "this expression could not be evaluated (an unknown function or "
+			      "variable?)");
 		para_append(e, s);
 		free(s);
 		break;
@@ -1269,8 +1293,9 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	case OP_CALL:
 		if (++e->depth > TEMPLATE_MAX_CALL_DEPTH) {
-			exerr(e, o, "definitions call each other more than %d deep: is there a "
-				    "loop, or is the plan nested too deeply?",
+			exerr(e, o,
+			      "definitions call each other more than %d deep: is there a "
+			      "loop, or is the plan nested too deeply?",
 			      TEMPLATE_MAX_CALL_DEPTH);
 			e->depth--;
 			break;
@@ -1318,7 +1343,8 @@ static void run_let(struct ex *e, const op *o, GArray **saved)
 	set_ctx(e, e->ctx->node);
 	v = xmlXPathCompiledEval(o->expr, e->ctx);
 	if (v == NULL) {
-		exerr(e, o, "select=\"...\" could not be evaluated (an unknown function or variable?)");
+		exerr(e, o,
+		      "select=\"...\" could not be evaluated (an unknown function or variable?)");
 		return;
 	}
 	if (*saved == NULL)
@@ -1392,7 +1418,8 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
 		if (diag_count(DIAG_ERROR) == 0)
-			diag(t->path, 0, DIAG_ERROR, "the document could not be made from this template");
+			diag(t->path, 0, DIAG_ERROR,
+			     "the document could not be made from this template");
 		doc_free(d);
 		return NULL;
 	}

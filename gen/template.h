@@ -19,7 +19,7 @@
 typedef struct template template;
 
 /* Limits on a template, each enforced with an error naming the template's line. */
-#define TEMPLATE_MAX_CALL_DEPTH 32 /* definitions call each other, a section its subsections */
+#define TEMPLATE_MAX_CALL_DEPTH 32  /* definitions call each other, a section its subsections */
 #define TEMPLATE_MAX_BLOCKS 2000000 /* 10,000 tasks x 6 cells, with room: stops runaway loops */
 #define TEMPLATE_MAX_PARA_BYTES (256 * 1024) /* one paragraph; the plan already bounds text */
 

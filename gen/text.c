@@ -133,12 +133,12 @@ enum { CLASS_SPACE = 1, CLASS_SYMBOL, CLASS_DIGIT, CLASS_LATIN, CLASS_LETTER };
  * f j w z are not Vietnamese letters but occur in names and loan words, so they keep
  * their Latin places. The modified letters take the rank right after their base. */
 static const unsigned char latin_rank[26] = {
-    ['a' - 'a'] = 1,  ['b' - 'a'] = 4,  ['c' - 'a'] = 5,  ['d' - 'a'] = 6,  ['e' - 'a'] = 8,
-    ['f' - 'a'] = 10, ['g' - 'a'] = 11, ['h' - 'a'] = 12, ['i' - 'a'] = 13, ['j' - 'a'] = 14,
-    ['k' - 'a'] = 15, ['l' - 'a'] = 16, ['m' - 'a'] = 17, ['n' - 'a'] = 18, ['o' - 'a'] = 19,
-    ['p' - 'a'] = 22, ['q' - 'a'] = 23, ['r' - 'a'] = 24, ['s' - 'a'] = 25, ['t' - 'a'] = 26,
-    ['u' - 'a'] = 27, ['v' - 'a'] = 29, ['w' - 'a'] = 30, ['x' - 'a'] = 31, ['y' - 'a'] = 32,
-    ['z' - 'a'] = 33,
+	['a' - 'a'] = 1,  ['b' - 'a'] = 4,  ['c' - 'a'] = 5,  ['d' - 'a'] = 6,  ['e' - 'a'] = 8,
+	['f' - 'a'] = 10, ['g' - 'a'] = 11, ['h' - 'a'] = 12, ['i' - 'a'] = 13, ['j' - 'a'] = 14,
+	['k' - 'a'] = 15, ['l' - 'a'] = 16, ['m' - 'a'] = 17, ['n' - 'a'] = 18, ['o' - 'a'] = 19,
+	['p' - 'a'] = 22, ['q' - 'a'] = 23, ['r' - 'a'] = 24, ['s' - 'a'] = 25, ['t' - 'a'] = 26,
+	['u' - 'a'] = 27, ['v' - 'a'] = 29, ['w' - 'a'] = 30, ['x' - 'a'] = 31, ['y' - 'a'] = 32,
+	['z' - 'a'] = 33,
 };
 #define RANK_DD 7 /* đ: its own letter, right after d */
 

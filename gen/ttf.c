@@ -16,8 +16,8 @@ struct table {
 
 struct subset {
 	guint hash;
-	uint8_t *used;         /* copy of the glyph set */
-	unsigned char *z;      /* compressed program */
+	uint8_t *used;    /* copy of the glyph set */
+	unsigned char *z; /* compressed program */
 	size_t zlen, len;
 };
 
@@ -42,9 +42,10 @@ static int16_t s16(const ttf *t, size_t off)
 
 static uint32_t u32(const ttf *t, size_t off)
 {
-	return off + 4 <= t->size ? (uint32_t)t->data[off] << 24 | (uint32_t)t->data[off + 1] << 16 |
-					    (uint32_t)t->data[off + 2] << 8 | t->data[off + 3]
-				  : 0;
+	return off + 4 <= t->size
+		       ? (uint32_t)t->data[off] << 24 | (uint32_t)t->data[off + 1] << 16 |
+				 (uint32_t)t->data[off + 2] << 8 | t->data[off + 3]
+		       : 0;
 }
 
 static int find_tables(ttf *t, size_t dir)
@@ -318,12 +319,12 @@ static GByteArray *build(const ttf *t, const uint8_t *used)
 	}
 	put32(loca, glyf->len);
 
-#define COPY(tagname, tb)                                                                      \
-	if ((tb).len > 0) {                                                                    \
-		tabs[n].tag = tagname;                                                         \
-		tabs[n].data = g_byte_array_new();                                             \
-		g_byte_array_append(tabs[n].data, t->data + (tb).off, (tb).len);               \
-		n++;                                                                           \
+#define COPY(tagname, tb)                                                                          \
+	if ((tb).len > 0) {                                                                        \
+		tabs[n].tag = tagname;                                                             \
+		tabs[n].data = g_byte_array_new();                                                 \
+		g_byte_array_append(tabs[n].data, t->data + (tb).off, (tb).len);                   \
+		n++;                                                                               \
 	}
 	COPY("cvt ", t->cvt);
 	COPY("fpgm", t->fpgm);

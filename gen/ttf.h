@@ -32,10 +32,10 @@ typedef struct ttf ttf;
 ttf *ttf_open(const char *path, int index, const char **why);
 void ttf_close(ttf *t);
 
-int ttf_glyphs(const ttf *t);        /* number of glyphs */
+int ttf_glyphs(const ttf *t); /* number of glyphs */
 int ttf_units_per_em(const ttf *t);
-int ttf_advance(const ttf *t, int gid);  /* in font units */
-const char *ttf_ps_name(const ttf *t);   /* PostScript name, e.g. LiberationSerif-Bold */
+int ttf_advance(const ttf *t, int gid); /* in font units */
+const char *ttf_ps_name(const ttf *t);  /* PostScript name, e.g. LiberationSerif-Bold */
 /* Metrics for the font descriptor, in 1/1000 em. */
 void ttf_metrics(const ttf *t, int *ascent, int *descent, int *cap_height, int bbox[4],
 		 double *italic_angle, int *bold);

@@ -273,7 +273,7 @@ static int parse(char *buf, const char *path)
 		continue;
 	bad:
 		fprintf(stderr, "bare: %s:%ld: not a line of a layout dump: %.60s\n", path, lineno,
-		        p);
+			p);
 		return 1;
 	}
 	if (npages == 0) {
@@ -292,9 +292,9 @@ static const PangoFontDescription *font_of(int i)
 		pango_font_description_set_family(st->desc, BARE_FAMILY);
 		pango_font_description_set_absolute_size(st->desc, st->size * PANGO_SCALE);
 		pango_font_description_set_weight(st->desc, st->bold ? PANGO_WEIGHT_BOLD
-		                                                     : PANGO_WEIGHT_NORMAL);
+								     : PANGO_WEIGHT_NORMAL);
 		pango_font_description_set_style(st->desc, st->italic ? PANGO_STYLE_ITALIC
-		                                                      : PANGO_STYLE_NORMAL);
+								      : PANGO_STYLE_NORMAL);
 	}
 	return st->desc;
 }
@@ -331,11 +331,11 @@ static int draw(const char *path)
 					unjustified++;
 					if (getenv("BARE_DEBUG") != NULL)
 						fprintf(stderr, "bare: unjustified: %.*s\n", e->len,
-						        e->text);
+							e->text);
 				}
 				cairo_move_to(cr, e->x, e->y);
 				pango_cairo_show_layout_line(cr,
-				                             pango_layout_get_line_readonly(l, 0));
+							     pango_layout_get_line_readonly(l, 0));
 				g_object_unref(l);
 				break;
 			}
@@ -367,10 +367,10 @@ static int draw(const char *path)
 static int usage(void)
 {
 	fprintf(stderr,
-	        "usage: bare [-s STYLES] [-n N] [-t] -o OUT DUMP\n"
-	        "  draws a `vbgen --dump layout` dump into the PDF file OUT with Pango and\n"
-	        "  Cairo only; with -n N, N times into OUT/bare-0001.pdf ... (OUT a folder);\n"
-	        "  -t prints the time spent reading and drawing on standard error\n");
+		"usage: bare [-s STYLES] [-n N] [-t] -o OUT DUMP\n"
+		"  draws a `vbgen --dump layout` dump into the PDF file OUT with Pango and\n"
+		"  Cairo only; with -n N, N times into OUT/bare-0001.pdf ... (OUT a folder);\n"
+		"  -t prints the time spent reading and drawing on standard error\n");
 	return 2;
 }
 
@@ -433,12 +433,12 @@ int main(int argc, char **argv)
 	t2 = now_ms();
 	if (timing && rc == 0) {
 		long n = ndocs ? ndocs : 1;
-		fprintf(
-		    stderr,
-		    "bare: read %.2f ms; drew %ld document%s (%zu pages, %zu lines) in %.2f ms, "
-		    "%.2f ms each; %zu line%s wider than in vbgen drawn unjustified\n",
-		    t1 - t0, n, n == 1 ? "" : "s", npages, nlines, t2 - t1, (t2 - t1) / n,
-		    unjustified / (size_t)n, unjustified / (size_t)n == 1 ? "" : "s");
+		fprintf(stderr,
+			"bare: read %.2f ms; drew %ld document%s (%zu pages, %zu lines) in %.2f "
+			"ms, "
+			"%.2f ms each; %zu line%s wider than in vbgen drawn unjustified\n",
+			t1 - t0, n, n == 1 ? "" : "s", npages, nlines, t2 - t1, (t2 - t1) / n,
+			unjustified / (size_t)n, unjustified / (size_t)n == 1 ? "" : "s");
 	}
 	for (int i = 0; i < nstyles; i++)
 		if (styles[i].desc != NULL)

@@ -27,7 +27,7 @@ static void pass(unit *u, const char *name)
 }
 
 static void fail(unit *u, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static void fail(unit *u, const char *name, const char *fmt, ...)
 {
@@ -138,7 +138,7 @@ static void test_text_case(unit *u)
 	expect_str(u, "text_upper NULL", text_upper(NULL), NULL);
 	expect_str(u, "text_upper invalid UTF-8", text_upper("\xE1\xBB"), NULL);
 	expect_str(u, "text_lower", text_lower("ỦY BAN NHÂN DÂN ĐÔNG HÀ"),
-	           "ủy ban nhân dân đông hà");
+		   "ủy ban nhân dân đông hà");
 	expect_str(u, "text_lower decomposed gives NFC", text_lower("O\u031B\u0301T"), "ớt");
 	expect_str(u, "text_lower NULL", text_lower(NULL), NULL);
 }
@@ -146,9 +146,9 @@ static void test_text_case(unit *u)
 static void test_text_collate(unit *u)
 {
 	const char *names[] = {"Ân",  "Anh", "Ăn", "Bình", "Đông", "Dũng",
-	                       "Yên", "Ý",   "Ở",  "Ơn",   "Ốc",   "ốc"};
+			       "Yên", "Ý",   "Ở",  "Ơn",   "Ốc",   "ốc"};
 	expect_sorted(u, "text_collate names", names, sizeof names / sizeof names[0],
-	              "Anh, Ăn, Ân, Bình, Dũng, Đông, ốc, Ốc, Ở, Ơn, Ý, Yên");
+		      "Anh, Ăn, Ân, Bình, Dũng, Đông, ốc, Ốc, Ở, Ơn, Ý, Yên");
 
 	const char *tones[] = {"ma", "mà", "mả", "mã", "má", "mạ"};
 	expect_chain(u, "text_collate tones ma mà mả mã má mạ", tones, 6);
@@ -157,8 +157,8 @@ static void test_text_collate(unit *u)
 	const char *dd_upper[] = {"Dz", "Đa", "e"};
 	expect_chain(u, "text_collate Dz < Đa < e (đ is a letter)", dd_upper, 3);
 	const char *alphabet[] = {"a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g",
-	                          "h", "i", "k", "l", "m", "n", "o", "ô", "ơ", "p",
-	                          "q", "r", "s", "t", "u", "ư", "v", "x", "y"};
+				  "h", "i", "k", "l", "m", "n", "o", "ô", "ơ", "p",
+				  "q", "r", "s", "t", "u", "ư", "v", "x", "y"};
 	expect_chain(u, "text_collate alphabet", alphabet, sizeof alphabet / sizeof alphabet[0]);
 	/* Tones never outrank letters: "má" < "mai" although "à" would sort after "a". */
 	const char *letters_first[] = {"mạ", "mai", "màn", "mắt"};
@@ -178,12 +178,12 @@ static void test_text_collate(unit *u)
 	const char *nfd_chain[] = {"ôc", "o\u0302\u0301c", "Ốc", "ơ"};
 	expect_chain(u, "text_collate decomposed ốc", nfd_chain, 4);
 	expect_int(u, "text_collate NFD vs NFC not equal",
-	           text_collate("o\u0302\u0301c", "ốc") != 0, 1);
+		   text_collate("o\u0302\u0301c", "ốc") != 0, 1);
 	/* "hòa" and "hoà" carry the same tone on the same syllable: case decides first. */
 	expect_int(u, "text_collate hòa < Hoà (tone per syllable)", text_collate("hòa", "Hoà") < 0,
-	           1);
+		   1);
 	expect_int(u, "text_collate hoà < Hòa (tone per syllable)", text_collate("hoà", "Hòa") < 0,
-	           1);
+		   1);
 	/* Syllable tones compare left to right. */
 	const char *two[] = {"ba ba", "ba bà", "bà ba", "bà bà"};
 	expect_chain(u, "text_collate tones per syllable, left first", two, 4);
@@ -192,13 +192,13 @@ static void test_text_collate(unit *u)
 
 	/* A bigger sort must be consistent: every earlier name is below every later one. */
 	const char *many[] = {
-	    "Ư",     "u",     "ư",     "Ứng",   "ừng",      "Uyên",  "ữa",    "Vân",    "Xuân",
-	    "ý",     "Y",     "Yến",   "Tuấn",  "Tuân",     "Tuần",  "tuấn",  "Thanh",  "Thành",
-	    "Thạnh", "Trà",   "Trang", "Tráng", "Quang",    "Phúc",  "Phước", "Phương", "Ơ",
-	    "ờ",     "Ôn",    "Ông",   "Nga",   "Ngà",      "Ngân",  "Nghĩa", "Mai",    "Mạnh",
-	    "Lê",    "Lệ",    "Khoa",  "Khoá",  "Khoa Học", "Kiên",  "Hòa",   "Hoà",    "hoa",
-	    "Hoa",   "Giang", "Gia",   "Đức",   "đức",      "Dương", "Dung",  "Cường",  "Chi",
-	    "Bảo",   "Bá",    "Ấn",    "Ắt",    "An",       "An",    "an"};
+		"Ư",     "u",     "ư",     "Ứng",   "ừng",      "Uyên",  "ữa",    "Vân",    "Xuân",
+		"ý",     "Y",     "Yến",   "Tuấn",  "Tuân",     "Tuần",  "tuấn",  "Thanh",  "Thành",
+		"Thạnh", "Trà",   "Trang", "Tráng", "Quang",    "Phúc",  "Phước", "Phương", "Ơ",
+		"ờ",     "Ôn",    "Ông",   "Nga",   "Ngà",      "Ngân",  "Nghĩa", "Mai",    "Mạnh",
+		"Lê",    "Lệ",    "Khoa",  "Khoá",  "Khoa Học", "Kiên",  "Hòa",   "Hoà",    "hoa",
+		"Hoa",   "Giang", "Gia",   "Đức",   "đức",      "Dương", "Dung",  "Cường",  "Chi",
+		"Bảo",   "Bá",    "Ấn",    "Ắt",    "An",       "An",    "an"};
 	size_t n = sizeof many / sizeof many[0];
 	qsort(many, n, sizeof *many, collate_ptr);
 	int consistent = 1;
@@ -220,14 +220,14 @@ static void test_text_collate(unit *u)
 static void test_text_misc(unit *u)
 {
 	expect_str(u, "text_slug Phòng Tài chính", text_slug("Phòng Tài chính - Kế hoạch"),
-	           "phong-tai-chinh-ke-hoach");
+		   "phong-tai-chinh-ke-hoach");
 	expect_str(u, "text_slug Đội QLTT số 5", text_slug("Đội Quản lý thị trường số 5"),
-	           "doi-quan-ly-thi-truong-so-5");
+		   "doi-quan-ly-thi-truong-so-5");
 	expect_str(u, "text_slug trims and folds", text_slug("  --Đặc biệt!!  (2023) "),
-	           "dac-biet-2023");
+		   "dac-biet-2023");
 	expect_str(u, "text_slug decomposed", text_slug("Vie\u0302\u0323t  Nam"), "viet-nam");
 	expect_str(u, "text_slug ư ơ ă", text_slug("Thường trực Ủy ban Ăn"),
-	           "thuong-truc-uy-ban-an");
+		   "thuong-truc-uy-ban-an");
 	expect_str(u, "text_slug nothing left", text_slug("!!! …"), "");
 	/* Compatibility forms grow: "½" (two bytes) is three characters of slug. */
 	expect_str(u, "text_slug longer than source", text_slug("½ ½ ㎉"), "1-2-1-2-kcal");
@@ -242,7 +242,7 @@ static void test_text_misc(unit *u)
 	expect_int(u, "text_is_blank NBSP then letter", text_is_blank("\u00a0đ"), 0);
 
 	expect_str(u, "text_squeeze", text_squeeze("  Ủy  ban\t\nnhân\u00a0\u00a0dân \u00a0"),
-	           "Ủy ban nhân dân");
+		   "Ủy ban nhân dân");
 	expect_str(u, "text_squeeze blank", text_squeeze(" \u00a0\t "), "");
 	expect_str(u, "text_squeeze unchanged", text_squeeze("Cam Lộ"), "Cam Lộ");
 	expect_str(u, "text_squeeze NULL", text_squeeze(NULL), NULL);
@@ -268,7 +268,8 @@ static void test_text_misc(unit *u)
 static void test_text_distance(unit *u)
 {
 	expect_int(u, "text_distance equal", text_distance("phong-noi-vu", "phong-noi-vu", 2), 0);
-	expect_int(u, "text_distance one letter", text_distance("phong-noi-v", "phong-noi-vu", 2), 1);
+	expect_int(u, "text_distance one letter", text_distance("phong-noi-v", "phong-noi-vu", 2),
+		   1);
 	expect_int(u, "text_distance swap", text_distance("sumary", "summary", 2), 1);
 	expect_int(u, "text_distance far", text_distance("agency", "summary", 2), 3);
 	expect_int(u, "text_distance lengths", text_distance("a", "abcdef", 2), 3);
@@ -377,19 +378,19 @@ static void test_num(unit *u)
 		int n;
 		const char *want;
 	} roman[] = {
-	    {1, "I"},
-	    {4, "IV"},
-	    {9, "IX"},
-	    {14, "XIV"},
-	    {40, "XL"},
-	    {90, "XC"},
-	    {400, "CD"},
-	    {1994, "MCMXCIV"},
-	    {3888, "MMMDCCCLXXXVIII"},
-	    {3999, "MMMCMXCIX"},
-	    {0, NULL},
-	    {4000, NULL},
-	    {-1, NULL},
+		{1, "I"},
+		{4, "IV"},
+		{9, "IX"},
+		{14, "XIV"},
+		{40, "XL"},
+		{90, "XC"},
+		{400, "CD"},
+		{1994, "MCMXCIV"},
+		{3888, "MMMDCCCLXXXVIII"},
+		{3999, "MMMCMXCIX"},
+		{0, NULL},
+		{4000, NULL},
+		{-1, NULL},
 	};
 	for (size_t i = 0; i < sizeof roman / sizeof roman[0]; i++) {
 		char name[40];
@@ -409,9 +410,9 @@ static void test_num(unit *u)
 		int n;
 		const char *want;
 	} alpha[] = {
-	    {1, "a"},    {2, "b"},     {4, "d"},   {5, "đ"},   {6, "e"},   {7, "g"},
-	    {23, "y"},   {24, "aa"},   {25, "ab"}, {28, "ađ"}, {46, "ay"}, {47, "ba"},
-	    {552, "yy"}, {553, "aaa"}, {0, NULL},  {-5, NULL},
+		{1, "a"},    {2, "b"},     {4, "d"},   {5, "đ"},   {6, "e"},   {7, "g"},
+		{23, "y"},   {24, "aa"},   {25, "ab"}, {28, "ađ"}, {46, "ay"}, {47, "ba"},
+		{552, "yy"}, {553, "aaa"}, {0, NULL},  {-5, NULL},
 	};
 	for (size_t i = 0; i < sizeof alpha / sizeof alpha[0]; i++) {
 		char name[40];

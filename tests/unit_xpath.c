@@ -268,8 +268,7 @@ static void test_dates(struct run *r)
 
 static void test_agencies(struct run *r)
 {
-	expect(r, "xpath: agency-name of an agency", "agency-name('phong-noi-vu')",
-	       "Phòng Nội vụ");
+	expect(r, "xpath: agency-name of an agency", "agency-name('phong-noi-vu')", "Phòng Nội vụ");
 	expect(r, "xpath: agency-name of a group", "agency-name('xa')", "UBND các xã, thị trấn");
 	expect(r, "xpath: agency-name of an unknown id is empty", "agency-name('khong-co')", "");
 	expect(r, "xpath: agency-name of a task id is empty", "agency-name('t01')", "");
@@ -290,25 +289,24 @@ static void test_agencies(struct run *r)
 
 static void test_tasks(struct run *r)
 {
-	expect_ids(r, "xpath: tasks-led directly and via the group",
-		   "tasks-led('phong-noi-vu')", "t01 t03");
+	expect_ids(r, "xpath: tasks-led directly and via the group", "tasks-led('phong-noi-vu')",
+		   "t01 t03");
 	expect_ids(r, "xpath: tasks-led via the group first in the file",
 		   "tasks-led('xa-cam-thanh')", "t02 t04");
-	expect_ids(r, "xpath: tasks-led of a group is the group's only", "tasks-led('xa')",
-		   "t02");
+	expect_ids(r, "xpath: tasks-led of a group is the group's only", "tasks-led('xa')", "t02");
 	expect_ids(r, "xpath: tasks-led of a member leading nothing", "tasks-led('xa-cam-hieu')",
 		   "t02");
 	expect_ids(r, "xpath: tasks-supported directly and via the group",
 		   "tasks-supported('phong-noi-vu')", "t03 t04");
-	expect_ids(r, "xpath: tasks-supported via the group",
-		   "tasks-supported('xa-cam-thanh')", "t01 t03 t05");
-	expect_ids(r, "xpath: tasks-supported counts a task once",
-		   "tasks-supported('xa-cam-hieu')", "t01 t05");
+	expect_ids(r, "xpath: tasks-supported via the group", "tasks-supported('xa-cam-thanh')",
+		   "t01 t03 t05");
+	expect_ids(r, "xpath: tasks-supported counts a task once", "tasks-supported('xa-cam-hieu')",
+		   "t01 t05");
 	expect_ids(r, "xpath: tasks-supported of a group", "tasks-supported('phong')", "t04");
 	expect_ids(r, "xpath: tasks-led of an unknown id", "tasks-led('khong-co')", "");
 	expect_ids(r, "xpath: tasks-led of a task id", "tasks-led('t01')", "");
-	expect_ids(r, "xpath: tasks-led in a union",
-		   "tasks-led('phong-tu-phap') | tasks-led('xa')", "t02 t03 t05");
+	expect_ids(r, "xpath: tasks-led in a union", "tasks-led('phong-tu-phap') | tasks-led('xa')",
+		   "t02 t03 t05");
 	expect(r, "xpath: count(tasks-led) of a node", "count(tasks-led(//agency[3]/@id))", "2");
 	expect(r, "xpath: count(targets-for) of a member with its own",
 	       "count(targets-for('xa-cam-thanh'))", "2");
