@@ -147,6 +147,18 @@ static int parse_length(const char *s, double *out)
 	return isfinite(*out) ? 0 : -1;
 }
 
+/* Layout numbers have no defaults in C: a template that leaves one out is told so, with
+ * an example. Returns 1 when the attribute is there. */
+static int need(template *t, xmlNodePtr n, const char *name, const char *example)
+{
+	if (attr(n, name) != NULL)
+		return 1;
+	terr(t, n, "<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
+		   "position is the template's",
+	     (const char *)n->name, name, name, example);
+	return 0;
+}
+
 static double length_attr(template *t, xmlNodePtr n, const char *name, double dflt)
 {
 	const char *s = attr(n, name);
@@ -294,8 +306,10 @@ static void compile_style(template *t, xmlNodePtr n)
 		if (p != NULL)
 			*s = *p;
 	} else {
-		s->family = "Times New Roman";
-		s->size = 14;
+		/* a style of its own (no parent) says its font and size */
+		need(t, n, "font", "Times New Roman");
+		need(t, n, "size", "14");
+		s->family = "";
 		s->line_spacing = 1.0;
 	}
 	s->name = (const char *)xmlStrdup(BAD_CAST name);
@@ -306,7 +320,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	else if (parent != NULL)
 		s->family = (const char *)xmlStrdup(BAD_CAST s->family);
 	else
-		s->family = (const char *)xmlStrdup(BAD_CAST "Times New Roman");
+		s->family = (const char *)xmlStrdup(BAD_CAST "");
 	s->size = number_attr(t, n, "size", s->size, 4, 96);
 	s->bold = flag_attr(t, n, "bold", s->bold);
 	s->italic = flag_attr(t, n, "italic", s->italic);
@@ -346,8 +360,13 @@ static void compile_page(template *t, xmlNodePtr n)
 	const char *name = attr(n, "name"), *size = attr(n, "size"), *o = attr(n, "orientation");
 	const char *ns = attr(n, "number-style");
 
+	/* A4 and A5 are names of paper sizes, not layout choices */
 	p->width = 210 * MM;
 	p->height = 297 * MM;
+	if (size == NULL) {
+		need(t, n, "width", "210mm");
+		need(t, n, "height", "297mm");
+	}
 	if (size != NULL && strcmp(size, "A4") != 0 && strcmp(size, "A5") != 0)
 		terr(t, n, "size=\"%s\": only A4 and A5 are known; give width and height instead",
 		     size);
@@ -363,12 +382,20 @@ static void compile_page(template *t, xmlNodePtr n)
 		p->height = w;
 	} else if (o != NULL && strcmp(o, "portrait") != 0)
 		terr(t, n, "orientation=\"%s\" must be portrait or landscape", o);
-	p->top = length_attr(t, n, "top", 20 * MM);
-	p->bottom = length_attr(t, n, "bottom", 20 * MM);
-	p->left = length_attr(t, n, "left", 30 * MM);
-	p->right = length_attr(t, n, "right", 15 * MM);
-	p->number_from = (int)number_attr(t, n, "number-from", 2, 1, 1000);
-	p->number_y = length_attr(t, n, "number-y", p->top * 0.6);
+	need(t, n, "top", "20mm");
+	need(t, n, "bottom", "20mm");
+	need(t, n, "left", "30mm");
+	need(t, n, "right", "15mm");
+	p->top = length_attr(t, n, "top", 0);
+	p->bottom = length_attr(t, n, "bottom", 0);
+	p->left = length_attr(t, n, "left", 0);
+	p->right = length_attr(t, n, "right", 0);
+	if (ns != NULL) {
+		need(t, n, "number-from", "2");
+		need(t, n, "number-y", "13mm");
+	}
+	p->number_from = (int)number_attr(t, n, "number-from", 1, 1, 1000);
+	p->number_y = length_attr(t, n, "number-y", 0);
 	if (ns != NULL)
 		p->number_style = find_style(t, n, ns);
 	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
@@ -416,8 +443,10 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 
 	/* the caption of the group column in the CSV, which the printed table has not */
 	o->text = fold_space(attr(n, "group-caption") ? attr(n, "group-caption") : "");
-	o->a = length_attr(t, n, "border", 0.5);
-	o->b = length_attr(t, n, "padding", 3);
+	need(t, n, "border", "0.5pt");
+	need(t, n, "padding", "3pt");
+	o->a = length_attr(t, n, "border", 0);
+	o->b = length_attr(t, n, "padding", 0);
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
 	if (o->ncols == 0 || o->ncols > TEMPLATE_MAX_COLUMNS) {
@@ -585,12 +614,16 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, 0);
 	} else if (is(n, "rule")) {
 		o = op_new(t, OP_RULE, n);
+		need(t, n, "length", "1/3");
+		need(t, n, "thickness", "0.5pt");
+		need(t, n, "gap", "3pt");
 		o->a = number_attr(t, n, "length", 1.0, 0.01, 1.0);
-		o->b = length_attr(t, n, "thickness", 0.5);
-		o->c = length_attr(t, n, "gap", 2);
+		o->b = length_attr(t, n, "thickness", 0);
+		o->c = length_attr(t, n, "gap", 0);
 	} else if (is(n, "space")) {
 		o = op_new(t, OP_SPACE, n);
-		o->a = length_attr(t, n, "height", 12);
+		need(t, n, "height", "12pt");
+		o->a = length_attr(t, n, "height", 0);
 	} else if (is(n, "page-break")) {
 		o = op_new(t, OP_BREAK, n);
 		if ((v = attr(n, "page")) != NULL)
