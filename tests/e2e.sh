@@ -581,6 +581,41 @@ e2e_inputs_sum() {
 	cat "$e2e_sample" tests/check/*.xml 2>/dev/null | cksum
 }
 
+# --- template errors -----------------------------------------------------------------
+# A template is data an office edits: its mistakes are reported like a plan's, with the
+# template's file and line, and nothing is written.
+e2e_test_template_errors() {
+	e2e_t="e2e a broken template is reported with its file and line"
+	e2e_tpl=$e2e_dir/bad-templates
+	rm -rf "$e2e_tpl"
+	mkdir -p "$e2e_tpl"
+	cp templates/*.xml "$e2e_tpl/"
+	# a margin left out, and a misspelt function in an expression
+	sed -i 's| top="20mm"||; s|roman(count(preceding-sibling::section) + 1)|romann(count(preceding-sibling::section) + 1)|' \
+		"$e2e_tpl/plan.xml"
+	e2e_run badtpl "$e2e_vb" plan "$e2e_sample" --templates "$e2e_tpl" -o "$e2e_dir/badtpl.pdf"
+	e2e_sanitizer "$e2e_t" && return
+	e2e_line=$(grep -n '<page name="portrait"' "$e2e_tpl/plan.xml" | cut -d: -f1)
+	if [ "$e2e_rc" -ne 1 ] || [ -e "$e2e_dir/badtpl.pdf" ]; then
+		bad "$e2e_t$e2e_sx" "exit $e2e_rc (expected 1), or a PDF was written"
+	elif ! grep -q "$e2e_tpl/plan.xml:[0-9]*: error: <page> needs top=" "$e2e_base.err"; then
+		bad "$e2e_t$e2e_sx" "no 'plan.xml:LINE: error: <page> needs top=': $(e2e_err)"
+	else
+		ok "$e2e_t$e2e_sx"
+	fi
+	sed -i "s|<page name=\"portrait\"|<page name=\"portrait\" top=\"20mm\"|" "$e2e_tpl/plan.xml"
+	e2e_t="e2e an unknown function in a template is reported with its line"
+	e2e_run badfn "$e2e_vb" plan "$e2e_sample" --templates "$e2e_tpl" -o "$e2e_dir/badfn.pdf"
+	e2e_sanitizer "$e2e_t" && return
+	if [ "$e2e_rc" -ne 1 ] || [ -e "$e2e_dir/badfn.pdf" ] ||
+		! grep -q "$e2e_tpl/plan.xml:[0-9]*: error: .*Unregistered function" "$e2e_base.err" ||
+		grep -q "^XPath error\|xmlXPathCompOpEval" "$e2e_base.err"; then
+		bad "$e2e_t$e2e_sx" "exit $e2e_rc: $(e2e_err)"
+	else
+		ok "$e2e_t$e2e_sx"
+	fi
+}
+
 e2e_tests() {
 	e2e_vb=$1 e2e_sx=$2
 	# one folder per run, removed when every e2e test passed: runs in the same tree at the
@@ -604,6 +639,7 @@ e2e_tests() {
 	e2e_test_bad_input
 	e2e_test_png
 	e2e_test_long_bookmark
+	e2e_test_template_errors
 
 	if [ "$(e2e_inputs_sum)" = "$e2e_sum" ]; then
 		ok "e2e the input files are unchanged$e2e_sx"
