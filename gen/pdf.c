@@ -276,14 +276,16 @@ static void begin_obj(pdf_out *o, int n)
 	putf(o, "%d 0 obj\n", n);
 }
 
-/* A number as PDF writes it: at most two decimals, no trailing zeros. Hand-made rather
- * than printf: a page of text writes thousands of them. */
-static void num(GString *g, double v)
+/* Writes v as PDF writes a number (at most two decimals, no trailing zeros) into b, which
+ * holds at least 32 bytes; returns its length. Hand-made rather than printf: a page of
+ * text writes thousands of them. */
+static int fmt_num(char *b, double v)
 {
-	char b[32], *p = b + sizeof b;
+	char tmp[32], *p = tmp + sizeof tmp;
 	long cents = (long)(v * 100 + (v < 0 ? -0.5 : 0.5));
 	int neg = cents < 0;
 	unsigned long u = (unsigned long)(neg ? -cents : cents), whole = u / 100, frac = u % 100;
+	int n;
 
 	if (frac != 0) {
 		if (frac % 10 == 0)
@@ -299,14 +301,24 @@ static void num(GString *g, double v)
 	while ((whole /= 10) > 0);
 	if (neg && u != 0)
 		*--p = '-';
-	g_string_append_len(g, p, b + sizeof b - p);
+	n = (int)(tmp + sizeof tmp - p);
+	memcpy(b, p, (size_t)n);
+	return n;
 }
+
+static void num(GString *g, double v)
+{
+	char b[32];
+
+	g_string_append_len(g, b, fmt_num(b, v));
+}
+
+static const char hex_digits[] = "0123456789ABCDEF";
 
 static void hex4(GString *g, unsigned v)
 {
-	static const char digits[] = "0123456789ABCDEF";
-	char b[4] = {digits[(v >> 12) & 15], digits[(v >> 8) & 15], digits[(v >> 4) & 15],
-		     digits[v & 15]};
+	char b[4] = {hex_digits[(v >> 12) & 15], hex_digits[(v >> 8) & 15],
+		     hex_digits[(v >> 4) & 15], hex_digits[v & 15]};
 
 	g_string_append_len(g, b, 4);
 }
@@ -420,12 +432,14 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 				g_string_append(c, " Tm [");
 				open = 1;
 			}
-			g_string_append_c(c, '<');
-			hex4(c, g);
-			g_string_append_c(c, '>');
+			/* "<gid>" and its adjustment, appended at once: this is the inner loop */
+			char gb[48] = {'<', hex_digits[(g >> 12) & 15], hex_digits[(g >> 8) & 15],
+				       hex_digits[(g >> 4) & 15], hex_digits[g & 15], '>'};
+			int gn = 6;
 			double adj = fr->face->w1000[g] - adv * 1000.0 / fr->size;
 			if (adj > 0.05 || adj < -0.05)
-				num(c, adj);
+				gn += fmt_num(gb + gn, adj);
+			g_string_append_len(c, gb, gn);
 			df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
 			if (df->uni[g] == NULL && fr->face->base_uni[g] == 0) {
 				/* the cluster's text: from this glyph's cluster to the next one's

@@ -390,8 +390,9 @@ const unsigned char *ttf_subset(ttf *t, const uint8_t *used_in, size_t *len, siz
 	GByteArray *prog;
 	uLongf zlen;
 
+	/* the cache is keyed by the set asked for, so a hit costs neither the composite
+	 * closure nor a copy */
 	used[0] |= 1; /* glyph 0, .notdef, is always there */
-	close_composites(t, used);
 	for (size_t i = 0; i < bytes; i++)
 		hash = hash * 33 + used[i];
 	for (guint i = 0; i < t->cache->len; i++) {
@@ -403,7 +404,11 @@ const unsigned char *ttf_subset(ttf *t, const uint8_t *used_in, size_t *len, siz
 			return s->z;
 		}
 	}
-	prog = build(t, used);
+	s = NULL;
+	uint8_t *closed = g_memdup2(used, bytes);
+	close_composites(t, closed);
+	prog = build(t, closed);
+	g_free(closed);
 	s = g_new0(struct subset, 1);
 	s->hash = hash;
 	s->used = used;
