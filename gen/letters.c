@@ -7,6 +7,9 @@
  * lists every failure with its reason at the end. The print file is made by the parent:
  * in the same pass when there is one worker, else after the workers, from the letters
  * that succeeded. */
+/* MAP_ANONYMOUS, for the counter the workers share, is not in POSIX 2008 */
+#define _DEFAULT_SOURCE
+
 #include "letters.h"
 
 #include "diag.h"
@@ -19,6 +22,8 @@
 #include <errno.h>
 #include <libxml/xpathInternals.h>
 #include <poll.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +118,18 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 	g_free(path);
 }
 
-/* A worker process: every nth letter from w, reported on fd. */
-static void worker(struct job *j, guint w, guint n, int fd)
+/* A worker process: takes the next letter from the counter the workers share, until none
+ * is left, and reports each on fd. Taking letters one by one, rather than every Nth,
+ * keeps both cores busy to the end when letters differ in length or a core is shared. */
+static void worker(struct job *j, atomic_uint *next, int fd)
 {
-	for (guint i = w; i < j->sel->len; i += n) {
+	for (;;) {
+		guint i = atomic_fetch_add(next, 1);
 		struct result r = {-1, 0, NULL};
 		char *line, *reason;
 
+		if (i >= j->sel->len)
+			break;
 		one_letter(j, i, NULL, &r);
 		reason = g_strndup(r.reason != NULL ? r.reason : "", LETTERS_REASON_MAX);
 		g_strdelimit(reason, "\t\n", ' ');
@@ -317,6 +327,18 @@ int letters_run(plan *p, const letters_opts *o)
 	} else {
 		int *fds = g_new0(int, jobs);
 		pid_t *pids = g_new0(pid_t, jobs);
+		/* the next letter to make, shared by the workers */
+		atomic_uint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (next == MAP_FAILED) {
+			diag(NULL, 0, DIAG_SYSTEM, "cannot share memory with the workers: %s",
+			     strerror(errno));
+			g_free(fds);
+			g_free(pids);
+			status = EXIT_SYSTEM;
+			goto done;
+		}
+		atomic_init(next, 0);
 		fflush(NULL);
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
@@ -330,7 +352,7 @@ int letters_run(plan *p, const letters_opts *o)
 				close(pfd[0]);
 				for (guint k = 0; k < w; k++)
 					close(fds[k]);
-				worker(&j, w, jobs, pfd[1]);
+				worker(&j, next, pfd[1]);
 				close(pfd[1]);
 				_exit(0);
 			}
@@ -343,6 +365,7 @@ int letters_run(plan *p, const letters_opts *o)
 			while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
 				;
 		}
+		munmap(next, sizeof *next);
 		g_free(fds);
 		g_free(pids);
 		if (o->print != NULL) {

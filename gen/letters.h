@@ -2,8 +2,8 @@
  *
  * The letter template (templates/letter.xml) is compiled once and expanded once per
  * agency with the agency's element as context and its id in $agency, so that letters
- * agree with the appendix by construction. Workers are processes (fork), each making
- * every Nth letter; a letter that fails does not stop the others. */
+ * agree with the appendix by construction. Workers are processes (fork) taking the next
+ * letter from a shared counter; a letter that fails does not stop the others. */
 #ifndef VBGEN_LETTERS_H
 #define VBGEN_LETTERS_H
 
