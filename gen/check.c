@@ -564,5 +564,6 @@ void check_count(const plan *p, check_counts *c)
 	c->tasks = (int)p->tasks->len;
 	c->agencies = (int)p->agencies->len;
 	c->groups = (int)p->groups->len;
-	c->letters = c->agencies;
+	/* one letter per agency, made from the commitments */
+	c->letters = plan_child(root, "commitments") != NULL ? c->agencies : 0;
 }

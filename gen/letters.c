@@ -270,6 +270,14 @@ int letters_run(plan *p, const letters_opts *o)
 	j.p = p;
 	j.o = o;
 	j.sel = sel;
+	if (plan_child(xmlDocGetRootElement(p->doc), "commitments") == NULL) {
+		diag(p->path, 0, DIAG_ERROR,
+		     "the plan has no <commitments>, which the letters are made from (their date, "
+		     "summary and the chairman who receives them): add it (see "
+		     "docs/plan-format.md)");
+		status = EXIT_INVALID;
+		goto done;
+	}
 	status = select_agencies(p, o, sel);
 	if (status != EXIT_OK)
 		goto done;

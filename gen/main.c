@@ -319,11 +319,18 @@ static int cmd_all(const char *path, const struct opts *o)
 	}
 	plan_o.no_appendix = 0;
 	status = make_document(p, "plan", &plan_o, plan_pdf);
-	if (status == EXIT_OK) {
+	if (status == EXIT_OK && plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
+		diag(path, 0, DIAG_WARNING,
+		     "the plan has no <appendix>, so no appendix.pdf or appendix.csv was made");
+	} else if (status == EXIT_OK) {
 		app_o.csv = csv;
 		status = make_document(p, "appendix", &app_o, app_pdf);
 	}
-	if (status == EXIT_OK) {
+	if (status == EXIT_OK &&
+	    plan_child(xmlDocGetRootElement(p->doc), "commitments") == NULL) {
+		diag(path, 0, DIAG_WARNING,
+		     "the plan has no <commitments>, so no commitment letters were made");
+	} else if (status == EXIT_OK) {
 		letters_options(o, &lo, letters_dir, print);
 		worst = letters_run(p, &lo);
 		status = worst;

@@ -144,6 +144,21 @@ letters_tests() {
 		fi
 	fi
 
+	# a plan without <commitments>: `letters` says what is missing; `all` makes the rest
+	python3 -c "import re,sys; s=open(sys.argv[1]).read(); open(sys.argv[2],'w').write(re.sub(r'<commitments>.*?</commitments>', '', s, flags=re.S))" \
+		"$lt_sample" "$lt_dir/nocom.xml"
+	"$lt_vbgen" -q letters "$lt_dir/nocom.xml" -o "$lt_dir/nocom" >/dev/null 2>"$lt_dir/nocom.err"
+	lt_rc=$?
+	"$lt_vbgen" -q all "$lt_dir/nocom.xml" -o "$lt_dir/nocom-all" >/dev/null 2>"$lt_dir/nocom-all.err"
+	lt_rc2=$?
+	if [ "$lt_rc" -eq 1 ] && grep -q "no <commitments>" "$lt_dir/nocom.err" && [ ! -e "$lt_dir/nocom" ] &&
+		[ "$lt_rc2" -eq 0 ] && [ -s "$lt_dir/nocom-all/plan.pdf" ] && [ ! -e "$lt_dir/nocom-all/letters" ] &&
+		grep -q "warning: .*no commitment letters" "$lt_dir/nocom-all.err"; then
+		ok "letters: a plan without <commitments> is told so; vbgen all makes the rest$lt_sx"
+	else
+		bad "letters: plan without <commitments>$lt_sx" "letters exit $lt_rc, all exit $lt_rc2: $(head -c 200 "$lt_dir/nocom.err")"
+	fi
+
 	# vbgen all
 	"$lt_vbgen" -q all "$lt_sample" -o "$lt_dir/all" >/dev/null 2>&1
 	lt_rc=$?
