@@ -1217,8 +1217,49 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 }
 
 /* Validates p->doc against schema/plan.rng. Returns 0 when it matches. */
+/* Removes every <param name="pattern"> below n. */
+static void drop_patterns(xmlNodePtr n)
+{
+	while (n != NULL) {
+		xmlNodePtr next = n->next;
+		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "param")) {
+			xmlChar *name = xmlGetProp(n, BAD_CAST "name");
+			if (xmlStrEqual(name, BAD_CAST "pattern")) {
+				xmlUnlinkNode(n);
+				xmlFreeNode(n);
+			}
+			xmlFree(name);
+		} else if (n->type == XML_ELEMENT_NODE)
+			drop_patterns(n->children);
+		n = next;
+	}
+}
+
+/* The schema's ids and references carry an XSD pattern, which documents their form for
+ * xmllint; libxml2 compiles such a pattern anew for every value it checks, which made
+ * validation most of the time of reading a large plan. check.c checks every id and
+ * reference itself (with the words a clerk needs), so vbgen's copy of the schema leaves
+ * those patterns out. */
+static void drop_id_patterns(xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next) {
+		xmlChar *name;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		name = xmlGetProp(n, BAD_CAST "name");
+		if (xmlStrEqual(n->name, BAD_CAST "define") && name != NULL &&
+		    (xmlStrEqual(name, BAD_CAST "id.value") || xmlStrEqual(name, BAD_CAST "ref.value") ||
+		     xmlStrEqual(name, BAD_CAST "refs.value"))) {
+			drop_patterns(n->children);
+		} else
+			drop_id_patterns(n->children);
+		xmlFree(name);
+	}
+}
+
 static int validate(plan *p)
 {
+	xmlDocPtr sdoc;
 	xmlRelaxNGParserCtxtPtr pctxt;
 	xmlRelaxNGPtr schema;
 	xmlRelaxNGValidCtxtPtr vctxt;
@@ -1232,9 +1273,13 @@ static int validate(plan *p)
 		     "its source folder");
 		return -1;
 	}
-	pctxt = xmlRelaxNGNewParserCtxt(path);
+	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+	if (sdoc != NULL)
+		drop_id_patterns(xmlDocGetRootElement(sdoc));
+	pctxt = sdoc != NULL ? xmlRelaxNGNewDocParserCtxt(sdoc) : NULL;
 	schema = pctxt != NULL ? xmlRelaxNGParse(pctxt) : NULL;
 	xmlRelaxNGFreeParserCtxt(pctxt);
+	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
 		diag(path, 0, DIAG_SYSTEM, "the schema cannot be read: reinstall vbgen");
 		free(path);
@@ -1279,6 +1324,7 @@ xmlDocPtr plan_parse(const char *path, int *status)
 {
 	struct reader r = {0};
 	double too_big = 0;
+	int surely_nfc;
 	xmlSAXHandler sax;
 	xmlDocPtr doc = NULL;
 	size_t size = 0;
@@ -1291,6 +1337,8 @@ xmlDocPtr plan_parse(const char *path, int *status)
 		return NULL;
 	if (too_big)
 		r.truncated = 1;
+	/* most files need no normalising at all: one pass over the bytes says so */
+	surely_nfc = text_surely_nfc(buf, size);
 	if (check_bytes(path, buf, size) != 0) {
 		free(buf);
 		return NULL;
@@ -1361,7 +1409,8 @@ xmlDocPtr plan_parse(const char *path, int *status)
 		xmlFreeDoc(doc);
 		return NULL;
 	}
-	normalise(xmlDocGetRootElement(doc));
+	if (!surely_nfc)
+		normalise(xmlDocGetRootElement(doc));
 	*status = EXIT_OK;
 	return doc;
 }

@@ -491,3 +491,20 @@ int text_distance(const char *a, const char *b, int max)
 	}
 	return row[lb] > max ? max + 1 : row[lb];
 }
+
+int text_surely_nfc(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		if (*p < 0x80)
+			p++;
+		else if (*p >= 0xC2 && *p <= 0xCB && p + 1 < end)
+			p += 2; /* U+0080..U+02FF */
+		else if (*p == 0xE1 && p + 2 < end && p[1] >= 0xB8 && p[1] <= 0xBB)
+			p += 3; /* U+1E00..U+1EFF */
+		else
+			return 0;
+	}
+	return 1;
+}

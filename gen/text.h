@@ -15,6 +15,11 @@ char *text_nfc(const char *s);
 /* Returns 1 when s is already in NFC, else 0. */
 int text_is_nfc(const char *s);
 
+/* Returns 1 when the n bytes of valid UTF-8 at s cannot change under NFC: every character
+ * is below U+0300 or a precomposed letter of U+1E00-U+1EFF (all Vietnamese text typed as
+ * usual); 0 when some part needs a closer look. Byte-level, for whole files. */
+int text_surely_nfc(const char *s, size_t n);
+
 /* Returns s upper-cased with full Unicode rules: "ủy ban nhân dân" -> "ỦY BAN NHÂN DÂN",
  * "đ" -> "Đ". The result is NFC. */
 char *text_upper(const char *s);

@@ -265,6 +265,17 @@ static void test_text_misc(unit *u)
 	expect_int(u, "text_is_id NULL", text_is_id(NULL), 0);
 }
 
+static void test_text_surely_nfc(unit *u)
+{
+	const char *vi = "Ủy ban nhân dân huyện Cam Lộ: đường, ấp, Ơn";
+	const char *nfd = "Cu\u0309a";
+
+	expect_int(u, "text_surely_nfc Vietnamese", text_surely_nfc(vi, strlen(vi)), 1);
+	expect_int(u, "text_surely_nfc ASCII", text_surely_nfc("abc", 3), 1);
+	expect_int(u, "text_surely_nfc combining mark", text_surely_nfc(nfd, strlen(nfd)), 0);
+	expect_int(u, "text_surely_nfc CJK needs a closer look", text_surely_nfc("中", 3), 0);
+}
+
 static void test_text_distance(unit *u)
 {
 	expect_int(u, "text_distance equal", text_distance("phong-noi-vu", "phong-noi-vu", 2), 0);
@@ -278,6 +289,7 @@ static void test_text_distance(unit *u)
 static void test_text(unit *u)
 {
 	test_text_distance(u);
+	test_text_surely_nfc(u);
 	test_text_nfc(u);
 	test_text_case(u);
 	test_text_collate(u);
