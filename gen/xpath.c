@@ -444,8 +444,8 @@ static void fn_lower(xmlXPathParserContextPtr ctxt, int nargs)
 	case_fn(ctxt, nargs, text_lower);
 }
 
-/* roman(n) */
-static void fn_roman(xmlXPathParserContextPtr ctxt, int nargs)
+/* A one-argument numbering function: a whole number from 1 to max, through fmt. */
+static void numbering_fn(xmlXPathParserContextPtr ctxt, int nargs, long max, char *(*fmt)(int))
 {
 	long n;
 	double d;
@@ -454,20 +454,19 @@ static void fn_roman(xmlXPathParserContextPtr ctxt, int nargs)
 	d = xmlXPathPopNumber(ctxt);
 	if (ctxt->error != XPATH_EXPRESSION_OK)
 		return;
-	push_string(ctxt, to_long(d, 1, NUM_ROMAN_MAX, &n) == 0 ? num_roman((int)n) : NULL);
+	push_string(ctxt, to_long(d, 1, max, &n) == 0 ? fmt((int)n) : NULL);
+}
+
+/* roman(n) */
+static void fn_roman(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	numbering_fn(ctxt, nargs, NUM_ROMAN_MAX, num_roman);
 }
 
 /* alpha(n) */
 static void fn_alpha(xmlXPathParserContextPtr ctxt, int nargs)
 {
-	long n;
-	double d;
-
-	CHECK_ARITY(1);
-	d = xmlXPathPopNumber(ctxt);
-	if (ctxt->error != XPATH_EXPRESSION_OK)
-		return;
-	push_string(ctxt, to_long(d, 1, INT_MAX, &n) == 0 ? num_alpha((int)n) : NULL);
+	numbering_fn(ctxt, nargs, INT_MAX, num_alpha);
 }
 
 /* pad(n, w): a width below 1 means no padding, as for num_pad(). */
