@@ -567,15 +567,6 @@ EOF
 	fi
 }
 
-# Removes the output folders that earlier runs kept (NAME.PID of a process that is gone):
-# a failed run's files stay for a look until the next run.
-e2e_prune() {
-	for e2e_old in build/test-out/e2e.* build/test-out/e2e-san.*; do
-		[ -d "$e2e_old" ] || continue
-		kill -0 "${e2e_old##*.}" 2>/dev/null || rm -rf "$e2e_old"
-	done
-}
-
 # One checksum over the inputs the tests give vbgen: vbgen must never write to them.
 e2e_inputs_sum() {
 	cat "$e2e_sample" tests/check/*.xml 2>/dev/null | cksum
@@ -623,7 +614,7 @@ e2e_tests() {
 	e2e_dir=build/test-out/e2e.$$
 	[ -n "$e2e_sx" ] && e2e_dir=build/test-out/e2e-san.$$
 	e2e_fail0=${FAIL:-0}
-	e2e_prune
+	prune_runs build/test-out/e2e.* build/test-out/e2e-san.*
 	rm -rf "$e2e_dir"
 	mkdir -p "$e2e_dir"
 	e2e_sum=$(e2e_inputs_sum)

@@ -293,15 +293,6 @@ lt_kind() {
 	esac
 }
 
-# Removes the output folders that earlier runs kept (NAME.PID of a process that is gone):
-# a failed run's files stay for a look until the next run.
-lt_prune() {
-	for lt_old in build/test-out/layout.* build/test-out/layout-san.*; do
-		[ -d "$lt_old" ] || continue
-		kill -0 "${lt_old##*.}" 2>/dev/null || rm -rf "$lt_old"
-	done
-}
-
 layout_tests() {
 	lt_vbgen=$1 lt_sfx=$2
 	# one folder per run, removed when every layout test passed: runs in the same tree at
@@ -309,7 +300,7 @@ layout_tests() {
 	lt_dir=build/test-out/layout.$$
 	[ -n "$lt_sfx" ] && lt_dir=build/test-out/layout-san.$$
 	lt_fail0=${FAIL:-0}
-	lt_prune
+	prune_runs build/test-out/layout.* build/test-out/layout-san.*
 	rm -rf "$lt_dir"
 	mkdir -p "$lt_dir" build/variants tests/layout
 

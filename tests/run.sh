@@ -35,6 +35,15 @@ mkdir -p "$OUT" build/testgen
 ok() { PASS=$((PASS + 1)); echo "ok    $1"; }
 bad() { FAIL=$((FAIL + 1)); echo "FAIL  $1${2:+: $2}"; }
 
+# prune_runs DIR...: removes the output folders NAME.PID that earlier runs kept, unless
+# their process is still running (a failed run's files stay for a look until the next).
+prune_runs() {
+	for pr_old in "$@"; do
+		[ -d "$pr_old" ] || continue
+		kill -0 "${pr_old##*.}" 2>/dev/null || rm -rf "$pr_old"
+	done
+}
+
 # Inputs too large for the repository: made once per run, never committed.
 gen_inputs() {
 	d=build/testgen
