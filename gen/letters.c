@@ -84,6 +84,16 @@ static char *agency_label(xmlNodePtr agency)
 	return label;
 }
 
+/* Appends a laid-out letter to the print file, its copies under one bookmark. */
+static void print_letter(pdf_out *print, const letters_opts *o, xmlNodePtr agency,
+			 const lay_doc *ld)
+{
+	char *label = agency_label(agency);
+
+	pdf_add(print, ld, label, o->copies, o->duplex);
+	g_free(label);
+}
+
 /* Makes letter i; with print, also appends it to the print file. */
 static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 {
@@ -104,11 +114,8 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 	} else {
 		r->status = pdf_write(ld, path);
 		r->pages = (int)ld->pages->len;
-		if (r->status == EXIT_OK && print != NULL) {
-			char *label = agency_label(agency);
-			pdf_add(print, ld, label, j->o->copies, j->o->duplex);
-			g_free(label);
-		}
+		if (r->status == EXIT_OK && print != NULL)
+			print_letter(print, j->o, agency, ld);
 	}
 	if (r->status != EXIT_OK)
 		r->reason =
@@ -385,11 +392,8 @@ int letters_run(plan *p, const letters_opts *o)
 				if (res[i].status != EXIT_OK)
 					continue;
 				ld = make_one(&j, g_ptr_array_index(sel, i), &d);
-				if (ld != NULL) {
-					char *label = agency_label(g_ptr_array_index(sel, i));
-					pdf_add(print, ld, label, o->copies, o->duplex);
-					g_free(label);
-				}
+				if (ld != NULL)
+					print_letter(print, o, g_ptr_array_index(sel, i), ld);
 				layout_free(ld);
 				doc_free(d);
 			}

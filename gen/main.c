@@ -135,6 +135,17 @@ static int load(const char *path, plan **out)
 	return status;
 }
 
+/* load() for the commands that write documents: a plan with problems is said to have
+ * made nothing. */
+static int load_to_write(const char *path, plan **out)
+{
+	int status = load(path, out);
+
+	if (status != EXIT_OK)
+		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+	return status;
+}
+
 static int cmd_check(const char *path)
 {
 	plan *p;
@@ -242,13 +253,11 @@ static int cmd_document(const char *path, const char *template_name, const char 
 			const struct opts *o)
 {
 	plan *p;
-	int status = load(path, &p);
+	int status = load_to_write(path, &p);
 	char *output;
 
-	if (status != EXIT_OK) {
-		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+	if (status != EXIT_OK)
 		return status;
-	}
 	if (strcmp(template_name, "appendix") == 0 &&
 	    plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
 		diag(path, 0, DIAG_ERROR,
@@ -283,12 +292,10 @@ static int cmd_letters(const char *path, const struct opts *o)
 {
 	plan *p;
 	letters_opts lo;
-	int status = load(path, &p);
+	int status = load_to_write(path, &p);
 
-	if (status != EXIT_OK) {
-		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+	if (status != EXIT_OK)
 		return status;
-	}
 	letters_options(o, &lo, o->output != NULL ? o->output : "letters", o->print);
 	status = letters_run(p, &lo);
 	plan_free(p);
@@ -308,12 +315,10 @@ static int cmd_all(const char *path, const struct opts *o)
 	char *print = g_strdup_printf("%s/letters-print.pdf", dir);
 	char *csv = g_strdup_printf("%s/appendix.csv", dir);
 	struct opts plan_o = *o, app_o = *o;
-	int status = load(path, &p), worst;
+	int status = load_to_write(path, &p), worst;
 
-	if (status != EXIT_OK) {
-		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+	if (status != EXIT_OK)
 		goto done;
-	}
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
 		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder");
 		status = EXIT_SYSTEM;
