@@ -565,9 +565,13 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 	if (agency == NULL || c->own_group_notes++ >= CHECK_REPEAT_MAX)
 		return;
 	diag(c->p->path, plan_line(t), DIAG_NOTE,
-	     "task \"%s\": \"%s\" both leads it and cooperates on it (through the group "
-	     "\"%s\"): its letter lists the task once, among the tasks it leads, and never "
-	     "names it as its own partner",
+	     is(leader, "agency")
+		     ? "task \"%s\": \"%s\" leads it and cooperates on it through its group "
+		       "\"%s\": its letter lists the task once, among the tasks it leads, and "
+		       "never names it as its own partner"
+		     : "task \"%s\": \"%s\" cooperates on it and leads it through its group "
+		       "\"%s\": its letter lists the task once, among the tasks it leads, and "
+		       "never names it as its own partner",
 	     task, agency, group);
 }
 
@@ -694,6 +698,8 @@ void check_count(const plan *p, check_counts *c)
 	c->tasks = (int)p->tasks->len;
 	c->agencies = (int)p->agencies->len;
 	c->groups = (int)p->groups->len;
-	/* one letter per agency, made from the commitments */
-	c->letters = plan_child(root, "commitments") != NULL ? c->agencies : 0;
+	/* one letter per agency that gets one, made from the commitments */
+	c->letters = 0;
+	for (guint i = 0; plan_child(root, "commitments") != NULL && i < p->agencies->len; i++)
+		c->letters += plan_has_letter(p, g_ptr_array_index(p->agencies, i));
 }

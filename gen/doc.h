@@ -30,6 +30,8 @@ typedef struct doc_style {
 	double line_spacing; /* 1.0 = single; baseline distance = factor x font line height */
 	int keep_with_next;  /* never the last thing on a page (headings) */
 	int upper;           /* print in capitals (Unicode-aware), applied at expansion */
+	int last_words;      /* the last line holds at least this many words (a heading
+			      * never ends in one word alone), 0 or 1 for no rule */
 	int keep_groups;     /* never break inside a word group where it fits (names in a
 			      * table's agency columns) */
 	int balance;         /* break into the fewest lines, even and at word groups (names,
@@ -67,6 +69,10 @@ enum doc_kind {
 };
 
 typedef struct doc_block doc_block;
+
+/* A table has at most this many columns: pagination keeps each row's cells' line positions
+ * in arrays of this size while it cuts a row, and no printed page holds more. */
+#define DOC_TABLE_MAX_COLS 64
 
 /* One table column: a share of the table width and the style of its cells. */
 typedef struct doc_column {

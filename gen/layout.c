@@ -44,10 +44,11 @@ static void add_nobreak(int start, int end, void *data)
 #define LAYOUT_BALANCE_WORDS_MAX 128
 
 /* What a paragraph keeps on one line, most first: its word groups (keep-groups styles:
- * a two-syllable word, a proper name, a place after its level word), then numbers and
- * symbols with the word "Quý" before a quarter, then numbers and symbols alone, then
- * nothing (a token wider than a narrow cell). */
-enum keep { KEEP_NOTHING, KEEP_TOKENS, KEEP_TOKEN_WORDS, KEEP_GROUPS };
+ * a two-syllable word, a proper name, a place after its level word), then those of its
+ * word groups that fit the measure, then numbers and symbols with the word "Quý" before
+ * a quarter, then numbers and symbols alone, then nothing (a token wider than a narrow
+ * cell). */
+enum keep { KEEP_NOTHING, KEEP_TOKENS, KEEP_TOKEN_WORDS, KEEP_FITTING_GROUPS, KEEP_GROUPS };
 
 /* The word groups of keep-groups styles never broken: inside a proper name, between a
  * level word and its place, inside a two-syllable word (text_break_penalties). */
@@ -58,21 +59,54 @@ struct keep_ctx {
 	const char *text;
 };
 
-static void add_group_breaks(const doc_block *b, PangoAttrList *attrs)
+/* Keeps b's word groups whole (see LAYOUT_GROUP_PENALTY): all of them, or, with l set,
+ * only the runs of joined words that fit l's measure, measured on one line in font fd:
+ * a name too long for its cell breaks where it must, its shorter groups stay whole. */
+static void add_group_breaks(const doc_block *b, PangoAttrList *attrs, PangoLayout *l,
+			     const PangoFontDescription *fd)
 {
-	int pen[LAYOUT_BALANCE_WORDS_MAX], gaps, g = 0, start = 0;
+	int pen[LAYOUT_BALANCE_WORDS_MAX], gaps, g, start[LAYOUT_BALANCE_WORDS_MAX + 1];
 	const char *orig = b->orig_text != NULL ? b->orig_text : b->text;
+	double x0[LAYOUT_BALANCE_WORDS_MAX + 1], x1[LAYOUT_BALANCE_WORDS_MAX + 1], width = 0;
+	PangoLayout *m = NULL;
 
 	gaps = text_break_penalties(orig, pen, LAYOUT_BALANCE_WORDS_MAX);
-	if (gaps > LAYOUT_BALANCE_WORDS_MAX)
+	if (gaps >= LAYOUT_BALANCE_WORDS_MAX)
 		return;
-	for (int i = 0; i < b->text_len; i++) {
-		if (b->text[i] != ' ')
-			continue;
-		if (g < gaps && pen[g] >= LAYOUT_GROUP_PENALTY)
-			add_nobreak(start, i + 1 < b->text_len ? i + 2 : i + 1, attrs);
-		g++;
-		start = i + 1;
+	g = 0;
+	start[0] = 0;
+	for (int i = 0; i < b->text_len && g < gaps; i++)
+		if (b->text[i] == ' ')
+			start[++g] = i + 1;
+	if (g != gaps)
+		return;
+	if (l != NULL) {
+		PangoRectangle pos, logical;
+		width = (double)pango_layout_get_width(l) / PANGO_SCALE;
+		m = pango_layout_new(pango_layout_get_context(l));
+		pango_layout_set_font_description(m, fd);
+		pango_layout_set_text(m, b->text, b->text_len);
+		pango_layout_get_extents(m, NULL, &logical);
+		for (int k = 0; k <= gaps; k++) {
+			pango_layout_index_to_pos(m, start[k], &pos);
+			x0[k] = (double)pos.x / PANGO_SCALE;
+			if (k < gaps) {
+				pango_layout_index_to_pos(m, start[k + 1] - 1, &pos);
+				x1[k] = (double)pos.x / PANGO_SCALE;
+			} else
+				x1[k] = (double)logical.width / PANGO_SCALE;
+		}
+		g_object_unref(m);
+	}
+	/* runs of words joined by unbreakable gaps: words a..z */
+	for (int a = 0; a <= gaps;) {
+		int z = a;
+		while (z < gaps && pen[z] >= LAYOUT_GROUP_PENALTY)
+			z++;
+		if (z > a && (l == NULL || x1[z] - x0[a] <= width))
+			for (int k = a; k < z; k++)
+				add_nobreak(start[k], start[k + 1] + 1, attrs);
+		a = z + 1;
 	}
 }
 
@@ -83,7 +117,11 @@ static void set_text(PangoLayout *l, const doc_block *b, const char *text,
 {
 	const doc_style *s = b->style;
 	PangoAttrList *attrs = pango_attr_list_new();
+	PangoAttribute *nohyphen = pango_attr_insert_hyphens_new(FALSE);
 
+	/* a word broken between characters (too long for its column) gets no hyphen: the
+	 * hyphen would read as part of a name or a symbol */
+	pango_attr_list_insert(attrs, nohyphen);
 	pango_layout_set_font_description(l, fd);
 	pango_layout_set_text(l, text, b->text_len);
 	for (int i = 0; i < b->nruns; i++) {
@@ -104,8 +142,17 @@ static void set_text(PangoLayout *l, const doc_block *b, const char *text,
 	if (keep_tokens >= KEEP_TOKENS)
 		text_nobreak_spans(b->text, b->text_len, keep_tokens >= KEEP_TOKEN_WORDS,
 				   add_nobreak, attrs);
-	if (keep_tokens >= KEEP_GROUPS)
-		add_group_breaks(b, attrs);
+	if (keep_tokens >= KEEP_FITTING_GROUPS)
+		add_group_breaks(b, attrs, keep_tokens == KEEP_FITTING_GROUPS ? l : NULL, fd);
+	/* last-words: the spaces before the last words of the text do not break */
+	if (s->last_words > 1 && keep_tokens > KEEP_NOTHING) {
+		int words = 1;
+		for (int i = b->text_len - 1; i > 0 && words < s->last_words; i--)
+			if (b->text[i] == ' ' && b->text[i - 1] != ' ') {
+				add_nobreak(i, i + 2 <= b->text_len ? i + 2 : i + 1, attrs);
+				words++;
+			}
+	}
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
 }
@@ -244,6 +291,9 @@ static int plan_balance(PangoLayout *l, const doc_block *b, const PangoFontDescr
 				w->gap[gaps] = i;
 			gaps++;
 		}
+	/* a text with its own line breaks (<br/>) is set as it is */
+	if (memchr(b->text, '\n', (size_t)b->text_len) != NULL)
+		return 0;
 	if (gaps >= LAYOUT_BALANCE_WORDS - 1 || b->style->indent > 0 ||
 	    text_break_penalties(orig, w->pen, LAYOUT_BALANCE_WORDS) != gaps)
 		return 0;

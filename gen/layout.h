@@ -125,9 +125,7 @@ double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double w
  * and its last line ending at y); returns the height it takes. */
 double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, double x, double y);
 
-/* A table has at most this many columns: a row keeps its cells' line positions in
- * arrays of this size while pagination cuts it, and no printed page holds more. */
-#define TABLE_MAX_COLS 64
+
 
 /* A table laid out at a width: its rows as atoms of elements relative to the row's top
  * left corner (defined in table.c). A row also keeps its cells' paragraphs, so that

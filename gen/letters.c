@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "pdf.h"
 #include "template.h"
+#include "text.h"
 #include "xpath.h"
 
 #include <errno.h>
@@ -247,7 +248,8 @@ static int select_agencies(plan *p, const letters_opts *o, GPtrArray *sel)
 {
 	if (o->only == NULL) {
 		for (guint i = 0; i < p->agencies->len; i++)
-			g_ptr_array_add(sel, g_ptr_array_index(p->agencies, i));
+			if (plan_has_letter(p, g_ptr_array_index(p->agencies, i)))
+				g_ptr_array_add(sel, g_ptr_array_index(p->agencies, i));
 		return EXIT_OK;
 	}
 	for (guint i = 0; i < o->only->len; i++) {
@@ -257,6 +259,13 @@ static int select_agencies(plan *p, const letters_opts *o, GPtrArray *sel)
 			fprintf(stderr,
 				"vbgen: --agency %s: the plan has no agency with this id (see the "
 				"id=\"...\" of its <agency> elements)\n",
+				id);
+			return EXIT_USAGE;
+		}
+		if (!plan_has_letter(p, a)) {
+			fprintf(stderr,
+				"vbgen: --agency %s: this agency gets no commitment letter (letter=\"no\" "
+				"on it or on its group in the plan)\n",
 				id);
 			return EXIT_USAGE;
 		}
@@ -289,8 +298,23 @@ int letters_run(plan *p, const letters_opts *o)
 	if (status != EXIT_OK)
 		goto done;
 	if (sel->len == 0) {
-		diag(p->path, 0, DIAG_WARNING, "the plan declares no agencies: no letters to make");
+		diag(p->path, 0, DIAG_WARNING,
+		     "no agency of the plan gets a letter (letter=\"no\" on all of them): no "
+		     "letters to make");
 		goto done;
+	}
+	/* one cannot commit to a plan that has no number yet: the letters are made, for
+	 * review, and the clerk is told to make them again */
+	{
+		xmlNodePtr num = plan_child(plan_child(xmlDocGetRootElement(p->doc), "document"),
+					    "number");
+		char *n = plan_text(num);
+		if (num != NULL && text_is_blank(n))
+			diag(p->path, plan_line(num), DIAG_WARNING,
+			     "the plan is a draft (its <number> is empty): its letters cite "
+			     "\"Kế hoạch số      /...\" and are for review only; make them again "
+			     "once the plan has its number");
+		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
 		diag(o->dir, 0, DIAG_SYSTEM, "cannot make the folder: %s", strerror(errno));

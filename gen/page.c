@@ -127,6 +127,11 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 		it.h = tallest;
 		it.before = fl->pending;
 		it.no_break = b->keep_with_prev || (fl->prev != NULL && fl->prev->keep_with_next);
+		/* a space between the text and a block kept with it (the closing block) goes
+		 * with both: the page may not break at the space either */
+		if (b->keep_with_prev && fl->items->len > 0 &&
+		    g_array_index(fl->items, item, fl->items->len - 1).kind == IT_SPACE)
+			g_array_index(fl->items, item, fl->items->len - 1).no_break = 1;
 		fl->pending = 0;
 		add(fl, &it);
 		fl->prev_para = NULL;
@@ -226,15 +231,15 @@ static int add_number(lay_doc *ld, fonts *f, lay_page *pg, const doc_page *g, in
 /* Where the row cut at the foot of one page resumes at the top of the next. */
 struct cont {
 	guint item;               /* G_MAXUINT: no row continues */
-	int from[TABLE_MAX_COLS]; /* first line of each cell still to place */
+	int from[DOC_TABLE_MAX_COLS]; /* first line of each cell still to place */
 };
 
 int page_build(lay_doc *ld, fonts *f)
 {
-	static const int top_lines[TABLE_MAX_COLS]; /* a row placed from its first lines */
+	static const int top_lines[DOC_TABLE_MAX_COLS]; /* a row placed from its first lines */
 	struct flow fl = {0};
 	struct cont cont = {G_MAXUINT, {0}};
-	int cut[TABLE_MAX_COLS];
+	int cut[DOC_TABLE_MAX_COLS];
 	const doc_page *g = ld->d->page;
 	double width;
 	guint i = 0, n;

@@ -53,4 +53,17 @@ const char *plan_attr(xmlNodePtr node, const char *name);
 /* Returns the element with this id, or NULL. */
 xmlNodePtr plan_find(const plan *p, const char *id);
 
+/* The attribute name of an <agency>, else of its <group> (an agency takes its group's
+ * kind, form, requested and letter), or NULL; lives as long as the plan. n may be a
+ * <group> or the <issuer> (then only its own attribute counts). */
+const char *plan_body_attr(const plan *p, xmlNodePtr n, const char *name);
+
+/* What a body is: its kind= (or its group's), else "committee" for a People's Committee
+ * known by its name (text_committee), else "body". n: <issuer>, <agency> or <group>;
+ * returns a static string. */
+const char *plan_body_kind(const plan *p, xmlNodePtr n);
+
+/* 1 when an agency gets a commitment letter (not letter="no" on it or its group). */
+int plan_has_letter(const plan *p, xmlNodePtr agency);
+
 #endif

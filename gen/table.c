@@ -66,6 +66,46 @@ static double measure_column(fonts *f, PangoLayout *l, const doc_block *b, int k
 	return widest + 2 * b->padding + TABLE_MEASURE_SLACK;
 }
 
+/* The widest word of each column's caption, padding included: no column is narrower,
+ * or its caption would break inside a word ("ST" / "T"). */
+static double caption_word_width(fonts *f, PangoLayout *l, const doc_block *b, int k)
+{
+	const doc_block *c = b->nrows > 0 && b->rows[0].header ? b->rows[0].cells[k] : NULL;
+	const PangoFontDescription *fd;
+	PangoRectangle logical;
+
+	if (c == NULL || c->style == NULL || (fd = fonts_style(f, c->style)) == NULL)
+		return 0;
+	/* one word a line: the layout is as wide as its widest word */
+	layout_set_text(l, c, fd, 0);
+	pango_layout_set_width(l, 1);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	pango_layout_get_extents(l, NULL, &logical);
+	return (double)logical.width / PANGO_SCALE + 2 * b->padding + TABLE_MEASURE_SLACK;
+}
+
+/* Widens the columns (but fixed ones) narrower than their caption's widest word, taking
+ * the room from the columns that have more than theirs, in proportion. */
+static int widen_to_captions(fonts *f, const doc_block *b, double *w)
+{
+	double least[DOC_TABLE_MAX_COLS], need = 0, spare = 0;
+	PangoLayout *l = pango_layout_new(fonts_context(f));
+
+	for (int k = 0; k < b->tcols; k++) {
+		least[k] = b->columns[k].width > 1 ? w[k] : caption_word_width(f, l, b, k);
+		if (w[k] < least[k])
+			need += least[k] - w[k];
+		else
+			spare += w[k] - least[k];
+	}
+	g_object_unref(l);
+	if (need <= 0 || spare <= need)
+		return 0; /* nothing to do, or no room to do it in: the text wraps as it can */
+	for (int k = 0; k < b->tcols; k++)
+		w[k] = w[k] < least[k] ? least[k] : w[k] - (w[k] - least[k]) * need / spare;
+	return 0;
+}
+
 /* Column widths in points for a table width: fixed ones as given, measured ones as
  * measured (narrowed in proportion when they would leave the share columns less than
  * TABLE_MIN_SHARE each), share columns splitting the rest. Returns 0, or -1 after
@@ -117,6 +157,10 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 		double cw = b->columns[k].width;
 		if (cw > 0 && cw <= 1)
 			w[k] = rest * cw / shares;
+	}
+	if (widen_to_captions(f, b, w) != 0)
+		return -1;
+	for (int k = 0; k < b->tcols; k++) {
 		if (w[k] < 2 * b->padding + TABLE_MIN_TEXT) {
 			diag(b->file, b->line, DIAG_ERROR,
 			     "column %d (\"%s\") comes out %.1f mm wide, too narrow for its text "
@@ -223,9 +267,9 @@ int table_layout(lay_doc *ld, fonts *f, const doc_block *b, double width, lay_ro
 	lay_para **cells;
 	double pad = b->padding;
 
-	if (b->tcols < 1 || b->tcols > TABLE_MAX_COLS) {
+	if (b->tcols < 1 || b->tcols > DOC_TABLE_MAX_COLS) {
 		diag(b->file, b->line, DIAG_ERROR, "a table has 1 to %d columns, this one %d",
-		     TABLE_MAX_COLS, b->tcols);
+		     DOC_TABLE_MAX_COLS, b->tcols);
 		return -1;
 	}
 	/* One allocation each for every row's geometry: all owned by ld. */

@@ -27,8 +27,6 @@
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
 
-/* A table has at most this many columns (layout.h's TABLE_MAX_COLS says why). */
-#define TEMPLATE_MAX_COLUMNS 64
 
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
@@ -53,6 +51,8 @@ enum op_kind {
 	OP_TGROUP, /* one group row spanning all columns, like a paragraph */
 	OP_TCELL,
 	OP_LET, /* binds $text to the value of expr for the rest of the enclosing list */
+	OP_BR,  /* a line break inside a paragraph */
+	OP_PLANTABLE, /* the tables of the plan that expr selects, laid out as tables */
 };
 
 typedef struct op op;
@@ -75,6 +75,8 @@ struct op {
 	const doc_style **head_styles; /* OP_TABLE */
 	const doc_style **cell_styles;
 	char **captions;
+	op **caption_ops; /* OP_TABLE: a <column>'s <caption> with logic, or NULL */
+	const doc_style *aligned[3]; /* OP_PLANTABLE: cell styles for left, center, right */
 };
 
 struct template
@@ -355,6 +357,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	}
 	s->balance = flag_attr(t, n, "balance", s->balance);
 	s->keep_groups = flag_attr(t, n, "keep-groups", s->keep_groups);
+	s->last_words = (int)number_attr(t, n, "last-words", s->last_words, 0, 4);
 	g_ptr_array_add(t->styles, s);
 	/* shrink-to="12": the same style in every half point down to 12, for lines that fit
 	 * at a smaller size within the range the template allows (a parent's name on one
@@ -476,8 +479,8 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	o->b = length_attr(t, n, "padding", 0);
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
-	if (o->ncols == 0 || o->ncols > TEMPLATE_MAX_COLUMNS) {
-		terr(t, n, "<table> needs 1 to %d <column> elements, not %d", TEMPLATE_MAX_COLUMNS,
+	if (o->ncols == 0 || o->ncols > DOC_TABLE_MAX_COLS) {
+		terr(t, n, "<table> needs 1 to %d <column> elements, not %d", DOC_TABLE_MAX_COLS,
 		     o->ncols);
 		o->ncols = 0;
 		return;
@@ -486,6 +489,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	o->head_styles = g_new0(const doc_style *, o->ncols);
 	o->cell_styles = g_new0(const doc_style *, o->ncols);
 	o->captions = g_new0(char *, o->ncols + 1);
+	o->caption_ops = g_new0(op *, o->ncols + 1);
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next) {
 		if (!is(c, "column"))
 			continue;
@@ -508,6 +512,14 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
 		o->captions[k] = fold_space(attr(c, "caption") ? attr(c, "caption") : "");
+		/* <caption> inside the column: a caption made with logic ("Cơ quan chủ trì",
+		 * or "Chủ trì" when persons and villages lead too) */
+		for (xmlNodePtr cc = c->children; cc != NULL; cc = cc->next)
+			if (is(cc, "caption")) {
+				op *holder = op_new(t, OP_COL, cc);
+				holder->child = compile_list(t, cc->children, 1);
+				o->caption_ops[k] = holder;
+			}
 		k++;
 	}
 }
@@ -583,6 +595,12 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			     "<let> needs name=\"...\": a letter, then letters, digits, - or _");
 		o->text = g_strdup(v != NULL ? v : "");
 		o->expr = compile(t, n, "select");
+	} else if (is(n, "br")) {
+		if (!inline_ctx) {
+			terr(t, n, "<br/> stands outside a paragraph: it breaks a line inside a <p>");
+			return NULL;
+		}
+		o = op_new(t, OP_BR, n);
 	} else if (is(n, "call")) {
 		o = op_new(t, OP_CALL, n);
 		if ((v = attr(n, "name")) == NULL)
@@ -688,6 +706,28 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 				tail = &(*tail)->next;
 			*tail = r;
 		}
+	} else if (is(n, "plan-table")) {
+		static const char *const suffix[3] = {"", "-center", "-right"};
+		o = op_new(t, OP_PLANTABLE, n);
+		o->expr = compile(t, n, "select");
+		need(t, n, "border", "0.5pt");
+		need(t, n, "padding", "1.5mm");
+		o->a = length_attr(t, n, "border", 0);
+		o->b = length_attr(t, n, "padding", 0);
+		o->style = style_attr(t, n, "head-style", 1);
+		/* a cell's align= picks the style STYLE, STYLE-center or STYLE-right */
+		if (style_attr(t, n, "style", 1) != NULL)
+			for (int k = 0; k < 3; k++) {
+				char *nm = g_strconcat(attr(n, "style"), suffix[k], NULL);
+				for (guint i = 0; i < t->styles->len; i++) {
+					const doc_style *st = g_ptr_array_index(t->styles, i);
+					if (strcmp(st->name, nm) == 0)
+						o->aligned[k] = st;
+				}
+				g_free(nm);
+			}
+		if (o->aligned[0] == NULL)
+			o->aligned[0] = style_attr(t, n, "style", 1);
 	} else if (is(n, "row")) {
 		o = op_new(t, OP_TROW, n);
 		o->child = compile_list(t, n->children, 0);
@@ -888,6 +928,7 @@ void template_free(template *t)
 			for (int k = 0; k < o->ncols; k++)
 				g_free(o->captions[k]);
 		g_free(o->captions);
+		g_free(o->caption_ops);
 		g_free(o->text);
 		g_free(o->widths);
 		g_free(o->head_styles);
@@ -1038,21 +1079,52 @@ static void para_append(struct ex *e, const char *s)
 }
 
 /* Copies the inline content of a plan node: text, <b>, <i>. */
+static void run_list(struct ex *e, const op *o);
+
+/* The template's definition named "inline-NAME", which prints the plan's element NAME
+ * met in running text (<appendix-ref/>, or nothing for the second-level <item>s under a
+ * bullet, which the template prints apart), or NULL. */
+static const op *inline_handler(const template *t, const xmlChar *name)
+{
+	for (guint k = 0; k < t->define_names->len; k++) {
+		const char *dn = g_ptr_array_index(t->define_names, k);
+		if (strncmp(dn, "inline-", 7) == 0 && xmlStrEqual(BAD_CAST dn + 7, name))
+			return g_ptr_array_index(t->defines, k);
+	}
+	return NULL;
+}
+
+static void append_node(struct ex *e, xmlNodePtr n);
+
+/* Copies the inline content of a plan node: text, <b>, <i>, and the elements the
+ * template handles. */
 static void append_content(struct ex *e, xmlNodePtr n)
 {
-	for (; n != NULL; n = n->next) {
-		if (n->type == XML_TEXT_NODE)
-			para_append(e, (const char *)n->content);
-		else if (n->type == XML_ELEMENT_NODE) {
-			int b = xmlStrEqual(n->name, BAD_CAST "b"),
-			    i = xmlStrEqual(n->name, BAD_CAST "i");
-			e->bold += b;
-			e->italic += i;
-			append_content(e, n->children);
-			e->bold -= b;
-			e->italic -= i;
-		}
-	}
+	for (; n != NULL; n = n->next)
+		append_node(e, n);
+}
+
+static void append_node(struct ex *e, xmlNodePtr n)
+{
+	const op *h;
+
+	if (n->type == XML_TEXT_NODE)
+		para_append(e, (const char *)n->content);
+	else if (n->type == XML_ELEMENT_NODE && (xmlStrEqual(n->name, BAD_CAST "b") ||
+						   xmlStrEqual(n->name, BAD_CAST "i"))) {
+		int b = xmlStrEqual(n->name, BAD_CAST "b");
+		e->bold += b;
+		e->italic += !b;
+		append_content(e, n->children);
+		e->bold -= b;
+		e->italic -= !b;
+	} else if (n->type == XML_ELEMENT_NODE && (h = inline_handler(e->t, n->name)) != NULL) {
+		xmlNodePtr saved = e->ctx->node;
+		e->ctx->node = n;
+		run_list(e, h->child);
+		e->ctx->node = saved;
+	} else if (n->type == XML_ELEMENT_NODE)
+		append_content(e, n->children);
 }
 
 static void append_block(struct ex *e, doc_block *b)
@@ -1063,26 +1135,61 @@ static void append_block(struct ex *e, doc_block *b)
 	e->blocks++;
 }
 
-static void run_list(struct ex *e, const op *o);
-
 /* Which ops of a list run_seq runs: all, or one branch of an <if>. */
 enum run_which { RUN_ALL, RUN_THEN, RUN_ELSE };
 static void run_seq(struct ex *e, const op *o, enum run_which which);
 
 /* Expands a paragraph-like op (p, table cell, group row) into a BLOCK_PARA, or NULL when
  * it comes out empty. */
-static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
-{
-	GString *saved_text = e->text, *saved_orig = e->orig;
-	GArray *saved_runs = e->runs;
-	const doc_style *saved_style = e->style;
-	doc_block *b = NULL;
+/* A paragraph being built, and what it interrupts (a paragraph never nests in another,
+ * but a table's cells are built while its ops run). */
+struct para_state {
+	GString *text, *orig;
+	GArray *runs;
+	const doc_style *style;
+};
 
+static void para_begin(struct ex *e, const doc_style *style, struct para_state *saved)
+{
+	saved->text = e->text;
+	saved->orig = e->orig;
+	saved->runs = e->runs;
+	saved->style = e->style;
 	e->text = g_string_new(NULL);
 	e->orig = style != NULL && style->balance && style->upper ? g_string_new(NULL) : NULL;
 	e->runs = g_array_new(FALSE, FALSE, sizeof(doc_run));
 	e->style = style;
+}
+
+static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, int always,
+			   struct para_state *saved);
+
+static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
+{
+	struct para_state saved;
+
+	para_begin(e, style, &saved);
 	run_list(e, o->child);
+	return para_end(e, o, style, o->kind == OP_TCELL, &saved);
+}
+
+/* A paragraph of a plan node's running text (a cell of a plan's table). */
+static doc_block *content_para(struct ex *e, const op *o, xmlNodePtr node, const doc_style *style)
+{
+	struct para_state saved;
+
+	para_begin(e, style, &saved);
+	append_content(e, node != NULL ? node->children : NULL);
+	return para_end(e, o, style, 1, &saved);
+}
+
+/* Ends the paragraph begun by para_begin: the block, or NULL when it came out empty and
+ * always is not set. */
+static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, int always,
+			   struct para_state *saved)
+{
+	doc_block *b = NULL;
+
 	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
 		exerr(e, o,
 		      "a paragraph made here is longer than %d KB; no paragraph of a plan is "
@@ -1090,7 +1197,7 @@ static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
 		      TEMPLATE_MAX_PARA_BYTES / 1024);
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
-	if (e->text->len > 0 || o->kind == OP_TCELL) {
+	if (e->text->len > 0 || always) {
 		b = doc_block_new(e->d, BLOCK_PARA, e->t->path, o->line);
 		b->style = style;
 		b->text = doc_str(e->d, e->text->str);
@@ -1116,10 +1223,10 @@ static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
 	if (e->orig != NULL)
 		g_string_free(e->orig, TRUE);
 	g_array_free(e->runs, TRUE);
-	e->text = saved_text;
-	e->orig = saved_orig;
-	e->runs = saved_runs;
-	e->style = saved_style;
+	e->text = saved->text;
+	e->orig = saved->orig;
+	e->runs = saved->runs;
+	e->style = saved->style;
 	return b;
 }
 
@@ -1152,6 +1259,13 @@ static void run_table(struct ex *e, const op *o)
 		c->style = hs;
 		c->text = b->columns[k].caption;
 		c->text_len = (int)strlen(c->text);
+		if (o->caption_ops[k] != NULL) {
+			doc_block *made = make_para(e, o->caption_ops[k], hs);
+			if (made != NULL) {
+				c = made;
+				b->columns[k].caption = c->text;
+			}
+		}
 		head.cells[k] = c;
 	}
 	g_array_append_val(rows, head);
@@ -1242,6 +1356,99 @@ static void run_row(struct ex *e, const op *o)
 	append_block(e, holder);
 }
 
+/* One table of the plan (<table>: <columns> of captions, <row>s of <cell>s) as a
+ * BLOCK_TABLE: the column widths from its widths= (shares) or measured, the header row
+ * repeated on every page. */
+static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
+{
+	xmlNodePtr cols = plan_child(t, "columns");
+	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, e->t->path, o->line);
+	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
+	gchar **widths = NULL;
+	double sum = 0;
+	int n = 0, k;
+
+	for (xmlNodePtr c = cols != NULL ? cols->children : NULL; c != NULL; c = c->next)
+		n += is(c, "cell");
+	if (n < 1 || n > DOC_TABLE_MAX_COLS) {
+		exerr(e, o, "a table of the plan (line %ld) has %d columns; a table has 1 to %d",
+		      plan_line(t), n, DOC_TABLE_MAX_COLS);
+		g_array_free(rows, TRUE);
+		return;
+	}
+	if (plan_attr(t, "widths") != NULL)
+		widths = g_strsplit_set(plan_attr(t, "widths"), " \t\r\n", -1);
+	b->tcols = n;
+	b->border = o->a;
+	b->padding = o->b;
+	b->group_caption = "";
+	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)n);
+	for (k = 0; widths != NULL && widths[k] != NULL; k++)
+		sum += g_ascii_strtod(widths[k], NULL);
+	/* the header: the captions */
+	doc_row head = {0, 1, 0, doc_alloc(e->d, sizeof(doc_block *) * (size_t)n)};
+	k = 0;
+	for (xmlNodePtr c = cols->children; c != NULL; c = c->next) {
+		if (!is(c, "cell"))
+			continue;
+		head.cells[k] = content_para(e, o, c, o->style);
+		b->columns[k].head_style = o->style;
+		b->columns[k].cell_style = o->aligned[0];
+		b->columns[k].caption = head.cells[k]->text;
+		/* a share of the table's width, or measured when widths= does not say */
+		b->columns[k].width = 0;
+		if (widths != NULL && sum > 0 && (int)g_strv_length(widths) == n)
+			b->columns[k].width = g_ascii_strtod(widths[k], NULL) / sum;
+		k++;
+	}
+	g_strfreev(widths);
+	g_array_append_val(rows, head);
+	for (xmlNodePtr r = t->children; r != NULL && !e->failed; r = r->next) {
+		doc_row row = {0, 0, 0, NULL};
+		if (!is(r, "row"))
+			continue;
+		row.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)n);
+		k = 0;
+		for (xmlNodePtr c = r->children; c != NULL; c = c->next) {
+			const char *al;
+			const doc_style *st = o->aligned[0];
+			if (!is(c, "cell") || k >= n)
+				continue;
+			al = plan_attr(c, "align");
+			if (al != NULL && strcmp(al, "center") == 0 && o->aligned[1] != NULL)
+				st = o->aligned[1];
+			if (al != NULL && strcmp(al, "right") == 0 && o->aligned[2] != NULL)
+				st = o->aligned[2];
+			row.cells[k++] = content_para(e, o, c, st);
+		}
+		/* a row short of cells (the checker says so) gets empty ones */
+		for (; k < n; k++)
+			row.cells[k] = content_para(e, o, NULL, o->aligned[0]);
+		g_array_append_val(rows, row);
+	}
+	b->nrows = (int)rows->len;
+	b->rows = doc_alloc(e->d, sizeof(doc_row) * rows->len);
+	memcpy(b->rows, rows->data, sizeof(doc_row) * rows->len);
+	g_array_free(rows, TRUE);
+	append_block(e, b);
+}
+
+static void run_plan_tables(struct ex *e, const op *o)
+{
+	xmlXPathObjectPtr r;
+
+	set_ctx(e, e->ctx->node);
+	r = xpath_nodes(e->ctx, o->expr, e->ctx->node);
+	if (r == NULL) {
+		exerr(e, o, "select=\"...\" must select <table> elements of the plan");
+		return;
+	}
+	for (int i = 0; i < r->nodesetval->nodeNr && !e->failed; i++)
+		if (is(r->nodesetval->nodeTab[i], "table"))
+			plan_table(e, o, r->nodesetval->nodeTab[i]);
+	xmlXPathFreeObject(r);
+}
+
 static void run_op(struct ex *e, const op *o)
 {
 	char *s;
@@ -1278,10 +1485,12 @@ static void run_op(struct ex *e, const op *o)
 		if (r->type == XPATH_NODESET && r->nodesetval != NULL) {
 			for (int i = 0; i < r->nodesetval->nodeNr; i++) {
 				xmlNodePtr n = r->nodesetval->nodeTab[i];
-				if (n->type == XML_ELEMENT_NODE)
+				/* an element's content; a <b> or <i> picked out of running text
+				 * (node()[not(self::item)]) with its markup */
+				if (n->type == XML_ELEMENT_NODE && !is(n, "b") && !is(n, "i"))
 					append_content(e, n->children);
 				else
-					append_content(e, n);
+					append_node(e, n);
 			}
 		} else {
 			xmlChar *str = xmlXPathCastToString(r);
@@ -1423,6 +1632,18 @@ static void run_op(struct ex *e, const op *o)
 	}
 	case OP_TABLE:
 		run_table(e, o);
+		break;
+	case OP_BR:
+		if (e->text != NULL) {
+			while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
+				g_string_truncate(e->text, e->text->len - 1);
+			g_string_append_c(e->text, '\n');
+			if (e->orig != NULL)
+				g_string_append_c(e->orig, '\n');
+		}
+		break;
+	case OP_PLANTABLE:
+		run_plan_tables(e, o);
 		break;
 	case OP_TROW:
 	case OP_TGROUP:

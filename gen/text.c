@@ -567,11 +567,32 @@ static int word_capitals(const char *s, int *next)
 	return caps;
 }
 
-char *text_lower_first(const char *s)
+/* Words that never begin a proper name: a phrase starting with one reads with a small
+ * letter in the middle of a sentence whatever follows ("theo Kế hoạch thanh tra"). */
+static const char *const never_names[] = {"Các", "Những", "Mọi", "Mỗi", "Từng", "Toàn", "Tất",
+					  "Theo", "Trước", "Sau", "Trong", "Từ", "Đến", "Hằng",
+					  "Định", "Thường", "Khi", "Ngay", "Chậm", "Tại", "Cho"};
+
+/* Of those, the words that count a group of bodies. */
+static const char *const counting_words[] = {"Các", "Những", "Mọi", "Mỗi", "Từng", "Toàn", "Tất"};
+
+static int first_word_in(const char *s, const char *const *list, size_t n)
+{
+	size_t len = strcspn(s, " ");
+
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == len && memcmp(s, list[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Lowers the first letter of s: with only_listed, when its first word is in list; else
+ * when it is an ordinary word (see text_lower_first). */
+static char *lower_first(const char *s, const char *const *list, size_t nlist, int only_listed)
 {
 	const char *p = s;
 	gunichar first;
-	int next;
+	int next, listed;
 	char buf[8];
 	size_t n;
 	char *out;
@@ -579,7 +600,9 @@ char *text_lower_first(const char *s)
 	if (s == NULL || !g_utf8_validate(s, -1, NULL))
 		return NULL;
 	first = next_char(&p);
-	if (!g_unichar_isupper(first) || word_capitals(s, &next) != 1 || next)
+	listed = first_word_in(s, list, nlist);
+	if (!g_unichar_isupper(first) || (only_listed && !listed) ||
+	    (!listed && (word_capitals(s, &next) != 1 || next)))
 		return strdup(s);
 	/* the lower case of a Vietnamese capital is one character: NFC stays NFC */
 	n = (size_t)g_unichar_to_utf8(g_unichar_tolower(first), buf);
@@ -589,6 +612,16 @@ char *text_lower_first(const char *s)
 	memcpy(out, buf, n);
 	strcpy(out + n, p);
 	return out;
+}
+
+char *text_lower_first(const char *s)
+{
+	return lower_first(s, never_names, G_N_ELEMENTS(never_names), 0);
+}
+
+char *text_lower_group(const char *s)
+{
+	return lower_first(s, counting_words, G_N_ELEMENTS(counting_words), 1);
 }
 
 /* A character of a number-and-symbol token: an ASCII letter or digit, a Vietnamese
@@ -696,6 +729,9 @@ static int word_is(const struct word *w, const char *text)
  * or 0. */
 static int level_at(const struct word *w, int n, int i)
 {
+	/* "hợp tác xã" (a cooperative) is a word of its own, no commune */
+	if (i > 0 && word_is(&w[i], "xã") && word_is(&w[i - 1], "tác"))
+		return 0;
 	for (size_t k = 0; k < G_N_ELEMENTS(level_names); k++) {
 		const char *name = level_names[k], *sp = strchr(name, ' ');
 		if (sp == NULL && word_is(&w[i], name))
@@ -713,6 +749,22 @@ static int is_joining(const struct word *w)
 		if (word_is(w, joining_words[k]))
 			return 1;
 	return 0;
+}
+
+/* An abbreviation in capitals: "TNCS", "UBND", "HĐND". */
+static int is_acronym(const struct word *w)
+{
+	const char *p = w->s, *end = w->s + w->len;
+	int caps = 0;
+
+	while (p < end) {
+		gunichar c = next_char(&p);
+		if (g_unichar_isupper(c))
+			caps++;
+		else if (g_unichar_isalpha(c))
+			return 0;
+	}
+	return caps >= 2;
 }
 
 static int is_dash(const struct word *w)
@@ -749,6 +801,7 @@ int text_break_penalties(const char *s, int *pen, int max)
 	/* the start of each word's component, and whether the word lies in a proper name or
 	 * a level word's place */
 	int comp_pos[TEXT_BREAK_WORDS] = {0}, proper[TEXT_BREAK_WORDS] = {0};
+	int in_name[TEXT_BREAK_WORDS] = {0};
 	for (int i = 0; i < n; i++) {
 		const struct word *prev = i > 0 ? &w[i - 1] : NULL;
 		if (w[i].cap || prev == NULL || is_joining(prev) || is_dash(prev) ||
@@ -758,20 +811,32 @@ int text_break_penalties(const char *s, int *pen, int max)
 			comp_pos[i] = comp_pos[i - 1] + 1;
 	}
 	for (int i = 0; i < n; i++) {
-		/* a run of capitals that no lower-case syllable continues is a proper name */
+		/* a run of capitals that no lower-case syllable continues is a proper name; so is
+		 * one after a level word, a place ("xã Yên Phú đạt chuẩn") */
 		if (!w[i].cap)
 			continue;
 		int j = i;
 		while (j + 1 < n && w[j + 1].cap)
 			j++;
-		int continued = j + 1 < n && !w[j + 1].digit && !is_joining(&w[j + 1]) &&
+		int place = (i > 0 && level_at(w, n, i - 1) == 1) ||
+			    (i > 1 && level_at(w, n, i - 2) == 2);
+		int continued = !place && j + 1 < n && !w[j + 1].digit && !is_joining(&w[j + 1]) &&
 				!is_dash(&w[j + 1]) && level_at(w, n, j + 1) == 0 &&
 				w[j].s[w[j].len - 1] != ',';
 		int last = continued ? j - 1 : j;
 		for (int k = i; k < last; k++)
-			proper[k] = 1; /* no break after word k */
+			/* an abbreviation ends a name of its own: "Đoàn TNCS | Hồ Chí Minh" */
+			proper[k] = !(is_acronym(&w[k]) || is_acronym(&w[k + 1]));
+		if (!continued)
+			for (int k = i; k <= j; k++)
+				in_name[k] = 1;
 		i = j;
 	}
+	/* the syllables after a proper name start a word group of their own */
+	for (int i = 1; i < n; i++)
+		if (in_name[i - 1] && !w[i].cap)
+			for (int k = i, pos = 0; k < n && !w[k].cap && comp_pos[k] >= pos; k++, pos++)
+				comp_pos[k] = pos;
 	for (int g = 0; g < gaps && g < max; g++) {
 		const struct word *a = g < n ? &w[g] : NULL, *b = g + 1 < n ? &w[g + 1] : NULL;
 		int v;
@@ -783,14 +848,16 @@ int text_break_penalties(const char *s, int *pen, int max)
 			v = TEXT_BREAK_FORBID; /* inside "thành phố Đông Hà" */
 		else if (level_at(w, n, g) == 1 && b->cap)
 			v = TEXT_BREAK_FORBID; /* "tỉnh | Quảng Trị" */
+		else if (is_acronym(a) && level_at(w, n, g + 1) > 0)
+			v = TEXT_BREAK_FORBID; /* "UBND | tỉnh": a committee named by its level */
 		else if (a->len > 0 && strchr(",;:", a->s[a->len - 1]) != NULL)
 			v = TEXT_BREAK_GOOD;
 		else if (is_dash(a) || is_joining(b) || level_at(w, n, g + 1) > 0)
 			v = TEXT_BREAK_GOOD;
 		else if (is_joining(a))
 			v = PEN_AFTER_JOIN;
-		else if (b->cap)
-			v = PEN_COMPONENTS;
+		else if (b->cap || in_name[g])
+			v = PEN_COMPONENTS; /* a new component, or the words after a name */
 		else
 			v = (comp_pos[g] + 1) % 2 == 0 ? PEN_INSIDE_EVEN : PEN_INSIDE_ODD;
 		pen[g] = v;

@@ -74,11 +74,18 @@ int text_distance(const char *a, const char *b, int max);
 int text_committee(const char *name, const char **unit, const char **place);
 
 /* Returns s with its first letter in lower case when its first word is an ordinary word,
- * as a phrase reads in the middle of a sentence: "Các sở, ban, ngành" -> "các sở, ban,
- * ngành", "Thường xuyên" -> "thường xuyên". A first word with more than one capital
- * ("UBND", "HĐND") or followed by a capitalised word (a proper name: "Hà Tĩnh", "Sở Nội
- * vụ") is left as it is. NFC in, NFC out. */
+ * as a phrase reads in the middle of a sentence: "Thường xuyên" -> "thường xuyên", "Theo
+ * Kế hoạch ..." -> "theo Kế hoạch ...". A first word with more than one capital ("UBND",
+ * "HĐND") or followed by a capitalised word (a proper name: "Hà Tĩnh", "Sở Nội vụ") is left
+ * as it is, unless it is a word that never begins a name ("theo", "trước", "các", ...).
+ * NFC in, NFC out. */
 char *text_lower_first(const char *s);
+
+/* The same for the name of a group of bodies in the middle of a sentence: only a first
+ * word that counts them ("Các sở, ban, ngành" -> "các sở, ban, ngành", "Những", "Mọi") is
+ * lowered; a group named after a body ("Ủy ban MTTQ Việt Nam xã và các đoàn thể", "Công
+ * an xã, Ban Chỉ huy Quân sự xã") keeps its capital. */
+char *text_lower_group(const char *s);
 
 /* A number and symbol ("165/KH-UBND"), a date ("27/6/2023") or a quarter ("Quý III/2024")
  * reads as one word and must never be split at its slash. Calls fn(start, end, data)

@@ -446,7 +446,7 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 			continue;
 		}
 		if ((mid == 2 || (mid == 1 && n > 0)) && is(a, "group")) {
-			char *lowered = text_lower_first(name);
+			char *lowered = text_lower_group(name);
 			free(name);
 			name = lowered;
 		}
@@ -471,47 +471,57 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 
 /* ---- the names of bodies ---- */
 
-/* Pops a node-set argument and returns its first node's name text (the <name> child of an
- * issuer, agency or group), malloc()ed, or NULL when there is none; *node is that node.
- * Returns NULL with an XPath error set when the argument is not a node-set. */
-static char *pop_body_name(xmlXPathParserContextPtr ctxt, xmlNodePtr *node)
+/* Pops a node-set argument and returns its first node (an issuer, agency or group), or
+ * NULL; sets an XPath error when the argument is not a node-set. */
+static xmlNodePtr pop_body(xmlXPathParserContextPtr ctxt)
 {
 	xmlNodeSetPtr set;
-	char *name = NULL;
+	xmlNodePtr node = NULL;
 
-	*node = NULL;
 	if (ctxt->value == NULL || ctxt->value->type != XPATH_NODESET) {
 		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
 		return NULL;
 	}
 	set = xmlXPathPopNodeSet(ctxt);
-	if (set != NULL && set->nodeNr > 0) {
-		*node = set->nodeTab[0];
-		name = plan_text(plan_child(*node, "name"));
-	}
+	if (set != NULL && set->nodeNr > 0)
+		node = set->nodeTab[0];
 	xmlXPathFreeNodeSet(set);
-	return name;
+	return node;
 }
 
-/* body-kind(node), body-unit(node), body-place(node): see xpath.h. what: 0 kind, 1 unit,
- * 2 place. */
+/* body-kind(node), body-unit(node), body-place(node), body-parent(node): see xpath.h.
+ * what: 0 kind, 1 unit, 2 place, 3 parent. */
 static void body_fn(xmlXPathParserContextPtr ctxt, int nargs, int what)
 {
+	struct xp *x;
 	xmlNodePtr node;
 	const char *unit = NULL, *place = NULL;
 	char *name, *s = NULL, *own;
 	int committee;
 
 	CHECK_ARITY(1);
-	name = pop_body_name(ctxt, &node);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	node = pop_body(ctxt);
 	if (ctxt->error != XPATH_EXPRESSION_OK)
 		return;
+	name = plan_text(plan_child(node, "name"));
 	committee = text_committee(name, &unit, &place);
 	if (what == 0)
-		s = strdup(committee ? "committee" : "body");
+		s = node != NULL ? strdup(plan_body_kind(x->p, node)) : NULL;
 	else if (what == 1 && committee)
 		s = strdup(unit);
-	else if (what == 2) {
+	else if (what == 3) {
+		/* its own <parent>, else its group's */
+		xmlNodePtr par = plan_child(node, "parent");
+		if (par == NULL && node != NULL && xmlStrEqual(node->name, BAD_CAST "agency")) {
+			xmlNodePtr g = plan_find(x->p, plan_attr(node, "group"));
+			par = g != NULL && xmlStrEqual(g->name, BAD_CAST "group")
+				      ? plan_child(g, "parent")
+				      : NULL;
+		}
+		s = plan_text(par);
+	} else if (what == 2) {
 		/* its own <place>, else a committee's place name */
 		own = plan_text(plan_child(node, "place"));
 		if (!text_is_blank(own))
@@ -538,6 +548,59 @@ static void fn_body_unit(xmlXPathParserContextPtr ctxt, int nargs)
 static void fn_body_place(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	body_fn(ctxt, nargs, 2);
+}
+
+static void fn_body_parent(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	body_fn(ctxt, nargs, 3);
+}
+
+/* body-attr(node, name): the attribute of an agency, else of its group. */
+static void fn_body_attr(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xp *x;
+	xmlChar *name;
+	xmlNodePtr node;
+	const char *v;
+
+	CHECK_ARITY(2);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	if ((name = pop_string(ctxt)) == NULL)
+		return;
+	node = pop_body(ctxt);
+	v = ctxt->error == XPATH_EXPRESSION_OK && node != NULL
+		    ? plan_body_attr(x->p, node, (const char *)name)
+		    : NULL;
+	xmlFree(name);
+	if (ctxt->error == XPATH_EXPRESSION_OK)
+		push_string(ctxt, v != NULL ? strdup(v) : NULL);
+}
+
+/* joined(node): the text of an element whose children are lines (<line>), the lines
+ * joined by spaces; the string value of anything else. */
+static void fn_joined(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlNodePtr node;
+	GString *g;
+	char *s;
+
+	CHECK_ARITY(1);
+	node = pop_body(ctxt);
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	g = g_string_new(NULL);
+	for (xmlNodePtr c = node != NULL ? node->children : NULL; c != NULL; c = c->next) {
+		xmlChar *t = xmlNodeGetContent(c);
+		if (c->type == XML_ELEMENT_NODE && g->len > 0)
+			g_string_append_c(g, ' ');
+		if (t != NULL)
+			g_string_append(g, (const char *)t);
+		xmlFree(t);
+	}
+	s = text_squeeze(g->str);
+	g_string_free(g, TRUE);
+	push_string(ctxt, s);
 }
 
 /* ---- text and numbers ---- */
@@ -737,6 +800,9 @@ static const struct {
 	{"body-kind", fn_body_kind},
 	{"body-unit", fn_body_unit},
 	{"body-place", fn_body_place},
+	{"body-attr", fn_body_attr},
+	{"body-parent", fn_body_parent},
+	{"joined", fn_joined},
 	{"date-long", fn_date_long},
 	{"date-short", fn_date_short},
 	{"date-year", fn_date_year},

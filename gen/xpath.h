@@ -8,9 +8,13 @@
  *   lower-first(s)      the first letter in lower case when the first word is an ordinary
  *                       word, as a phrase reads mid-sentence: "Các sở" -> "các sở"; a
  *                       proper name or an abbreviation ("Sở Nội vụ", "UBND") stays
- *   body-kind(node)     what the body an <issuer>, <agency> or <group> names is:
- *                       "committee" for a People's Committee ("UBND xã Cam An",
- *                       "Ủy ban nhân dân tỉnh Quảng Trị"), else "body"
+ *   body-kind(node)     what the body an <issuer>, <agency> or <group> names is: its
+ *                       kind= (or its group's: body, committee, position, village,
+ *                       organisation), else "committee" for a People's Committee known
+ *                       by its name ("UBND xã Cam An"), else "body"
+ *   body-attr(node, a)  the attribute a of an agency, else of its group ("" if none)
+ *   body-parent(node)   the body above an agency: its <parent>, else its group's
+ *   joined(node)        an element's text with its <line>s joined by spaces
  *   body-unit(node)     a People's Committee's unit: "UBND xã Cam An" -> "xã Cam An"
  *   body-place(node)    where the body is: its <place>, else a People's Committee's place
  *                       name ("Cam An"), else ""

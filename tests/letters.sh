@@ -222,14 +222,29 @@ letters_tests() {
 				echo "plan $lr_dir/read-$lr_b/plan.pdf"
 				echo "plan $lr_dir/read-$lr_b/plan-no-appendix.pdf"
 				echo "appendix $lr_dir/read-$lr_b/appendix.pdf"
-				for f in "$lr_dir/read-$lr_b"/letters/*.pdf; do echo "letter $f"; done
+				lr_orgs=" $(python3 -c 'import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot(); g = {x.get("id"): x for x in r.iter("group")}
+print(" ".join(a.get("id") for a in r.iter("agency") if (a.get("form") or g[a.get("group")].get("form")) in ("youth-union", "party")))' "$lr_s") "
+				for f in "$lr_dir/read-$lr_b"/letters/*.pdf; do
+					case "$lr_orgs" in
+					*" $(basename "$f" .pdf) "*) echo "letter-org $f" ;;
+					*) echo "letter $f" ;;
+					esac
+				done
 			} >"$lr_dir/nd30-$lr_b.list"
 			lr_nd=$(wc -l <"$lr_dir/nd30-$lr_b.list")
-			lr_fail=$(xargs -P 2 -L 1 sh -c 'python3 "$0" --quiet --kind "$1" "$2" >/dev/null 2>&1 || echo "$2"' "$lr_checker" <"$lr_dir/nd30-$lr_b.list")
+			# The letters of the Youth Union and of Party bodies carry their
+			# organisation's title where a state body has the national name and
+			# motto (their own rules on documents): the checker's one rule on the
+			# national name fails for them, by design, and only that rule may fail
+			lr_fail=$(xargs -P 2 -L 1 sh -c 'r=$(python3 "$0" --quiet --kind "${1%-org}" "$2" 2>&1) && exit 0
+				f=$(printf "%s\n" "$r" | grep "^FAIL")
+				[ "$1" = letter-org ] && [ "$f" = "FAIL  national name (Quoc hieu) present on page 1: expected '"'"'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"'"'" ] && exit 0
+				echo "$2"' "$lr_checker" <"$lr_dir/nd30-$lr_b.list")
 			if [ -z "$lr_fail" ]; then
-				ok "letters: nd30check passes on all $lr_nd documents of $lr_b"
+				ok "letters: nd30check passes on all $lr_nd documents of $lr_b$( grep -c '^letter-org' "$lr_dir/nd30-$lr_b.list" | sed 's/^0$//; s/^\(.\+\)$/ (\1 under an organisation'"'"'s own title: only its national-name rule fails, by design)/')"
 			else
-				bad "letters: nd30check on $lr_b" "$(printf '%s\n' $lr_fail | head -n 3 | while read -r f; do printf '%s: %s ' "$(basename "$f")" "$(python3 "$lr_checker" --quiet --kind "$(grep -F "$f" "$lr_dir/nd30-$lr_b.list" | cut -d' ' -f1)" "$f" | grep FAIL | head -n 1)"; done)"
+				bad "letters: nd30check on $lr_b" "$(printf '%s\n' $lr_fail | head -n 3 | while read -r f; do k=$(grep -F "$f" "$lr_dir/nd30-$lr_b.list" | cut -d' ' -f1); printf '%s: %s ' "$(basename "$f")" "$(python3 "$lr_checker" --quiet --kind "${k%-org}" "$f" | grep FAIL | head -n 1)"; done)"
 			fi
 		done
 	elif [ -z "$lr_sx" ]; then

@@ -22,6 +22,16 @@ checks what the plan says they must say:
   full stop   no target ends in two full stops
   notes       the appendix CSV has a "Ghi chú" column with each task's note, and the note is
               not in the product's column
+  kinds       each kind of assignee reads as it is: a position under the issuer's header
+              with "Chức danh:" and the issuer as its "Cơ quan, đơn vị"; a village under the
+              national name alone with "Chức danh:" and "Thôn, tổ dân phố:"; an organisation
+              with "Tổ chức:"; the Youth Union under "ĐOÀN TNCS HỒ CHÍ MINH" instead of the
+              national name; a requested body commits to cooperate, under no sanction; an
+              assignee with letter="no" gets no letter
+  basis       "về việc" is followed by the summary as it reads mid-sentence, never a
+              lowered capital before another ("uBND")
+  level       the two signers' names stand on one line
+  summary     no summary (the plan's, a letter's) ends in one word alone on its line
 Prints "ok NAME" or "FAIL NAME: ..." per check and a last line "reading: N passed, N failed";
 exit status 1 when any failed."""
 import csv
@@ -61,17 +71,46 @@ def committee(name):
     return None
 
 
-def lower_first(s):
-    words = s.split(" ")
-    first = words[0]
-    if (not first or not first[0].isupper() or sum(c.isupper() for c in first) != 1
-            or (len(words) > 1 and words[1][:1].isupper())):
-        return s
-    return first[0].lower() + s[len(first[0]):]
+COUNTING = ("Các", "Những", "Mọi", "Mỗi", "Từng", "Toàn", "Tất")
+
+
+def lower_group(s):
+    """A group's name mid-sentence, as vbgen's text_lower_group(): only a first word that
+    counts bodies loses its capital ("các sở, ban, ngành")."""
+    first = s.split(" ")[0]
+    return first[0].lower() + s[1:] if first in COUNTING else s
+
+
+def kind_of(a, groups):
+    k = a.get("kind") or groups.get(a.get("group"), ET.Element("g")).get("kind")
+    if k:
+        return k
+    return "committee" if committee(text_of(a.find("name"))) else "body"
+
+
+def attr_of(a, groups, name):
+    return a.get(name) or groups.get(a.get("group"), ET.Element("g")).get(name)
 
 
 def squash(s):
     return re.sub(r"\s+", "", s)
+
+
+def lonely_summary(laid, title, who):
+    """The lines of the summary under the title (centred, before the first blank line) of
+    a laid-out first page: a problem when there are several and the last holds one word."""
+    lines = laid.split("\f")[0].splitlines()
+    at = next((i for i, l in enumerate(lines) if l.strip() == title), None)
+    if at is None:
+        return [f"{who}: no '{title}' line"]
+    got = []
+    for l in lines[at + 1:]:
+        if not l.strip():
+            break
+        got.append(l.strip())
+    if len(got) > 1 and len(got[-1].split()) == 1:
+        return [f"{who}: the summary ends in {got[-1]!r} alone"]
+    return []
 
 
 class Report:
@@ -97,10 +136,18 @@ def main(plan_path, out):
     place = text_of(root.find("document/place"))
     receiver = text_of(root.find("commitments/receiver/title"))
     tasks = list(root.iter("task"))
-    letters = {i: os.path.join(out, "letters", i + ".pdf") for i in agencies}
+    issuer = root.find("document/issuer")
+    issuer_short = text_of(issuer.find("short")) or text_of(issuer.find("name"))
+    with_letter = {i for i, a in agencies.items() if attr_of(a, groups, "letter") != "no"}
+    letters = {i: os.path.join(out, "letters", i + ".pdf") for i in with_letter}
 
     once, partner, midlist, titles, header, places, stops = [], [], [], [], [], [], []
-    for aid, a in agencies.items():
+    kinds, basis, level, summary = [], [], [], []
+    for aid in agencies:
+        if aid not in with_letter and os.path.exists(os.path.join(out, "letters", aid + ".pdf")):
+            kinds.append(f"{aid}: letter=\"no\" but it has a letter")
+    for aid in with_letter:
+        a = agencies[aid]
         if not os.path.exists(letters[aid]):
             once.append(f"{aid}: no letter")
             continue
@@ -138,23 +185,61 @@ def main(plan_path, out):
                         partner.append(f"{aid}: its own partner in task {t.get('id')}")
                     ids = support if m.group(1) == "phốihợp" else [t.get("lead")]
                     for i in ids:
-                        if i in groups and squash(lower_first(names[i])) not in listed:
+                        if i in groups and squash(lower_group(names[i])) not in listed:
                             midlist.append(f"{aid}: task {t.get('id')}: group {i} not "
-                                           f"written {lower_first(names[i])!r}")
+                                           f"written {lower_group(names[i])!r}")
         # titles, header, place
         head_title = text_of(a.find("head/title"))
-        c = committee(names[aid])
-        if head_title and f"Chức vụ: {head_title}" not in flat:
-            titles.append(f"{aid}: no 'Chức vụ: {head_title}'")
+        kind = kind_of(a, groups)
+        c = committee(names[aid]) if kind == "committee" else None
+        caption = "Chức danh" if kind in ("position", "village") else "Chức vụ"
+        if head_title and f"{caption}: {head_title}" not in flat:
+            titles.append(f"{aid}: no '{caption}: {head_title}'")
         if c and c[1] not in head_title:
             titles.append(f"{aid}: title {head_title!r} does not name {names[aid]!r}")
-        if receiver and f"Cam kết với {receiver} thực hiện" not in flat:
-            titles.append(f"{aid}: no 'Cam kết với {receiver} thực hiện'")
-        first = [l.strip() for l in pdftext(letters[aid], layout=True).splitlines() if l.strip()]
+        commits = "Cam kết phối hợp với" if attr_of(a, groups, "requested") == "yes" else "Cam kết với"
+        if receiver and f"{commits} {receiver} thực hiện" not in flat:
+            titles.append(f"{aid}: no '{commits} {receiver} thực hiện'")
+        laid = pdftext(letters[aid], layout=True)
+        first = [l.strip() for l in laid.splitlines() if l.strip()]
         left = [re.split(r"\s{3,}", l)[0] for l in first[:3]]
         if c and (not left or left[0] != "ỦY BAN NHÂN DÂN" or
                   left[1] != unicodedata.normalize("NFC", c[0].upper())):
             header.append(f"{aid}: header starts {left[:2]}")
+        # each kind of assignee
+        top = " ".join(first[:6])
+        form = attr_of(a, groups, "form") or "state"
+        requested = attr_of(a, groups, "requested") == "yes"
+        if kind == "position":
+            ic = committee(text_of(issuer.find("name")))
+            if ic and not (left[0] == "ỦY BAN NHÂN DÂN" and left[1] == ic[0].upper()):
+                kinds.append(f"{aid}: a position's header starts {left[:2]}")
+            if f"Cơ quan, đơn vị: {issuer_short}" not in flat:
+                kinds.append(f"{aid}: no 'Cơ quan, đơn vị: {issuer_short}'")
+        if kind == "village":
+            if not first or not first[0].startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):
+                kinds.append(f"{aid}: a village's letter starts {first[:1]}")
+            if f"Thôn, tổ dân phố: {names[aid]}" not in flat or "Cơ quan, đơn vị:" in flat:
+                kinds.append(f"{aid}: no 'Thôn, tổ dân phố: {names[aid]}'")
+        if kind == "organisation" and f"Tổ chức: {names[aid]}" not in flat:
+            kinds.append(f"{aid}: no 'Tổ chức: {names[aid]}'")
+        if form == "youth-union" and ("ĐOÀN TNCS HỒ CHÍ MINH" not in top or
+                                      "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in top):
+            kinds.append(f"{aid}: the Youth Union's header reads {top[:120]!r}")
+        if form == "state" and kind != "village" and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in top:
+            kinds.append(f"{aid}: no national name in the header")
+        if requested and ("Cam kết phối hợp với" not in flat or "hình thức xử lý" in flat):
+            kinds.append(f"{aid}: a requested body's letter does not commit to cooperate, "
+                         f"or names a sanction")
+        m = re.search(r"về việc (\w)(\w)", flat)
+        if m and m.group(1).islower() and m.group(2).isupper():
+            basis.append(f"{aid}: 'về việc {m.group(1)}{m.group(2)}...'")
+        # the names of both signers on one line of the laid-out last page
+        rname = text_of(root.find("commitments/receiver/name"))
+        hname = text_of(a.find("head/name"))
+        if rname and hname and not any(rname in l and hname in l for l in laid.splitlines()):
+            level.append(f"{aid}: '{rname}' and '{hname}' are not level")
+        summary += lonely_summary(laid, "BẢN CAM KẾT", aid)
         want = text_of(a.find("place")) or (c[1] if c else place)
         if not re.search(re.escape(want) + r", ngày", flat):
             places.append(f"{aid}: no '{want}, ngày'")
@@ -167,6 +252,11 @@ def main(plan_path, out):
     r.check("header: People's Committees print ỦY BAN NHÂN DÂN / their unit, no parent", header)
     r.check("place: each letter's date line has its agency's place", places)
     r.check("full stop: no target ends in two full stops", stops)
+    r.check("kinds: positions, villages, organisations, the Youth Union read as they are", kinds)
+    r.check("basis: 'về việc' is followed by the summary as it reads mid-sentence", basis)
+    r.check("level: the two signers' names stand on one line", level)
+    summary += lonely_summary(pdftext(os.path.join(out, "plan.pdf"), layout=True), "KẾ HOẠCH", "plan")
+    r.check("summary: no summary ends in one word alone on its line", summary)
 
     # no line ends in a number's slash, in any document
     slash = []
@@ -181,13 +271,28 @@ def main(plan_path, out):
     # the appendix CSV: notes in their own column; the lead not among its partners
     notes = []
     raw = open(os.path.join(out, "appendix.csv"), "rb").read().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(raw, newline="")))
-    head, rows = rows[0], rows[1:]
+    records = list(csv.reader(io.StringIO(raw, newline="")))
+    # one table per appendix, each with its caption record, separated by an empty record
+    tables, cur = [], []
+    for rec in records:
+        if not rec:
+            tables.append(cur)
+            cur = []
+        else:
+            cur.append(rec)
+    tables.append(cur)
+    heads = [t[0] for t in tables if t]
+    head = heads[0]
+    rows = [row for t in tables if t for row in t[1:]]
+    if any(h != head for h in heads):
+        notes.append(f"the appendices' tables have different columns: {heads}")
     if "Ghi chú" not in head:
         notes.append(f"no 'Ghi chú' column in {head}")
     else:
         c_note, c_prod = head.index("Ghi chú"), head.index("Sản phẩm")
-        c_text, c_lead, c_sup = head.index("Nội dung nhiệm vụ"), head.index("Cơ quan chủ trì"), head.index("Cơ quan phối hợp")
+        c_text = head.index("Nội dung nhiệm vụ")
+        c_lead = head.index("Cơ quan chủ trì") if "Cơ quan chủ trì" in head else head.index("Chủ trì")
+        c_sup = head.index("Cơ quan phối hợp") if "Cơ quan phối hợp" in head else head.index("Phối hợp")
         by_text = {norm(row[c_text]): row for row in rows}
         for t in tasks:
             row = by_text.get(text_of(t.find("text")))
