@@ -61,15 +61,18 @@ build/vbgen-san: $(SANOBJS)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(SANOBJS) $(LIBS)
 
-UNITSRC  = tests/unit.c tests/unit_xpath.c
+UNITSRC  = tests/unit.c tests/unit_xpath.c tests/unit_ttf.c tests/unit_pdf.c
+# FreeType reads the font subsets back in the ttf tests, independently of vbgen.
+UNITFLAGS = -Igen $(shell pkg-config --cflags freetype2 2>/dev/null)
+UNITLIBS  = $(shell pkg-config --libs freetype2 2>/dev/null)
 
 build/unit: $(UNITSRC) $(LIBOBJS)
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -Igen -o $@ $(UNITSRC) $(LIBOBJS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(UNITFLAGS) -o $@ $(UNITSRC) $(LIBOBJS) $(LIBS) $(UNITLIBS)
 
 build/unit-san: $(UNITSRC) $(SANLIB)
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -Igen -o $@ $(UNITSRC) $(SANLIB) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) $(UNITFLAGS) -o $@ $(UNITSRC) $(SANLIB) $(LIBS) $(UNITLIBS)
 
 # Every test twice: the optimised build, then the sanitizer build. tests/run.sh prints
 # the final "N passed, N failed" line and fails when anything failed.
