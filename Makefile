@@ -121,10 +121,14 @@ check-check-san: build/vbgen-san build/testgen/.stamp
 .PHONY: check-suites check-cases check-unit check-check check-nd30 check-cases-san \
 	check-unit-san check-check-san
 
-# Every document of the bundled sample into out/.
+# Every document of each bundled sample into out/SAMPLE/.
+SAMPLES = $(wildcard samples/*.xml)
 sample: deps vbgen
-	./vbgen check samples/par-index-2023.xml
-	./vbgen all samples/par-index-2023.xml -o out
+	@for s in $(SAMPLES); do \
+		n=$$(basename $$s .xml); \
+		echo "./vbgen check $$s && ./vbgen all $$s -o out/$$n"; \
+		./vbgen check $$s && ./vbgen all $$s -o out/$$n || exit 1; \
+	done
 
 # Speed and memory, measured (never asserted): see tools/bench.sh and the README.
 build/bare: tests/bare.c build/.deps
