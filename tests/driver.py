@@ -35,10 +35,11 @@ A case folder is data (tests/cases/README says more):
   uses       the name of another case: this case writes nothing and checks that case's
              optimised outputs (with check/check.py, or nd30).
   nd30       lines "KIND GLOB": the records office's checker, nd30check --kind KIND, on
-             each file the glob matches, in parallel; "allow REGEX" lines are FAIL lines
-             it may print (known false alarms). A skip when the checker is not present.
+             each file the glob matches, in parallel. A skip when the checker is not
+             present.
   opt-only   the reason why the case does not run under the sanitizer build.
-Every PDF a case writes also goes through `qpdf --check`.
+Every PDF a case writes also goes through `qpdf --check`. A tool reads each distinct
+file once: the same bytes written by several cases are checked once.
 
 Each case counts once: passed, failed or skipped. Every suite prints one line per case
 and writes build/tests/SUITE.result; `summary` prints the total as
@@ -410,16 +411,8 @@ class Case:
         self.needs = (read(f("needs")) or "").split()
         self.opt_only = " ".join((read(f("opt-only")) or "").split())
         self.check = next((f(n) for n in ("check", "check.py") if os.path.exists(f(n))), None)
-        self.nd30 = []
-        self.allow = []
-        for line in (read(f("nd30")) or "").splitlines():
-            parts = line.split(None, 1)
-            if not parts or parts[0].startswith("#"):
-                continue
-            if parts[0] == "allow":
-                self.allow.append(re.compile(parts[1]))
-            else:
-                self.nd30.append((parts[0], parts[1].strip()))
+        self.nd30 = [tuple(line.split()) for line in (read(f("nd30")) or "").splitlines()
+                     if line.strip() and not line.startswith("#")]
         self.expected = sorted(os.path.relpath(os.path.join(d, n), f("expected"))
                                for d, _, ns in os.walk(f("expected")) for n in ns)
         self.problems, self.skipped, self.details = [], None, []
@@ -444,8 +437,11 @@ def load_cases():
     check_tools(["qpdf"], "every case that writes a PDF")
     for c in cases.values():
         check_tools(c.needs, f"tests/cases/{c.name}")
-        if not c.cmd and not c.uses:
-            raise SystemExit(f"driver: tests/cases/{c.name} has neither cmd nor uses")
+        if c.cmd == bool(c.uses):
+            raise SystemExit(f"driver: tests/cases/{c.name} needs a cmd or a uses, not both")
+        if c.nd30 and (not c.uses or any(len(t) != 2 for t in c.nd30)):
+            raise SystemExit(f"driver: tests/cases/{c.name}/nd30 needs a uses and lines "
+                             "'KIND GLOB'")
         if c.uses:
             if c.uses not in cases or not cases[c.uses].cmd:
                 raise SystemExit(f"driver: tests/cases/{c.name} uses '{c.uses}', "
@@ -533,9 +529,6 @@ def suite_cases(res, binary, nd30_only=False):
     before = inputs_sum()
 
     def finish(c):
-        n = getattr(c, "allowed", 0)
-        if n:
-            c.details.append(f"{n} of them with the known false alarm only")
         detail = "; ".join(d for d in c.details if d)
         if c.problems:
             first, more = c.problems[0]
@@ -575,45 +568,52 @@ def suite_cases(res, binary, nd30_only=False):
         elif lines:
             c.details.append(lines[-1])
 
-    # qpdf --check once per distinct file: the letters of several cases are the same
-    # bytes. A case whose PDF was checked before waits for that result; the executor
-    # starts jobs in the order they were submitted, so the first check is already
-    # running by then and the wait cannot block every worker.
-    checked, checked_lock = {}, threading.Lock()
+    # Each distinct file goes through each tool once: the letters of several cases are
+    # the same bytes, and so are the sample's plan and appendix. A job whose file was
+    # checked before waits for that result; the executor starts jobs in the order they
+    # were submitted, so the first check is already running by then and the wait cannot
+    # block every worker.
+    memo, memo_lock = {}, threading.Lock()
 
-    def qpdf(c, pdf, work, sha, first):
+    def spawn_once(c, key, argv, cwd, judge):
+        with memo_lock:
+            first = key not in memo
+            if first:
+                memo[key] = (threading.Event(), [])
+        pool.spawn(c, run_once, c, key, argv, cwd, judge, first)
+
+    def run_once(c, key, argv, cwd, judge, first):
+        done, result = memo[key]
         if first:
-            r = run(["qpdf", "--check", pdf], env=env, cwd=work, merge=True)
-            checked[sha][1].append((r.status, r.out))
-            checked[sha][0].set()
-        checked[sha][0].wait()
-        status, out = checked[sha][1][0]
-        if status != 0:
-            c.problem(f"qpdf --check {pdf}: exit {status}",
-                      "\n".join(l for l in out.splitlines() if "checking" not in l))
+            try:
+                result.append(run(argv, env=env, cwd=cwd, merge=True))
+            finally:
+                done.set()
+        done.wait()
+        if not result:
+            c.problem(f"{argv[0]} could not be run on {argv[-1]}")
+        else:
+            judge(c, result[0])
 
     def spawn_qpdf(c, pdf, work, sha):
-        with checked_lock:
-            first = sha not in checked
-            if first:
-                checked[sha] = (threading.Event(), [])
-        pool.spawn(c, qpdf, c, pdf, work, sha, first)
+        def judge(c, r):
+            if r.status != 0:
+                c.problem(f"qpdf --check {pdf}: exit {r.status}",
+                          "\n".join(l for l in r.out.splitlines() if "checking" not in l))
+        spawn_once(c, ("qpdf", sha), ["qpdf", "--check", pdf], work, judge)
 
-    def nd30(c, kind, pdf, work):
+    def spawn_nd30(c, kind, pdf, work, sha):
+        def judge(c, r):
+            fails = [l for l in r.out.splitlines() if l.startswith("FAIL")]
+            summary = (r.out.strip().splitlines() or [""])[-1]
+            if r.status > 1 or r.timed_out:
+                c.problem(f"nd30check could not read {pdf} (exit {r.status}): {summary}")
+            elif fails:
+                c.problem(f"nd30check --kind {kind} {pdf}: {fails[0]}", "\n".join(fails[1:]))
+            elif r.status != 0:
+                c.problem(f"nd30check --kind {kind} {pdf}: exit {r.status} without a FAIL line")
         argv = [ND30CHECK] if os.access(ND30CHECK, os.X_OK) else [sys.executable, ND30CHECK]
-        r = run(argv + ["--kind", kind, pdf], env=env, cwd=work, merge=True)
-        fails = [l for l in r.out.splitlines() if l.startswith("FAIL")]
-        real = [l for l in fails if not any(a.search(l) for a in c.allow)]
-        summary = (r.out.strip().splitlines() or [""])[-1]
-        if r.status > 1 or r.timed_out:
-            c.problem(f"nd30check could not read {pdf} (exit {r.status}): {summary}")
-        elif real:
-            c.problem(f"nd30check --kind {kind} {pdf}: {real[0]}", "\n".join(real[1:]))
-        elif r.status != 0 and not fails:
-            c.problem(f"nd30check --kind {kind} {pdf}: exit {r.status} without a FAIL line")
-        elif fails:
-            with c.lock:
-                c.allowed = getattr(c, "allowed", 0) + 1
+        spawn_once(c, ("nd30", kind, sha), argv + ["--kind", kind, pdf], work, judge)
 
     def start_dependent(c, used_work, streams):
         """A case that checks another case's outputs: its check, or nd30check per file."""
@@ -636,8 +636,9 @@ def suite_cases(res, binary, nd30_only=False):
             kinds = ", ".join(sorted({k for k, _ in files}))
             c.details.append(f"nd30check passes on {len(files)} file"
                              f"{'s' if len(files) != 1 else ''} ({kinds})")
+            digests = json.loads(read(used_work + ".json"))["files"]
             for kind, p in files:
-                pool.spawn(c, nd30, c, kind, p, used_work)
+                spawn_nd30(c, kind, p, used_work, digests[p])
         if c.check is not None:
             pool.spawn(c, start_check, c, used_work, streams)
 
