@@ -25,6 +25,7 @@ checks what the plan says they must say:
 Prints "ok NAME" or "FAIL NAME: ..." per check and a last line "reading: N passed, N failed";
 exit status 1 when any failed."""
 import csv
+import functools
 import io
 import os
 import re
@@ -45,6 +46,7 @@ def text_of(el):
     return norm("".join(el.itertext())) if el is not None else ""
 
 
+@functools.lru_cache(maxsize=None)  # several checks read each letter's text
 def pdftext(path, layout=False):
     args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [path, "-"]
     return subprocess.run(args, capture_output=True, check=True).stdout.decode("utf-8")
