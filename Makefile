@@ -74,10 +74,15 @@ build/unit-san: $(UNITSRC) $(SANLIB)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) $(UNITFLAGS) -o $@ $(UNITSRC) $(SANLIB) $(LIBS) $(UNITLIBS)
 
+# The tests' Python: Debian's python3, the one tools/deps.sh installs, rather than the
+# first on PATH, which a version manager may make a shim with site hooks (0.1-0.3 s
+# each start, and the tests start Python some two hundred times).
+PYTHON  ?= $(firstword $(wildcard /usr/bin/python3) python3)
+
 # Inputs too big for the repository, for the check suite (tests/gen_inputs.py).
 build/testgen/.stamp: tests/gen_inputs.py
 	@mkdir -p build/testgen
-	$(Q)python3 tests/gen_inputs.py build/testgen && touch $@
+	$(Q)$(PYTHON) tests/gen_inputs.py build/testgen && touch $@
 
 # `make check`: the suites of tests/driver.py (unit tests, regression inputs, cases; each
 # with the optimised and with the sanitizer build; nd30check), then the one verdict line
@@ -89,7 +94,7 @@ build/testgen/.stamp: tests/gen_inputs.py
 # `make check` in one tree from mixing their outputs. A suite's target succeeds when the
 # suite ran to its end: the summary gives the verdict.
 CHECK_LOCK = $(shell command -v flock >/dev/null 2>&1 && echo flock build/.check.lock)
-DRIVER   = python3 tests/driver.py
+DRIVER   = $(PYTHON) tests/driver.py
 SUBMAKE  = $(MAKE) --no-print-directory -j2
 
 check: deps
