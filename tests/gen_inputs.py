@@ -3,8 +3,8 @@
 
     python3 tests/gen_inputs.py DIR
 
-tests/run.sh runs `vbgen check DIR/NAME.xml` on each and compares the output with
-tests/check-generated/NAME.out, like the cases in tests/check/. Every file is written the
+The check suites of tests/driver.py run `vbgen check DIR/NAME.xml` on each and compare
+the output with tests/check-generated/NAME.out, like the cases in tests/check/. Every file is written the
 same way on every run (no randomness, no dates), in well under a second:
 
   huge-text.xml       a valid-looking plan whose one <p> holds a 75 MB text node: refused
@@ -158,7 +158,7 @@ def main():
         return 2
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    # huge-text.xml last: tests/run.sh takes its presence for "all written"
+    # each file is written aside and renamed, so that none is ever half-written
     for name, make in (('deep-nesting', deep_nesting), ('long-text', long_text),
                        ('long-attribute', long_attribute), ('many-tasks', many_tasks),
                        ('huge-text', huge_text)):

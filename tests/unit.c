@@ -1,8 +1,9 @@
 /* unit.c - unit tests for the pure helper modules (text, date, num).
  *
  * One program, one tiny harness: every check prints "ok   <name>" or
- * "FAIL <name>: <detail>", and main ends with "unit: N passed, M failed" (tests/run.sh
- * reads that line) and exits 1 when anything failed. To add tests for another module,
+ * "FAIL <name>: <detail>"; each group ends with "group NAME: N passed, M failed" (the
+ * test driver, tests/driver.py, counts a group as one case) and main with
+ * "unit: N passed, M failed", exiting 1 when anything failed. To add tests for another module,
  * write one static test_<module>(unit *u) function and call it from main. The tallies
  * travel in a unit struct rather than globals, so groups stay independent. */
 #include <stdarg.h>
@@ -457,6 +458,8 @@ static void test_num(unit *u)
 
 /* Groups in other files report through this callback (they cannot see unit). */
 void test_xpath(void (*check)(int ok, const char *name, const char *detail));
+void test_ttf(void (*check)(int ok, const char *name, const char *detail));
+void test_pdf(void (*check)(int ok, const char *name, const char *detail));
 static unit *current;
 
 static void check_cb(int ok, const char *name, const char *detail)
@@ -464,14 +467,44 @@ static void check_cb(int ok, const char *name, const char *detail)
 	expect(current, name, ok, detail);
 }
 
+static void test_xpath_group(unit *u)
+{
+	(void)u;
+	test_xpath(check_cb);
+}
+
+static void test_ttf_group(unit *u)
+{
+	(void)u;
+	test_ttf(check_cb);
+}
+
+static void test_pdf_group(unit *u)
+{
+	(void)u;
+	test_pdf(check_cb);
+}
+
+/* Runs one group and prints "group NAME: N passed, M failed": the test driver counts
+ * each group as one case. */
+static void group(unit *u, const char *name, void (*fn)(unit *))
+{
+	int p = u->passed, f = u->failed;
+
+	fn(u);
+	printf("group %s: %d passed, %d failed\n", name, u->passed - p, u->failed - f);
+}
+
 int main(void)
 {
 	unit u = {0, 0};
 	current = &u;
-	test_text(&u);
-	test_date(&u);
-	test_num(&u);
-	test_xpath(check_cb);
+	group(&u, "text", test_text);
+	group(&u, "date", test_date);
+	group(&u, "num", test_num);
+	group(&u, "xpath", test_xpath_group);
+	group(&u, "ttf", test_ttf_group);
+	group(&u, "pdf", test_pdf_group);
 	printf("unit: %d passed, %d failed\n", u.passed, u.failed);
 	return u.failed > 0;
 }

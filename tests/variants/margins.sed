@@ -1,6 +1,7 @@
 # margins: the other end of Decree 30's margin ranges: left 35 mm, right 20 mm, top 25 mm
 # (was 30, 15, 20). Only attributes of the portrait <page> change.
-# tests/layout.sh applies this to templates/plan.xml (sed -f) into build/variants/.
+# tests/lib/variant.sh applies this to templates/plan.xml (sed -f) for the case
+# tests/cases/layout-margins.
 /<page name="portrait"/ {
 	:more
 	/\/>/! {
