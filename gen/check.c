@@ -500,7 +500,8 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 		char *t = plan_text(plan_child(receiver, "title"));
 		if (!text_is_blank(t) && !names_a_body(t))
 			warn(c, plan_child(receiver, "title"),
-			     "the receiver's title \"%s\" does not say whose it is, and the letters "
+			     "the receiver's title \"%s\" does not say whose it is, and the "
+			     "letters "
 			     "print it as it is (\"Cam kết với %s ...\"): write it with the body, "
 			     "for example \"%s %s\"",
 			     quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
@@ -526,7 +527,8 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			char qt[CHECK_QUOTE_MAX + 4];
 			warn(c, plan_child(plan_child(a, "head"), "title"),
 			     "the title \"%s\" does not say which committee, and the letter prints "
-			     "\"Chức vụ: %s\": write the title with the committee's name, for example "
+			     "\"Chức vụ: %s\": write the title with the committee's name, for "
+			     "example "
 			     "\"Chủ tịch %s\"",
 			     quote(qt, t), qt, q);
 		}

@@ -104,8 +104,9 @@ static char *format_date(const date *d, int long_form, int blank_day)
 		return NULL;
 	int lead = d->month <= 2; /* months 1 and 2 get their leading zero */
 	if (!long_form && blank_day)
-		snprintf(out, DATE_TEXT_MAX, lead ? DATE_BLANK_DAY "/%02d/%d" : DATE_BLANK_DAY "/%d/%d",
-			 d->month, d->year);
+		snprintf(out, DATE_TEXT_MAX,
+			 lead ? DATE_BLANK_DAY "/%02d/%d" : DATE_BLANK_DAY "/%d/%d", d->month,
+			 d->year);
 	else if (!long_form)
 		snprintf(out, DATE_TEXT_MAX, lead ? "%02d/%02d/%d" : "%02d/%d/%d", d->day, d->month,
 			 d->year);

@@ -39,7 +39,7 @@ typedef struct doc_style {
 	const struct doc_style *smaller; /* the same style 0.5 pt smaller, down to the least
 					  * size the template allows (shrink-to): used when a
 					  * smaller size needs fewer lines; NULL for none */
-	const char *file;    /* where the style was defined, for messages */
+	const char *file;                /* where the style was defined, for messages */
 	long line;
 } doc_style;
 

@@ -170,8 +170,7 @@ static int fill(PangoLayout *l, const doc_block *b, const PangoFontDescription *
 {
 	PangoRectangle logical;
 
-	for (int keep = b->style->keep_groups ? KEEP_GROUPS : KEEP_TOKEN_WORDS; keep >= 0;
-	     keep--) {
+	for (int keep = b->style->keep_groups ? KEEP_GROUPS : KEEP_TOKEN_WORDS; keep >= 0; keep--) {
 		set_text(l, b, b->text, fd, keep);
 		if (keep == KEEP_NOTHING)
 			break;
@@ -643,8 +642,7 @@ struct column {
 
 /* Lays out the next block of column c at x, width; advances c. Returns 0, or -1 after
  * reporting. */
-static int flow_step(lay_doc *ld, fonts *f, struct column *c, double x, double width,
-		     GArray *elems)
+static int flow_step(lay_doc *ld, fonts *f, struct column *c, double x, double width, GArray *elems)
 {
 	const doc_block *b = c->b;
 

@@ -68,11 +68,11 @@ typedef struct lay_para {
 	const doc_block *block;
 	const doc_style *style; /* the style it was set in: the block's, or a smaller size of
 				 * it (shrink-to) */
-	int n;        /* lines */
-	double *h;    /* height of each line box */
-	double *base; /* baseline within its line box */
-	double *x;    /* left of each line from the paragraph's left edge */
-	double *w;    /* width of each line */
+	int n;                  /* lines */
+	double *h;              /* height of each line box */
+	double *base;           /* baseline within its line box */
+	double *x;              /* left of each line from the paragraph's left edge */
+	double *w;              /* width of each line */
 	PangoLayoutLine **lines;
 	int *start, *len;   /* byte range of each line in the block's text */
 	double height;      /* all line boxes */
@@ -124,8 +124,6 @@ double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double w
 /* Appends the rule r drawn under the paragraph above (laid out with its left edge at x
  * and its last line ending at y); returns the height it takes. */
 double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, double x, double y);
-
-
 
 /* A table laid out at a width: its rows as atoms of elements relative to the row's top
  * left corner (defined in table.c). A row also keeps its cells' paragraphs, so that

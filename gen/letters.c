@@ -264,7 +264,8 @@ static int select_agencies(plan *p, const letters_opts *o, GPtrArray *sel)
 		}
 		if (!plan_has_letter(p, a)) {
 			fprintf(stderr,
-				"vbgen: --agency %s: this agency gets no commitment letter (letter=\"no\" "
+				"vbgen: --agency %s: this agency gets no commitment letter "
+				"(letter=\"no\" "
 				"on it or on its group in the plan)\n",
 				id);
 			return EXIT_USAGE;
@@ -306,8 +307,8 @@ int letters_run(plan *p, const letters_opts *o)
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
 	 * review, and the clerk is told to make them again */
 	{
-		xmlNodePtr num = plan_child(plan_child(xmlDocGetRootElement(p->doc), "document"),
-					    "number");
+		xmlNodePtr num =
+			plan_child(plan_child(xmlDocGetRootElement(p->doc), "document"), "number");
 		char *n = plan_text(num);
 		if (num != NULL && text_is_blank(n))
 			diag(p->path, plan_line(num), DIAG_WARNING,

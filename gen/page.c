@@ -230,7 +230,7 @@ static int add_number(lay_doc *ld, fonts *f, lay_page *pg, const doc_page *g, in
 
 /* Where the row cut at the foot of one page resumes at the top of the next. */
 struct cont {
-	guint item;               /* G_MAXUINT: no row continues */
+	guint item;                   /* G_MAXUINT: no row continues */
 	int from[DOC_TABLE_MAX_COLS]; /* first line of each cell still to place */
 };
 

@@ -433,8 +433,12 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 				open = 1;
 			}
 			/* "<gid>" and its adjustment, appended at once: this is the inner loop */
-			char gb[48] = {'<', hex_digits[(g >> 12) & 15], hex_digits[(g >> 8) & 15],
-				       hex_digits[(g >> 4) & 15], hex_digits[g & 15], '>'};
+			char gb[48] = {'<',
+				       hex_digits[(g >> 12) & 15],
+				       hex_digits[(g >> 8) & 15],
+				       hex_digits[(g >> 4) & 15],
+				       hex_digits[g & 15],
+				       '>'};
 			int gn = 6;
 			double adj = fr->face->w1000[g] - adv * 1000.0 / fr->size;
 			if (adj > 0.05 || adj < -0.05)

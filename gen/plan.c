@@ -1267,7 +1267,8 @@ static void drop_id_patterns(xmlNodePtr n)
 			continue;
 		name = xmlGetProp(n, BAD_CAST "name");
 		if (xmlStrEqual(n->name, BAD_CAST "define") && name != NULL &&
-		    (xmlStrEqual(name, BAD_CAST "id.value") || xmlStrEqual(name, BAD_CAST "ref.value") ||
+		    (xmlStrEqual(name, BAD_CAST "id.value") ||
+		     xmlStrEqual(name, BAD_CAST "ref.value") ||
 		     xmlStrEqual(name, BAD_CAST "refs.value"))) {
 			drop_patterns(n->children);
 		} else
@@ -1536,7 +1537,7 @@ const char *plan_body_attr(const plan *p, xmlNodePtr n, const char *name)
 	gid = plan_attr(n, "group");
 	g = gid != NULL ? plan_find(p, gid) : NULL;
 	return g != NULL && g != n && xmlStrEqual(g->name, BAD_CAST "group") ? plan_attr(g, name)
-										: NULL;
+									     : NULL;
 }
 
 const char *plan_body_kind(const plan *p, xmlNodePtr n)

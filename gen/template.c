@@ -27,7 +27,6 @@
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
 
-
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
 	OP_VALUE,   /* the string value of an expression */
@@ -50,8 +49,8 @@ enum op_kind {
 	OP_TROW,   /* one row: OP_TCELL children, each like a paragraph */
 	OP_TGROUP, /* one group row spanning all columns, like a paragraph */
 	OP_TCELL,
-	OP_LET, /* binds $text to the value of expr for the rest of the enclosing list */
-	OP_BR,  /* a line break inside a paragraph */
+	OP_LET,       /* binds $text to the value of expr for the rest of the enclosing list */
+	OP_BR,        /* a line break inside a paragraph */
 	OP_PLANTABLE, /* the tables of the plan that expr selects, laid out as tables */
 };
 
@@ -67,7 +66,7 @@ struct op {
 	op *target;               /* OP_CALL: the definition */
 	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
-	int level; /* OP_GRID: the columns' blocks stand level, row by row */
+	int level;                     /* OP_GRID: the columns' blocks stand level, row by row */
 	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
 					* OP_TABLE: border, padding */
 	int ncols;                     /* OP_GRID, OP_TABLE */
@@ -75,17 +74,17 @@ struct op {
 	const doc_style **head_styles; /* OP_TABLE */
 	const doc_style **cell_styles;
 	char **captions;
-	op **caption_ops; /* OP_TABLE: a <column>'s <caption> with logic, or NULL */
+	op **caption_ops;            /* OP_TABLE: a <column>'s <caption> with logic, or NULL */
 	const doc_style *aligned[3]; /* OP_PLANTABLE: cell styles for left, center, right */
 };
 
 struct template
 {
 	char *path;
-	xmlDocPtr xml;     /* kept for the error lines; freed with the template */
-	GPtrArray *styles; /* doc_style *, owned */
+	xmlDocPtr xml;       /* kept for the error lines; freed with the template */
+	GPtrArray *styles;   /* doc_style *, owned */
 	GPtrArray *variants; /* doc_style *, owned: the smaller sizes of shrink-to styles */
-	GPtrArray *pages;  /* doc_page *, owned, with their names in page_names */
+	GPtrArray *pages;    /* doc_page *, owned, with their names in page_names */
 	GPtrArray *page_names;
 	GPtrArray *defines; /* op * (OP_CALL targets: kind OP_COL used as a holder) */
 	GPtrArray *define_names;
@@ -157,8 +156,9 @@ static int need(template *t, xmlNodePtr n, const char *name, const char *example
 {
 	if (attr(n, name) != NULL)
 		return 1;
-	terr(t, n, "<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
-		   "position is the template's",
+	terr(t, n,
+	     "<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
+	     "position is the template's",
 	     (const char *)n->name, name, name, example);
 	return 0;
 }
@@ -367,7 +367,8 @@ static void compile_style(template *t, xmlNodePtr n)
 		double least = number_attr(t, n, "shrink-to", s->size, 4, 96);
 		doc_style *prev = s;
 		if (least > s->size)
-			terr(t, n, "shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size",
+			terr(t, n,
+			     "shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size",
 			     least, s->size);
 		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
 			doc_style *v2 = g_new(doc_style, 1);
@@ -597,7 +598,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "br")) {
 		if (!inline_ctx) {
-			terr(t, n, "<br/> stands outside a paragraph: it breaks a line inside a <p>");
+			terr(t, n,
+			     "<br/> stands outside a paragraph: it breaks a line inside a <p>");
 			return NULL;
 		}
 		o = op_new(t, OP_BR, n);
@@ -1110,8 +1112,8 @@ static void append_node(struct ex *e, xmlNodePtr n)
 
 	if (n->type == XML_TEXT_NODE)
 		para_append(e, (const char *)n->content);
-	else if (n->type == XML_ELEMENT_NODE && (xmlStrEqual(n->name, BAD_CAST "b") ||
-						   xmlStrEqual(n->name, BAD_CAST "i"))) {
+	else if (n->type == XML_ELEMENT_NODE &&
+		 (xmlStrEqual(n->name, BAD_CAST "b") || xmlStrEqual(n->name, BAD_CAST "i"))) {
 		int b = xmlStrEqual(n->name, BAD_CAST "b");
 		e->bold += b;
 		e->italic += !b;

@@ -517,9 +517,9 @@ static const char *const committee_prefixes[] = {"Ủy ban nhân dân ", "Uỷ b
 
 /* Vietnam's administrative levels, longest first where one begins another ("thị xã"
  * before "xã" would not matter, but "thành phố" must not be read as "thành"). */
-static const char *const level_words[] = {"thành phố ", "thị trấn ", "thị xã ",   "đặc khu ",
-					  "phường ",    "huyện ",    "quận ",     "tỉnh ",
-					  "xã "};
+static const char *const level_words[] = {"thành phố ", "thị trấn ", "thị xã ",
+					  "đặc khu ",   "phường ",   "huyện ",
+					  "quận ",      "tỉnh ",     "xã "};
 
 int text_committee(const char *name, const char **unit, const char **place)
 {
@@ -569,9 +569,9 @@ static int word_capitals(const char *s, int *next)
 
 /* Words that never begin a proper name: a phrase starting with one reads with a small
  * letter in the middle of a sentence whatever follows ("theo Kế hoạch thanh tra"). */
-static const char *const never_names[] = {"Các", "Những", "Mọi", "Mỗi", "Từng", "Toàn", "Tất",
-					  "Theo", "Trước", "Sau", "Trong", "Từ", "Đến", "Hằng",
-					  "Định", "Thường", "Khi", "Ngay", "Chậm", "Tại", "Cho"};
+static const char *const never_names[] = {"Các",  "Những",  "Mọi", "Mỗi",   "Từng", "Toàn", "Tất",
+					  "Theo", "Trước",  "Sau", "Trong", "Từ",   "Đến",  "Hằng",
+					  "Định", "Thường", "Khi", "Ngay",  "Chậm", "Tại",  "Cho"};
 
 /* Of those, the words that count a group of bodies. */
 static const char *const counting_words[] = {"Các", "Những", "Mọi", "Mỗi", "Từng", "Toàn", "Tất"};
@@ -670,8 +670,10 @@ int text_nobreak_spans(const char *s, int len, int with_words,
 			/* "Quý III/2024": the quarter's word stays with its number */
 			static const char quy[] = "Quý ";
 			int ql = (int)sizeof quy - 1;
-			if (with_words && tstart >= ql && memcmp(s + tstart - ql, quy, (size_t)ql) == 0 &&
-			    (tstart == ql || s[tstart - ql - 1] == ' ' || s[tstart - ql - 1] == '('))
+			if (with_words && tstart >= ql &&
+			    memcmp(s + tstart - ql, quy, (size_t)ql) == 0 &&
+			    (tstart == ql || s[tstart - ql - 1] == ' ' ||
+			     s[tstart - ql - 1] == '('))
 				tstart -= ql;
 			fn(tstart, tend, data);
 			found++;
@@ -681,7 +683,9 @@ int text_nobreak_spans(const char *s, int len, int with_words,
 	/* "Việt Nam - Chi nhánh tỉnh": a line that began with the dash would read as a bullet;
 	 * the space before a spaced dash never breaks, so the dash ends its line */
 	for (const char *d = s; d + 2 < end; d++) {
-		int dash = d[1] == '-' ? 1 : (end - d > 4 && memcmp(d + 1, "\u2013", 3) == 0) ? 3 : 0;
+		int dash = d[1] == '-'                                        ? 1
+			   : (end - d > 4 && memcmp(d + 1, "\u2013", 3) == 0) ? 3
+									      : 0;
 		if (d[0] == ' ' && dash > 0 && d + 1 + dash < end && d[1 + dash] == ' ' && d > s &&
 		    d[-1] != ' ') {
 			fn((int)(d - s), (int)(d - s) + 1 + dash, data);
@@ -694,12 +698,12 @@ int text_nobreak_spans(const char *s, int len, int with_words,
 /* ---- where names break --------------------------------------------------------------- */
 
 /* Words that join two parts of a name or a phrase: a break goes before them. */
-static const char *const joining_words[] = {"và", "của", "về", "với", "cho", "trong", "trên",
-					    "tại", "theo", "thuộc"};
+static const char *const joining_words[] = {"và",    "của",  "về",  "với",  "cho",
+					    "trong", "trên", "tại", "theo", "thuộc"};
 
 /* The level words of text_committee(), without their space: a place name follows them. */
-static const char *const level_names[] = {"tỉnh", "thành phố", "huyện", "quận", "thị xã",
-					  "thị trấn", "xã", "phường", "đặc khu"};
+static const char *const level_names[] = {"tỉnh",     "thành phố", "huyện",  "quận",   "thị xã",
+					  "thị trấn", "xã",        "phường", "đặc khu"};
 
 /* Penalties between the two grades: inside a component (after an even or an odd number of
  * its syllables), between two components, before and after a joining word. */
@@ -835,7 +839,8 @@ int text_break_penalties(const char *s, int *pen, int max)
 	/* the syllables after a proper name start a word group of their own */
 	for (int i = 1; i < n; i++)
 		if (in_name[i - 1] && !w[i].cap)
-			for (int k = i, pos = 0; k < n && !w[k].cap && comp_pos[k] >= pos; k++, pos++)
+			for (int k = i, pos = 0; k < n && !w[k].cap && comp_pos[k] >= pos;
+			     k++, pos++)
 				comp_pos[k] = pos;
 	for (int g = 0; g < gaps && g < max; g++) {
 		const struct word *a = g < n ? &w[g] : NULL, *b = g + 1 < n ? &w[g + 1] : NULL;

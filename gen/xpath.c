@@ -230,8 +230,8 @@ static guint merge_next(struct merge *m)
 
 	if (m->i >= na && m->j >= nb)
 		return G_MAXUINT;
-	if (m->j >= nb || (m->i < na && g_array_index(m->a, guint, m->i) <=
-						g_array_index(m->b, guint, m->j))) {
+	if (m->j >= nb ||
+	    (m->i < na && g_array_index(m->a, guint, m->i) <= g_array_index(m->b, guint, m->j))) {
 		k = g_array_index(m->a, guint, m->i++);
 		if (m->j < nb && g_array_index(m->b, guint, m->j) == k)
 			m->j++;
@@ -423,9 +423,9 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 		xmlChar *mode = pop_string(ctxt);
 		if (mode == NULL)
 			return;
-		mid = xmlStrEqual(mode, BAD_CAST "sentence")   ? 2
-		      : xmlStrEqual(mode, BAD_CAST "list") ? 1
-							   : 0;
+		mid = xmlStrEqual(mode, BAD_CAST "sentence") ? 2
+		      : xmlStrEqual(mode, BAD_CAST "list")   ? 1
+							     : 0;
 		xmlFree(mode);
 	}
 	if (nargs >= 3 && (except = pop_string(ctxt)) == NULL)
@@ -441,7 +441,8 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 		xmlNodePtr a = find_agency(x->p, list[k]);
 		char *name = name_of(a);
 
-		if (name == NULL || (except != NULL && strcmp(list[k], (const char *)except) == 0)) {
+		if (name == NULL ||
+		    (except != NULL && strcmp(list[k], (const char *)except) == 0)) {
 			free(name);
 			continue;
 		}

@@ -287,8 +287,98 @@ static void test_text_distance(unit *u)
 	expect_int(u, "text_distance lengths", text_distance("a", "abcdef", 2), 3);
 }
 
+/* The names of bodies: People's Committees, the first word mid-sentence. */
+static void test_text_bodies(unit *u)
+{
+	const char *unit_ = NULL, *place = NULL;
+
+	expect_int(u, "text_committee UBND xã", text_committee("UBND xã Cam An", &unit_, &place),
+		   1);
+	expect(u, "text_committee unit", unit_ != NULL && strcmp(unit_, "xã Cam An") == 0, unit_);
+	expect(u, "text_committee place", place != NULL && strcmp(place, "Cam An") == 0, place);
+	expect_int(u, "text_committee full name",
+		   text_committee("Ủy ban nhân dân thành phố Đông Hà", NULL, &place), 1);
+	expect(u, "text_committee two-word level", strcmp(place, "Đông Hà") == 0, place);
+	expect_int(u, "text_committee old tone placement",
+		   text_committee("Uỷ ban nhân dân tỉnh Quảng Trị", NULL, NULL), 1);
+	expect_int(u, "text_committee a group of them",
+		   text_committee("UBND các xã, thị trấn", NULL, NULL), 0);
+	expect_int(u, "text_committee no place", text_committee("UBND huyện", NULL, NULL), 0);
+	expect_int(u, "text_committee an office", text_committee("Phòng Nội vụ", NULL, NULL), 0);
+	expect_str(u, "text_lower_first ordinary", text_lower_first("Thường xuyên"),
+		   "thường xuyên");
+	expect_str(u, "text_lower_first abbreviation", text_lower_first("UBND xã Cam An"),
+		   "UBND xã Cam An");
+	expect_str(u, "text_lower_first proper name", text_lower_first("Sở Nội vụ"), "Sở Nội vụ");
+	expect_str(u, "text_lower_first never a name", text_lower_first("Theo Kế hoạch năm"),
+		   "theo Kế hoạch năm");
+	expect_str(u, "text_lower_first đ", text_lower_first("Định kỳ 6 tháng"), "định kỳ 6 tháng");
+	expect_str(u, "text_lower_group counting", text_lower_group("Các sở, ban, ngành"),
+		   "các sở, ban, ngành");
+	expect_str(u, "text_lower_group named after a body",
+		   text_lower_group("Ủy ban MTTQ Việt Nam xã và các đoàn thể"),
+		   "Ủy ban MTTQ Việt Nam xã và các đoàn thể");
+	expect_str(u, "text_lower_group Công an", text_lower_group("Công an xã, Ban Chỉ huy"),
+		   "Công an xã, Ban Chỉ huy");
+}
+
+/* text_nobreak_spans: the spans it reports, as "start-end start-end". */
+static void spans_cb(int start, int end, void *data)
+{
+	char *buf = data;
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, 256 - n, "%s%d-%d", n ? " " : "", start, end);
+}
+
+static void expect_spans(unit *u, const char *name, const char *s, int with_words, const char *want)
+{
+	char buf[256] = "";
+
+	text_nobreak_spans(s, (int)strlen(s), with_words, spans_cb, buf);
+	expect_str(u, name, strdup(buf), want);
+}
+
+/* text_break_penalties: the penalties as "p p p". */
+static void expect_penalties(unit *u, const char *name, const char *s, const char *want)
+{
+	int pen[64], n = text_break_penalties(s, pen, 64);
+	char buf[512] = "";
+
+	for (int i = 0; i < n && i < 64; i++)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%d", i ? " " : "", pen[i]);
+	expect_str(u, name, strdup(buf), want);
+}
+
+static void test_text_breaks(unit *u)
+{
+	/* byte offsets: Vietnamese letters take two or three bytes */
+	expect_spans(u, "nobreak number and symbol", "Kế hoạch số 165/KH-UBND ngày", 1, "18-29");
+	expect_spans(u, "nobreak date and full stop", "đến 31/12/2023.", 1, "7-17");
+	expect_spans(u, "nobreak quarter with its word", "Quý III/2024", 1, "0-13");
+	expect_spans(u, "nobreak quarter without its word", "Quý III/2024", 0, "5-13");
+	expect_spans(u, "nobreak no slash", "Phòng Nội vụ", 1, "");
+	expect_spans(u, "nobreak spaced dash", "Việt Nam - Chi nhánh", 1, "10-12");
+	expect_spans(u, "nobreak a lone slash", "và / hoặc", 1, "");
+	/* GOOD 2, components 10, inside a word 80 / 150, after a joining word 15, FORBID */
+	expect_penalties(u, "breaks of a department's name", "Sở Thông tin và Truyền thông",
+			 "10 150 2 15 150");
+	expect_penalties(u, "breaks of a place", "Cục Thống kê tỉnh Quảng Trị",
+			 "10 150 2 1000 1000");
+	expect_penalties(u, "breaks of a proper name", "Ngân hàng Nhà nước Việt Nam",
+			 "150 10 150 10 1000");
+	expect_penalties(u, "breaks before a number", "nâng cao năm 2024", "150 80 1000");
+	expect_penalties(u, "breaks around a dash", "Tài chính - Kế hoạch", "150 1000 2 150");
+	expect_penalties(u, "breaks of a committee by its level", "Đảng UBND tỉnh về", "10 1000 2");
+	expect_penalties(u, "breaks of a cooperative", "Hợp tác xã Nông nghiệp", "150 80 10 150");
+	expect_penalties(u, "breaks of an abbreviation's name", "Đoàn TNCS Hồ Chí Minh xã Yên Phú",
+			 "10 10 1000 1000 2 1000 1000");
+}
+
 static void test_text(unit *u)
 {
+	test_text_bodies(u);
+	test_text_breaks(u);
 	test_text_distance(u);
 	test_text_surely_nfc(u);
 	test_text_nfc(u);
