@@ -429,7 +429,7 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 		struct words w, best_w = {0};
 		int brk[LAYOUT_BALANCE_WORDS], best_brk[LAYOUT_BALANCE_WORDS];
 		int balanced, best_balanced;
-		const doc_style *best = s;
+		const doc_style *best = s, *filled = s; /* the style l was last filled in */
 
 		lines = count_lines(l, f, b, s, width, &w, brk, &balanced);
 		best_balanced = balanced;
@@ -439,6 +439,7 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 		}
 		for (const doc_style *v = s->smaller; v != NULL && lines > 1; v = v->smaller) {
 			int n = count_lines(l, f, b, v, width, &w, brk, &balanced);
+			filled = v;
 			if (n > 0 && n < lines) {
 				lines = n;
 				best = v;
@@ -451,9 +452,10 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 		}
 		s = best;
 		fd = fonts_style(f, s);
+		/* l holds the last size tried: set it again only when another one won */
 		if (best_balanced)
 			apply_balance(l, b, fd, &best_w, best_brk);
-		else
+		else if (filled != best)
 			fill(l, b, fd);
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
