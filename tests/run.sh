@@ -6,8 +6,9 @@
 # Runs the unit tests, the regression suite (tests/check/*.xml: expected diagnostics and
 # exit status in the matching .out file, mandoc's .out_lint idea; inputs too big to keep in
 # the repository are generated into build/testgen first), the layout regression dumps
-# (tests/layout/*.dump) and the end-to-end tests on generated PDFs (tests/e2e.sh); then all
-# of it again with the sanitizer builds. Prints one line per test and, last,
+# (tests/layout/*.dump), the end-to-end tests on generated PDFs (tests/e2e.sh) and the
+# Word files through LibreOffice (tests/docx/run.sh); then all of it again with the
+# sanitizer builds. Prints one line per test and, last,
 # "N passed, N failed"; exits 1 when anything failed.
 #
 # Regenerate expected outputs after a deliberate change with REGEN=1 (then review the diff).
@@ -15,6 +16,7 @@
 cd "$(dirname "$0")/.." || exit 2
 PASS=0
 FAIL=0
+SKIP=0
 export LC_ALL=C.UTF-8
 export SOURCE_DATE_EPOCH=1700000000
 # Leaks are errors too (one owner frees everything), except inside system libraries
@@ -117,6 +119,29 @@ appendix_suite() {
 	FAIL=$((FAIL + $2))
 }
 
+# The Word files (tests/docx/run.sh) count for themselves; their totals join ours. The
+# sanitizer build's .docx files are compared with the optimised build's, which went through
+# LibreOffice.
+docx_suite() {
+	if [ -n "$2" ]; then
+		out=$(sh tests/docx/run.sh "$1" "$OUT/docx-san" "$OUT/docx" 2>&1)
+	else
+		out=$(sh tests/docx/run.sh "$1" "$OUT/docx" 2>&1)
+	fi
+	printf '%s\n' "$out" | grep -E '^(ok|FAIL|skip)' | sed "s/\$/$2/"
+	n=$(printf '%s\n' "$out" | tail -n 1 |
+		sed -n 's/^docx: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
+	if [ -z "$n" ]; then
+		bad "docx suite$2" "printed no summary"
+		printf '%s\n' "$out" | tail -n 5
+		return
+	fi
+	set -- $n
+	PASS=$((PASS + $1))
+	FAIL=$((FAIL + $2))
+	SKIP=$((SKIP + $3))
+}
+
 run_suite() {
 	vbgen=$1 unitbin=$2 tag=$3
 	echo "== $tag"
@@ -137,6 +162,9 @@ run_suite() {
 		. tests/letters.sh
 		letters_tests "$vbgen" "$4"
 	fi
+	if [ -f tests/docx/run.sh ]; then
+		docx_suite "$vbgen" "$4"
+	fi
 }
 
 VBGEN=$1
@@ -145,5 +173,9 @@ run_suite "$1" "$2" "optimised build" ""
 if [ -n "$3" ] && [ -n "$4" ]; then
 	run_suite "$3" "$4" "AddressSanitizer + UndefinedBehaviorSanitizer build" " (asan+ubsan)"
 fi
-echo "$PASS passed, $FAIL failed"
+if [ "$SKIP" -gt 0 ]; then
+	echo "$PASS passed, $FAIL failed, $SKIP skipped"
+else
+	echo "$PASS passed, $FAIL failed"
+fi
 [ "$FAIL" -eq 0 ]

@@ -1,0 +1,259 @@
+#!/bin/sh
+# tests/docx/run.sh - the Word files vbgen writes, checked through a real word processor.
+#
+#   sh tests/docx/run.sh VBGEN OUTDIR [REFDIR]
+#
+# For every sample plan (samples/*.xml), from `vbgen all --docx` and `vbgen plan
+# --no-appendix` in both formats:
+#   written      all --docx writes plan.docx, appendix.docx and letters/<id>.docx beside
+#                the PDFs; --format and the suffix of -o choose the format; a suffix that
+#                contradicts --format is a usage error that writes nothing
+#   package      every .docx passes unzip -t, each of its parts is well-formed XML
+#                (xmllint), [Content_Types].xml and the relationships are complete
+#                (check.py package)
+#   reproducible the same input gives the same bytes, in any time zone
+#   LibreOffice  (headless, a private profile) converts every .docx to PDF; on that PDF
+#                nd30check --kind plan|appendix|letter reports no failure (but the one
+#                known false alarm tests/e2e.sh accepts too), its text holds the words of
+#                vbgen's own PDF in the same order and no others (check.py words), and its
+#                page count is within one of vbgen's (plan, appendix) or equal (letters)
+# With REFDIR, the output folder of a run of this script with another build of the same
+# sources (run.sh passes the optimised build's when VBGEN is the sanitizer build), the
+# LibreOffice checks are replaced by: every .docx is byte-identical to REFDIR's, so that
+# what LibreOffice found holds for both builds.
+#
+# Prints one "ok ...", "FAIL ..." or "skip ..." line per case and last "docx: N passed, N
+# failed, N skipped"; exits 1 when a case failed. Skips only where a tool cannot be had:
+# LibreOffice (soffice: Debian's libreoffice-writer-nogui, which tools/deps.sh installs)
+# or the records office's checker (../shared/checks/nd30check, outside a bare clone).
+
+cd "$(dirname "$0")/../.." || exit 2
+VBGEN=$1
+OUT=$2
+REF=$3
+if [ -z "$VBGEN" ] || [ -z "$OUT" ]; then
+	echo "usage: sh tests/docx/run.sh VBGEN OUTDIR [REFDIR]" >&2
+	exit 2
+fi
+export LC_ALL=C.UTF-8
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1700000000}"
+CHECK=tests/docx/check.py
+CHECKER=../shared/checks/nd30check
+# nd30check's one known false alarm (see tests/e2e.sh): mutool cuts font names after 24
+# characters, so LiberationSerif-BoldItalic reads as not italic.
+KNOWN="^FAIL  'Nơi nhận:' bold italic 12 pt: .*([A-Za-z]*-BoldItal 12)\$"
+# LibreOffice converts all files of a sample in one run; a hung run is stopped.
+SOFFICE_TIMEOUT=600
+P=0
+F=0
+S=0
+
+ok() { P=$((P + 1)); echo "ok    docx: $1"; }
+bad() { F=$((F + 1)); echo "FAIL  docx: $1${2:+: $2}"; }
+skip() { S=$((S + 1)); echo "skip  docx: $1${2:+: $2}"; }
+
+pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
+
+# sanitizer reports in a command's stderr are failures of their own
+clean() {
+	! grep -q "runtime error\|ERROR: AddressSanitizer\|LeakSanitizer" "$1"
+}
+
+rm -rf "$OUT"
+mkdir -p "$OUT" || exit 2
+OUT=$(cd "$OUT" && pwd)
+
+# package FILE...: unzip -t, xmllint on every part, check.py package; prints the first
+# problem and fails, or succeeds silently.
+package() {
+	for pk_f in "$@"; do
+		if ! unzip -tq "$pk_f" >/dev/null 2>&1; then
+			echo "$pk_f: unzip -t finds the ZIP damaged"
+			return 1
+		fi
+		for pk_part in $(unzip -Z1 "$pk_f"); do
+			# unzip reads a name as a pattern: [Content_Types].xml needs its brackets escaped
+			pk_pat=$(printf '%s' "$pk_part" | sed 's/\[/\\[/g; s/\]/\\]/g')
+			if ! unzip -p "$pk_f" "$pk_pat" | xmllint --noout - 2>"$OUT/xmllint.err"; then
+				echo "$pk_f: $pk_part is not well-formed XML: $(head -n 1 "$OUT/xmllint.err")"
+				return 1
+			fi
+		done
+		pk_why=$(python3 "$CHECK" package "$pk_f") || {
+			echo "$pk_f: $pk_why"
+			return 1
+		}
+	done
+	return 0
+}
+
+# nd30 KIND PDF: the checker's failures other than the known false alarm, or nothing.
+nd30() {
+	"$CHECKER" --quiet --kind "$1" "$2" >"$2.nd30" 2>&1
+	grep '^FAIL' "$2.nd30" | grep -v "$KNOWN"
+	grep -q 'nd30check: [0-9]* passed' "$2.nd30" || echo "the checker did not finish: $(tail -n 1 "$2.nd30")"
+}
+
+# word_checks NAME KIND VBGEN.pdf WORD.pdf SAME: nd30check, words, pages (SAME: 1 when the
+# page counts must be equal, else within one).
+word_checks() {
+	wc_name=$1 wc_kind=$2 wc_pdf=$3 wc_lo=$4 wc_same=$5
+	if [ ! -s "$wc_lo" ]; then
+		bad "$wc_name through LibreOffice" "LibreOffice wrote no PDF of it (see $OUT)"
+		return
+	fi
+	if [ ! -e "$CHECKER" ]; then
+		skip "$wc_name: nd30check" "the checker $CHECKER is not in this clone"
+	else
+		wc_fail=$(nd30 "$wc_kind" "$wc_lo")
+		if [ -z "$wc_fail" ]; then
+			ok "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF: $(tail -n 1 "$wc_lo.nd30" | sed 's/^nd30check: //')"
+		else
+			bad "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF" "$(printf '%s' "$wc_fail" | head -n 3 | tr '\n' ' ')"
+		fi
+	fi
+	if wc_why=$(python3 "$CHECK" words "$wc_pdf" "$wc_lo"); then
+		ok "$wc_name: LibreOffice's PDF has vbgen's words in vbgen's order"
+	else
+		bad "$wc_name: words" "$wc_why"
+	fi
+	wc_a=$(pages "$wc_pdf")
+	wc_b=$(pages "$wc_lo")
+	wc_d=$((${wc_b:-0} - ${wc_a:-0}))
+	if [ -n "$wc_a" ] && [ -n "$wc_b" ] && { [ "$wc_d" -eq 0 ] || { [ "$wc_same" != 1 ] && [ "$wc_d" -ge -1 ] && [ "$wc_d" -le 1 ]; }; }; then
+		ok "$wc_name: $wc_b pages in LibreOffice, $wc_a in vbgen's PDF"
+	else
+		bad "$wc_name: pages" "$wc_b in LibreOffice, $wc_a in vbgen's PDF (allowed: $([ "$wc_same" = 1 ] && echo equal || echo 'one more or less'))"
+	fi
+}
+
+# the options, once: --format, the suffix of -o, and their disagreement
+options() {
+	op_s=$1
+	op_d=$OUT/options
+	mkdir -p "$op_d"
+	"$VBGEN" -q appendix "$op_s" --format docx -o "$op_d/phu-luc.docx" 2>"$op_d/format.err"
+	op_rc=$?
+	"$VBGEN" -q plan "$op_s" -o "$op_d/ke-hoach.docx" 2>"$op_d/suffix.err"
+	op_rc2=$?
+	if [ "$op_rc" -eq 0 ] && [ "$op_rc2" -eq 0 ] && clean "$op_d/format.err" && clean "$op_d/suffix.err" &&
+		unzip -tq "$op_d/phu-luc.docx" >/dev/null 2>&1 && unzip -tq "$op_d/ke-hoach.docx" >/dev/null 2>&1; then
+		ok "--format docx and -o FILE.docx write Word files"
+	else
+		bad "--format docx and -o FILE.docx" "exit $op_rc and $op_rc2; $(head -n 2 "$op_d/format.err" "$op_d/suffix.err" | tr '\n' ' ')"
+	fi
+	"$VBGEN" plan "$op_s" --format docx -o "$op_d/wrong.pdf" >"$op_d/wrong.out" 2>&1
+	op_rc=$?
+	if [ "$op_rc" -eq 2 ] && [ ! -e "$op_d/wrong.pdf" ] && grep -q "ends in .pdf" "$op_d/wrong.out"; then
+		ok "--format docx with -o FILE.pdf is a usage error (exit 2), nothing written"
+	else
+		bad "--format docx with -o FILE.pdf" "exit $op_rc, $(head -n 1 "$op_d/wrong.out")"
+	fi
+	"$VBGEN" plan "$op_s" --docx -o "$op_d/x.pdf" >"$op_d/docx.out" 2>&1
+	op_rc=$?
+	if [ "$op_rc" -eq 2 ] && [ ! -e "$op_d/x.pdf" ]; then
+		ok "--docx outside 'vbgen all' is a usage error (exit 2)"
+	else
+		bad "--docx outside 'vbgen all'" "exit $op_rc, $(head -n 1 "$op_d/docx.out")"
+	fi
+}
+
+LO=0
+if [ -z "$REF" ]; then
+	if command -v soffice >/dev/null 2>&1; then
+		LO=1
+	else
+		skip "LibreOffice checks" "soffice is not installed (Debian: libreoffice-writer-nogui; tools/deps.sh installs it as root)"
+	fi
+fi
+
+first=1
+for sample in samples/*.xml; do
+	[ -e "$sample" ] || continue
+	s=$(basename "$sample" .xml)
+	d=$OUT/$s
+	mkdir -p "$d"
+	[ "$first" = 1 ] && options "$sample"
+	first=0
+
+	# the documents: all --docx, and the plan without its appendix in both formats
+	"$VBGEN" -q all "$sample" -o "$d/all" --docx >"$d/all.out" 2>"$d/all.err"
+	rc=$?
+	"$VBGEN" -q plan "$sample" --no-appendix -o "$d/plan-no-appendix.pdf" 2>>"$d/all.err" &&
+		"$VBGEN" -q plan "$sample" --no-appendix -o "$d/plan-no-appendix.docx" 2>>"$d/all.err"
+	rc2=$?
+	n_pdf=$(ls "$d/all/letters" 2>/dev/null | grep -c '\.pdf$')
+	n_docx=$(ls "$d/all/letters" 2>/dev/null | grep -c '\.docx$')
+	has_app=0
+	grep -q '<appendix' "$sample" && has_app=1
+	missing=
+	for f in plan.pdf plan.docx; do [ -s "$d/all/$f" ] || missing="$missing $f"; done
+	[ "$has_app" = 1 ] && for f in appendix.pdf appendix.docx; do [ -s "$d/all/$f" ] || missing="$missing $f"; done
+	if [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && [ -z "$missing" ] && [ "$n_docx" -eq "$n_pdf" ] && clean "$d/all.err"; then
+		ok "$s: all --docx writes plan.docx$([ "$has_app" = 1 ] && echo ', appendix.docx') and $n_docx letters/<id>.docx beside the PDFs"
+	else
+		bad "$s: all --docx" "exit $rc/$rc2, missing:${missing:- none}, $n_docx .docx letters for $n_pdf PDFs; $(grep -v ': note: ' "$d/all.err" | head -n 2 | tr '\n' ' ')"
+	fi
+
+	# every Word file, under the names LibreOffice will give their PDFs
+	mkdir -p "$d/word"
+	for f in plan appendix; do
+		[ -s "$d/all/$f.docx" ] && cp "$d/all/$f.docx" "$d/word/$f.docx"
+	done
+	[ -s "$d/plan-no-appendix.docx" ] && cp "$d/plan-no-appendix.docx" "$d/word/"
+	for f in "$d"/all/letters/*.docx; do
+		[ -e "$f" ] && cp "$f" "$d/word/letter-$(basename "$f")"
+	done
+	set -- "$d"/word/*.docx
+	if [ ! -e "$1" ]; then
+		bad "$s: package" "no .docx to check"
+		continue
+	fi
+	if why=$(package "$@"); then
+		ok "$s: the $# Word files pass unzip -t and xmllint; content types and relationships are complete"
+	else
+		bad "$s: package" "$why"
+	fi
+
+	# the same input, the same bytes, in another time zone too
+	TZ=Asia/Ho_Chi_Minh "$VBGEN" -q plan "$sample" -o "$d/again.docx" 2>/dev/null
+	a1=$(ls "$d/all/letters" | grep '\.docx$' | head -n 1)
+	if [ -n "$a1" ]; then
+		TZ=America/New_York "$VBGEN" -q letters "$sample" --format docx --agency "${a1%.docx}" -o "$d/again" 2>/dev/null
+	fi
+	if cmp -s "$d/again.docx" "$d/all/plan.docx" && { [ -z "$a1" ] || cmp -s "$d/again/$a1" "$d/all/letters/$a1"; }; then
+		ok "$s: the same plan gives the same .docx bytes (another run, another time zone)"
+	else
+		bad "$s: reproducible" "a second run wrote other bytes (plan.docx${a1:+ or letters/$a1})"
+	fi
+
+	if [ -n "$REF" ]; then
+		differ=
+		for f in "$d"/word/*.docx; do
+			cmp -s "$f" "$REF/$s/word/$(basename "$f")" || differ="$differ $(basename "$f")"
+		done
+		if [ -z "$differ" ]; then
+			ok "$s: every .docx is byte-identical to the other build's (so LibreOffice's findings hold)"
+		else
+			bad "$s: same as the other build" "differ:$(echo "$differ" | cut -c1-200)"
+		fi
+		continue
+	fi
+	[ "$LO" = 1 ] || continue
+
+	# LibreOffice: one headless run for every file of the sample, its own profile
+	mkdir -p "$d/lo"
+	timeout "$SOFFICE_TIMEOUT" soffice --headless --norestore "-env:UserInstallation=file://$d/lo-profile" \
+		--convert-to pdf --outdir "$d/lo" "$@" >"$d/lo.out" 2>&1
+	word_checks "$s plan" plan "$d/all/plan.pdf" "$d/lo/plan.pdf" 0
+	word_checks "$s plan --no-appendix" plan "$d/plan-no-appendix.pdf" "$d/lo/plan-no-appendix.pdf" 0
+	[ "$has_app" = 1 ] && word_checks "$s appendix" appendix "$d/all/appendix.pdf" "$d/lo/appendix.pdf" 0
+	for f in "$d"/all/letters/*.pdf; do
+		[ -e "$f" ] || continue
+		id=$(basename "$f" .pdf)
+		word_checks "$s letter $id" letter "$f" "$d/lo/letter-$id.pdf" 1
+	done
+done
+
+echo "docx: $P passed, $F failed, $S skipped"
+[ "$F" -eq 0 ]
