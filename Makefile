@@ -76,10 +76,10 @@ build/unit-san: $(UNITSRC) $(SANLIB)
 check: deps vbgen build/unit build/vbgen-san build/unit-san
 	@sh tests/run.sh ./vbgen build/unit ./build/vbgen-san build/unit-san
 
-# Every document of the bundled sample into out/.
+# Every document of the bundled sample into out/, as PDF and as Word files (.docx).
 sample: deps vbgen
 	./vbgen check samples/par-index-2023.xml
-	./vbgen all samples/par-index-2023.xml -o out
+	./vbgen all samples/par-index-2023.xml -o out --docx
 
 # Speed and memory, measured (never asserted): see tools/bench.sh and the README.
 build/bare: tests/bare.c build/.deps
