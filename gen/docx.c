@@ -843,12 +843,11 @@ static void rule(struct dx *x, const doc_block *r, const doc_block *above, doubl
 
 /* ------------------------------------------------------------------- sections */
 
-/* The header part that shows page numbers in style s (NULL: an empty header). */
+/* A new header part that shows page numbers in style s (NULL: an empty header). Each
+ * section has parts of its own, as Word writes them, so that a header edited in one
+ * section does not change another. */
 static int header_for(struct dx *x, const doc_style *s)
 {
-	for (guint i = 0; i < x->headers->len; i++)
-		if (g_ptr_array_index(x->headers, i) == s)
-			return (int)i + 1;
 	g_ptr_array_add(x->headers, (gpointer)s);
 	return (int)x->headers->len;
 }
