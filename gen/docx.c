@@ -58,6 +58,10 @@
 #define DOCX_BORDER_MIN 2
 #define DOCX_BORDER_MAX 96
 
+/* zlib's fastest level: a letter's parts are small and written once; the default level
+ * makes files about a tenth smaller at a tenth more of a batch's time. */
+#define DOCX_DEFLATE_LEVEL 1
+
 /* A part of the package: its name in the ZIP and its bytes. */
 struct part {
 	char *name;
@@ -1456,7 +1460,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 			x->failed = 1;
 			break;
 		}
-		zip_set_file_compression(za, (zip_uint64_t)k, ZIP_CM_DEFLATE, 0);
+		zip_set_file_compression(za, (zip_uint64_t)k, ZIP_CM_DEFLATE, DOCX_DEFLATE_LEVEL);
 		zip_file_set_mtime(za, (zip_uint64_t)k, mtime, 0);
 	}
 	if (x->failed || zip_close(za) < 0) {
