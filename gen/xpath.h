@@ -5,9 +5,19 @@
  *
  *   upper(s)            Unicode upper case: "ủy ban" -> "ỦY BAN"
  *   lower(s)            Unicode lower case
+ *   lower-first(s)      the first letter in lower case when the first word is an ordinary
+ *                       word, as a phrase reads mid-sentence: "Các sở" -> "các sở"; a
+ *                       proper name or an abbreviation ("Sở Nội vụ", "UBND") stays
+ *   body-kind(node)     what the body an <issuer>, <agency> or <group> names is:
+ *                       "committee" for a People's Committee ("UBND xã Cam An",
+ *                       "Ủy ban nhân dân tỉnh Quảng Trị"), else "body"
+ *   body-unit(node)     a People's Committee's unit: "UBND xã Cam An" -> "xã Cam An"
+ *   body-place(node)    where the body is: its <place>, else a People's Committee's place
+ *                       name ("Cam An"), else ""
  *   date-long(s)        "2023-08-04" -> "ngày 04 tháng 8 năm 2023"
  *   date-long(s, b)     the same with the day left blank when b is true (a draft)
  *   date-short(s)       "2023-08-04" -> "04/8/2023"
+ *   date-short(s, b)    the same with the day left blank when b is true: "      /8/2023"
  *   date-year(s), date-month(s), date-day(s)   numbers of an ISO date
  *   roman(n)            4 -> "IV"
  *   alpha(n)            Vietnamese list letter: 1 -> "a", 5 -> "đ"
@@ -15,10 +25,15 @@
  *   spaces(n)           n no-break spaces (blanks a draft leaves for the records office)
  *   agency-name(id)     an agency's full name, or a group's name, from its id
  *   agency-short(id)    an agency's short name (its name when it has none)
- *   agency-names(ids, sep)   the names of a space-separated list of ids joined by sep
+ *   agency-names(ids, sep [, except [, in-sentence]])   the names of a space-separated
+ *                       list of ids joined by sep, leaving out the id except ('' for
+ *                       none); with in-sentence true a group's name reads as it does
+ *                       mid-sentence ("các sở, ban, ngành")
  *   agency(id)          the <agency> or <group> element with that id (a node-set)
  *   tasks-led(id)       the <task> elements whose lead is the agency, or its group
- *   tasks-supported(id) the <task> elements it cooperates on, directly or as a group
+ *   tasks-supported(id) the <task> elements it cooperates on, directly or as a group,
+ *                       except those it leads (a task is listed once, in its strongest
+ *                       role)
  *   targets-for(id)     the <targets> elements for the agency and for its group
  *
  * Functions given a node-set use its first node's string value, as XPath does. A bad
