@@ -52,6 +52,8 @@
 /* The ascent of Times New Roman and of Liberation Serif, in em: places the header when a
  * document has no numbered page to measure the page number's ascent on. */
 #define DOCX_ASCENT 0.891
+/* Kerning applies from this font size, in half-points: 1 pt, every size. */
+#define DOCX_KERN_FROM 2
 /* Word's single line spacing, in 240ths of a line: w:line for lineRule="auto". */
 #define DOCX_LINE_UNIT 240
 /* Word draws paragraph borders from 1/4 to 12 pt, in eighths of a point. */
@@ -255,12 +257,16 @@ static void measure_ratio(struct dx *x, const lay_elem *e)
 	g_hash_table_insert(x->ratios, (gpointer)e->style, r);
 }
 
-/* See measure_ratio(); 1 for a style that was not laid out. */
+/* See measure_ratio(); measured on the style or on one of its smaller sizes (shrink-to);
+ * 1 for a style that was not laid out. */
 static double line_ratio(struct dx *x, const doc_style *s)
 {
-	const double *r = g_hash_table_lookup(x->ratios, s);
-
-	return r != NULL ? *r : 1.0;
+	for (; s != NULL; s = s->smaller) {
+		const double *r = g_hash_table_lookup(x->ratios, s);
+		if (r != NULL)
+			return *r;
+	}
+	return 1.0;
 }
 
 /* Indexes every laid-out line by the address of its text, which lies inside its block's
@@ -319,8 +325,10 @@ static const lay_elem *elem_at(struct dx *x, struct pos at)
 	return at.idx < pg->elems->len ? &g_array_index(pg->elems, lay_elem, at.idx) : NULL;
 }
 
-/* The rule drawn under paragraph above: the first rule after its last line. */
-static const lay_elem *find_rule(struct dx *x, const doc_block *above)
+/* The rule drawn under paragraph above, in the column from col_x, col_w wide: the first
+ * rule after its last line within the column (a level grid lays out its columns' blocks
+ * row by row, so the next rule may be another column's). */
+static const lay_elem *find_rule(struct dx *x, const doc_block *above, double col_x, double col_w)
 {
 	struct pos at;
 	const lay_elem *e;
@@ -328,9 +336,48 @@ static const lay_elem *find_rule(struct dx *x, const doc_block *above)
 	if (!find_line(x, above, 1, &at))
 		return NULL;
 	for (at.idx++; (e = elem_at(x, at)) != NULL; at.idx++)
-		if (e->kind == EL_RULE)
+		if (e->kind == EL_RULE && e->x >= col_x - 0.5 && e->x + e->w <= col_x + col_w + 0.5)
 			return e;
 	return NULL;
+}
+
+/* The style paragraph b was laid out in: its own, or a smaller size of it (shrink-to). */
+static const doc_style *laid_style(struct dx *x, const doc_block *b)
+{
+	struct pos at;
+	const lay_elem *e;
+
+	if (b->style == NULL || b->style->smaller == NULL || !find_line(x, b, 0, &at) ||
+	    (e = elem_at(x, at)) == NULL || e->style == NULL)
+		return b->style;
+	return e->style;
+}
+
+/* Where the layout broke balanced paragraph b into lines (the fewest, even lines that a
+ * word processor does not make by itself): the byte offsets of its lines after the
+ * first, in *starts (g_free); returns how many. 0 for a paragraph of another style. */
+static int balanced_breaks(struct dx *x, const doc_block *b, int **starts)
+{
+	GTreeNode *n;
+	GArray *a;
+	int count;
+
+	*starts = NULL;
+	if (b->style == NULL || !b->style->balance || b->text == NULL)
+		return 0;
+	a = g_array_new(FALSE, FALSE, sizeof(int));
+	for (n = g_tree_lower_bound(x->lines, b->text + 1); n != NULL; n = g_tree_node_next(n)) {
+		const char *key = g_tree_node_key(n);
+		int off;
+		if ((uintptr_t)key > (uintptr_t)(b->text + b->text_len))
+			break;
+		off = (int)(key - b->text);
+		if (off > 0 && off < b->text_len)
+			g_array_append_val(a, off);
+	}
+	count = (int)a->len;
+	*starts = (int *)g_array_free(a, count == 0);
+	return count;
 }
 
 /* The column widths of table b as laid out: the borders of its first row's cells, drawn
@@ -529,6 +576,7 @@ static const char *jc_of(enum doc_align a)
 static void write_style(struct dx *x, const struct sty *st)
 {
 	const doc_style *s = st->s;
+	long line;
 
 	start(x, "w:style");
 	attr(x, "w:type", "paragraph");
@@ -543,9 +591,11 @@ static void write_style(struct dx *x, const struct sty *st)
 	start(x, "w:spacing");
 	attrn(x, "w:before", tw(s->space_before));
 	attrn(x, "w:after", tw(s->space_after));
-	attrn(x, "w:line",
-	      lround(DOCX_LINE_UNIT * (s->line_spacing > 0 ? s->line_spacing : 1) *
-		     line_ratio(x, s)));
+	/* never below single: Word and LibreOffice take a smaller line's cut from above the
+	 * text, where Vietnamese capitals carry their marks, and would move it up */
+	line = lround(DOCX_LINE_UNIT * (s->line_spacing > 0 ? s->line_spacing : 1) *
+		      line_ratio(x, s));
+	attrn(x, "w:line", line > DOCX_LINE_UNIT ? line : DOCX_LINE_UNIT);
 	attr(x, "w:lineRule", "auto");
 	end(x);
 	start(x, "w:ind");
@@ -570,6 +620,8 @@ static void write_style(struct dx *x, const struct sty *st)
 		flag(x, "w:i");
 		flag(x, "w:iCs");
 	}
+	/* kerning at every size, as the layout (HarfBuzz) kerns: Word kerns only when told */
+	valn(x, "w:kern", DOCX_KERN_FROM);
 	valn(x, "w:sz", lround(s->size * 2));
 	valn(x, "w:szCs", lround(s->size * 2));
 	end(x);
@@ -671,6 +723,7 @@ static int next_keeps(const doc_block *b)
 /* Direct paragraph properties, each only where the style does not already say it. */
 struct ppr {
 	int keep_next, page_break, no_after, outline;
+	double size; /* > 0: the paragraph was set smaller than its style (shrink-to) */
 };
 
 static void para_props(struct dx *x, const doc_block *b, const struct ppr *pp)
@@ -695,26 +748,40 @@ static void para_props(struct dx *x, const doc_block *b, const struct ppr *pp)
 	/* the outline level (Word's navigation pane) where the style's differs */
 	if (st != NULL && (st->outline > 0 ? st->outline : 0) != b->bookmark)
 		valn(x, "w:outlineLvl", b->bookmark > 0 ? b->bookmark - 1 : 9);
+	if (pp->size > 0) {
+		start(x, "w:rPr");
+		valn(x, "w:sz", lround(pp->size * 2));
+		valn(x, "w:szCs", lround(pp->size * 2));
+		end(x);
+	}
 	end(x);
 }
 
-/* One run of text with the bold and italic the style does not already give. */
-static void run(struct dx *x, const doc_style *s, const char *t, int len, int bold, int italic)
+/* One run of text with the bold and italic the style does not already give; size > 0:
+ * set at that size (a paragraph shrunk to fit, shrink-to); br: after a line break. */
+static void run(struct dx *x, const doc_style *s, const char *t, int len, int bold, int italic,
+		double size, int br)
 {
 	int b = bold && (s == NULL || !s->bold), i = italic && (s == NULL || !s->italic);
 	int from = 0;
 
-	if (len <= 0)
+	if (len <= 0 && !br)
 		return;
 	start(x, "w:r");
-	if (b || i) {
+	if (b || i || size > 0) {
 		start(x, "w:rPr");
 		if (b)
 			flag(x, "w:b");
 		if (i)
 			flag(x, "w:i");
+		if (size > 0) {
+			valn(x, "w:sz", lround(size * 2));
+			valn(x, "w:szCs", lround(size * 2));
+		}
 		end(x);
 	}
+	if (br)
+		flag(x, "w:br");
 	/* line breaks and tabs are elements of their own in a run */
 	for (int k = 0; k <= len; k++) {
 		if (k < len && t[k] != '\n' && t[k] != '\t')
@@ -732,10 +799,19 @@ static void run(struct dx *x, const doc_style *s, const char *t, int len, int bo
 	end(x);
 }
 
-/* The text of b cut where its bold or italic changes (runs may overlap or nest). */
-static void runs(struct dx *x, const doc_block *b)
+static int is_break(const int *breaks, int nbreaks, int at)
 {
-	int *cuts = g_new(int, 2 * (size_t)b->nruns + 2), n = 0;
+	for (int i = 0; i < nbreaks; i++)
+		if (breaks[i] == at)
+			return 1;
+	return 0;
+}
+
+/* The text of b cut where its bold or italic changes (runs may overlap or nest), set at
+ * size (0: the style's); a line break at each of breaks (the space before it dropped). */
+static void runs(struct dx *x, const doc_block *b, double size, const int *breaks, int nbreaks)
+{
+	int *cuts = g_new(int, 2 * (size_t)b->nruns + 2 + (size_t)nbreaks), n = 0;
 
 	cuts[n++] = 0;
 	cuts[n++] = b->text_len;
@@ -743,6 +819,8 @@ static void runs(struct dx *x, const doc_block *b)
 		cuts[n++] = b->runs[i].start;
 		cuts[n++] = b->runs[i].end;
 	}
+	for (int i = 0; i < nbreaks; i++)
+		cuts[n++] = breaks[i];
 	for (int i = 1; i < n; i++) /* a few cuts: insertion sort */
 		for (int k = i; k > 0 && cuts[k - 1] > cuts[k]; k--) {
 			int t = cuts[k];
@@ -753,25 +831,35 @@ static void runs(struct dx *x, const doc_block *b)
 		int a = cuts[i], z = cuts[i + 1], bold = 0, italic = 0;
 		if (z <= a || a < 0 || z > b->text_len)
 			continue;
+		int br = a > 0 && is_break(breaks, nbreaks, a), len = z - a;
 		for (int r = 0; r < b->nruns; r++)
 			if (b->runs[r].start <= a && b->runs[r].end >= z) {
 				bold |= b->runs[r].bold;
 				italic |= b->runs[r].italic;
 			}
-		run(x, b->style, b->text + a, z - a, bold, italic);
+		if (is_break(breaks, nbreaks, z))
+			while (len > 0 && b->text[a + len - 1] == ' ')
+				len--;
+		run(x, b->style, b->text + a, len, bold, italic, size, br);
 	}
 	g_free(cuts);
 }
 
 static void para(struct dx *x, const doc_block *b, struct ppr *pp)
 {
+	const doc_style *laid = laid_style(x, b);
+	double size = laid != NULL && laid != b->style ? laid->size : 0;
+	int *breaks, nbreaks = balanced_breaks(x, b, &breaks);
+
 	pp->page_break = x->break_before;
+	pp->size = size;
 	x->break_before = 0;
 	start(x, "w:p");
 	para_props(x, b, pp);
 	if (b->text != NULL)
-		runs(x, b);
+		runs(x, b, size, breaks, nbreaks);
 	end(x);
+	g_free(breaks);
 	x->after_table = 0;
 	x->wrote = 1;
 }
@@ -836,7 +924,7 @@ static void before_table(struct dx *x)
 static void rule(struct dx *x, const doc_block *r, const doc_block *above, double col_x,
 		 double col_w, int keep)
 {
-	const lay_elem *e = find_rule(x, above);
+	const lay_elem *e = find_rule(x, above, col_x, col_w);
 	double len = e != NULL ? e->w : col_w * r->fraction;
 	double left = e != NULL ? e->x - col_x : (col_w - len) / 2;
 	double right = col_w - left - len;
@@ -944,6 +1032,8 @@ static void page_break(struct dx *x, const doc_block *b)
 /* ------------------------------------------------------------------- the body */
 
 static void flow(struct dx *x, const doc_block *b, double col_x, double col_w, int top, int keep);
+static void block(struct dx *x, const doc_block *b, const doc_block **above, double *col_x,
+		  double *col_w, int top, int keep);
 
 /* The end of a cell: Word wants a paragraph last in every cell. */
 static void cell_end(struct dx *x)
@@ -974,8 +1064,52 @@ static void cell_margins(struct dx *x, double pad)
 	end(x);
 }
 
-/* A grid: a borderless table of one row that never splits, its columns the grid's
- * shares of the width, no cell margins, so that every column lays out as in the PDF. */
+/* The rows of a level grid: row n holds the n-th block of every column, so that they
+ * start level (captions, titles, signing spaces and names of two signature blocks); every
+ * row but the last stays with the next. */
+static void level_rows(struct dx *x, const doc_block *b, double col_x, double col_w, int keep)
+{
+	const doc_block *cur[LAYOUT_GRID_MAX_COLS], *above[LAYOUT_GRID_MAX_COLS];
+	int more = 1;
+
+	for (int k = 0; k < b->ncols; k++) {
+		cur[k] = b->cols[k];
+		above[k] = NULL;
+	}
+	while (more) {
+		double cx = col_x;
+		int last = 1;
+		for (int k = 0; k < b->ncols; k++)
+			if (cur[k] != NULL && cur[k]->next != NULL)
+				last = 0;
+		start(x, "w:tr");
+		start(x, "w:trPr");
+		flag(x, "w:cantSplit");
+		end(x);
+		more = 0;
+		for (int k = 0; k < b->ncols; k++) {
+			double cw = col_w * b->col_widths[k], bx = cx, bw = cw;
+			start(x, "w:tc");
+			start(x, "w:tcPr");
+			width(x, "w:tcW", tw(cw));
+			end(x);
+			x->wrote = 0;
+			x->after_table = 0;
+			if (cur[k] != NULL) {
+				block(x, cur[k], &above[k], &bx, &bw, 0, keep || !last);
+				cur[k] = cur[k]->next;
+			}
+			cell_end(x);
+			more |= cur[k] != NULL;
+			cx += cw;
+		}
+		end(x);
+	}
+}
+
+/* A grid: a borderless table that never splits, its columns the grid's shares of the
+ * width, no cell margins, so that every column lays out as in the PDF: one row, or for a
+ * level grid one row per block (level_rows). */
 static void grid(struct dx *x, const doc_block *b, double col_x, double col_w, int keep)
 {
 	double cx = col_x;
@@ -998,6 +1132,12 @@ static void grid(struct dx *x, const doc_block *b, double col_x, double col_w, i
 		end(x);
 	}
 	end(x);
+	if (b->level && b->ncols <= LAYOUT_GRID_MAX_COLS) {
+		level_rows(x, b, col_x, col_w, keep);
+		end(x);
+		x->after_table = 1;
+		return;
+	}
 	start(x, "w:tr");
 	start(x, "w:trPr");
 	flag(x, "w:cantSplit");
@@ -1024,7 +1164,7 @@ static void table_cell(struct dx *x, const doc_block *c, const doc_style *fallba
 		       int span, int keep)
 {
 	doc_block empty = {0};
-	struct ppr pp = {keep, 0, 0, 0};
+	struct ppr pp = {keep, 0, 0, 0, 0};
 
 	start(x, "w:tc");
 	start(x, "w:tcPr");
@@ -1108,52 +1248,60 @@ static void table(struct dx *x, const doc_block *b, double total)
 	g_free(w);
 }
 
-/* Writes a list of blocks: the body (top) or a grid column, col_w wide with its left edge
- * at col_x on the page. keep: every paragraph stays with what follows (a grid kept with
- * the next block). Which paragraph a rule is drawn under follows the layout: at the top,
- * the paragraph right before it; in a column, the last paragraph before it. */
+/* Writes block b of a flow: the body (top) or a grid column, col_w wide with its left
+ * edge at col_x on the page. keep: the paragraphs stay with what follows (a grid kept
+ * with the next block). *above is the paragraph a rule goes under, as the layout has it:
+ * at the top, the paragraph right before the rule; in a column, the last paragraph
+ * before it. A page break with a new geometry moves *col_x and *col_w. */
+static void block(struct dx *x, const doc_block *b, const doc_block **above, double *col_x,
+		  double *col_w, int top, int keep)
+{
+	const doc_block *n = b->next;
+	int kept = keep || b->keep_with_next || next_keeps(b);
+
+	switch (b->kind) {
+	case BLOCK_PARA: {
+		int ruled = n != NULL && n->kind == BLOCK_RULE;
+		struct ppr pp = {kept || ruled, 0, ruled, 0, 0};
+		para(x, b, &pp);
+		*above = b;
+		break;
+	}
+	case BLOCK_RULE:
+		if (*above != NULL)
+			rule(x, b, *above, *col_x, *col_w, kept || (*above)->keep_with_next);
+		break;
+	case BLOCK_SPACE:
+		thin_para(x, b->height, 0, 0, kept, 0, 0, 0);
+		if (top)
+			*above = NULL;
+		break;
+	case BLOCK_GRID:
+		grid(x, b, *col_x, *col_w, kept);
+		*above = NULL;
+		break;
+	case BLOCK_TABLE:
+		table(x, b, *col_w);
+		*above = NULL;
+		break;
+	case BLOCK_BREAK:
+		page_break(x, b);
+		if (b->page != NULL) {
+			*col_x = b->page->left;
+			*col_w = b->page->width - b->page->left - b->page->right;
+		}
+		*above = NULL;
+		break;
+	}
+}
+
+/* Writes a list of blocks; see block(). */
 static void flow(struct dx *x, const doc_block *b, double col_x, double col_w, int top, int keep)
 {
 	const doc_block *above = NULL;
 
-	for (; b != NULL && !x->failed; b = b->next) {
-		const doc_block *n = b->next;
-		int kept = keep || b->keep_with_next || next_keeps(b);
-		switch (b->kind) {
-		case BLOCK_PARA: {
-			int ruled = n != NULL && n->kind == BLOCK_RULE;
-			struct ppr pp = {kept || ruled, 0, ruled, 0};
-			para(x, b, &pp);
-			above = b;
-			break;
-		}
-		case BLOCK_RULE:
-			if (above != NULL)
-				rule(x, b, above, col_x, col_w, kept || above->keep_with_next);
-			break;
-		case BLOCK_SPACE:
-			thin_para(x, b->height, 0, 0, kept, 0, 0, 0);
-			if (top)
-				above = NULL;
-			break;
-		case BLOCK_GRID:
-			grid(x, b, col_x, col_w, kept);
-			above = NULL;
-			break;
-		case BLOCK_TABLE:
-			table(x, b, col_w);
-			above = NULL;
-			break;
-		case BLOCK_BREAK:
-			page_break(x, b);
-			if (b->page != NULL) {
-				col_x = b->page->left;
-				col_w = b->page->width - b->page->left - b->page->right;
-			}
-			above = NULL;
-			break;
-		}
-	}
+	for (; b != NULL && !x->failed; b = b->next)
+		block(x, b, &above, &col_x, &col_w, top, keep);
 }
 
 static void document_part(struct dx *x)
