@@ -9,9 +9,18 @@
                                every word of VBGEN.pdf (vbgen's own PDF) in the same order,
                                and no other
 
+  check.py justified WORD.pdf CHECKER
+                               nd30check's rule "body is justified" on WORD.pdf, with the
+                               lines that end in italic and stop at most ITALIC_CORRECTION
+                               short of the right margin taken as flush: LibreOffice keeps
+                               room for the slant of a line's last italic letter (its
+                               "italic correction"), which Word and vbgen do not
+
 Prints nothing and exits 0 when the check holds; else prints one line saying what is
 wrong and exits 1 (2: the files cannot be read).
 """
+import importlib.machinery
+import importlib.util
 import posixpath
 import re
 import subprocess
@@ -24,6 +33,9 @@ CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+# LibreOffice ends a justified line whose last letter is italic this far short of the
+# margin at most (about 1.6 pt at 14 pt)
+ITALIC_CORRECTION = 3.0
 # a table's header row repeats at the top of each page that the table continues on: at
 # least this many lines (one per caption), a block no body text repeats
 HEADER_LINES = 3
@@ -162,11 +174,37 @@ def same_words(vbgen_pdf, word_pdf):
     return 1
 
 
+def justified(word_pdf, checker):
+    loader = importlib.machinery.SourceFileLoader("nd30check", checker)
+    spec = importlib.util.spec_from_loader("nd30check", loader)
+    nd = importlib.util.module_from_spec(spec)
+    loader.exec_module(nd)
+    try:
+        pages = nd.read_pdf(word_pdf)
+    except Exception as e:  # the checker's own reading failed: say so, as it would
+        print(f"cannot read {word_pdf}: {e}")
+        return 2
+    for p in pages:
+        right = max((s.x1 for s in p.segs), default=0)
+        if p.landscape:
+            continue
+        for s in p.segs:
+            last = [c for c in s.chars if not c["c"].isspace()]
+            if last and re.search(r"italic|oblique", last[-1]["font"], re.I) and \
+                    0 < right - s.x1 <= ITALIC_CORRECTION:
+                s.x1 = right
+    r = nd.Report(True)
+    nd.body_rules(pages, r)
+    return 1 if r.failed else 0
+
+
 def main(argv):
     if len(argv) == 2 and argv[0] == "package":
         return package(argv[1])
     if len(argv) == 3 and argv[0] == "words":
         return same_words(argv[1], argv[2])
+    if len(argv) == 3 and argv[0] == "justified":
+        return justified(argv[1], argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -14,7 +14,9 @@
 #   reproducible the same input gives the same bytes, in any time zone
 #   LibreOffice  (headless, a private profile) converts every .docx to PDF; on that PDF
 #                nd30check --kind plan|appendix|letter reports no failure (but the one
-#                known false alarm tests/e2e.sh accepts too), its text holds the words of
+#                known false alarm tests/e2e.sh accepts too, and a justified line that
+#                LibreOffice ends short of the margin for the slant of its last italic
+#                letter, which Word sets flush: see nd30()), its text holds the words of
 #                vbgen's own PDF in the same order and no others (check.py words), and its
 #                page count is within one of vbgen's (plan, appendix) or equal (letters)
 # With REFDIR, the output folder of a run of this script with another build of the same
@@ -88,9 +90,19 @@ package() {
 }
 
 # nd30 KIND PDF: the checker's failures other than the known false alarm, or nothing.
+# A failure of "body is justified" alone is checked again with the lines that LibreOffice
+# ends short for the slant of their last italic letter taken as flush (check.py
+# justified: Word sets them flush); passing so, it is no failure, and the .nd30 file says
+# why.
 nd30() {
 	"$CHECKER" --quiet --kind "$1" "$2" >"$2.nd30" 2>&1
-	grep '^FAIL' "$2.nd30" | grep -v "$KNOWN"
+	nd_fail=$(grep '^FAIL' "$2.nd30" | grep -v "$KNOWN")
+	if [ -n "$nd_fail" ] && ! printf '%s\n' "$nd_fail" | grep -qv '^FAIL  body is justified' &&
+		python3 "$CHECK" justified "$2" "$CHECKER" >/dev/null 2>&1; then
+		echo "(LibreOffice's italic correction allowed: $nd_fail)" >>"$2.nd30"
+		nd_fail=
+	fi
+	[ -n "$nd_fail" ] && printf '%s\n' "$nd_fail"
 	grep -q 'nd30check: [0-9]* passed' "$2.nd30" || echo "the checker did not finish: $(tail -n 1 "$2.nd30")"
 }
 
@@ -107,7 +119,10 @@ word_checks() {
 	else
 		wc_fail=$(nd30 "$wc_kind" "$wc_lo")
 		if [ -z "$wc_fail" ]; then
-			ok "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF: $(tail -n 1 "$wc_lo.nd30" | sed 's/^nd30check: //')"
+			wc_note=
+			grep -q "italic correction allowed" "$wc_lo.nd30" &&
+				wc_note=" (a line ending in italic set short by LibreOffice's italic correction, allowed)"
+			ok "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF: $(grep '^nd30check:' "$wc_lo.nd30" | sed 's/^nd30check: //')$wc_note"
 		else
 			bad "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF" "$(printf '%s' "$wc_fail" | head -n 3 | tr '\n' ' ')"
 		fi
