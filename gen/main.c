@@ -409,7 +409,8 @@ static int cmd_all(const char *path, const struct opts *o)
 		app_o.csv = csv;
 		status = make_document(p, "appendix", &app_o, app_pdf);
 	}
-	if (status == EXIT_OK && plan_child(xmlDocGetRootElement(p->doc), "commitments") == NULL) {
+	if (status == EXIT_OK &&
+	    plan_child(xmlDocGetRootElement(p->doc), "commitments") == NULL) {
 		diag(path, 0, DIAG_WARNING,
 		     "the plan has no <commitments>, so no commitment letters were made");
 	} else if (status == EXIT_OK) {
