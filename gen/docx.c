@@ -14,6 +14,7 @@
  *                    said something the style does not (keep with next, a page break)
  *   BLOCK_PARA       a paragraph; bold and italic runs on top of the style
  *   BLOCK_GRID       a borderless fixed table of one row that never splits, no cell margins
+ *                    (a level grid: one row per block, so that the rows stand level)
  *   BLOCK_RULE       an empty paragraph with a top border, indented to the rule's place
  *   BLOCK_SPACE      an empty paragraph of exactly that height
  *   BLOCK_BREAK      a new section when the geometry or the numbering changes (landscape,
@@ -21,8 +22,10 @@
  *   BLOCK_TABLE      a fixed table with its borders and padding, header rows repeated on
  *                    every page, rows that do not break across pages
  *   page numbers     a centred PAGE field in the header, none on a section's first page
- * Rule lengths, table column widths and rows cut across pages are read from the layout
- * (the EL_TEXT elements point into the blocks' texts, which is how a block is found). */
+ * Rule lengths, table column widths, rows cut across pages, where balanced paragraphs
+ * break, the size a shrink-to paragraph was set at and each font's line gap are read from
+ * the layout (the EL_TEXT elements point into the blocks' texts, which is how a block's
+ * lines are found). */
 #include "docx.h"
 
 #include "diag.h"

@@ -9,7 +9,9 @@
  * What only the layout knows is read from the laid-out document: the length and place of
  * every rule (as drawn in the PDF), the width of every table column (the measured STT
  * column included), which table rows the PDF had to cut because they are taller than a
- * page, and the ascent of the page number (to place the header). */
+ * page, where balanced paragraphs break and the size shrink-to paragraphs were set at,
+ * the fonts' line gaps (Word counts them in a single line, the layout does not) and the
+ * ascent of the page number (to place the header). */
 #ifndef VBGEN_DOCX_H
 #define VBGEN_DOCX_H
 
