@@ -76,10 +76,14 @@ build/unit-san: $(UNITSRC) $(SANLIB)
 check: deps vbgen build/unit build/vbgen-san build/unit-san
 	@sh tests/run.sh ./vbgen build/unit ./build/vbgen-san build/unit-san
 
-# Every document of the bundled sample into out/, as PDF and as Word files (.docx).
+# Every document of each bundled sample into out/SAMPLE/, as PDF and as Word files (.docx).
+SAMPLES = $(wildcard samples/*.xml)
 sample: deps vbgen
-	./vbgen check samples/par-index-2023.xml
-	./vbgen all samples/par-index-2023.xml -o out --docx
+	@for s in $(SAMPLES); do \
+		n=$$(basename $$s .xml); \
+		echo "./vbgen check $$s && ./vbgen all $$s -o out/$$n --docx"; \
+		./vbgen check $$s && ./vbgen all $$s -o out/$$n --docx || exit 1; \
+	done
 
 # Speed and memory, measured (never asserted): see tools/bench.sh and the README.
 build/bare: tests/bare.c build/.deps

@@ -20,6 +20,10 @@
  * mistake and the id suggested ("phong-noi-v": did you mean "phong-noi-vu"?). */
 #define CHECK_SUGGEST_DISTANCE 2
 
+/* The same advice given for this many elements at most; the rest are counted in one
+ * line, so that a plan of a thousand communes is not a thousand lines of warnings. */
+#define CHECK_REPEAT_MAX 3
+
 /* Declared ids listed at most when a reference names none of them. */
 #define CHECK_LIST_MAX 6
 
@@ -62,6 +66,7 @@ struct ctx {
 	int errors;
 	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
 	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
+	int own_group_notes; /* tasks whose lead also cooperates through its group */
 };
 
 static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
@@ -501,6 +506,7 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			     quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
 		free(t);
 	}
+	int parents = 0, titles = 0;
 	for (guint i = 0; i < c->p->agencies->len; i++) {
 		xmlNodePtr a = g_ptr_array_index(c->p->agencies, i);
 		char *name = plan_text(plan_child(a, "name"));
@@ -510,13 +516,13 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			continue;
 		}
 		quote(q, name);
-		if (plan_child(a, "parent") != NULL)
+		if (plan_child(a, "parent") != NULL && parents++ < CHECK_REPEAT_MAX)
 			warn(c, plan_child(a, "parent"),
 			     "%s is a People's Committee, which writes its own name out and has no "
 			     "parent line: vbgen does not print this <parent>; delete it",
 			     q);
 		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
-		if (!text_is_blank(t) && strstr(t, place) == NULL) {
+		if (!text_is_blank(t) && strstr(t, place) == NULL && titles++ < CHECK_REPEAT_MAX) {
 			char qt[CHECK_QUOTE_MAX + 4];
 			warn(c, plan_child(plan_child(a, "head"), "title"),
 			     "the title \"%s\" does not say which committee, and the letter prints "
@@ -527,6 +533,14 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 		free(t);
 		free(name);
 	}
+	if (parents > CHECK_REPEAT_MAX)
+		warn(c, NULL, "%d more People's Committees have a <parent> that is not printed",
+		     parents - CHECK_REPEAT_MAX);
+	if (titles > CHECK_REPEAT_MAX)
+		warn(c, NULL,
+		     "%d more People's Committees' heads have a title that does not say which "
+		     "committee (as above)",
+		     titles - CHECK_REPEAT_MAX);
 	free(iname);
 	free(ishort);
 }
@@ -548,7 +562,7 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 		agency = plan_attr(supporter, "id");
 		group = plan_attr(leader, "id");
 	}
-	if (agency == NULL)
+	if (agency == NULL || c->own_group_notes++ >= CHECK_REPEAT_MAX)
 		return;
 	diag(c->p->path, plan_line(t), DIAG_NOTE,
 	     "task \"%s\": \"%s\" both leads it and cooperates on it (through the group "
@@ -624,7 +638,7 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 
 int check_plan(plan *p)
 {
-	struct ctx c = {p, 0, NULL, NULL};
+	struct ctx c = {p, 0, NULL, NULL, 0};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
 	g_hash_table_remove_all(p->ids);
@@ -633,6 +647,11 @@ int check_plan(plan *p)
 	check_agencies(&c);
 	check_tasks(&c);
 	check_targets(&c, root);
+	if (c.own_group_notes > CHECK_REPEAT_MAX)
+		diag(p->path, 0, DIAG_NOTE,
+		     "%d more tasks are led by an agency that also cooperates on them through its "
+		     "group; each is listed once in its letter, among the tasks it leads",
+		     c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
 		g_ptr_array_free(c.sections, TRUE);

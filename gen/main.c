@@ -56,7 +56,8 @@ static const char usage_text[] =
 	"      --duplex           letters: start every copy on a new sheet\n"
 	"  -j, --jobs N           letters: work on N letters at once (default: all cores)\n"
 	"      --templates DIR    use the templates in DIR instead of the bundled ones\n"
-	"      --dump layout      print the laid-out pages as text instead of writing PDF\n"
+	"      --dump layout      print the laid-out pages as text on standard output;\n"
+	"                         no PDF or other file is written\n"
 	"      --png DIR          also write page previews as PNG images into DIR\n"
 	"  -q, --quiet            print only warnings and errors\n"
 	"  -h, --help             show this help\n"
@@ -246,13 +247,14 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 				printf("vbgen: wrote %s (Word, to revise)\n", o->also_docx);
 		}
 	}
-	/* --csv (appendix only, main() sees to it): the same table, from the same doc */
-	if (status == EXIT_OK && o->csv != NULL) {
+	/* --csv (appendix only, main() sees to it): the same table, from the same doc; a dump
+	 * writes no file at all */
+	if (status == EXIT_OK && o->csv != NULL && o->dump == NULL) {
 		status = csv_write(d, o->csv);
-		if (status == EXIT_OK && o->dump == NULL && !o->quiet)
+		if (status == EXIT_OK && !o->quiet)
 			printf("vbgen: wrote %s\n", o->csv);
 	}
-	if (status == EXIT_OK && o->png != NULL) {
+	if (status == EXIT_OK && o->png != NULL && o->dump == NULL) {
 		char *stem = g_path_get_basename(output);
 		char *dot = strrchr(stem, '.');
 		if (dot != NULL)

@@ -504,7 +504,7 @@ static const struct {
 } contents[] = {
 	{"plan", "document body agencies appendix* commitments? signature recipients"},
 	{"document", "issuer place number symbol date kind summary bases?"},
-	{"issuer", "parent? name short header?"},
+	{"issuer", "parent? name short? header?"},
 	{"header", "line+"},
 	{"bases", "basis+"},
 	{"body", "p|item|section*"},

@@ -173,6 +173,69 @@ letters_tests() {
 		bad "letters: vbgen all$lr_sx" "exit $lr_rc, missing:$lr_missing"
 	fi
 
+	# both samples read as the records office expects (tests/letters/check_reading.py):
+	# each task once, no agency its own partner, titles and headers of every kind of
+	# body, places, no number split at its slash, notes in their own column
+	for lr_s in samples/*.xml; do
+		lr_b=$(basename "$lr_s" .xml)
+		"$lr_vbgen" -q all "$lr_s" -o "$lr_dir/read-$lr_b" >/dev/null 2>"$lr_dir/read-$lr_b.err"
+		if python3 tests/letters/check_reading.py "$lr_s" "$lr_dir/read-$lr_b" >"$lr_dir/read-$lr_b.out" 2>&1; then
+			ok "letters: $lr_b reads right ($(tail -n 1 "$lr_dir/read-$lr_b.out"))$lr_sx"
+		else
+			bad "letters: $lr_b reads right$lr_sx" "$(grep FAIL "$lr_dir/read-$lr_b.out" | head -n 3 | tr '\n' ' ' | cut -c1-400)"
+		fi
+	done
+
+	# a draft (no number) dated in February: the letter's basis leaves the number and
+	# the day blank and keeps the month's leading zero
+	sed 's|<number>[^<]*</number>|<number/>|; s|<date>2023-08-28</date>|<date>2024-02-05</date>|' \
+		"$lr_sample" >"$lr_dir/draft.xml"
+	"$lr_vbgen" -q letters "$lr_dir/draft.xml" -o "$lr_dir/draft" --agency phong-noi-vu >/dev/null 2>&1
+	lr_basis=$(pdftotext "$lr_dir/draft/phong-noi-vu.pdf" - 2>/dev/null | tr '\n' ' ' | grep -o 'Căn cứ Kế hoạch số[^/]*/KH-UBND ngày[^/]*/[0-9]*/2024')
+	if printf '%s' "$lr_basis" | grep -q 'số[  ]*/KH-UBND ngày[  ]*/02/2024'; then
+		ok "letters: a draft's basis reads '$lr_basis'$lr_sx"
+	else
+		bad "letters: a draft's basis$lr_sx" "reads '$lr_basis'"
+	fi
+
+	# the complete example of docs/plan-format.md is valid, without a warning, and makes
+	# every document (the docs and vbgen agree)
+	python3 -c "import re,sys; s=open('docs/plan-format.md').read(); i=s.index('## A complete small example'); print(re.search(r'\x60\x60\x60xml\n(.*?)\x60\x60\x60', s[i:], re.S).group(1), end='')" >"$lr_dir/example.xml"
+	"$lr_vbgen" check "$lr_dir/example.xml" >"$lr_dir/example.out" 2>"$lr_dir/example.err"
+	lr_rc=$?
+	lr_said=$(sed -n 's/^`example.xml: \(valid plan: .*\)`\.$/\1/p' docs/plan-format.md)
+	if [ "$lr_rc" -eq 0 ] && ! grep -q "warning\|error" "$lr_dir/example.err" &&
+		grep -qF "$lr_said" "$lr_dir/example.out" && [ -n "$lr_said" ] &&
+		"$lr_vbgen" -q all "$lr_dir/example.xml" -o "$lr_dir/example" >/dev/null 2>&1; then
+		ok "letters: the example of docs/plan-format.md is valid, as the docs say$lr_sx"
+	else
+		bad "letters: the docs' example$lr_sx" "exit $lr_rc: $(head -c 300 "$lr_dir/example.err") / said '$lr_said', got '$(cat "$lr_dir/example.out")'"
+	fi
+
+	# the records office's checker on every document of every sample: the plan with and
+	# without its appendix, the appendix, every letter (two at a time)
+	if [ -z "$lr_sx" ] && [ -f "$lr_checker" ]; then
+		for lr_s in samples/*.xml; do
+			lr_b=$(basename "$lr_s" .xml)
+			"$lr_vbgen" -q plan "$lr_s" --no-appendix -o "$lr_dir/read-$lr_b/plan-no-appendix.pdf" >/dev/null 2>&1
+			{
+				echo "plan $lr_dir/read-$lr_b/plan.pdf"
+				echo "plan $lr_dir/read-$lr_b/plan-no-appendix.pdf"
+				echo "appendix $lr_dir/read-$lr_b/appendix.pdf"
+				for f in "$lr_dir/read-$lr_b"/letters/*.pdf; do echo "letter $f"; done
+			} >"$lr_dir/nd30-$lr_b.list"
+			lr_nd=$(wc -l <"$lr_dir/nd30-$lr_b.list")
+			lr_fail=$(xargs -P 2 -L 1 sh -c 'python3 "$0" --quiet --kind "$1" "$2" >/dev/null 2>&1 || echo "$2"' "$lr_checker" <"$lr_dir/nd30-$lr_b.list")
+			if [ -z "$lr_fail" ]; then
+				ok "letters: nd30check passes on all $lr_nd documents of $lr_b"
+			else
+				bad "letters: nd30check on $lr_b" "$(printf '%s\n' $lr_fail | head -n 3 | while read -r f; do printf '%s: %s ' "$(basename "$f")" "$(python3 "$lr_checker" --quiet --kind "$(grep -F "$f" "$lr_dir/nd30-$lr_b.list" | cut -d' ' -f1)" "$f" | grep FAIL | head -n 1)"; done)"
+			fi
+		done
+	elif [ -z "$lr_sx" ]; then
+		ok "letters: nd30check on both samples skipped (../shared/checks/nd30check is not in this clone)"
+	fi
+
 	# the records office's checker on every letter
 	if [ -z "$lr_sx" ]; then
 		if [ -f "$lr_checker" ]; then

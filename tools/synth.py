@@ -118,7 +118,8 @@ GIVEN = ["Anh", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hiếu"
 GROUPS = [
     # id, name, parent, share of the agencies, head title
     ("phong", "Các cơ quan, đơn vị thuộc UBND huyện", "UBND huyện Cam Lộ", 0.10, "Trưởng phòng"),
-    ("xa", "UBND các xã, thị trấn", "UBND huyện Cam Lộ", 0.80, "Chủ tịch"),
+    # a People's Committee prints no parent line, and its chairman's title names it
+    ("xa", "UBND các xã, thị trấn", None, 0.80, "Chủ tịch"),
     ("trung-uong", "Các cơ quan Trung ương trên địa bàn huyện", None, 0.10, "Thủ trưởng"),
 ]
 
@@ -257,7 +258,7 @@ def agencies(g, n):
             if g.r.random() < 0.3:
                 lines.append("      <short>%s</short>" % name.replace("UBND xã", "Xã"))
             lines.append("      <head>")
-            lines.append("        <title>%s</title>" % head)
+            lines.append("        <title>%s</title>" % (head if gid != "xa" else "Chủ tịch " + name))
             if g.r.random() < 0.9:
                 lines.append("        <name>%s</name>" % g.person())
             lines.append("      </head>")
@@ -325,7 +326,7 @@ def appendix(g, ntasks, cell_lines, section_ids, agency_list, per_agency):
 def commitments(g, agency_list):
     lines = ["  <commitments>", "    <date>2024-01-15</date>",
              "    <summary>Thực hiện nhiệm vụ cải thiện, nâng cao các Chỉ số PAR INDEX, SIPAS, PAPI năm 2024</summary>",
-             "    <receiver>", "      <title>Chủ tịch UBND huyện</title>",
+             "    <receiver>", "      <title>Chủ tịch UBND huyện Cam Lộ</title>",
              "      <name>%s</name>" % g.person(), "    </receiver>", "    <common>"]
     for _ in range(6):
         lines.append("      <item>%s</item>" % g.running(g.r.randint(20, 45)))
@@ -355,7 +356,6 @@ def plan(args):
            "<!-- synthetic plan made by tools/synth.py (seed %d, %d body paragraphs, %d tasks, "
            "%d agencies); not a real plan -->" % (args.seed, nparas, ntasks, args.agencies),
            '<plan version="1">', "  <document>", "    <issuer>",
-           "      <parent>Ủy ban nhân dân tỉnh Quảng Trị</parent>",
            "      <name>Ủy ban nhân dân huyện Cam Lộ</name>", "      <short>UBND huyện Cam Lộ</short>",
            "      <header>", "        <line>Ủy ban nhân dân</line>", "        <line>huyện Cam Lộ</line>",
            "      </header>", "    </issuer>", "    <place>Cam Lộ</place>", "    <number>%d</number>" %
