@@ -6,7 +6,7 @@ VERSION  = 0.1.0
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= cc
-PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zlib
+PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zlib libzip
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
@@ -126,13 +126,13 @@ check-check-san: build/vbgen-san build/testgen/.stamp
 .PHONY: check-suites check-cases check-unit check-check check-nd30 check-cases-san \
 	check-unit-san check-check-san
 
-# Every document of each bundled sample into out/SAMPLE/.
+# Every document of each bundled sample into out/SAMPLE/, as PDF and as Word files (.docx).
 SAMPLES = $(wildcard samples/*.xml)
 sample: deps vbgen
 	@for s in $(SAMPLES); do \
 		n=$$(basename $$s .xml); \
-		echo "./vbgen check $$s && ./vbgen all $$s -o out/$$n"; \
-		./vbgen check $$s && ./vbgen all $$s -o out/$$n || exit 1; \
+		echo "./vbgen check $$s && ./vbgen all $$s -o out/$$n --docx"; \
+		./vbgen check $$s && ./vbgen all $$s -o out/$$n --docx || exit 1; \
 	done
 
 # Speed and memory, measured (never asserted): see tools/bench.sh and the README.

@@ -13,6 +13,7 @@
 #include "letters.h"
 
 #include "diag.h"
+#include "docx.h"
 #include "fonts.h"
 #include "layout.h"
 #include "pdf.h"
@@ -71,9 +72,10 @@ static lay_doc *make_one(struct job *j, xmlNodePtr agency, doc **d)
 	return ld;
 }
 
-static char *letter_path(const letters_opts *o, xmlNodePtr agency)
+/* DIR/<agency-id>.pdf, or .docx with ext */
+static char *letter_path(const letters_opts *o, xmlNodePtr agency, const char *ext)
 {
-	return g_strdup_printf("%s/%s.pdf", o->dir, plan_attr(agency, "id"));
+	return g_strdup_printf("%s/%s%s", o->dir, plan_attr(agency, "id"), ext);
 }
 
 static char *agency_label(xmlNodePtr agency)
@@ -99,7 +101,7 @@ static void print_letter(pdf_out *print, const letters_opts *o, xmlNodePtr agenc
 static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 {
 	xmlNodePtr agency = g_ptr_array_index(j->sel, i);
-	char *path = letter_path(j->o, agency);
+	char *path = letter_path(j->o, agency, ".pdf");
 	doc *d = NULL;
 	lay_doc *ld;
 
@@ -113,7 +115,13 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 		r->status = EXIT_OK;
 		r->pages = (int)ld->pages->len;
 	} else {
-		r->status = pdf_write(ld, path);
+		/* the PDF, the Word file (--format docx, all --docx) or both */
+		r->status = j->o->pdf ? pdf_write(ld, path) : EXIT_OK;
+		if (r->status == EXIT_OK && j->o->docx) {
+			char *word = letter_path(j->o, agency, ".docx");
+			r->status = docx_write(d, ld, word);
+			g_free(word);
+		}
 		r->pages = (int)ld->pages->len;
 		if (r->status == EXIT_OK && print != NULL)
 			print_letter(print, j->o, agency, ld);
@@ -457,8 +465,13 @@ int letters_run(plan *p, const letters_opts *o)
 		print = NULL;
 	}
 	if (!o->quiet && !o->dump) {
-		printf("vbgen: wrote %u letter%s (%u pages) into %s/", made, made == 1 ? "" : "s",
-		       pages, o->dir);
+		if (o->pdf)
+			printf("vbgen: wrote %u letter%s (%u pages) into %s/%s", made,
+			       made == 1 ? "" : "s", pages, o->dir,
+			       o->docx ? ", each also as a Word file (.docx)" : "");
+		else
+			printf("vbgen: wrote %u letter%s as Word files (.docx) into %s/", made,
+			       made == 1 ? "" : "s", o->dir);
 		if (failed)
 			printf("; %u failed", failed);
 		printf("\n");

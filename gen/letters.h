@@ -13,7 +13,7 @@
 #define LETTERS_MAX_JOBS 64
 
 typedef struct letters_opts {
-	const char *dir;   /* where DIR/<agency-id>.pdf go */
+	const char *dir;   /* where DIR/<agency-id>.pdf (and .docx) go */
 	const char *print; /* the print file, or NULL */
 	GPtrArray *only;   /* agency ids to make (char *), or NULL for all */
 	int jobs;          /* workers; 0: the number of cores */
@@ -21,6 +21,8 @@ typedef struct letters_opts {
 	int duplex;        /* pad each copy to an even number of pages */
 	int quiet;         /* no summary line */
 	int dump;          /* print the layout of each letter instead of writing PDF */
+	int pdf;           /* write DIR/<agency-id>.pdf */
+	int docx;          /* write DIR/<agency-id>.docx, a Word file to revise */
 } letters_opts;
 
 /* Makes the letters. Returns EXIT_OK, EXIT_INVALID when some letter failed (each

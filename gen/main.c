@@ -5,6 +5,7 @@
 #include "check.h"
 #include "csv.h"
 #include "diag.h"
+#include "docx.h"
 #include "fonts.h"
 #include "letters.h"
 #include "layout.h"
@@ -43,6 +44,10 @@ static const char usage_text[] =
 	"  -o, --output PATH      where to write: a file for plan and appendix (default:\n"
 	"                         PLAN.pdf, PLAN-phu-luc.pdf), a folder for letters and all\n"
 	"                         (default: letters, out)\n"
+	"      --format F         plan, appendix, letters: pdf, or docx for a Word file to\n"
+	"                         revise (default: docx when -o ends in .docx, else pdf)\n"
+	"      --docx             all: also write plan.docx, appendix.docx and\n"
+	"                         letters/ID.docx beside the PDFs\n"
 	"      --no-appendix      plan: leave the appendix pages out\n"
 	"      --csv FILE         appendix: also write the table as CSV (UTF-8)\n"
 	"      --print FILE       letters: also write one file of all letters for printing\n"
@@ -71,7 +76,9 @@ enum {
 	OPT_DUPLEX,
 	OPT_TEMPLATES,
 	OPT_DUMP,
-	OPT_PNG
+	OPT_PNG,
+	OPT_FORMAT,
+	OPT_DOCX
 };
 
 static const struct option long_options[] = {
@@ -86,6 +93,8 @@ static const struct option long_options[] = {
 	{"templates", required_argument, NULL, OPT_TEMPLATES},
 	{"dump", required_argument, NULL, OPT_DUMP},
 	{"png", required_argument, NULL, OPT_PNG},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"docx", no_argument, NULL, OPT_DOCX},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -105,6 +114,13 @@ struct opts {
 	const char *dump;
 	const char *png;
 	int quiet; /* -q: only warnings and errors */
+	/* output format: --format pdf|docx (NULL: from the suffix of -o); word: the document
+	 * is written as a Word file instead of PDF; docx: all --docx; also_docx: a Word file
+	 * to write beside the PDF */
+	const char *format;
+	int word;
+	int docx;
+	const char *also_docx;
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -218,10 +234,18 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 		dump_layout(ld, stdout);
 		status = EXIT_OK;
 	} else {
-		status = pdf_write(ld, output);
-		if (status == EXIT_OK && !o->quiet)
+		status = o->word ? docx_write(d, ld, output) : pdf_write(ld, output);
+		if (status == EXIT_OK && !o->quiet && o->word)
+			printf("vbgen: wrote %s (Word, to revise)\n", output);
+		else if (status == EXIT_OK && !o->quiet)
 			printf("vbgen: wrote %s (%u page%s)\n", output, ld->pages->len,
 			       ld->pages->len == 1 ? "" : "s");
+		/* the same document as a Word file too (all --docx) */
+		if (status == EXIT_OK && o->also_docx != NULL) {
+			status = docx_write(d, ld, o->also_docx);
+			if (status == EXIT_OK && !o->quiet)
+				printf("vbgen: wrote %s (Word, to revise)\n", o->also_docx);
+		}
 	}
 	/* --csv (appendix only, main() sees to it): the same table, from the same doc; a dump
 	 * writes no file at all */
@@ -251,15 +275,55 @@ done:
 	return status;
 }
 
+/* Whether file names a Word file (.docx, any case). */
+static int is_docx_name(const char *file)
+{
+	size_t n = strlen(file);
+
+	return n >= 5 && g_ascii_strcasecmp(file + n - 5, ".docx") == 0;
+}
+
+/* The output format of plan and appendix: --format, else the suffix of -o. Returns
+ * EXIT_OK, or EXIT_USAGE when the two disagree. */
+static int document_format(struct opts *o)
+{
+	size_t n = o->output != NULL ? strlen(o->output) : 0;
+	int pdf_name = n >= 4 && g_ascii_strcasecmp(o->output + n - 4, ".pdf") == 0;
+
+	if (o->format == NULL) {
+		o->word = o->output != NULL && is_docx_name(o->output);
+		return EXIT_OK;
+	}
+	o->word = strcmp(o->format, "docx") == 0;
+	if (o->word && pdf_name)
+		return usage_error("--format docx writes a Word file, but -o %s ends in .pdf: "
+				   "name it .docx",
+				   o->output);
+	if (!o->word && o->output != NULL && is_docx_name(o->output))
+		return usage_error("--format pdf writes a PDF, but -o %s ends in .docx: name it "
+				   ".pdf",
+				   o->output);
+	return EXIT_OK;
+}
+
 static int cmd_document(const char *path, const char *template_name, const char *ext,
-			const struct opts *o)
+			const struct opts *given)
 {
 	plan *p;
-	int status = load_to_write(path, &p);
-	char *output;
+	struct opts wo = *given, *o = &wo;
+	int status = document_format(o);
+	char *output, *word_ext = NULL;
 
 	if (status != EXIT_OK)
 		return status;
+	status = load_to_write(path, &p);
+	if (status != EXIT_OK)
+		return status;
+	/* PLAN.docx, PLAN-phu-luc.docx: the PDF's default name with the Word suffix */
+	if (o->word && g_str_has_suffix(ext, ".pdf")) {
+		word_ext = g_strdup_printf("%.*s.docx", (int)(strlen(ext) - 4), ext);
+		ext = word_ext;
+	}
 	if (strcmp(template_name, "appendix") == 0 &&
 	    plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
 		diag(path, 0, DIAG_ERROR,
@@ -272,6 +336,7 @@ static int cmd_document(const char *path, const char *template_name, const char 
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
 	status = make_document(p, template_name, o, output);
 	g_free(output);
+	g_free(word_ext);
 	plan_free(p);
 	return status;
 }
@@ -288,17 +353,22 @@ static void letters_options(const struct opts *o, letters_opts *lo, const char *
 	lo->duplex = o->duplex;
 	lo->dump = o->dump != NULL;
 	lo->quiet = o->quiet;
+	/* letters --format docx: Word files only; all --docx: both */
+	lo->pdf = !o->word;
+	lo->docx = o->word || o->docx;
 }
 
 static int cmd_letters(const char *path, const struct opts *o)
 {
 	plan *p;
 	letters_opts lo;
+	struct opts wo = *o;
 	int status = load_to_write(path, &p);
 
 	if (status != EXIT_OK)
 		return status;
-	letters_options(o, &lo, o->output != NULL ? o->output : "letters", o->print);
+	wo.word = o->format != NULL && strcmp(o->format, "docx") == 0;
+	letters_options(&wo, &lo, o->output != NULL ? o->output : "letters", o->print);
 	status = letters_run(p, &lo);
 	plan_free(p);
 	return status;
@@ -316,6 +386,8 @@ static int cmd_all(const char *path, const struct opts *o)
 	char *letters_dir = g_strdup_printf("%s/letters", dir);
 	char *print = g_strdup_printf("%s/letters-print.pdf", dir);
 	char *csv = g_strdup_printf("%s/appendix.csv", dir);
+	char *plan_docx = g_strdup_printf("%s/plan.docx", dir);
+	char *app_docx = g_strdup_printf("%s/appendix.docx", dir);
 	struct opts plan_o = *o, app_o = *o;
 	int status = load_to_write(path, &p), worst;
 
@@ -327,6 +399,10 @@ static int cmd_all(const char *path, const struct opts *o)
 		goto done;
 	}
 	plan_o.no_appendix = 0;
+	if (o->docx) {
+		plan_o.also_docx = plan_docx;
+		app_o.also_docx = app_docx;
+	}
 	status = make_document(p, "plan", &plan_o, plan_pdf);
 	if (status == EXIT_OK && plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
 		diag(path, 0, DIAG_WARNING,
@@ -350,6 +426,8 @@ done:
 	g_free(letters_dir);
 	g_free(print);
 	g_free(csv);
+	g_free(plan_docx);
+	g_free(app_docx);
 	return status;
 }
 
@@ -422,6 +500,14 @@ int main(int argc, char **argv)
 		case OPT_PNG:
 			o.png = optarg;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "pdf") != 0 && strcmp(optarg, "docx") != 0)
+				return usage_error("--format takes pdf or docx, not '%s'", optarg);
+			o.format = optarg;
+			break;
+		case OPT_DOCX:
+			o.docx = 1;
+			break;
 		case '?':
 			fprintf(stderr, "vbgen: try 'vbgen --help'\n");
 			return EXIT_USAGE;
@@ -442,6 +528,12 @@ int main(int argc, char **argv)
 	LIBXML_TEST_VERSION;
 	if (o.csv != NULL && strcmp(cmd, "appendix") != 0)
 		return usage_error("--csv goes with the appendix command, not '%s'", cmd);
+	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0))
+		return usage_error("--format goes with plan, appendix and letters; 'vbgen all' "
+				   "writes PDF, and Word files too with --docx");
+	if (o.docx && strcmp(cmd, "all") != 0)
+		return usage_error("--docx goes with 'vbgen all'; for one document write "
+				   "--format docx");
 	if (strcmp(cmd, "check") == 0)
 		status = cmd_check(path);
 	else if (strcmp(cmd, "plan") == 0)

@@ -80,7 +80,8 @@ SANITIZER = re.compile(r"runtime error|ERROR: AddressSanitizer|ERROR: LeakSaniti
 # The tools cases may need, with the Debian package that has each: a missing tool is a
 # skip, and under STRICT_SKIPS=1 a failure when tools/deps.sh installs its package.
 TOOLS = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
-         "pdffonts": "poppler-utils", "mutool": "mupdf-tools", "qpdf": "qpdf"}
+         "pdffonts": "poppler-utils", "mutool": "mupdf-tools", "qpdf": "qpdf",
+         "unzip": "unzip", "xmllint": "libxml2-utils", "soffice": "libreoffice-writer-nogui"}
 ND30CHECK = os.environ.get("ND30CHECK") or os.path.join(ROOT, "..", "shared", "checks",
                                                          "nd30check")
 TIMEOUT = 300  # s for one command: the slowest case takes a few seconds

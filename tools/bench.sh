@@ -15,7 +15,8 @@
 # tasks and of 500 tasks with cells of 1..30 lines (time and memory per row: linear?); the
 # commitment letters of 10 and 1,000 agencies (letters per second, per letter against
 # bare, memory, -j 2 against -j 1), skipped with a message while `vbgen letters` is not
-# built. Generated plans (tools/synth.py, fixed seeds) and outputs go to build/bench/.
+# built; the Word files (--format docx) of the sample plan and of the 1,000 letters
+# against their PDFs. Generated plans (tools/synth.py, fixed seeds) and outputs go to build/bench/.
 #
 # It only reports: no timing is ever a failure. It exits 1 only when a program crashed
 # (killed by a signal), 2 when vbgen or the tools to build bare are missing.
@@ -450,6 +451,43 @@ else
 			"layout: $(head -n 1 "$B/dump.err")"
 	fi
 fi
+
+# --- Word files ---------------------------------------------------------------------------
+
+echo
+echo "6. Word files (.docx, --format docx) against PDF: the same documents, the same layout"
+printf '   %-34s %10s %10s %9s %9s\n' "" "PDF ms" ".docx ms" "ratio" "peak MiB"
+# word_case LABEL ARGS...: vbgen ARGS (PDF) against vbgen ARGS --format docx (Word).
+word_case() {
+	wc_label=$1
+	shift
+	W_PDF=
+	W_DOCX=
+	W_KB=
+	measure "$VBGEN" "$@" && W_PDF=$M_MS
+	measure "$VBGEN" "$@" --format docx && {
+		W_DOCX=$M_MS
+		W_KB=$M_KB
+	}
+	printf '   %-34s %10s %10s %9s %9s\n' "$wc_label" "${W_PDF:--}" "${W_DOCX:--}" \
+		"$(ratio "$W_DOCX" "$W_PDF")" "$(mib "$W_KB")"
+}
+rm -f "$OUT/sample-w.pdf" "$OUT/sample-w.docx"
+word_case "sample plan + appendix" plan samples/par-index-2023.xml -o "$OUT/sample-w"
+if [ -s "$B/letters-1000.xml" ]; then
+	for j in 1 2; do
+		rm -rf "$OUT/wl"
+		mkdir -p "$OUT/wl"
+		word_case "1,000 letters, -j $j" letters "$B/letters-1000.xml" -o "$OUT/wl" -j "$j"
+		[ -n "$W_DOCX" ] && echo "      .docx: $(calc '%.2f' "$W_DOCX / 1000") ms a letter," \
+			"$(find "$OUT/wl" -name '*.docx' | wc -l) files of" \
+			"$(du -sk "$OUT/wl" | cut -f1) KiB with the PDFs"
+	done
+	rm -rf "$OUT/wl"
+else
+	echo "   1,000 letters skipped: section 5 made no $B/letters-1000.xml"
+fi
+echo "   (.docx includes the same layout as the PDF: rule lengths and column widths come from it)"
 
 echo
 load1=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -1,0 +1,282 @@
+#!/bin/sh
+# tests/docx/run.sh - the Word files vbgen writes, checked through a real word processor.
+#
+#   sh tests/docx/run.sh generate VBGEN OUTDIR    (the case docx-samples' cmd)
+#   sh tests/docx/run.sh check OUTDIR             (its check, on the optimised outputs)
+#
+# generate writes every file the checks read, and the exit statuses of the commands in
+# OUTDIR/statuses, with the same bytes from any build (the driver compares the sanitizer
+# build's outputs with the optimised build's, so what LibreOffice finds holds for both);
+# check reads them, runs LibreOffice and the checkers, and prints its findings.
+#
+# For every sample plan (samples/*.xml), from `vbgen all --docx` and `vbgen plan
+# --no-appendix` in both formats:
+#   written      all --docx writes plan.docx, appendix.docx and letters/<id>.docx beside
+#                the PDFs; --format and the suffix of -o choose the format; a suffix that
+#                contradicts --format is a usage error that writes nothing
+#   package      every .docx passes unzip -t, each of its parts is well-formed XML
+#                (xmllint), [Content_Types].xml and the relationships are complete
+#                (check.py package)
+#   reproducible the same input gives the same bytes, in any time zone
+#   LibreOffice  (headless, a private profile) converts every .docx to PDF; on that PDF
+#                nd30check --kind plan|appendix|letter reports no failure (but the one
+#                known false alarm tests/e2e.sh accepts too, and a justified line that
+#                LibreOffice ends short of the margin for the slant of its last italic
+#                letter, which Word sets flush: see nd30()), its text holds the words of
+#                vbgen's own PDF in the same order and no others (check.py words), and its
+#                page count is within one of vbgen's (plan, appendix) or equal (letters)
+#
+# check prints one "ok ...", "FAIL ..." or "skip ..." line per finding and last "docx: N
+# passed, N failed, N skipped"; exits 1 when a finding failed. Skips only where a tool
+# cannot be had: LibreOffice (soffice: Debian's libreoffice-writer-nogui, which
+# tools/deps.sh installs; a failure under STRICT_SKIPS) or the records office's checker
+# (../shared/checks/nd30check, outside a bare clone).
+
+MODE=$1
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+if [ "$MODE" = generate ]; then
+	VBGEN=$2
+	OUT=$3
+elif [ "$MODE" = check ]; then
+	OUT=$2
+else
+	echo "usage: sh tests/docx/run.sh generate VBGEN OUTDIR | check OUTDIR" >&2
+	exit 2
+fi
+[ -n "$OUT" ] || { echo "usage: sh tests/docx/run.sh generate VBGEN OUTDIR | check OUTDIR" >&2; exit 2; }
+export LC_ALL=C.UTF-8
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1700000000}"
+CHECK=$ROOT/tests/docx/check.py
+CHECKER=${ND30CHECK:-$ROOT/../shared/checks/nd30check}
+# nd30check's one known false alarm (see tests/e2e.sh): mutool cuts font names after 24
+# characters, so LiberationSerif-BoldItalic reads as not italic.
+KNOWN="^FAIL  'Nơi nhận:' bold italic 12 pt: .*([A-Za-z]*-BoldItal 12)\$"
+# LibreOffice converts all files of a sample in one run; a hung run is stopped.
+SOFFICE_TIMEOUT=600
+P=0
+F=0
+S=0
+
+ok() { P=$((P + 1)); echo "ok    docx: $1"; }
+bad() { F=$((F + 1)); echo "FAIL  docx: $1${2:+: $2}"; }
+skip() { S=$((S + 1)); echo "skip  docx: $1${2:+: $2}"; }
+
+pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
+
+# sanitizer reports in a command's stderr are failures of their own
+clean() {
+	! grep -q "runtime error\|ERROR: AddressSanitizer\|LeakSanitizer" "$1"
+}
+
+mkdir -p "$OUT" || exit 2
+OUT=$(cd "$OUT" && pwd)
+# generate: a command and its exit status, kept for check
+run() {
+	rn_name=$1
+	shift
+	"$@" >"$OUT/$rn_name.out" 2>"$OUT/$rn_name.err"
+	echo "$rn_name $?" >>"$OUT/statuses"
+}
+status() { sed -n "s/^$1 //p" "$OUT/statuses"; }
+
+# package FILE...: unzip -t, xmllint on every part, check.py package; prints the first
+# problem and fails, or succeeds silently.
+package() {
+	for pk_f in "$@"; do
+		if ! unzip -tq "$pk_f" >/dev/null 2>&1; then
+			echo "$pk_f: unzip -t finds the ZIP damaged"
+			return 1
+		fi
+		for pk_part in $(unzip -Z1 "$pk_f"); do
+			# unzip reads a name as a pattern: [Content_Types].xml needs its brackets escaped
+			pk_pat=$(printf '%s' "$pk_part" | sed 's/\[/\\[/g; s/\]/\\]/g')
+			if ! unzip -p "$pk_f" "$pk_pat" | xmllint --noout - 2>"$OUT/xmllint.err"; then
+				echo "$pk_f: $pk_part is not well-formed XML: $(head -n 1 "$OUT/xmllint.err")"
+				return 1
+			fi
+		done
+		pk_why=$(python3 "$CHECK" package "$pk_f") || {
+			echo "$pk_f: $pk_why"
+			return 1
+		}
+	done
+	return 0
+}
+
+# nd30 KIND PDF: the checker's failures other than the known false alarm, or nothing.
+# A failure of "body is justified" alone is checked again with the lines that LibreOffice
+# ends short for the slant of their last italic letter taken as flush (check.py
+# justified: Word sets them flush); passing so, it is no failure, and the .nd30 file says
+# why.
+nd30() {
+	"$CHECKER" --quiet --kind "$1" "$2" >"$2.nd30" 2>&1
+	nd_fail=$(grep '^FAIL' "$2.nd30" | grep -v "$KNOWN")
+	if [ -n "$nd_fail" ] && ! printf '%s\n' "$nd_fail" | grep -qv '^FAIL  body is justified' &&
+		python3 "$CHECK" justified "$2" "$CHECKER" >/dev/null 2>&1; then
+		echo "(LibreOffice's italic correction allowed: $nd_fail)" >>"$2.nd30"
+		nd_fail=
+	fi
+	[ -n "$nd_fail" ] && printf '%s\n' "$nd_fail"
+	grep -q 'nd30check: [0-9]* passed' "$2.nd30" || echo "the checker did not finish: $(tail -n 1 "$2.nd30")"
+}
+
+# word_checks NAME KIND VBGEN.pdf WORD.pdf SAME: nd30check, words, pages (SAME: 1 when the
+# page counts must be equal, else within one).
+word_checks() {
+	wc_name=$1 wc_kind=$2 wc_pdf=$3 wc_lo=$4 wc_same=$5
+	if [ ! -s "$wc_lo" ]; then
+		bad "$wc_name through LibreOffice" "LibreOffice wrote no PDF of it (see $OUT)"
+		return
+	fi
+	if [ ! -e "$CHECKER" ]; then
+		skip "$wc_name: nd30check" "the checker $CHECKER is not in this clone"
+	else
+		wc_fail=$(nd30 "$wc_kind" "$wc_lo")
+		if [ -z "$wc_fail" ]; then
+			wc_note=
+			grep -q "italic correction allowed" "$wc_lo.nd30" &&
+				wc_note=" (a line ending in italic set short by LibreOffice's italic correction, allowed)"
+			ok "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF: $(grep '^nd30check:' "$wc_lo.nd30" | sed 's/^nd30check: //')$wc_note"
+		else
+			bad "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF" "$(printf '%s' "$wc_fail" | head -n 3 | tr '\n' ' ')"
+		fi
+	fi
+	if wc_why=$(python3 "$CHECK" words "$wc_pdf" "$wc_lo"); then
+		ok "$wc_name: LibreOffice's PDF has vbgen's words in vbgen's order"
+	else
+		bad "$wc_name: words" "$wc_why"
+	fi
+	wc_a=$(pages "$wc_pdf")
+	wc_b=$(pages "$wc_lo")
+	wc_d=$((${wc_b:-0} - ${wc_a:-0}))
+	if [ -n "$wc_a" ] && [ -n "$wc_b" ] && { [ "$wc_d" -eq 0 ] || { [ "$wc_same" != 1 ] && [ "$wc_d" -ge -1 ] && [ "$wc_d" -le 1 ]; }; }; then
+		ok "$wc_name: $wc_b pages in LibreOffice, $wc_a in vbgen's PDF"
+	else
+		bad "$wc_name: pages" "$wc_b in LibreOffice, $wc_a in vbgen's PDF (allowed: $([ "$wc_same" = 1 ] && echo equal || echo 'one more or less'))"
+	fi
+}
+
+# the options, once: --format, the suffix of -o, and their disagreement
+options_generate() {
+	op_d=$OUT/options
+	mkdir -p "$op_d"
+	run opt-format "$VBGEN" -q appendix "$1" --format docx -o "$op_d/phu-luc.docx"
+	run opt-suffix "$VBGEN" -q plan "$1" -o "$op_d/ke-hoach.docx"
+	run opt-wrong "$VBGEN" plan "$1" --format docx -o "$op_d/wrong.pdf"
+	run opt-docx "$VBGEN" plan "$1" --docx -o "$op_d/x.pdf"
+}
+
+options_check() {
+	op_d=$OUT/options
+	if [ "$(status opt-format)" = 0 ] && [ "$(status opt-suffix)" = 0 ] &&
+		unzip -tq "$op_d/phu-luc.docx" >/dev/null 2>&1 && unzip -tq "$op_d/ke-hoach.docx" >/dev/null 2>&1; then
+		ok "--format docx and -o FILE.docx write Word files"
+	else
+		bad "--format docx and -o FILE.docx" "exit $(status opt-format) and $(status opt-suffix); $(head -n 2 "$OUT/opt-format.err" "$OUT/opt-suffix.err" | tr '\n' ' ')"
+	fi
+	if [ "$(status opt-wrong)" = 2 ] && [ ! -e "$op_d/wrong.pdf" ] && grep -q "ends in .pdf" "$OUT/opt-wrong.err"; then
+		ok "--format docx with -o FILE.pdf is a usage error (exit 2), nothing written"
+	else
+		bad "--format docx with -o FILE.pdf" "exit $(status opt-wrong), $(head -n 1 "$OUT/opt-wrong.err")"
+	fi
+	if [ "$(status opt-docx)" = 2 ] && [ ! -e "$op_d/x.pdf" ]; then
+		ok "--docx outside 'vbgen all' is a usage error (exit 2)"
+	else
+		bad "--docx outside 'vbgen all'" "exit $(status opt-docx), $(head -n 1 "$OUT/opt-docx.err")"
+	fi
+}
+
+if [ "$MODE" = generate ]; then
+	: >"$OUT/statuses"
+	first=1
+	for sample in "$ROOT"/samples/*.xml; do
+		[ -e "$sample" ] || continue
+		s=$(basename "$sample" .xml)
+		d=$OUT/$s
+		mkdir -p "$d"
+		[ "$first" = 1 ] && options_generate "$sample"
+		first=0
+		run "$s-all" "$VBGEN" -q all "$sample" -o "$d/all" --docx
+		run "$s-plan-pdf" "$VBGEN" -q plan "$sample" --no-appendix -o "$d/plan-no-appendix.pdf"
+		run "$s-plan-docx" "$VBGEN" -q plan "$sample" --no-appendix -o "$d/plan-no-appendix.docx"
+		# the same input, the same bytes, in another time zone too
+		TZ=Asia/Ho_Chi_Minh "$VBGEN" -q plan "$sample" -o "$d/again.docx" 2>/dev/null
+		a1=$(ls "$d/all/letters" 2>/dev/null | grep '\.docx$' | head -n 1)
+		[ -n "$a1" ] && TZ=America/New_York "$VBGEN" -q letters "$sample" --format docx \
+			--agency "${a1%.docx}" -o "$d/again" 2>/dev/null
+	done
+	exit 0
+fi
+
+LO=0
+if command -v soffice >/dev/null 2>&1; then
+	LO=1
+else
+	skip "LibreOffice checks" "soffice is not installed (Debian: libreoffice-writer-nogui; tools/deps.sh installs it as root)"
+fi
+
+options_check
+for sample in "$ROOT"/samples/*.xml; do
+	[ -e "$sample" ] || continue
+	s=$(basename "$sample" .xml)
+	d=$OUT/$s
+	rc=$(status "$s-all")
+	rc2=$(status "$s-plan-pdf")$(status "$s-plan-docx")
+	n_pdf=$(ls "$d/all/letters" 2>/dev/null | grep -c '\.pdf$')
+	n_docx=$(ls "$d/all/letters" 2>/dev/null | grep -c '\.docx$')
+	has_app=0
+	grep -q '<appendix' "$sample" && has_app=1
+	missing=
+	for f in plan.pdf plan.docx; do [ -s "$d/all/$f" ] || missing="$missing $f"; done
+	[ "$has_app" = 1 ] && for f in appendix.pdf appendix.docx; do [ -s "$d/all/$f" ] || missing="$missing $f"; done
+	if [ "$rc" = 0 ] && [ "$rc2" = 00 ] && [ -z "$missing" ] && [ "$n_docx" -eq "$n_pdf" ]; then
+		ok "$s: all --docx writes plan.docx$([ "$has_app" = 1 ] && echo ', appendix.docx') and $n_docx letters/<id>.docx beside the PDFs"
+	else
+		bad "$s: all --docx" "exit $rc/$rc2, missing:${missing:- none}, $n_docx .docx letters for $n_pdf PDFs; $(grep -v ': note: \|: warning: ' "$OUT/$s-all.err" | head -n 2 | tr '\n' ' ')"
+	fi
+
+	# every Word file, under the names LibreOffice will give their PDFs (in the check's
+	# own folder: the case's outputs hold only what generate wrote)
+	w=${SCRATCH:-$OUT}/$s
+	mkdir -p "$w/word"
+	for f in plan appendix; do
+		[ -s "$d/all/$f.docx" ] && cp "$d/all/$f.docx" "$w/word/$f.docx"
+	done
+	[ -s "$d/plan-no-appendix.docx" ] && cp "$d/plan-no-appendix.docx" "$w/word/"
+	for f in "$d"/all/letters/*.docx; do
+		[ -e "$f" ] && cp "$f" "$w/word/letter-$(basename "$f")"
+	done
+	set -- "$w"/word/*.docx
+	if [ ! -e "$1" ]; then
+		bad "$s: package" "no .docx to check"
+		continue
+	fi
+	if why=$(package "$@"); then
+		ok "$s: the $# Word files pass unzip -t and xmllint; content types and relationships are complete"
+	else
+		bad "$s: package" "$why"
+	fi
+	a1=$(ls "$d/all/letters" | grep '\.docx$' | head -n 1)
+	if cmp -s "$d/again.docx" "$d/all/plan.docx" && { [ -z "$a1" ] || cmp -s "$d/again/$a1" "$d/all/letters/$a1"; }; then
+		ok "$s: the same plan gives the same .docx bytes (another run, another time zone)"
+	else
+		bad "$s: reproducible" "a second run wrote other bytes (plan.docx${a1:+ or letters/$a1})"
+	fi
+	[ "$LO" = 1 ] || continue
+
+	# LibreOffice: one headless run for every file of the sample, its own profile
+	mkdir -p "$w/lo"
+	timeout "$SOFFICE_TIMEOUT" soffice --headless --norestore "-env:UserInstallation=file://$w/lo-profile" \
+		--convert-to pdf --outdir "$w/lo" "$@" >"$w/lo.out" 2>&1
+	word_checks "$s plan" plan "$d/all/plan.pdf" "$w/lo/plan.pdf" 0
+	word_checks "$s plan --no-appendix" plan "$d/plan-no-appendix.pdf" "$w/lo/plan-no-appendix.pdf" 0
+	[ "$has_app" = 1 ] && word_checks "$s appendix" appendix "$d/all/appendix.pdf" "$w/lo/appendix.pdf" 0
+	for f in "$d"/all/letters/*.pdf; do
+		[ -e "$f" ] || continue
+		id=$(basename "$f" .pdf)
+		word_checks "$s letter $id" letter "$f" "$w/lo/letter-$id.pdf" 1
+	done
+done
+
+echo "docx: $P passed, $F failed, $S skipped"
+[ "$F" -eq 0 ]
