@@ -15,6 +15,7 @@
 cd "$(dirname "$0")/.." || exit 2
 PASS=0
 FAIL=0
+SKIP=0
 export LC_ALL=C.UTF-8
 export SOURCE_DATE_EPOCH=1700000000
 # Leaks are errors too (one owner frees everything), except inside system libraries
@@ -117,6 +118,22 @@ appendix_suite() {
 	FAIL=$((FAIL + $2))
 }
 
+# The signing suite (tests/sign/run.sh) counts for itself; its totals join ours.
+sign_suite() {
+	out=$(sh tests/sign/run.sh "$1" "build/test-out/sign$3" 2>&1)
+	printf '%s\n' "$out" | grep -E '^(ok|FAIL|skip)' | sed "s/\$/$2/"
+	n=$(printf '%s\n' "$out" | tail -n 1 | sed -n 's/^sign: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
+	if [ -z "$n" ]; then
+		bad "sign suite$2" "printed no summary"
+		printf '%s\n' "$out" | tail -n 5
+		return
+	fi
+	set -- $n
+	PASS=$((PASS + $1))
+	FAIL=$((FAIL + $2))
+	SKIP=$((SKIP + $3))
+}
+
 run_suite() {
 	vbgen=$1 unitbin=$2 tag=$3
 	echo "== $tag"
@@ -137,13 +154,20 @@ run_suite() {
 		. tests/letters.sh
 		letters_tests "$vbgen" "$4"
 	fi
+	if [ -f tests/sign/run.sh ]; then
+		sign_suite "$vbgen" "$4" "$5"
+	fi
 }
 
 VBGEN=$1
 gen_inputs
-run_suite "$1" "$2" "optimised build" ""
+run_suite "$1" "$2" "optimised build" "" ""
 if [ -n "$3" ] && [ -n "$4" ]; then
-	run_suite "$3" "$4" "AddressSanitizer + UndefinedBehaviorSanitizer build" " (asan+ubsan)"
+	run_suite "$3" "$4" "AddressSanitizer + UndefinedBehaviorSanitizer build" " (asan+ubsan)" -san
 fi
-echo "$PASS passed, $FAIL failed"
+if [ "$SKIP" -gt 0 ]; then
+	echo "$PASS passed, $FAIL failed, $SKIP skipped"
+else
+	echo "$PASS passed, $FAIL failed"
+fi
 [ "$FAIL" -eq 0 ]
