@@ -30,6 +30,9 @@
 #                  a PDF another program rewrote, a PDF vbgen did not make, the print
 #                  file: each exit 1 with its message, nothing written, no temporary file
 #   usage          no PIN on the command line; no terminal and no PIN given: exit 2
+#   other keys     an elliptic-curve key on a second token, chosen with --token (without
+#                  it: "2 tokens are plugged in"); a PKCS#12 file in the legacy format
+#                  (RC2/3DES, as Windows exports them)
 #
 # Prints "ok ...", "FAIL ..." or "skip ..." per case and "sign: N passed, N failed,
 # N skipped" last; exits 1 when something failed.
@@ -458,6 +461,55 @@ if [ "$sg_rc" -eq 2 ] && grep -q "there is no terminal to ask for the password" 
 	ok "no terminal and no PIN given: says how to give it (exit 2)"
 else
 	bad "no terminal" "exit $sg_rc: $(head -n 2 "$D/notty.err" | tr '\n' ' ')"
+fi
+
+# --- other keys: EC on a second token, a legacy PKCS#12 file ------------------------
+
+if openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$P/ec.key" \
+	-out "$P/ec.csr" -utf8 -subj "/CN=Phó Chủ tịch/O=UBND huyện Cam Lộ/C=VN" 2>>"$P/log" &&
+	openssl x509 -req -in "$P/ec.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial \
+		-out "$P/ec.pem" -days 30 -extfile "$P/ca.cnf" -extensions signer_ext 2>>"$P/log" &&
+	openssl pkcs8 -topk8 -nocrypt -in "$P/ec.key" -out "$P/ec.pk8" 2>>"$P/log" &&
+	openssl x509 -in "$P/ec.pem" -outform der -out "$P/ec.der" &&
+	softhsm2-util --init-token --free --label "Pho chu tich" --so-pin 13579135 --pin 1357 \
+		>>"$D/hsm/log" 2>&1 &&
+	softhsm2-util --import "$P/ec.pk8" --token "Pho chu tich" --label pct --id 07 --pin 1357 \
+		>>"$D/hsm/log" 2>&1 &&
+	pkcs11-tool --module "$sg_module" --token-label "Pho chu tich" --login --pin 1357 \
+		--write-object "$P/ec.der" --type cert --id 07 --label pct >>"$D/hsm/log" 2>&1; then
+	rm -f "$P/ec.pk8"
+	VBGEN_PIN=1357 sg_run two-tokens "$VBGEN" sign "$L" --field receiver --pkcs11 "$sg_module" \
+		-o "$D/out/ec.pdf"
+	sg_rc1=$sg_rc
+	grep -q "2 tokens are plugged in ('Chu tich UBND', 'Pho chu tich')\|2 tokens are plugged in ('Pho chu tich', 'Chu tich UBND')" \
+		"$sg_base.err"
+	sg_said=$?
+	VBGEN_PIN=1357 sg_run ec "$VBGEN" sign "$L" --field receiver --pkcs11 "$sg_module" \
+		--token "Pho chu tich" -o "$D/out/ec.pdf"
+	if ! sg_sanitizer "EC token"; then
+		if [ "$sg_rc1" -eq 1 ] && [ "$sg_said" -eq 0 ] && [ "$sg_rc" -eq 0 ] &&
+			sg_valid "$D/out/ec.pdf" 1; then
+			ok "an EC key on the second of two tokens, chosen with --token; valid"
+		else
+			bad "EC token" "exit $sg_rc1 then $sg_rc: $(sg_err)"
+		fi
+	fi
+else
+	bad "EC token" "could not be made: $(tail -n 2 "$D/hsm/log" "$P/log" | tr '\n' ' ')"
+fi
+if openssl pkcs12 -export -legacy -inkey "$P/head.key" -in "$P/head.pem" -certfile "$P/ca.pem" \
+	-out "$P/legacy.p12" -passout pass:mat-khau-1 2>>"$P/log"; then
+	sg_run legacy "$VBGEN" sign "$L" --field head --cert "$P/legacy.p12" --pin-file "$P/pin" \
+		-o "$D/out/legacy.pdf"
+	if ! sg_sanitizer "legacy PKCS#12"; then
+		if [ "$sg_rc" -eq 0 ] && sg_valid "$D/out/legacy.pdf" 1; then
+			ok "a PKCS#12 file in the legacy format (RC2/3DES); valid"
+		else
+			bad "legacy PKCS#12" "exit $sg_rc: $(sg_err)"
+		fi
+	fi
+else
+	skip "legacy PKCS#12" "this openssl cannot write one"
 fi
 
 finish
