@@ -449,6 +449,88 @@ static void check_agencies(struct ctx *c)
 	g_hash_table_destroy(members);
 }
 
+static void warn(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_v(c->p->path, plan_line(at), DIAG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+/* Does a title name its body ("Chủ tịch UBND huyện Cam Lộ", "Giám đốc Sở Nội vụ")? A body
+ * is a proper name: some word after the first starts with a capital. */
+static int names_a_body(const char *title)
+{
+	const char *sp = title != NULL ? strchr(title, ' ') : NULL;
+
+	for (; sp != NULL; sp = strchr(sp + 1, ' ')) {
+		gunichar ch = g_utf8_get_char_validated(sp + 1, -1);
+		if (ch != (gunichar)-1 && ch != (gunichar)-2 && g_unichar_isupper(ch))
+			return 1;
+	}
+	return 0;
+}
+
+/* What vbgen derives from the names of bodies, checked where a clerk's text would
+ * contradict it: a People's Committee prints no parent line, and the titles that the
+ * letters print after "Chức vụ:" and "Cam kết với" must say whose they are. */
+static void check_bodies(struct ctx *c, xmlNodePtr root)
+{
+	xmlNodePtr doc = plan_child(root, "document");
+	xmlNodePtr issuer = plan_child(doc, "issuer");
+	xmlNodePtr receiver = plan_child(plan_child(root, "commitments"), "receiver");
+	char *iname = plan_text(plan_child(issuer, "name"));
+	char *ishort = plan_text(plan_child(issuer, "short"));
+	char q[CHECK_QUOTE_MAX + 4];
+
+	if (text_committee(iname, NULL, NULL) && plan_child(issuer, "parent") != NULL)
+		warn(c, plan_child(issuer, "parent"),
+		     "a People's Committee writes its own name out and has no parent line above "
+		     "it: vbgen does not print this <parent>; delete it");
+	if (receiver != NULL) {
+		char *t = plan_text(plan_child(receiver, "title"));
+		if (!text_is_blank(t) && !names_a_body(t))
+			warn(c, plan_child(receiver, "title"),
+			     "the receiver's title \"%s\" does not say whose it is, and the letters "
+			     "print it as it is (\"Cam kết với %s ...\"): write it with the body, "
+			     "for example \"%s %s\"",
+			     quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
+		free(t);
+	}
+	for (guint i = 0; i < c->p->agencies->len; i++) {
+		xmlNodePtr a = g_ptr_array_index(c->p->agencies, i);
+		char *name = plan_text(plan_child(a, "name"));
+		const char *place = NULL;
+		if (!text_committee(name, NULL, &place)) {
+			free(name);
+			continue;
+		}
+		quote(q, name);
+		if (plan_child(a, "parent") != NULL)
+			warn(c, plan_child(a, "parent"),
+			     "%s is a People's Committee, which writes its own name out and has no "
+			     "parent line: vbgen does not print this <parent>; delete it",
+			     q);
+		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
+		if (!text_is_blank(t) && strstr(t, place) == NULL) {
+			char qt[CHECK_QUOTE_MAX + 4];
+			warn(c, plan_child(plan_child(a, "head"), "title"),
+			     "the title \"%s\" does not say which committee, and the letter prints "
+			     "\"Chức vụ: %s\": write the title with the committee's name, for example "
+			     "\"Chủ tịch %s\"",
+			     quote(qt, t), qt, q);
+		}
+		free(t);
+		free(name);
+	}
+	free(iname);
+	free(ishort);
+}
+
 static void check_tasks(struct ctx *c)
 {
 	for (guint i = 0; i < c->p->tasks->len; i++) {
@@ -523,6 +605,7 @@ int check_plan(plan *p)
 	check_agencies(&c);
 	check_tasks(&c);
 	check_targets(&c, root);
+	check_bodies(&c, root);
 	if (c.sections != NULL)
 		g_ptr_array_free(c.sections, TRUE);
 	if (c.hints != NULL)

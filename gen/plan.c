@@ -511,7 +511,7 @@ static const struct {
 	{"section", "title p|item|section*"},
 	{"agencies", "group+ agency+"},
 	{"group", "name parent?"},
-	{"agency", "name short? header? parent? head?"},
+	{"agency", "name short? header? parent? place? head?"},
 	{"head", "title name?"},
 	{"appendix", "title task+"},
 	{"task", "text deadline product? note?"},

@@ -508,3 +508,85 @@ int text_surely_nfc(const char *s, size_t n)
 	}
 	return 1;
 }
+
+/* ---- the names of bodies ---------------------------------------------------------- */
+
+/* The words a People's Committee's name begins with: the full form (with the tone mark
+ * placed either way, as both spellings are in use) and the abbreviation. */
+static const char *const committee_prefixes[] = {"Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND "};
+
+/* Vietnam's administrative levels, longest first where one begins another ("thị xã"
+ * before "xã" would not matter, but "thành phố" must not be read as "thành"). */
+static const char *const level_words[] = {"thành phố ", "thị trấn ", "thị xã ",   "đặc khu ",
+					  "phường ",    "huyện ",    "quận ",     "tỉnh ",
+					  "xã "};
+
+int text_committee(const char *name, const char **unit, const char **place)
+{
+	const char *u = NULL, *pl = NULL;
+
+	if (name == NULL)
+		return 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(committee_prefixes) && u == NULL; i++)
+		if (strncmp(name, committee_prefixes[i], strlen(committee_prefixes[i])) == 0)
+			u = name + strlen(committee_prefixes[i]);
+	if (u == NULL)
+		return 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(level_words) && pl == NULL; i++)
+		if (strncmp(u, level_words[i], strlen(level_words[i])) == 0)
+			pl = u + strlen(level_words[i]);
+	/* "UBND các xã, thị trấn" names many committees, not one: a place starts with a
+	 * capital */
+	if (pl == NULL || !g_unichar_isupper(g_utf8_get_char_validated(pl, -1)))
+		return 0;
+	if (unit != NULL)
+		*unit = u;
+	if (place != NULL)
+		*place = pl;
+	return 1;
+}
+
+/* Counts the upper-case letters of the word at s (up to a space), and says in *next
+ * whether the word after it starts with a capital. */
+static int word_capitals(const char *s, int *next)
+{
+	const char *p = s;
+	int caps = 0;
+
+	*next = 0;
+	while (*p != '\0' && *p != ' ') {
+		gunichar c = next_char(&p);
+		caps += g_unichar_isupper(c) ? 1 : 0;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p != '\0') {
+		const char *q = p;
+		*next = g_unichar_isupper(next_char(&q)) ? 1 : 0;
+	}
+	return caps;
+}
+
+char *text_lower_first(const char *s)
+{
+	const char *p = s;
+	gunichar first;
+	int next;
+	char buf[8];
+	size_t n;
+	char *out;
+
+	if (s == NULL || !g_utf8_validate(s, -1, NULL))
+		return NULL;
+	first = next_char(&p);
+	if (!g_unichar_isupper(first) || word_capitals(s, &next) != 1 || next)
+		return strdup(s);
+	/* the lower case of a Vietnamese capital is one character: NFC stays NFC */
+	n = (size_t)g_unichar_to_utf8(g_unichar_tolower(first), buf);
+	out = malloc(n + strlen(p) + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, buf, n);
+	strcpy(out + n, p);
+	return out;
+}

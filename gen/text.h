@@ -63,4 +63,21 @@ int text_distance(const char *a, const char *b, int max);
 /* Ids are file names for letters and appear in messages: keep them short. */
 #define TEXT_ID_MAX 64
 
+/* ---- the names of bodies ---------------------------------------------------------- */
+
+/* A People's Committee is named "Ủy ban nhân dân" (or "UBND") followed by its unit, a
+ * level word and a place: "UBND xã Cam An", "Ủy ban nhân dân tỉnh Quảng Trị". Returns 1
+ * when name is written so and sets *unit to the unit ("xã Cam An") and *place to its place
+ * name ("Cam An"), both pointers into name; returns 0 (pointers untouched) otherwise.
+ * Either pointer may be NULL. The level words are those of Vietnam's administrative
+ * units (tỉnh, thành phố, huyện, quận, thị xã, thị trấn, xã, phường, đặc khu). */
+int text_committee(const char *name, const char **unit, const char **place);
+
+/* Returns s with its first letter in lower case when its first word is an ordinary word,
+ * as a phrase reads in the middle of a sentence: "Các sở, ban, ngành" -> "các sở, ban,
+ * ngành", "Thường xuyên" -> "thường xuyên". A first word with more than one capital
+ * ("UBND", "HĐND") or followed by a capitalised word (a proper name: "Hà Tĩnh", "Sở Nội
+ * vụ") is left as it is. NFC in, NFC out. */
+char *text_lower_first(const char *s);
+
 #endif

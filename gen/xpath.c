@@ -420,6 +420,77 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 	push_string(ctxt, s);
 }
 
+/* ---- the names of bodies ---- */
+
+/* Pops a node-set argument and returns its first node's name text (the <name> child of an
+ * issuer, agency or group), malloc()ed, or NULL when there is none; *node is that node.
+ * Returns NULL with an XPath error set when the argument is not a node-set. */
+static char *pop_body_name(xmlXPathParserContextPtr ctxt, xmlNodePtr *node)
+{
+	xmlNodeSetPtr set;
+	char *name = NULL;
+
+	*node = NULL;
+	if (ctxt->value == NULL || ctxt->value->type != XPATH_NODESET) {
+		xmlXPathErr(ctxt, XPATH_INVALID_TYPE);
+		return NULL;
+	}
+	set = xmlXPathPopNodeSet(ctxt);
+	if (set != NULL && set->nodeNr > 0) {
+		*node = set->nodeTab[0];
+		name = plan_text(plan_child(*node, "name"));
+	}
+	xmlXPathFreeNodeSet(set);
+	return name;
+}
+
+/* body-kind(node), body-unit(node), body-place(node): see xpath.h. what: 0 kind, 1 unit,
+ * 2 place. */
+static void body_fn(xmlXPathParserContextPtr ctxt, int nargs, int what)
+{
+	xmlNodePtr node;
+	const char *unit = NULL, *place = NULL;
+	char *name, *s = NULL, *own;
+	int committee;
+
+	CHECK_ARITY(1);
+	name = pop_body_name(ctxt, &node);
+	if (ctxt->error != XPATH_EXPRESSION_OK)
+		return;
+	committee = text_committee(name, &unit, &place);
+	if (what == 0)
+		s = strdup(committee ? "committee" : "body");
+	else if (what == 1 && committee)
+		s = strdup(unit);
+	else if (what == 2) {
+		/* its own <place>, else a committee's place name */
+		own = plan_text(plan_child(node, "place"));
+		if (!text_is_blank(own))
+			s = own;
+		else {
+			free(own);
+			s = committee ? strdup(place) : NULL;
+		}
+	}
+	free(name);
+	push_string(ctxt, s);
+}
+
+static void fn_body_kind(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	body_fn(ctxt, nargs, 0);
+}
+
+static void fn_body_unit(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	body_fn(ctxt, nargs, 1);
+}
+
+static void fn_body_place(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	body_fn(ctxt, nargs, 2);
+}
+
 /* ---- text and numbers ---- */
 
 /* upper(s) and lower(s). */
@@ -442,6 +513,12 @@ static void fn_upper(xmlXPathParserContextPtr ctxt, int nargs)
 static void fn_lower(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	case_fn(ctxt, nargs, text_lower);
+}
+
+/* lower-first(s) */
+static void fn_lower_first(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	case_fn(ctxt, nargs, text_lower_first);
 }
 
 /* A one-argument numbering function: a whole number from 1 to max, through fmt. */
@@ -599,6 +676,10 @@ static const struct {
 } functions[] = {
 	{"upper", fn_upper},
 	{"lower", fn_lower},
+	{"lower-first", fn_lower_first},
+	{"body-kind", fn_body_kind},
+	{"body-unit", fn_body_unit},
+	{"body-place", fn_body_place},
 	{"date-long", fn_date_long},
 	{"date-short", fn_date_short},
 	{"date-year", fn_date_year},

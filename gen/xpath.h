@@ -5,6 +5,15 @@
  *
  *   upper(s)            Unicode upper case: "ủy ban" -> "ỦY BAN"
  *   lower(s)            Unicode lower case
+ *   lower-first(s)      the first letter in lower case when the first word is an ordinary
+ *                       word, as a phrase reads mid-sentence: "Các sở" -> "các sở"; a
+ *                       proper name or an abbreviation ("Sở Nội vụ", "UBND") stays
+ *   body-kind(node)     what the body an <issuer>, <agency> or <group> names is:
+ *                       "committee" for a People's Committee ("UBND xã Cam An",
+ *                       "Ủy ban nhân dân tỉnh Quảng Trị"), else "body"
+ *   body-unit(node)     a People's Committee's unit: "UBND xã Cam An" -> "xã Cam An"
+ *   body-place(node)    where the body is: its <place>, else a People's Committee's place
+ *                       name ("Cam An"), else ""
  *   date-long(s)        "2023-08-04" -> "ngày 04 tháng 8 năm 2023"
  *   date-long(s, b)     the same with the day left blank when b is true (a draft)
  *   date-short(s)       "2023-08-04" -> "04/8/2023"
