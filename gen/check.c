@@ -531,6 +531,32 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 	free(ishort);
 }
 
+/* "Sở Thông tin và Truyền thông chủ trì, phối hợp các sở, ban, ngành": the cooperating
+ * group holds the lead, or the leading group holds a cooperating agency. That is how
+ * plans are written, so it is no mistake; the note says how the letters read it. */
+static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNodePtr leader,
+			   xmlNodePtr supporter)
+{
+	const char *agency = NULL, *group = NULL;
+
+	if (is(leader, "agency") && is(supporter, "group") &&
+	    g_strcmp0(plan_attr(leader, "group"), plan_attr(supporter, "id")) == 0) {
+		agency = plan_attr(leader, "id");
+		group = plan_attr(supporter, "id");
+	} else if (is(leader, "group") && is(supporter, "agency") &&
+		   g_strcmp0(plan_attr(supporter, "group"), plan_attr(leader, "id")) == 0) {
+		agency = plan_attr(supporter, "id");
+		group = plan_attr(leader, "id");
+	}
+	if (agency == NULL)
+		return;
+	diag(c->p->path, plan_line(t), DIAG_NOTE,
+	     "task \"%s\": \"%s\" both leads it and cooperates on it (through the group "
+	     "\"%s\"): its letter lists the task once, among the tasks it leads, and never "
+	     "names it as its own partner",
+	     task, agency, group);
+}
+
 static void check_tasks(struct ctx *c)
 {
 	for (guint i = 0; i < c->p->tasks->len; i++) {
@@ -570,6 +596,8 @@ static void check_tasks(struct ctx *c)
 				    "task \"%s\": \"%s\" is the lead agency and cannot also be a "
 				    "cooperating agency: remove it from support=\"...\"",
 				    q, ids[k]);
+			else if (s != NULL && leader != NULL)
+				note_own_group(c, t, q, leader, s);
 		}
 		g_strfreev(ids);
 		if (listed == 0)

@@ -103,7 +103,10 @@ static char *format_date(const date *d, int long_form, int blank_day)
 	if (!out)
 		return NULL;
 	int lead = d->month <= 2; /* months 1 and 2 get their leading zero */
-	if (!long_form)
+	if (!long_form && blank_day)
+		snprintf(out, DATE_TEXT_MAX, lead ? DATE_BLANK_DAY "/%02d/%d" : DATE_BLANK_DAY "/%d/%d",
+			 d->month, d->year);
+	else if (!long_form)
 		snprintf(out, DATE_TEXT_MAX, lead ? "%02d/%02d/%d" : "%02d/%d/%d", d->day, d->month,
 			 d->year);
 	else if (blank_day)
@@ -123,9 +126,9 @@ char *date_long(const date *d, int blank_day)
 	return format_date(d, 1, blank_day);
 }
 
-char *date_short(const date *d)
+char *date_short(const date *d, int blank_day)
 {
-	return format_date(d, 0, 0);
+	return format_date(d, 0, blank_day);
 }
 
 int date_compare(const date *a, const date *b)

@@ -30,8 +30,9 @@ int date_days_in_month(int year, int month);
 char *date_long(const date *d, int blank_day);
 
 /* Returns the short form used in running text and tables: "04/8/2023" (same
- * zero-padding rule as date_long); NULL as for date_long. */
-char *date_short(const date *d);
+ * zero-padding rule as date_long); with blank_day set (a draft), the day is left blank:
+ * "      /02/2024". NULL as for date_long. */
+char *date_short(const date *d, int blank_day);
 
 /* Returns -1 when a is before b, 0 when equal, 1 when after (like strcmp). */
 int date_compare(const date *a, const date *b);

@@ -30,6 +30,11 @@ typedef struct doc_style {
 	double line_spacing; /* 1.0 = single; baseline distance = factor x font line height */
 	int keep_with_next;  /* never the last thing on a page (headings) */
 	int upper;           /* print in capitals (Unicode-aware), applied at expansion */
+	int balance;         /* break into the fewest lines, even and at word groups (names,
+			      * titles, summaries) rather than filling each line */
+	const struct doc_style *smaller; /* the same style 0.5 pt smaller, down to the least
+					  * size the template allows (shrink-to): used when a
+					  * smaller size needs fewer lines; NULL for none */
 	const char *file;    /* where the style was defined, for messages */
 	long line;
 } doc_style;
@@ -90,12 +95,15 @@ struct doc_block {
 	const doc_style *style;
 	const char *text; /* UTF-8, NFC */
 	int text_len;
+	const char *orig_text; /* balance styles in capitals: the text in its own case, which
+				* says where its words group (text_break_penalties); else NULL */
 	doc_run *runs;
 	int nruns;
 	int bookmark;               /* outline level (1 = top) or 0 */
 	const char *bookmark_title; /* NULL: the paragraph's text */
 
 	/* BLOCK_GRID */
+	int level; /* the n-th block of every column starts at the same height */
 	int ncols;
 	double *col_widths; /* fractions of the text width, summing to 1 */
 	doc_block **cols;   /* first block of each column */

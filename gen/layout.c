@@ -7,6 +7,7 @@
 #include "layout.h"
 
 #include "diag.h"
+#include "text.h"
 
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -29,13 +30,25 @@ static void para_free(gpointer p)
 	g_free(lp);
 }
 
-void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd)
+static void add_nobreak(int start, int end, void *data)
+{
+	PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(data, a);
+}
+
+/* layout_set_text() with the text given: the block's, or a copy of it with line breaks
+ * in place of some spaces (same length, so the runs' offsets hold). */
+static void set_text(PangoLayout *l, const doc_block *b, const char *text,
+		     const PangoFontDescription *fd, int keep_tokens)
 {
 	const doc_style *s = b->style;
 	PangoAttrList *attrs = pango_attr_list_new();
 
 	pango_layout_set_font_description(l, fd);
-	pango_layout_set_text(l, b->text, b->text_len);
+	pango_layout_set_text(l, text, b->text_len);
 	for (int i = 0; i < b->nruns; i++) {
 		PangoAttribute *a;
 		if (b->runs[i].bold && !s->bold) {
@@ -51,8 +64,228 @@ void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescript
 			pango_attr_list_insert(attrs, a);
 		}
 	}
+	if (keep_tokens)
+		text_nobreak_spans(b->text, b->text_len, add_nobreak, attrs);
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
+}
+
+void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd,
+		     int keep_tokens)
+{
+	set_text(l, b, b->text, fd, keep_tokens);
+}
+
+/* Sets b's text on l in font fd, numbers and symbols kept whole unless one of them is
+ * wider than the measure (a narrow cell), where it would cross its border: such a
+ * paragraph breaks where Pango likes after all. Returns the number of lines. */
+static int fill(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd)
+{
+	PangoRectangle logical;
+
+	set_text(l, b, b->text, fd, 1);
+	pango_layout_get_extents(l, NULL, &logical);
+	if (logical.width > pango_layout_get_width(l) + PANGO_SCALE / 2)
+		set_text(l, b, b->text, fd, 0);
+	return pango_layout_get_line_count(l);
+}
+
+/* ---- balanced lines ------------------------------------------------------------------ */
+
+/* A balanced paragraph has at most this many words and lines: names, titles and
+ * summaries have a few dozen words on a few lines; a longer text is filled as usual. */
+#define LAYOUT_BALANCE_WORDS 128
+#define LAYOUT_BALANCE_LINES 8
+
+/* The weight of a line's shortfall against the others (in ems, squared) next to the
+ * penalties of text_break_penalties(): a line 3 em shorter costs about as much as a break
+ * between two components of a name, far less than one inside a word group. */
+#define LAYOUT_BALANCE_SLACK 1.0
+/* A line holding one word alone, when there are several lines. */
+#define LAYOUT_BALANCE_LONELY 50
+/* Measures tried between the narrowest that gives the fewest lines and the full width. */
+#define LAYOUT_BALANCE_TRIES 32
+
+struct words {
+	int n;
+	double x0[LAYOUT_BALANCE_WORDS], x1[LAYOUT_BALANCE_WORDS]; /* extent of each word */
+	int gap[LAYOUT_BALANCE_WORDS]; /* byte offset of the space after word k */
+	int pen[LAYOUT_BALANCE_WORDS]; /* penalty of breaking at that space */
+};
+
+static double line_width(const struct words *w, int from, int to)
+{
+	return w->x1[to - 1] - w->x0[from];
+}
+
+/* The fewest lines into which words can be set at most max wide, breaking only where
+ * the penalty is below limit; LAYOUT_BALANCE_LINES + 1 when they cannot. */
+static int fewest_lines(const struct words *w, double max, int limit)
+{
+	int best[LAYOUT_BALANCE_WORDS + 1];
+
+	best[0] = 0;
+	for (int j = 1; j <= w->n; j++) {
+		best[j] = LAYOUT_BALANCE_LINES + 1;
+		for (int i = j - 1; i >= 0; i--) {
+			if (line_width(w, i, j) > max)
+				break;
+			if (i > 0 && w->pen[i - 1] >= limit)
+				continue;
+			if (best[i] + 1 < best[j])
+				best[j] = best[i] + 1;
+		}
+	}
+	return best[w->n];
+}
+
+/* Chooses where the lines of words break: exactly lines lines, each at most max wide,
+ * the cheapest sum of break penalties and shortfalls (its cost in *total). Sets brk[k]
+ * for each word k that ends a line. Returns 0, or -1 when no such set exists. */
+static int choose_breaks(const struct words *w, int lines, double max, double em, int limit,
+			 int *brk, double *total)
+{
+	static const double inf = 1e30;
+	double cost[LAYOUT_BALANCE_LINES + 1][LAYOUT_BALANCE_WORDS + 1];
+	int from[LAYOUT_BALANCE_LINES + 1][LAYOUT_BALANCE_WORDS + 1];
+
+	for (int l = 0; l <= lines; l++)
+		for (int j = 0; j <= w->n; j++)
+			cost[l][j] = inf;
+	cost[0][0] = 0;
+	for (int l = 1; l <= lines; l++)
+		for (int j = 1; j <= w->n; j++)
+			for (int i = j - 1; i >= 0; i--) {
+				double lw = line_width(w, i, j), c;
+				if (lw > max)
+					break;
+				if (cost[l - 1][i] >= inf || (i > 0 && w->pen[i - 1] >= limit))
+					continue;
+				c = cost[l - 1][i] + (i > 0 ? w->pen[i - 1] : 0) +
+				    LAYOUT_BALANCE_SLACK * ((max - lw) / em) * ((max - lw) / em) +
+				    (lines > 1 && j - i == 1 ? LAYOUT_BALANCE_LONELY : 0);
+				if (c < cost[l][j]) {
+					cost[l][j] = c;
+					from[l][j] = i;
+				}
+			}
+	if (cost[lines][w->n] >= inf)
+		return -1;
+	*total = cost[lines][w->n];
+	memset(brk, 0, sizeof(int) * (size_t)w->n);
+	for (int l = lines, j = w->n; l > 0; l--) {
+		int i = from[l][j];
+		if (i > 0)
+			brk[i - 1] = 1;
+		j = i;
+	}
+	return 0;
+}
+
+/* Where the balanced lines of b break (see balance()): fills brk and returns the number of
+ * lines, or 0 when the text is too long or a single word is wider than the measure. */
+static int plan_balance(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd,
+			double width, double size, struct words *w, int *brk)
+{
+	const char *orig = b->orig_text != NULL ? b->orig_text : b->text;
+	int gaps = 0, limit = TEXT_BREAK_FORBID, lines;
+	PangoLayout *m;
+	PangoRectangle pos, logical;
+	double lo, hi;
+
+	for (int i = 0; i < b->text_len; i++)
+		if (b->text[i] == ' ') {
+			if (gaps < LAYOUT_BALANCE_WORDS - 1)
+				w->gap[gaps] = i;
+			gaps++;
+		}
+	if (gaps >= LAYOUT_BALANCE_WORDS - 1 || b->style->indent > 0 ||
+	    text_break_penalties(orig, w->pen, LAYOUT_BALANCE_WORDS) != gaps)
+		return 0;
+	/* each word's extent on one line */
+	m = pango_layout_new(pango_layout_get_context(l));
+	set_text(m, b, b->text, fd, 0);
+	pango_layout_get_extents(m, NULL, &logical);
+	w->n = gaps + 1;
+	for (int k = 0; k < w->n; k++) {
+		pango_layout_index_to_pos(m, k == 0 ? 0 : w->gap[k - 1] + 1, &pos);
+		w->x0[k] = (double)pos.x / PANGO_SCALE;
+		if (k < gaps) {
+			pango_layout_index_to_pos(m, w->gap[k], &pos);
+			w->x1[k] = (double)pos.x / PANGO_SCALE;
+		} else
+			w->x1[k] = (double)logical.width / PANGO_SCALE;
+	}
+	g_object_unref(m);
+	/* a little room for Pango's own measure of each line */
+	width -= 0.5;
+	lines = fewest_lines(w, width, limit);
+	if (lines > LAYOUT_BALANCE_LINES) {
+		limit = TEXT_BREAK_FORBID + 1; /* no way round a forbidden break: allow it */
+		lines = fewest_lines(w, width, limit);
+		if (lines > LAYOUT_BALANCE_LINES)
+			return 0;
+	}
+	/* the narrowest measure that still gives that many lines */
+	lo = 0;
+	hi = width;
+	for (int it = 0; it < 24 && hi - lo > 0.25; it++) {
+		double mid = (lo + hi) / 2;
+		if (fewest_lines(w, mid, limit) <= lines)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	/* the cheapest set of lines over measures from there to the full width: a line's
+	 * shortfall counts against the measure tried, so the narrowest measure a set of
+	 * lines fits in prices it, and a better word group may win over evenness */
+	{
+		double best = -1, cost;
+		int trial[LAYOUT_BALANCE_WORDS];
+		for (int k = 0; k < LAYOUT_BALANCE_TRIES; k++) {
+			double mw = hi + (width - hi) * k / (LAYOUT_BALANCE_TRIES - 1);
+			if (choose_breaks(w, lines, mw, size, limit, trial, &cost) == 0 &&
+			    (best < 0 || cost < best)) {
+				best = cost;
+				memcpy(brk, trial, sizeof(int) * (size_t)w->n);
+			}
+		}
+		if (best < 0)
+			return 0;
+	}
+	return lines;
+}
+
+/* Sets l to the lines plan_balance() chose: line breaks in place of those spaces. */
+static void apply_balance(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd,
+			  const struct words *w, const int *brk)
+{
+	char *text = g_strndup(b->text, (gsize)b->text_len);
+
+	for (int k = 0; k < w->n - 1; k++)
+		if (brk[k])
+			text[w->gap[k]] = '\n';
+	set_text(l, b, text, fd, 0);
+	g_free(text);
+}
+
+/* How many lines b takes in style s at width (balanced when the style says so), with
+ * the balanced breaks in *w and brk; 0 when the font cannot be used. l is left filled. */
+static int count_lines(PangoLayout *l, fonts *f, const doc_block *b, const doc_style *s,
+		       double width, struct words *w, int *brk, int *balanced)
+{
+	const PangoFontDescription *fd = fonts_style(f, s);
+	int n, nb;
+
+	*balanced = 0;
+	if (fd == NULL)
+		return 0;
+	n = fill(l, b, fd);
+	if (n > 1 && s->balance && (nb = plan_balance(l, b, fd, width, s->size, w, brk)) > 0) {
+		*balanced = 1;
+		return nb;
+	}
+	return n;
 }
 
 static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, const doc_block *b,
@@ -64,7 +297,7 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 	PangoLayoutIter *it;
 	lay_para *p;
 	double spacing;
-	int i;
+	int i, lines;
 
 	if (s == NULL)
 		return NULL;
@@ -73,7 +306,6 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 		return NULL;
 	l = pango_layout_new(fonts_context(f));
 	g_ptr_array_add(layouts, l);
-	layout_set_text(l, b, fd);
 	width -= s->margin_left + s->margin_right;
 	if (width < 10)
 		width = 10;
@@ -97,6 +329,39 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 		pango_layout_set_alignment(l, PANGO_ALIGN_LEFT);
 		break;
 	}
+	/* the style's size, or the largest of its smaller sizes (shrink-to) that needs fewer
+	 * lines; balanced lines where the style asks for them (names, titles, summaries) */
+	{
+		struct words w, best_w = {0};
+		int brk[LAYOUT_BALANCE_WORDS], best_brk[LAYOUT_BALANCE_WORDS];
+		int balanced, best_balanced;
+		const doc_style *best = s;
+
+		lines = count_lines(l, f, b, s, width, &w, brk, &balanced);
+		best_balanced = balanced;
+		if (balanced) {
+			best_w = w;
+			memcpy(best_brk, brk, sizeof brk);
+		}
+		for (const doc_style *v = s->smaller; v != NULL && lines > 1; v = v->smaller) {
+			int n = count_lines(l, f, b, v, width, &w, brk, &balanced);
+			if (n > 0 && n < lines) {
+				lines = n;
+				best = v;
+				best_balanced = balanced;
+				if (balanced) {
+					best_w = w;
+					memcpy(best_brk, brk, sizeof brk);
+				}
+			}
+		}
+		s = best;
+		fd = fonts_style(f, s);
+		if (best_balanced)
+			apply_balance(l, b, fd, &best_w, best_brk);
+		else
+			fill(l, b, fd);
+	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
 		diag(NULL, 0, DIAG_SYSTEM,
 		     "some characters of \"%.60s\" have no glyph in the font: replace them",
@@ -108,6 +373,7 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 	g_ptr_array_add(paras, p);
 	p->layout = l;
 	p->block = b;
+	p->style = s;
 	p->n = pango_layout_get_line_count(l);
 	p->h = g_new0(double, p->n);
 	p->base = g_new0(double, p->n);
@@ -238,7 +504,7 @@ double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, in
 		e.y = y + p->base[i];
 		e.w = p->w[i];
 		e.line = p->lines[i];
-		e.style = p->block->style;
+		e.style = p->style;
 		e.text = p->block->text + p->start[i];
 		e.len = p->len[i];
 		if (i == 0 && p->block->bookmark > 0) {
@@ -271,60 +537,121 @@ double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, dou
 	return r->offset + r->thickness;
 }
 
+/* One column of a grid being laid out: the next block, the paragraph a rule goes under,
+ * and how far down the column has come. */
+struct column {
+	const doc_block *b;
+	const lay_para *last;
+	int first;
+	double y;
+};
+
+/* Lays out the next block of column c at x, width; advances c. Returns 0, or -1 after
+ * reporting. */
+static int flow_step(lay_doc *ld, fonts *f, struct column *c, double x, double width,
+		     GArray *elems)
+{
+	const doc_block *b = c->b;
+
+	switch (b->kind) {
+	case BLOCK_PARA: {
+		lay_para *p = layout_para(ld, f, b, width);
+		if (p == NULL)
+			return -1;
+		if (!c->first)
+			c->y += b->style->space_before;
+		c->y += layout_emit_para(elems, p, x, c->y, 0, p->n);
+		c->y += b->style->space_after;
+		c->last = p;
+		break;
+	}
+	case BLOCK_RULE:
+		if (c->last != NULL)
+			c->y -= c->last->block->style->space_after;
+		c->y += layout_rule(elems, b, c->last, x, c->y);
+		if (c->last != NULL)
+			c->y += c->last->block->style->space_after;
+		break;
+	case BLOCK_SPACE:
+		c->y += b->height;
+		break;
+	case BLOCK_GRID: {
+		double h = layout_grid(ld, f, b, x, width, c->y, elems);
+		if (h < 0)
+			return -1;
+		c->y += h;
+		c->last = NULL;
+		break;
+	}
+	case BLOCK_BREAK:
+	case BLOCK_TABLE:
+		diag(b->file, b->line, DIAG_ERROR,
+		     "page breaks and tables cannot stand inside a grid column");
+		return -1;
+	}
+	c->first = 0;
+	c->b = b->next;
+	return 0;
+}
+
 double layout_flow(lay_doc *ld, fonts *f, const doc_block *b, double x, double width, double y,
 		   GArray *elems)
 {
-	double top = y;
-	const lay_para *last = NULL;
-	int first = 1;
+	struct column c = {b, NULL, 1, y};
 
-	for (; b != NULL; b = b->next) {
-		switch (b->kind) {
-		case BLOCK_PARA: {
-			lay_para *p = layout_para(ld, f, b, width);
-			if (p == NULL)
-				return -1;
-			if (!first)
-				y += b->style->space_before;
-			y += layout_emit_para(elems, p, x, y, 0, p->n);
-			y += b->style->space_after;
-			last = p;
-			break;
-		}
-		case BLOCK_RULE:
-			if (last != NULL)
-				y -= last->block->style->space_after;
-			y += layout_rule(elems, b, last, x, y);
-			if (last != NULL)
-				y += last->block->style->space_after;
-			break;
-		case BLOCK_SPACE:
-			y += b->height;
-			break;
-		case BLOCK_GRID: {
-			double cx = x, tallest = 0;
-			for (int k = 0; k < b->ncols; k++) {
-				double cw = width * b->col_widths[k];
-				double h = layout_flow(ld, f, b->cols[k], cx, cw, y, elems);
-				if (h < 0)
-					return -1;
-				if (h > tallest)
-					tallest = h;
-				cx += cw;
-			}
-			y += tallest;
-			last = NULL;
-			break;
-		}
-		case BLOCK_BREAK:
-		case BLOCK_TABLE:
-			diag(b->file, b->line, DIAG_ERROR,
-			     "page breaks and tables cannot stand inside a grid column");
+	while (c.b != NULL)
+		if (flow_step(ld, f, &c, x, width, elems) != 0)
 			return -1;
-		}
-		first = 0;
+	return c.y - y;
+}
+
+double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double width, double y,
+		   GArray *elems)
+{
+	struct column cols[LAYOUT_GRID_MAX_COLS];
+	double tallest = 0, row = y, cx;
+	int more = 1;
+
+	if (b->ncols > LAYOUT_GRID_MAX_COLS) {
+		diag(b->file, b->line, DIAG_ERROR, "a grid has at most %d columns, this one %d",
+		     LAYOUT_GRID_MAX_COLS, b->ncols);
+		return -1;
 	}
-	return y - top;
+	if (!b->level) {
+		cx = x;
+		for (int k = 0; k < b->ncols; k++) {
+			double cw = width * b->col_widths[k];
+			double h = layout_flow(ld, f, b->cols[k], cx, cw, y, elems);
+			if (h < 0)
+				return -1;
+			if (h > tallest)
+				tallest = h;
+			cx += cw;
+		}
+		return tallest;
+	}
+	/* level: the n-th block of every column starts at the same height (two signature
+	 * blocks whose captions, titles, signing spaces and names stand level) */
+	for (int k = 0; k < b->ncols; k++)
+		cols[k] = (struct column){b->cols[k], NULL, 1, y};
+	while (more) {
+		more = 0;
+		cx = x;
+		for (int k = 0; k < b->ncols; k++) {
+			double cw = width * b->col_widths[k];
+			cols[k].y = row;
+			if (cols[k].b != NULL && flow_step(ld, f, &cols[k], cx, cw, elems) != 0)
+				return -1;
+			cx += cw;
+		}
+		for (int k = 0; k < b->ncols; k++) {
+			if (cols[k].y > tallest + y)
+				tallest = cols[k].y - y;
+			more |= cols[k].b != NULL;
+		}
+		row = y + tallest;
+	}
+	return tallest;
 }
 
 lay_doc *layout_doc(fonts *f, const doc *d)

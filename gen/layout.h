@@ -66,6 +66,8 @@ typedef struct lay_doc {
 typedef struct lay_para {
 	PangoLayout *layout; /* owned by the lay_doc's layouts */
 	const doc_block *block;
+	const doc_style *style; /* the style it was set in: the block's, or a smaller size of
+				 * it (shrink-to) */
 	int n;        /* lines */
 	double *h;    /* height of each line box */
 	double *base; /* baseline within its line box */
@@ -95,8 +97,11 @@ void layout_free(lay_doc *ld);
  * reporting a font problem. The lay_para is owned by ld too. */
 lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width);
 
-/* Sets a paragraph's text on l with its font and its bold and italic runs. */
-void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd);
+/* Sets a paragraph's text on l with its font and its bold and italic runs; with
+ * keep_tokens, numbers and symbols, dates and quarters ("165/KH-UBND", "Quý III/2024")
+ * are never broken across lines (text_nobreak_spans). */
+void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd,
+		     int keep_tokens);
 
 /* Appends the lines of p to elems, its left edge at x and its top at y; returns the
  * height used. */
@@ -106,6 +111,15 @@ double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, in
  * elements; returns the height used, or a negative value after reporting. */
 double layout_flow(lay_doc *ld, fonts *f, const doc_block *b, double x, double width, double y,
 		   GArray *elems);
+
+/* Lays out grid block b (its columns side by side) at x, width, from y down, appending
+ * the elements; returns the height used, or a negative value after reporting. */
+double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double width, double y,
+		   GArray *elems);
+
+/* A grid has at most this many columns: a level grid keeps one cursor per column on the
+ * stack, and no page has room for more. */
+#define LAYOUT_GRID_MAX_COLS 16
 
 /* Appends the rule r drawn under the paragraph above (laid out with its left edge at x
  * and its last line ending at y); returns the height it takes. */

@@ -116,19 +116,13 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 		fl->prev_para = NULL;
 		break;
 	case BLOCK_GRID: {
-		double x = 0, tallest = 0;
+		double tallest;
 		it.kind = IT_ATOM;
 		it.elems = new_elems(fl);
-		for (int k = 0; k < b->ncols; k++) {
-			double cw = width * b->col_widths[k];
-			double h = layout_flow(fl->ld, fl->f, b->cols[k], x, cw, 0, it.elems);
-			if (h < 0) {
-				fl->failed = 1;
-				return;
-			}
-			if (h > tallest)
-				tallest = h;
-			x += cw;
+		tallest = layout_grid(fl->ld, fl->f, b, 0, width, 0, it.elems);
+		if (tallest < 0) {
+			fl->failed = 1;
+			return;
 		}
 		it.h = tallest;
 		it.before = fl->pending;

@@ -40,7 +40,7 @@ static double natural_width(fonts *f, PangoLayout *l, const doc_block *b)
 
 	if (fd == NULL)
 		return -1;
-	layout_set_text(l, b, fd);
+	layout_set_text(l, b, fd, 1);
 	pango_layout_get_extents(l, NULL, &logical);
 	return (double)logical.width / PANGO_SCALE + s->margin_left + s->margin_right +
 	       (s->indent > 0 ? s->indent : 0);

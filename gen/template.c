@@ -67,6 +67,7 @@ struct op {
 	op *target;               /* OP_CALL: the definition */
 	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
+	int level; /* OP_GRID: the columns' blocks stand level, row by row */
 	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
 					* OP_TABLE: border, padding */
 	int ncols;                     /* OP_GRID, OP_TABLE */
@@ -81,6 +82,7 @@ struct template
 	char *path;
 	xmlDocPtr xml;     /* kept for the error lines; freed with the template */
 	GPtrArray *styles; /* doc_style *, owned */
+	GPtrArray *variants; /* doc_style *, owned: the smaller sizes of shrink-to styles */
 	GPtrArray *pages;  /* doc_page *, owned, with their names in page_names */
 	GPtrArray *page_names;
 	GPtrArray *defines; /* op * (OP_CALL targets: kind OP_COL used as a holder) */
@@ -351,7 +353,31 @@ static void compile_style(template *t, xmlNodePtr n)
 		else
 			terr(t, n, "case=\"%s\" must be upper or as-is", v);
 	}
+	s->balance = flag_attr(t, n, "balance", s->balance);
 	g_ptr_array_add(t->styles, s);
+	/* shrink-to="12": the same style in every half point down to 12, for lines that fit
+	 * at a smaller size within the range the template allows (a parent's name on one
+	 * line at 12 pt rather than two at 13) */
+	s->smaller = NULL;
+	if (attr(n, "shrink-to") != NULL) {
+		double least = number_attr(t, n, "shrink-to", s->size, 4, 96);
+		doc_style *prev = s;
+		if (least > s->size)
+			terr(t, n, "shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size",
+			     least, s->size);
+		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
+			doc_style *v2 = g_new(doc_style, 1);
+			*v2 = *prev;
+			v2->size = sz;
+			v2->smaller = NULL;
+			v2->name = (const char *)xmlStrdup(BAD_CAST s->name);
+			v2->family = (const char *)xmlStrdup(BAD_CAST s->family);
+			prev->smaller = v2;
+			/* after the named styles, so that find_style() finds the original */
+			g_ptr_array_add(t->variants, v2);
+			prev = v2;
+		}
+	}
 }
 
 static void compile_page(template *t, xmlNodePtr n)
@@ -579,6 +605,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		gchar **cols;
 		o = op_new(t, OP_GRID, n);
 		o->keep_with_prev = flag_attr(t, n, "keep-with-previous", 0);
+		o->level = flag_attr(t, n, "level", 0);
 		o->keep_with_next = flag_attr(t, n, "keep-with-next", 0);
 		o->child = compile_list(t, n->children, 0);
 		for (op *c = o->child; c != NULL; c = c->next)
@@ -756,6 +783,7 @@ static template *load(const char *name, int depth)
 	t->path = path;
 	t->include_depth = depth;
 	t->styles = g_ptr_array_new();
+	t->variants = g_ptr_array_new();
 	t->pages = g_ptr_array_new_with_free_func(g_free);
 	t->page_names = g_ptr_array_new_with_free_func(g_free);
 	t->defines = g_ptr_array_new();
@@ -833,6 +861,8 @@ void template_each_style(const template *t, void (*fn)(const doc_style *s, void 
 {
 	for (guint i = 0; i < t->styles->len; i++)
 		fn(g_ptr_array_index(t->styles, i), data);
+	for (guint i = 0; i < t->variants->len; i++)
+		fn(g_ptr_array_index(t->variants, i), data);
 	for (guint i = 0; i < t->includes->len; i++)
 		template_each_style(g_ptr_array_index(t->includes, i), fn, data);
 }
@@ -868,6 +898,14 @@ void template_free(template *t)
 		xmlFree((void *)s->family);
 		g_free(s);
 	}
+	for (guint i = 0; t->variants != NULL && i < t->variants->len; i++) {
+		doc_style *s = g_ptr_array_index(t->variants, i);
+		xmlFree((void *)s->name);
+		xmlFree((void *)s->family);
+		g_free(s);
+	}
+	if (t->variants != NULL)
+		g_ptr_array_free(t->variants, TRUE);
 	for (int k = 0; k < 5; k++)
 		if (t->meta[k] != NULL)
 			xmlXPathFreeCompExpr(t->meta[k]);
@@ -895,6 +933,7 @@ struct ex {
 	doc_block *last;  /* the block appended last in this list */
 	/* the paragraph being built */
 	GString *text;
+	GString *orig; /* the same in its own case, for balance styles in capitals, or NULL */
 	GArray *runs;
 	int bold, italic;
 	const doc_style *style;
@@ -951,6 +990,19 @@ static void set_ctx(struct ex *e, xmlNodePtr node)
 	e->ctx->contextSize = e->size;
 }
 
+/* Appends s to g, folding white space into single spaces and dropping leading space. */
+static void fold_into(GString *g, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			if (g->len == 0 || g->str[g->len - 1] == ' ')
+				continue;
+			g_string_append_c(g, ' ');
+		} else
+			g_string_append_c(g, *s);
+	}
+}
+
 /* Appends text to the paragraph, folding white space (the plan's line breaks) into
  * single spaces and dropping leading space; upper-cases when the style says so. */
 static void para_append(struct ex *e, const char *s)
@@ -960,16 +1012,11 @@ static void para_append(struct ex *e, const char *s)
 
 	if (s == NULL || *s == '\0')
 		return;
+	if (e->orig != NULL)
+		fold_into(e->orig, s);
 	if (e->style != NULL && e->style->upper)
 		s = up = text_upper(s);
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			if (e->text->len == 0 || e->text->str[e->text->len - 1] == ' ')
-				continue;
-			g_string_append_c(e->text, ' ');
-		} else
-			g_string_append_c(e->text, *s);
-	}
+	fold_into(e->text, s);
 	free(up);
 	if ((e->bold || e->italic) && e->text->len > start) {
 		doc_run *last =
@@ -1022,12 +1069,13 @@ static void run_seq(struct ex *e, const op *o, enum run_which which);
  * it comes out empty. */
 static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
 {
-	GString *saved_text = e->text;
+	GString *saved_text = e->text, *saved_orig = e->orig;
 	GArray *saved_runs = e->runs;
 	const doc_style *saved_style = e->style;
 	doc_block *b = NULL;
 
 	e->text = g_string_new(NULL);
+	e->orig = style != NULL && style->balance && style->upper ? g_string_new(NULL) : NULL;
 	e->runs = g_array_new(FALSE, FALSE, sizeof(doc_run));
 	e->style = style;
 	run_list(e, o->child);
@@ -1051,13 +1099,21 @@ static doc_block *make_para(struct ex *e, const op *o, const doc_style *style)
 				if (b->runs[i].end > b->text_len)
 					b->runs[i].end = b->text_len;
 		}
+		if (e->orig != NULL) {
+			while (e->orig->len > 0 && e->orig->str[e->orig->len - 1] == ' ')
+				g_string_truncate(e->orig, e->orig->len - 1);
+			b->orig_text = doc_str(e->d, e->orig->str);
+		}
 		b->keep_with_next = o->keep_with_next || (style != NULL && style->keep_with_next);
 		b->keep_together = o->keep_together;
 		b->bookmark = o->bookmark;
 	}
 	g_string_free(e->text, TRUE);
+	if (e->orig != NULL)
+		g_string_free(e->orig, TRUE);
 	g_array_free(e->runs, TRUE);
 	e->text = saved_text;
+	e->orig = saved_orig;
 	e->runs = saved_runs;
 	e->style = saved_style;
 	return b;
@@ -1241,6 +1297,7 @@ static void run_op(struct ex *e, const op *o)
 		memcpy(b->col_widths, o->widths, sizeof(double) * (size_t)o->ncols);
 		b->cols = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
 		b->keep_with_prev = o->keep_with_prev;
+		b->level = o->level;
 		b->keep_with_next = o->keep_with_next;
 		b->keep_together = 1;
 		for (const op *c = o->child; c != NULL; c = c->next) {

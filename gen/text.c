@@ -590,3 +590,210 @@ char *text_lower_first(const char *s)
 	strcpy(out + n, p);
 	return out;
 }
+
+/* A character of a number-and-symbol token: an ASCII letter or digit, a Vietnamese
+ * capital (Đ in "QĐ-UBND"), '-' or '.'; the '/' is tested apart. */
+static int token_char(gunichar c)
+{
+	return g_unichar_isalnum(c) || c == '-' || c == '.';
+}
+
+int text_nobreak_spans(const char *s, int len, void (*fn)(int start, int end, void *data),
+		       void *data)
+{
+	const char *p = s, *end = s + len;
+	int found = 0;
+
+	while (p < end) {
+		const char *start = p, *q = p;
+		int slash = 0;
+		gunichar prev = 0;
+
+		/* one run of token characters and slashes */
+		while (q < end) {
+			const char *here = q;
+			gunichar c = next_char(&q);
+			if (c == '/') {
+				/* a slash counts between two letters or digits */
+				const char *r = q;
+				if (prev != 0 && g_unichar_isalnum(prev) && r < end &&
+				    g_unichar_isalnum(next_char(&r)))
+					slash = 1;
+			} else if (!token_char(c)) {
+				q = here;
+				break;
+			}
+			prev = c;
+		}
+		if (q == start) {
+			next_char(&p);
+			continue;
+		}
+		int tstart = (int)(start - s), tend = (int)(q - s);
+		/* trailing '.' or '-' end a sentence or a line, they are no part of the token */
+		while (tend > tstart && (s[tend - 1] == '.' || s[tend - 1] == '-'))
+			tend--;
+		if (slash && tend - tstart <= TEXT_NOBREAK_MAX) {
+			/* "Quý III/2024": the quarter's word stays with its number */
+			static const char quy[] = "Quý ";
+			int ql = (int)sizeof quy - 1;
+			if (tstart >= ql && memcmp(s + tstart - ql, quy, (size_t)ql) == 0 &&
+			    (tstart == ql || s[tstart - ql - 1] == ' ' || s[tstart - ql - 1] == '('))
+				tstart -= ql;
+			fn(tstart, tend, data);
+			found++;
+		}
+		p = q;
+	}
+	/* "Việt Nam - Chi nhánh tỉnh": a line that began with the dash would read as a bullet;
+	 * the space before a spaced dash never breaks, so the dash ends its line */
+	for (const char *d = s; d + 2 < end; d++) {
+		int dash = d[1] == '-' ? 1 : (end - d > 4 && memcmp(d + 1, "\u2013", 3) == 0) ? 3 : 0;
+		if (d[0] == ' ' && dash > 0 && d + 1 + dash < end && d[1 + dash] == ' ' && d > s &&
+		    d[-1] != ' ') {
+			fn((int)(d - s), (int)(d - s) + 1 + dash, data);
+			found++;
+		}
+	}
+	return found;
+}
+
+/* ---- where names break --------------------------------------------------------------- */
+
+/* Words that join two parts of a name or a phrase: a break goes before them. */
+static const char *const joining_words[] = {"và", "của", "về", "với", "cho", "trong", "trên",
+					    "tại", "theo", "thuộc"};
+
+/* The level words of text_committee(), without their space: a place name follows them. */
+static const char *const level_names[] = {"tỉnh", "thành phố", "huyện", "quận", "thị xã",
+					  "thị trấn", "xã", "phường", "đặc khu"};
+
+/* Penalties between the two grades: inside a component (after an even or an odd number of
+ * its syllables), between two components, before and after a joining word. */
+enum {
+	PEN_COMPONENTS = 10,
+	PEN_INSIDE_EVEN = 80,
+	PEN_INSIDE_ODD = 150,
+	PEN_AFTER_JOIN = 15,
+};
+
+/* Longest text whose breaks are weighed: a name or a summary is a few hundred bytes. */
+#define TEXT_BREAK_WORDS 256
+
+struct word {
+	const char *s;
+	size_t len;
+	int cap;   /* starts with a capital */
+	int digit; /* starts with a digit */
+};
+
+static int word_is(const struct word *w, const char *text)
+{
+	return w->len == strlen(text) && memcmp(w->s, text, w->len) == 0;
+}
+
+/* Does a level word start at word i ("thành phố" takes two)? Returns its length in words
+ * or 0. */
+static int level_at(const struct word *w, int n, int i)
+{
+	for (size_t k = 0; k < G_N_ELEMENTS(level_names); k++) {
+		const char *name = level_names[k], *sp = strchr(name, ' ');
+		if (sp == NULL && word_is(&w[i], name))
+			return 1;
+		if (sp != NULL && i + 1 < n && w[i].len == (size_t)(sp - name) &&
+		    memcmp(w[i].s, name, w[i].len) == 0 && word_is(&w[i + 1], sp + 1))
+			return 2;
+	}
+	return 0;
+}
+
+static int is_joining(const struct word *w)
+{
+	for (size_t k = 0; k < G_N_ELEMENTS(joining_words); k++)
+		if (word_is(w, joining_words[k]))
+			return 1;
+	return 0;
+}
+
+static int is_dash(const struct word *w)
+{
+	return word_is(w, "-") || word_is(w, "\u2013");
+}
+
+int text_break_penalties(const char *s, int *pen, int max)
+{
+	struct word w[TEXT_BREAK_WORDS];
+	int n = 0, gaps = 0;
+	const char *p = s;
+
+	if (s == NULL)
+		return 0;
+	/* the words, split at single spaces as the paragraph text has them */
+	while (*p != '\0') {
+		const char *e = strchr(p, ' ');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n < TEXT_BREAK_WORDS) {
+			const char *q = p;
+			gunichar c = len > 0 ? next_char(&q) : 0;
+			w[n].s = p;
+			w[n].len = len;
+			w[n].cap = g_unichar_isupper(c);
+			w[n].digit = g_unichar_isdigit(c);
+			n++;
+		}
+		if (e == NULL)
+			break;
+		gaps++;
+		p = e + 1;
+	}
+	/* the start of each word's component, and whether the word lies in a proper name or
+	 * a level word's place */
+	int comp_pos[TEXT_BREAK_WORDS] = {0}, proper[TEXT_BREAK_WORDS] = {0};
+	for (int i = 0; i < n; i++) {
+		const struct word *prev = i > 0 ? &w[i - 1] : NULL;
+		if (w[i].cap || prev == NULL || is_joining(prev) || is_dash(prev) ||
+		    (prev->len > 0 && strchr(",;:", prev->s[prev->len - 1]) != NULL))
+			comp_pos[i] = 0;
+		else
+			comp_pos[i] = comp_pos[i - 1] + 1;
+	}
+	for (int i = 0; i < n; i++) {
+		/* a run of capitals that no lower-case syllable continues is a proper name */
+		if (!w[i].cap)
+			continue;
+		int j = i;
+		while (j + 1 < n && w[j + 1].cap)
+			j++;
+		int continued = j + 1 < n && !w[j + 1].digit && !is_joining(&w[j + 1]) &&
+				!is_dash(&w[j + 1]) && level_at(w, n, j + 1) == 0 &&
+				w[j].s[w[j].len - 1] != ',';
+		int last = continued ? j - 1 : j;
+		for (int k = i; k < last; k++)
+			proper[k] = 1; /* no break after word k */
+		i = j;
+	}
+	for (int g = 0; g < gaps && g < max; g++) {
+		const struct word *a = g < n ? &w[g] : NULL, *b = g + 1 < n ? &w[g + 1] : NULL;
+		int v;
+		if (a == NULL || b == NULL)
+			v = PEN_COMPONENTS;
+		else if (b->digit || proper[g] || is_dash(b))
+			v = TEXT_BREAK_FORBID; /* a line never starts with a number or a dash */
+		else if (level_at(w, n, g) == 2 || (g > 0 && level_at(w, n, g - 1) == 2 && b->cap))
+			v = TEXT_BREAK_FORBID; /* inside "thành phố Đông Hà" */
+		else if (level_at(w, n, g) == 1 && b->cap)
+			v = TEXT_BREAK_FORBID; /* "tỉnh | Quảng Trị" */
+		else if (a->len > 0 && strchr(",;:", a->s[a->len - 1]) != NULL)
+			v = TEXT_BREAK_GOOD;
+		else if (is_dash(a) || is_joining(b) || level_at(w, n, g + 1) > 0)
+			v = TEXT_BREAK_GOOD;
+		else if (is_joining(a))
+			v = PEN_AFTER_JOIN;
+		else if (b->cap)
+			v = PEN_COMPONENTS;
+		else
+			v = (comp_pos[g] + 1) % 2 == 0 ? PEN_INSIDE_EVEN : PEN_INSIDE_ODD;
+		pen[g] = v;
+	}
+	return gaps;
+}

@@ -80,4 +80,33 @@ int text_committee(const char *name, const char **unit, const char **place);
  * vụ") is left as it is. NFC in, NFC out. */
 char *text_lower_first(const char *s);
 
+/* A number and symbol ("165/KH-UBND"), a date ("27/6/2023") or a quarter ("Quý III/2024")
+ * reads as one word and must never be split at its slash. Calls fn(start, end, data)
+ * with the byte range of each such token in the len bytes at s: a run of letters, digits,
+ * '-' and '.' holding a '/' between two letters or digits, with the word "Quý" before it
+ * when there is one. Tokens longer than TEXT_NOBREAK_MAX bytes are no such thing (a URL,
+ * a path) and are left out. Also the space before a spaced dash ("Việt Nam - Chi nhánh"),
+ * so that no line starts with the dash and reads as a bullet. Returns the number of spans. */
+int text_nobreak_spans(const char *s, int len, void (*fn)(int start, int end, void *data),
+		       void *data);
+
+/* "Quý III/2024" is 14 bytes, "Số 1234/QĐ-UBND-VX" about 20: a token of 48 bytes is
+ * already no number and symbol. */
+#define TEXT_NOBREAK_MAX 48
+
+/* Where a short text (a name in a header, a title, a summary) may break between lines,
+ * and how badly, from the way Vietnamese official names are written: each component's
+ * first syllable is a capital ("Sở Thông tin và Truyền thông"), a place follows its level
+ * word ("tỉnh Quảng Trị"), a proper name is a run of capitals ("Việt Nam"). Sets pen[g]
+ * for the g-th space of s (at most max spaces): TEXT_BREAK_GOOD after a comma, before
+ * "và" or a level word, after a spaced dash; TEXT_BREAK_FORBID inside a proper name or a
+ * level word and its place, and before a number; values between for the rest (inside a
+ * component, breaking after an even number of syllables is cheaper: most Vietnamese words
+ * have two). Returns the number of spaces seen (may exceed max). s must be in its own
+ * case (before any upper-casing). */
+int text_break_penalties(const char *s, int *pen, int max);
+
+#define TEXT_BREAK_GOOD 2
+#define TEXT_BREAK_FORBID 1000
+
 #endif

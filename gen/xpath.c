@@ -216,30 +216,50 @@ static int match_ids(struct xp *x, const char *id, const char **own, const char 
 	return 0;
 }
 
-/* Pushes the tasks of the ascending index lists a and b (either may be NULL) as one
- * node-set in document order, each task once (a task may support both an agency and
- * its group). Merging two sorted lists keeps this linear in the tasks returned. */
+/* Walks the ascending index lists a and b (either may be NULL) as one list in document
+ * order, each task once (a task may support both an agency and its group): returns the
+ * next index, or G_MAXUINT at the end. Merging two sorted lists keeps this linear. */
+struct merge {
+	const GArray *a, *b;
+	guint i, j;
+};
+
+static guint merge_next(struct merge *m)
+{
+	guint na = m->a != NULL ? m->a->len : 0, nb = m->b != NULL ? m->b->len : 0, k;
+
+	if (m->i >= na && m->j >= nb)
+		return G_MAXUINT;
+	if (m->j >= nb || (m->i < na && g_array_index(m->a, guint, m->i) <=
+						g_array_index(m->b, guint, m->j))) {
+		k = g_array_index(m->a, guint, m->i++);
+		if (m->j < nb && g_array_index(m->b, guint, m->j) == k)
+			m->j++;
+	} else {
+		k = g_array_index(m->b, guint, m->j++);
+	}
+	return k;
+}
+
+/* Pushes the tasks of the lists a and b, leaving out those of the lists not_a and not_b
+ * (the tasks an agency leads, when its tasks supported are asked for: a task appears in
+ * a letter once, in its strongest role). */
 static void push_tasks(xmlXPathParserContextPtr ctxt, const plan *p, const GArray *a,
-		       const GArray *b)
+		       const GArray *b, const GArray *not_a, const GArray *not_b)
 {
 	xmlXPathObjectPtr obj = xmlXPathNewNodeSet(NULL);
-	guint i = 0, j = 0, na = a != NULL ? a->len : 0, nb = b != NULL ? b->len : 0;
+	struct merge want = {a, b, 0, 0}, skip = {not_a, not_b, 0, 0};
+	guint k, next_skip = merge_next(&skip);
 
 	if (obj == NULL || obj->nodesetval == NULL) {
 		xmlXPathFreeObject(obj);
 		XP_ERROR(XPATH_MEMORY_ERROR);
 	}
-	while (i < na || j < nb) {
-		guint k;
-
-		if (j >= nb ||
-		    (i < na && g_array_index(a, guint, i) <= g_array_index(b, guint, j))) {
-			k = g_array_index(a, guint, i++);
-			if (j < nb && g_array_index(b, guint, j) == k)
-				j++;
-		} else {
-			k = g_array_index(b, guint, j++);
-		}
+	while ((k = merge_next(&want)) != G_MAXUINT) {
+		while (next_skip < k)
+			next_skip = merge_next(&skip);
+		if (next_skip == k)
+			continue;
 		/* AddUnique: the merge already drops duplicates, and the checking add would
 		 * make a 10,000-task result quadratic. */
 		if (xmlXPathNodeSetAddUnique(obj->nodesetval, g_ptr_array_index(p->tasks, k)) < 0) {
@@ -256,7 +276,6 @@ static void tasks_of(xmlXPathParserContextPtr ctxt, int nargs, int led)
 	const char *own = NULL, *group = NULL;
 	struct xp *x;
 	xmlChar *id;
-	GHashTable *table;
 
 	CHECK_ARITY(1);
 	if ((x = xp_of(ctxt)) == NULL)
@@ -265,12 +284,17 @@ static void tasks_of(xmlXPathParserContextPtr ctxt, int nargs, int led)
 		return;
 	if (match_ids(x, (const char *)id, &own, &group) != 0) {
 		xmlFree(id);
-		push_tasks(ctxt, x->p, NULL, NULL);
+		push_tasks(ctxt, x->p, NULL, NULL, NULL, NULL);
 		return;
 	}
-	table = led ? x->led : x->supported;
-	push_tasks(ctxt, x->p, g_hash_table_lookup(table, own),
-		   group != NULL ? g_hash_table_lookup(table, group) : NULL);
+	const GArray *led_own = g_hash_table_lookup(x->led, own);
+	const GArray *led_group = group != NULL ? g_hash_table_lookup(x->led, group) : NULL;
+	if (led)
+		push_tasks(ctxt, x->p, led_own, led_group, NULL, NULL);
+	else
+		push_tasks(ctxt, x->p, g_hash_table_lookup(x->supported, own),
+			   group != NULL ? g_hash_table_lookup(x->supported, group) : NULL, led_own,
+			   led_group);
 	xmlFree(id);
 }
 
@@ -376,40 +400,60 @@ static void fn_agency_short(xmlXPathParserContextPtr ctxt, int nargs)
 	name_fn(ctxt, nargs, 1);
 }
 
-/* agency-names(ids, sep): names in the order given, unknown ids skipped. */
+/* agency-names(ids, sep [, except [, in-sentence]]): names in the order given, unknown
+ * ids and the id except skipped; with in-sentence true, a group's name reads as it does in
+ * the middle of a sentence ("các sở, ban, ngành"). */
 static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	struct xp *x;
-	xmlChar *ids, *sep;
+	xmlChar *ids = NULL, *sep = NULL, *except = NULL;
 	gchar **list;
 	GString *out;
-	int n = 0;
+	int n = 0, mid = 0;
 	char *s;
 
-	CHECK_ARITY(2);
+	if (nargs < 2 || nargs > 4)
+		XP_ERROR(XPATH_INVALID_ARITY);
+	if (ctxt->valueNr < ctxt->valueFrame + nargs)
+		XP_ERROR(XPATH_STACK_ERROR);
 	if ((x = xp_of(ctxt)) == NULL)
 		return;
-	if ((sep = pop_string(ctxt)) == NULL)
+	if (nargs == 4) {
+		mid = xmlXPathPopBoolean(ctxt);
+		if (ctxt->error != XPATH_EXPRESSION_OK)
+			return;
+	}
+	if (nargs >= 3 && (except = pop_string(ctxt)) == NULL)
 		return;
-	if ((ids = pop_string(ctxt)) == NULL) {
+	if ((sep = pop_string(ctxt)) == NULL || (ids = pop_string(ctxt)) == NULL) {
+		xmlFree(except);
 		xmlFree(sep);
 		return;
 	}
 	out = g_string_new(NULL);
 	list = g_strsplit_set((const char *)ids, XP_ID_SEPARATORS, -1);
 	for (int k = 0; list[k] != NULL; k++) {
-		char *name = name_of(find_agency(x->p, list[k]));
+		xmlNodePtr a = find_agency(x->p, list[k]);
+		char *name = name_of(a);
 
-		if (name == NULL)
+		if (name == NULL || (except != NULL && strcmp(list[k], (const char *)except) == 0)) {
+			free(name);
 			continue;
+		}
+		if (mid && is(a, "group")) {
+			char *lowered = text_lower_first(name);
+			free(name);
+			name = lowered;
+		}
 		if (n++ > 0)
 			g_string_append(out, (const char *)sep);
-		g_string_append(out, name);
+		g_string_append(out, name != NULL ? name : "");
 		free(name);
 	}
 	g_strfreev(list);
 	xmlFree(ids);
 	xmlFree(sep);
+	xmlFree(except);
 	/* The names are NFC, but sep comes from the template, which may not be, and joining
 	 * two NFC strings is not always NFC. */
 	if (text_is_nfc(out->str))
@@ -625,18 +669,26 @@ static void fn_date_long(xmlXPathParserContextPtr ctxt, int nargs)
 	push_string(ctxt, date_long(&d, blank));
 }
 
-/* date-short(s) */
+/* date-short(s) and date-short(s, b) */
 static void fn_date_short(xmlXPathParserContextPtr ctxt, int nargs)
 {
+	int blank = 0;
 	date d;
 
-	CHECK_ARITY(1);
+	if (nargs == 2) {
+		CHECK_ARITY(2);
+		blank = xmlXPathPopBoolean(ctxt);
+		if (ctxt->error != XPATH_EXPRESSION_OK)
+			return;
+	} else {
+		CHECK_ARITY(1);
+	}
 	if (pop_date(ctxt, &d) != 0) {
 		if (ctxt->error == XPATH_EXPRESSION_OK)
 			push_string(ctxt, NULL);
 		return;
 	}
-	push_string(ctxt, date_short(&d));
+	push_string(ctxt, date_short(&d, blank));
 }
 
 /* date-year(s), date-month(s), date-day(s): part 0, 1 or 2; NaN for a bad date. */

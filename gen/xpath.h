@@ -17,6 +17,7 @@
  *   date-long(s)        "2023-08-04" -> "ngày 04 tháng 8 năm 2023"
  *   date-long(s, b)     the same with the day left blank when b is true (a draft)
  *   date-short(s)       "2023-08-04" -> "04/8/2023"
+ *   date-short(s, b)    the same with the day left blank when b is true: "      /8/2023"
  *   date-year(s), date-month(s), date-day(s)   numbers of an ISO date
  *   roman(n)            4 -> "IV"
  *   alpha(n)            Vietnamese list letter: 1 -> "a", 5 -> "đ"
@@ -24,10 +25,15 @@
  *   spaces(n)           n no-break spaces (blanks a draft leaves for the records office)
  *   agency-name(id)     an agency's full name, or a group's name, from its id
  *   agency-short(id)    an agency's short name (its name when it has none)
- *   agency-names(ids, sep)   the names of a space-separated list of ids joined by sep
+ *   agency-names(ids, sep [, except [, in-sentence]])   the names of a space-separated
+ *                       list of ids joined by sep, leaving out the id except ('' for
+ *                       none); with in-sentence true a group's name reads as it does
+ *                       mid-sentence ("các sở, ban, ngành")
  *   agency(id)          the <agency> or <group> element with that id (a node-set)
  *   tasks-led(id)       the <task> elements whose lead is the agency, or its group
- *   tasks-supported(id) the <task> elements it cooperates on, directly or as a group
+ *   tasks-supported(id) the <task> elements it cooperates on, directly or as a group,
+ *                       except those it leads (a task is listed once, in its strongest
+ *                       role)
  *   targets-for(id)     the <targets> elements for the agency and for its group
  *
  * Functions given a node-set use its first node's string value, as XPath does. A bad

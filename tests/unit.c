@@ -370,10 +370,14 @@ static void test_date(unit *u)
 		   "ngày \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0 tháng 8 năm 2023");
 	expect_str(u, "date_long invalid", date_long(&bad, 0), NULL);
 	expect_str(u, "date_long NULL", date_long(NULL, 0), NULL);
-	expect_str(u, "date_short 04/8/2023", date_short(&d1), "04/8/2023");
-	expect_str(u, "date_short 05/01/2024", date_short(&d5), "05/01/2024");
-	expect_str(u, "date_short 10/12/2023", date_short(&d4), "10/12/2023");
-	expect_str(u, "date_short invalid", date_short(&bad), NULL);
+	expect_str(u, "date_short 04/8/2023", date_short(&d1, 0), "04/8/2023");
+	expect_str(u, "date_short 05/01/2024", date_short(&d5, 0), "05/01/2024");
+	expect_str(u, "date_short draft keeps month 01", date_short(&d5, 1),
+		   "\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/01/2024");
+	expect_str(u, "date_short draft month 8", date_short(&d1, 1),
+		   "\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/8/2023");
+	expect_str(u, "date_short 10/12/2023", date_short(&d4, 0), "10/12/2023");
+	expect_str(u, "date_short invalid", date_short(&bad, 0), NULL);
 
 	/* date.h: like strcmp, -1 when a is before b. */
 	expect_int(u, "date_compare before", date_compare(&d1, &d2), -1);
