@@ -96,13 +96,13 @@ static char *ask_tty(const char *prompt)
 		tty_fd = fd;
 		tcsetattr(fd, TCSAFLUSH, &t);
 	}
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		n = 0;
+	/* a prompt that cannot be shown still leaves the line to read */
+	ssize_t shown = write(fd, prompt, strlen(prompt));
 	while (read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
 		if (n < KEY_MAX_PIN)
 			pin[n++] = c;
-	if (write(fd, "\n", 1) < 0)
-		n = n + 0;
+	if (shown > 0)
+		shown = write(fd, "\n", 1); /* the typed line was not echoed */
 	if (echo_off) {
 		tcsetattr(fd, TCSAFLUSH, &tty_saved);
 		tty_fd = -1;

@@ -107,6 +107,18 @@ static char *string_text(const pdfin_val *v)
 	return g_utf8_make_valid(v->str, (gssize)v->len);
 }
 
+/* A PDF date (D:YYYYMMDDHHmmSS...) as a clerk reads it, "02/12/2026 08:27:09"; "" when
+ * it is not one. */
+static char *pdf_date_text(const pdfin_val *v)
+{
+	const char *d = v != NULL && v->kind == PDFIN_STRING ? v->str : "";
+
+	if (strncmp(d, "D:", 2) != 0 || strspn(d + 2, "0123456789") < 14)
+		return g_strdup("");
+	return g_strdup_printf("%.2s/%.2s/%.4s %.2s:%.2s:%.2s", d + 8, d + 6, d + 2, d + 10, d + 12,
+			       d + 14);
+}
+
 /* Checks that the file is vbgen's and finds the named, empty signature field. Returns
  * EXIT_OK with *f set, or EXIT_INVALID after reporting. */
 static int find_field(pdfin *r, const char *path, const char *name, struct field *f)
@@ -182,12 +194,11 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		if (v != NULL && v->kind != PDFIN_NULL) {
 			const pdfin_val *sd = pdfin_resolve(r, v);
 			char *who = string_text(pdfin_get(sd, "Name"));
-			char *when = string_text(pdfin_get(sd, "M"));
+			char *when = pdf_date_text(pdfin_get(sd, "M"));
 			diag(path, 0, DIAG_ERROR,
-			     "the field '%s' is already signed%s%s%s%s%s: nothing was changed; a "
+			     "the field '%s' is already signed%s%s%s%s: nothing was changed; a "
 			     "signing place takes one signature (sign the next one with --field)",
-			     name, *who ? " by " : "", who, *when ? " (" : "",
-			     when + (*when == 'D'), *when ? ")" : "");
+			     name, *who ? " by " : "", who, *when ? " on " : "", when);
 			g_free(who);
 			g_free(when);
 			g_string_free(names, TRUE);
@@ -286,23 +297,122 @@ struct signer {
 	char *name, *body; /* from the certificate */
 };
 
+/* Writes the signature dictionary with its two holes: the /ByteRange, filled in once
+ * the update's length is known, and the /Contents, filled with the signature. Returns
+ * its object number; sets where the holes start in the whole file. */
+static int put_sig_dict(pdfup *u, const struct signer *s, const char *when, long *range_at,
+			long *contents_at)
+{
+	int sig = pdfup_alloc(u);
+	GString *g;
+
+	pdfup_begin(u, sig);
+	g = pdfup_buf(u);
+	g_string_append(g, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached "
+			   "/ByteRange [");
+	*range_at = pdfup_pos(u);
+	g_string_append_printf(g, "%*s] /Contents ", SIGN_RANGE_WIDTH, "");
+	*contents_at = pdfup_pos(u);
+	g_string_append_c(g, '<');
+	for (int i = 0; i < 2 * SIGN_CMS_MAX; i++)
+		g_string_append_c(g, '0');
+	g_string_append_printf(g, "> /M (%s)", when);
+	if (*s->name) {
+		g_string_append(g, " /Name ");
+		text_string(g, s->name);
+	}
+	if (s->o->reason != NULL) {
+		g_string_append(g, " /Reason ");
+		text_string(g, s->o->reason);
+	}
+	g_string_append(g, " /Prop_Build << /App << /Name /vbgen >> >> >>");
+	pdfup_end(u);
+	return sig;
+}
+
+/* The trailer's entries carried over: the same document (first /ID), a new version of
+ * it (second /ID, from the update's bytes). */
+static char *trailer_extra(const pdfin_val *t, pdfup *u)
+{
+	size_t ulen = 0;
+	unsigned char *ub = pdfup_bytes(u, &ulen);
+	char *id1 = first_id(t), *id2 = g_compute_checksum_for_data(G_CHECKSUM_MD5, ub, ulen);
+	const pdfin_val *info = pdfin_get(t, "Info");
+	GString *g = g_string_new("/Root ");
+
+	pdfin_write(g, pdfin_get(t, "Root"));
+	if (info != NULL) {
+		g_string_append(g, " /Info ");
+		pdfin_write(g, info);
+	}
+	g_string_append_printf(g, " /ID [<%s> <%s>]", id1 != NULL ? id1 : id2, id2);
+	g_free(id1);
+	g_free(id2);
+	return g_string_free(g, FALSE);
+}
+
+/* Fills the holes of the finished update ub (after the file's len bytes of data): the
+ * byte ranges (everything but the /Contents hole, its angle brackets included), then
+ * the signature over them. Returns EXIT_OK or the failure's status, after reporting. */
+static int fill_holes(struct signer *s, const char *file, const unsigned char *data, size_t len,
+		      unsigned char *ub, size_t ulen, long range_at, long contents_at)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	long total = (long)(len + ulen), a = contents_at, b = contents_at + 2 + 2 * SIGN_CMS_MAX;
+	char range[SIGN_RANGE_WIDTH + 1];
+	unsigned char digest[EVP_MAX_MD_SIZE], *cms, *hole;
+	size_t cmslen = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int hashed;
+
+	snprintf(range, sizeof range, "0 %ld %ld %ld", a, b, total - b);
+	memset(range + strlen(range), ' ', SIGN_RANGE_WIDTH - strlen(range));
+	memcpy(ub + (range_at - (long)len), range, SIGN_RANGE_WIDTH);
+	hashed = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+		 EVP_DigestUpdate(md, data, len) == 1 &&
+		 EVP_DigestUpdate(md, ub, (size_t)(a - (long)len)) == 1 &&
+		 EVP_DigestUpdate(md, ub + (b - (long)len), (size_t)(total - b)) == 1 &&
+		 EVP_DigestFinal_ex(md, digest, NULL) == 1;
+	EVP_MD_CTX_free(md);
+	if (!hashed) {
+		diag(file, 0, DIAG_SYSTEM, "the document cannot be hashed (OpenSSL failed)");
+		return EXIT_SYSTEM;
+	}
+	cms = cms_sign(s->k, digest, &cmslen, file);
+	if (cms == NULL)
+		return EXIT_SYSTEM;
+	if (cmslen > SIGN_CMS_MAX) {
+		diag(file, 0, DIAG_ERROR,
+		     "the signature with its certificates takes %zu bytes, more than the %d vbgen "
+		     "makes room for: sign with a certificate file that holds fewer certificates",
+		     cmslen, SIGN_CMS_MAX);
+		g_free(cms);
+		return EXIT_INVALID;
+	}
+	hole = ub + (contents_at - (long)len) + 1;
+	for (size_t i = 0; i < cmslen; i++) {
+		hole[2 * i] = (unsigned char)hx[cms[i] >> 4];
+		hole[2 * i + 1] = (unsigned char)hx[cms[i] & 15];
+	}
+	g_free(cms);
+	return EXIT_OK;
+}
+
 /* Signs one file that find_field() accepted. Returns EXIT_OK or the status of its
  * failure, after reporting. */
 static int sign_file(struct signer *s, const struct job *j)
 {
-	size_t len = 0, ulen = 0, cmslen = 0;
-	unsigned char *data = read_file(j->in, &len), *ub, *cms = NULL;
+	size_t len = 0, ulen = 0;
+	unsigned char *data = read_file(j->in, &len), *ub;
 	pdfin *r = NULL;
 	pdfup *u = NULL;
 	struct field f;
 	int status = EXIT_INVALID, sig, form;
-	long range_at, contents_at, a, b, total;
-	time_t now = time(NULL);
-	time_t vn = now + SIGN_TZ_SECONDS;
+	long range_at, contents_at;
+	time_t vn = time(NULL) + SIGN_TZ_SECONDS;
 	struct tm tm;
-	char when[32], iso[40], range[SIGN_RANGE_WIDTH + 1], *id1 = NULL, *lines[4] = {NULL};
+	char when[32], iso[40], *lines[4] = {NULL}, *extra;
 	double rect[4];
-	GString *g;
 	struct stat st;
 
 	if (data == NULL)
@@ -319,30 +429,7 @@ static int sign_file(struct signer *s, const struct job *j)
 	strftime(when, sizeof when, "D:%Y%m%d%H%M%S+07'00'", &tm);
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S+07:00", &tm);
 	u = pdfup_new((long)len, (int)size->num, pdfin_startxref(r), data[len - 1] != '\n');
-
-	/* the signature dictionary, its two holes remembered */
-	sig = pdfup_alloc(u);
-	pdfup_begin(u, sig);
-	g = pdfup_buf(u);
-	g_string_append(g, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached "
-			   "/ByteRange [");
-	range_at = pdfup_pos(u);
-	g_string_append_printf(g, "%*s] /Contents ", SIGN_RANGE_WIDTH, "");
-	contents_at = pdfup_pos(u);
-	g_string_append_c(g, '<');
-	for (int i = 0; i < 2 * SIGN_CMS_MAX; i++)
-		g_string_append_c(g, '0');
-	g_string_append_printf(g, "> /M (%s)", when);
-	if (*s->name) {
-		g_string_append(g, " /Name ");
-		text_string(g, s->name);
-	}
-	if (s->o->reason != NULL) {
-		g_string_append(g, " /Reason ");
-		text_string(g, s->o->reason);
-	}
-	g_string_append(g, " /Prop_Build << /App << /Name /vbgen >> >> >>");
-	pdfup_end(u);
+	sig = put_sig_dict(u, s, when, &range_at, &contents_at);
 
 	/* what it looks like */
 	lines[0] = g_strdup_printf("Người ký: %s", *s->name ? s->name : "(không ghi tên)");
@@ -369,71 +456,17 @@ static int sign_file(struct signer *s, const struct job *j)
 	pdfin_write_dict(pdfup_buf(u), f.acro, (const char *const[]){"SigFlags", "3", NULL});
 	pdfup_end(u);
 
-	/* the trailer: the same document (first /ID), a new version of it (second) */
-	id1 = first_id(t);
+	extra = trailer_extra(t, u);
+	pdfup_finish(u, extra);
+	g_free(extra);
 	ub = pdfup_bytes(u, &ulen);
-	char *id2 = g_compute_checksum_for_data(G_CHECKSUM_MD5, ub, ulen);
-	g = g_string_new(NULL);
-	const pdfin_val *root = pdfin_get(t, "Root"), *info = pdfin_get(t, "Info");
-	g_string_append(g, "/Root ");
-	pdfin_write(g, root);
-	if (info != NULL) {
-		g_string_append(g, " /Info ");
-		pdfin_write(g, info);
-	}
-	g_string_append_printf(g, " /ID [<%s> <%s>]", id1 != NULL ? id1 : id2, id2);
-	pdfup_finish(u, g->str);
-	g_string_free(g, TRUE);
-	g_free(id2);
-
-	/* the byte ranges: everything but the hole, its angle brackets included */
-	ub = pdfup_bytes(u, &ulen);
-	total = (long)(len + ulen);
-	a = contents_at;
-	b = contents_at + 2 + 2 * SIGN_CMS_MAX;
-	snprintf(range, sizeof range, "0 %ld %ld %ld", a, b, total - b);
-	memset(range + strlen(range), ' ', SIGN_RANGE_WIDTH - strlen(range));
-	memcpy(ub + (range_at - (long)len), range, SIGN_RANGE_WIDTH);
-
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int hashed = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-		     EVP_DigestUpdate(md, data, len) == 1 &&
-		     EVP_DigestUpdate(md, ub, (size_t)(a - (long)len)) == 1 &&
-		     EVP_DigestUpdate(md, ub + (b - (long)len), (size_t)(total - b)) == 1 &&
-		     EVP_DigestFinal_ex(md, digest, NULL) == 1;
-	EVP_MD_CTX_free(md);
-	if (!hashed) {
-		diag(j->in, 0, DIAG_SYSTEM, "the document cannot be hashed (OpenSSL failed)");
-		status = EXIT_SYSTEM;
-		goto done;
-	}
-
-	cms = cms_sign(s->k, digest, &cmslen, j->in);
-	if (cms == NULL) {
-		status = EXIT_SYSTEM;
-		goto done;
-	}
-	if (cmslen > SIGN_CMS_MAX) {
-		diag(j->in, 0, DIAG_ERROR,
-		     "the signature with its certificates takes %zu bytes, more than the %d vbgen "
-		     "makes room for: sign with a certificate file that holds fewer certificates",
-		     cmslen, SIGN_CMS_MAX);
-		goto done;
-	}
-	static const char hx[] = "0123456789ABCDEF";
-	unsigned char *hole = ub + (contents_at - (long)len) + 1;
-	for (size_t i = 0; i < cmslen; i++) {
-		hole[2 * i] = (unsigned char)hx[cms[i] >> 4];
-		hole[2 * i + 1] = (unsigned char)hx[cms[i] & 15];
-	}
-	status = write_out(j->out, data, len, ub, ulen,
-			   s->o->in_place && stat(j->in, &st) == 0 ? &st : NULL);
+	status = fill_holes(s, j->in, data, len, ub, ulen, range_at, contents_at);
+	if (status == EXIT_OK)
+		status = write_out(j->out, data, len, ub, ulen,
+				   s->o->in_place && stat(j->in, &st) == 0 ? &st : NULL);
 done:
 	for (int i = 0; i < 4; i++)
 		g_free(lines[i]);
-	g_free(id1);
-	g_free(cms);
 	pdfup_free(u);
 	pdfin_close(r);
 	g_free(data);
@@ -479,6 +512,18 @@ static void check_job(const sign_opts *o, struct job *j)
 		job_fail(j, EXIT_INVALID);
 		return;
 	}
+	/* a folder that cannot be written is found now, not after the PIN */
+	char *dir = g_path_get_dirname(j->out);
+	if (access(dir, W_OK) != 0) {
+		diag(j->out, 0, DIAG_SYSTEM,
+		     "cannot write here: %s; check that the folder exists and that you may write "
+		     "in it",
+		     strerror(errno));
+		g_free(dir);
+		job_fail(j, EXIT_SYSTEM);
+		return;
+	}
+	g_free(dir);
 	data = read_file(j->in, &len);
 	if (data == NULL) {
 		job_fail(j, EXIT_INVALID);

@@ -29,6 +29,8 @@
 #                  signed field, a PNG that is not a PNG, a certificate without its key,
 #                  a PDF another program rewrote, a PDF vbgen did not make, the print
 #                  file: each exit 1 with its message, nothing written, no temporary file
+#   damaged files  60 truncated or corrupted copies of the head's signed letter, signed
+#                  again: each refused with a message (exit 1) or signed, never a crash
 #   usage          no PIN on the command line; no terminal and no PIN given: exit 2
 #   other keys     an elliptic-curve key on a second token, chosen with --token (without
 #                  it: "2 tokens are plugged in"); a PKCS#12 file in the legacy format
@@ -443,6 +445,41 @@ sg_refuse "a PDF vbgen did not make" "khac.pdf: error: this PDF was not made by 
 	"$VBGEN" sign "$D/mixed/khac.pdf" --field head --cert "$P/head.p12" --pin-file "$P/pin"
 sg_refuse "the print file" "letters-print.pdf: error: this file has no signing places" \
 	"$VBGEN" sign "$D/letters-print.pdf" --field head --cert "$P/head.p12" --pin-file "$P/pin"
+
+# --- damaged files: refused or signed, never a crash ----------------------------------
+
+mkdir -p "$D/damaged"
+python3 - "$S1" "$D/damaged" <<'EOF'
+import random, sys
+data = open(sys.argv[1], "rb").read()
+rng = random.Random(30)
+tail = data.rfind(b"xref")
+for i in range(60):
+    d = bytearray(data)
+    if i < 20:  # cut somewhere in the last revisions
+        d = d[:rng.randrange(len(data) - 40000, len(data))]
+    else:  # a few bytes changed, mostly in the tables, trailers and dictionaries
+        for _ in range(1 + i % 4):
+            at = rng.randrange(tail - 2000, len(d)) if i % 2 else rng.randrange(0, len(d))
+            d[at] = rng.choice(b"0123456789<>[]()/ \n%Rxref")
+    open("%s/d%02d.pdf" % (sys.argv[2], i), "wb").write(bytes(d))
+EOF
+sg_crash=
+for f in "$D"/damaged/d*.pdf; do
+	"$VBGEN" -q sign "$f" --field receiver --cert "$P/head.p12" --pin-file "$P/pin" \
+		-o "$D/damaged/out.pdf" >"$f.out" 2>"$f.err"
+	sg_rc=$?
+	rm -f "$D/damaged/out.pdf"
+	if [ "$sg_rc" -ge 2 ] || grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$f.err" ||
+		{ [ "$sg_rc" -eq 1 ] && ! grep -q "error: " "$f.err"; }; then
+		sg_crash="$sg_crash $(basename "$f"):$sg_rc"
+	fi
+done
+if [ -z "$sg_crash" ] && sg_no_tmp "$D/damaged"; then
+	ok "60 damaged copies: each refused with a message or signed, no crash"
+else
+	bad "damaged files" "$sg_crash"
+fi
 
 # --- usage --------------------------------------------------------------------------
 
