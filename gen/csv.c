@@ -42,11 +42,17 @@ static void cell(FILE *out, const doc_block *c, int first)
 		field(out, "", 0, first);
 }
 
+/* The group column: the texts of the group rows a record lies in, outermost first, joined
+ * with this (group rows with a level); else the text of the last group row above it. */
+#define CSV_GROUP_SEP " > "
+
 /* One table: the caption line, then one record per row that is neither a header nor a
- * group row, with the text of the last group row above it first. */
+ * group row, with its groups first. */
 static void write_table(FILE *out, const doc_block *t)
 {
-	const doc_block *group = NULL;
+	const doc_block *group = NULL, *path[DOC_GROUP_LEVELS + 1] = {NULL};
+	GString *joined = g_string_new(NULL);
+	int depth = 0;
 
 	field(out, t->group_caption != NULL ? t->group_caption : "",
 	      t->group_caption != NULL ? (int)strlen(t->group_caption) : 0, 1);
@@ -61,13 +67,30 @@ static void write_table(FILE *out, const doc_block *t)
 			continue;
 		if (row->group) {
 			group = row->cells[0];
+			if (row->level > 0 && row->level <= DOC_GROUP_LEVELS) {
+				path[row->level] = group;
+				depth = row->level;
+			} else
+				depth = 0;
 			continue;
 		}
-		cell(out, group, 1);
+		if (depth > 0) {
+			g_string_truncate(joined, 0);
+			for (int l = 1; l <= depth; l++) {
+				if (path[l] == NULL || path[l]->text == NULL)
+					continue;
+				if (joined->len > 0)
+					g_string_append(joined, CSV_GROUP_SEP);
+				g_string_append_len(joined, path[l]->text, path[l]->text_len);
+			}
+			field(out, joined->str, (int)joined->len, 1);
+		} else
+			cell(out, group, 1);
 		for (int k = 0; k < t->tcols; k++)
 			cell(out, row->cells[k], 0);
 		fputs("\r\n", out);
 	}
+	g_string_free(joined, TRUE);
 }
 
 int csv_write(const doc *d, const char *path)

@@ -30,6 +30,8 @@ typedef struct doc_style {
 	double line_spacing; /* 1.0 = single; baseline distance = factor x font line height */
 	int keep_with_next;  /* never the last thing on a page (headings) */
 	int upper;           /* print in capitals (Unicode-aware), applied at expansion */
+	int keep_groups;     /* never break inside a word group where it fits (names in a
+			      * table's agency columns) */
 	int balance;         /* break into the fewest lines, even and at word groups (names,
 			      * titles, summaries) rather than filling each line */
 	const struct doc_style *smaller; /* the same style 0.5 pt smaller, down to the least
@@ -76,9 +78,13 @@ typedef struct doc_column {
 
 /* One table row: either a group row (one paragraph spanning all columns) or one
  * paragraph per column. */
+/* Group rows nest at most this deep (a plan's sections: I. / 1. / 2.1. / a) and more). */
+#define DOC_GROUP_LEVELS 8
+
 typedef struct doc_row {
 	int group;         /* 1: a group row, cells[0] spans all columns */
 	int header;        /* 1: part of the header repeated on every page */
+	int level;         /* a group row's depth (1 = outermost), or 0 when not given */
 	doc_block **cells; /* ncols paragraphs (BLOCK_PARA), or 1 for a group row */
 } doc_row;
 

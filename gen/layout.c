@@ -39,6 +39,43 @@ static void add_nobreak(int start, int end, void *data)
 	pango_attr_list_insert(data, a);
 }
 
+/* Word groups are weighed in a text of at most this many words (a name, a cell); a longer
+ * one is broken as Pango likes. */
+#define LAYOUT_BALANCE_WORDS_MAX 128
+
+/* What a paragraph keeps on one line, most first: its word groups (keep-groups styles:
+ * a two-syllable word, a proper name, a place after its level word), then numbers and
+ * symbols with the word "Quý" before a quarter, then numbers and symbols alone, then
+ * nothing (a token wider than a narrow cell). */
+enum keep { KEEP_NOTHING, KEEP_TOKENS, KEEP_TOKEN_WORDS, KEEP_GROUPS };
+
+/* The word groups of keep-groups styles never broken: inside a proper name, between a
+ * level word and its place, inside a two-syllable word (text_break_penalties). */
+#define LAYOUT_GROUP_PENALTY 150
+
+struct keep_ctx {
+	PangoAttrList *attrs;
+	const char *text;
+};
+
+static void add_group_breaks(const doc_block *b, PangoAttrList *attrs)
+{
+	int pen[LAYOUT_BALANCE_WORDS_MAX], gaps, g = 0, start = 0;
+	const char *orig = b->orig_text != NULL ? b->orig_text : b->text;
+
+	gaps = text_break_penalties(orig, pen, LAYOUT_BALANCE_WORDS_MAX);
+	if (gaps > LAYOUT_BALANCE_WORDS_MAX)
+		return;
+	for (int i = 0; i < b->text_len; i++) {
+		if (b->text[i] != ' ')
+			continue;
+		if (g < gaps && pen[g] >= LAYOUT_GROUP_PENALTY)
+			add_nobreak(start, i + 1 < b->text_len ? i + 2 : i + 1, attrs);
+		g++;
+		start = i + 1;
+	}
+}
+
 /* layout_set_text() with the text given: the block's, or a copy of it with line breaks
  * in place of some spaces (same length, so the runs' offsets hold). */
 static void set_text(PangoLayout *l, const doc_block *b, const char *text,
@@ -64,8 +101,11 @@ static void set_text(PangoLayout *l, const doc_block *b, const char *text,
 			pango_attr_list_insert(attrs, a);
 		}
 	}
-	if (keep_tokens)
-		text_nobreak_spans(b->text, b->text_len, add_nobreak, attrs);
+	if (keep_tokens >= KEEP_TOKENS)
+		text_nobreak_spans(b->text, b->text_len, keep_tokens >= KEEP_TOKEN_WORDS,
+				   add_nobreak, attrs);
+	if (keep_tokens >= KEEP_GROUPS)
+		add_group_breaks(b, attrs);
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
 }
@@ -73,20 +113,25 @@ static void set_text(PangoLayout *l, const doc_block *b, const char *text,
 void layout_set_text(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd,
 		     int keep_tokens)
 {
-	set_text(l, b, b->text, fd, keep_tokens);
+	set_text(l, b, b->text, fd, keep_tokens ? KEEP_TOKEN_WORDS : KEEP_NOTHING);
 }
 
-/* Sets b's text on l in font fd, numbers and symbols kept whole unless one of them is
- * wider than the measure (a narrow cell), where it would cross its border: such a
- * paragraph breaks where Pango likes after all. Returns the number of lines. */
+/* Sets b's text on l in font fd, keeping on one line as much as fits (see enum keep):
+ * whatever is wider than the measure (a narrow cell) would cross its border, and is let
+ * break after all. Returns the number of lines. */
 static int fill(PangoLayout *l, const doc_block *b, const PangoFontDescription *fd)
 {
 	PangoRectangle logical;
 
-	set_text(l, b, b->text, fd, 1);
-	pango_layout_get_extents(l, NULL, &logical);
-	if (logical.width > pango_layout_get_width(l) + PANGO_SCALE / 2)
-		set_text(l, b, b->text, fd, 0);
+	for (int keep = b->style->keep_groups ? KEEP_GROUPS : KEEP_TOKEN_WORDS; keep >= 0;
+	     keep--) {
+		set_text(l, b, b->text, fd, keep);
+		if (keep == KEEP_NOTHING)
+			break;
+		pango_layout_get_extents(l, NULL, &logical);
+		if (logical.width <= pango_layout_get_width(l) + PANGO_SCALE / 2)
+			break;
+	}
 	return pango_layout_get_line_count(l);
 }
 
@@ -94,7 +139,7 @@ static int fill(PangoLayout *l, const doc_block *b, const PangoFontDescription *
 
 /* A balanced paragraph has at most this many words and lines: names, titles and
  * summaries have a few dozen words on a few lines; a longer text is filled as usual. */
-#define LAYOUT_BALANCE_WORDS 128
+#define LAYOUT_BALANCE_WORDS LAYOUT_BALANCE_WORDS_MAX
 #define LAYOUT_BALANCE_LINES 8
 
 /* The weight of a line's shortfall against the others (in ems, squared) next to the

@@ -354,6 +354,7 @@ static void compile_style(template *t, xmlNodePtr n)
 			terr(t, n, "case=\"%s\" must be upper or as-is", v);
 	}
 	s->balance = flag_attr(t, n, "balance", s->balance);
+	s->keep_groups = flag_attr(t, n, "keep-groups", s->keep_groups);
 	g_ptr_array_add(t->styles, s);
 	/* shrink-to="12": the same style in every half point down to 12, for lines that fit
 	 * at a smaller size within the range the template allows (a parent's name on one
@@ -703,6 +704,9 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_TGROUP, n);
 		o->style = style_attr(t, n, "style", 1);
 		o->child = compile_list(t, n->children, 1);
+		/* level="...": how deep the group lies, for the CSV's path of groups */
+		if (attr(n, "level") != NULL)
+			o->expr = compile(t, n, "level");
 	} else {
 		terr(t, n, "<%s> is not a template element (see templates/README.md)",
 		     (const char *)n->name);
@@ -1123,7 +1127,7 @@ static void run_table(struct ex *e, const op *o)
 {
 	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, e->t->path, o->line);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
-	doc_row head = {0, 1, NULL};
+	doc_row head = {0, 1, 0, NULL};
 
 	b->tcols = o->ncols;
 	b->border = o->a;
@@ -1162,9 +1166,10 @@ static void run_table(struct ex *e, const op *o)
 	e->tail = saved_tail;
 	e->last = saved_last;
 	for (doc_block *r = first; r != NULL && !e->failed; r = r->next) {
-		doc_row row = {0, 0, NULL};
+		doc_row row = {0, 0, 0, NULL};
 		if (r->kind == BLOCK_GRID && r->ncols == -1) { /* a group row */
 			row.group = 1;
+			row.level = r->tcols;
 			row.cells = r->cols;
 		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
 			row.cells = r->cols;
@@ -1201,6 +1206,18 @@ static void run_row(struct ex *e, const op *o)
 		holder->cols[0] = make_para(e, o, o->style);
 		if (holder->cols[0] == NULL)
 			return;
+		if (o->expr != NULL) {
+			char *lv;
+			set_ctx(e, e->ctx->node);
+			lv = xpath_string(e->ctx, o->expr, e->ctx->node);
+			holder->tcols = lv != NULL ? atoi(lv) : 0; /* the row's level */
+			free(lv);
+			if (holder->tcols < 1 || holder->tcols > DOC_GROUP_LEVELS) {
+				exerr(e, o, "level=\"...\" must give a number from 1 to %d",
+				      DOC_GROUP_LEVELS);
+				return;
+			}
+		}
 		append_block(e, holder);
 		return;
 	}

@@ -598,8 +598,8 @@ static int token_char(gunichar c)
 	return g_unichar_isalnum(c) || c == '-' || c == '.';
 }
 
-int text_nobreak_spans(const char *s, int len, void (*fn)(int start, int end, void *data),
-		       void *data)
+int text_nobreak_spans(const char *s, int len, int with_words,
+		       void (*fn)(int start, int end, void *data), void *data)
 {
 	const char *p = s, *end = s + len;
 	int found = 0;
@@ -637,7 +637,7 @@ int text_nobreak_spans(const char *s, int len, void (*fn)(int start, int end, vo
 			/* "Quý III/2024": the quarter's word stays with its number */
 			static const char quy[] = "Quý ";
 			int ql = (int)sizeof quy - 1;
-			if (tstart >= ql && memcmp(s + tstart - ql, quy, (size_t)ql) == 0 &&
+			if (with_words && tstart >= ql && memcmp(s + tstart - ql, quy, (size_t)ql) == 0 &&
 			    (tstart == ql || s[tstart - ql - 1] == ' ' || s[tstart - ql - 1] == '('))
 				tstart -= ql;
 			fn(tstart, tend, data);

@@ -84,11 +84,11 @@ char *text_lower_first(const char *s);
  * reads as one word and must never be split at its slash. Calls fn(start, end, data)
  * with the byte range of each such token in the len bytes at s: a run of letters, digits,
  * '-' and '.' holding a '/' between two letters or digits, with the word "Quý" before it
- * when there is one. Tokens longer than TEXT_NOBREAK_MAX bytes are no such thing (a URL,
+ * when there is one and with_words is set. Tokens longer than TEXT_NOBREAK_MAX bytes are no such thing (a URL,
  * a path) and are left out. Also the space before a spaced dash ("Việt Nam - Chi nhánh"),
  * so that no line starts with the dash and reads as a bullet. Returns the number of spans. */
-int text_nobreak_spans(const char *s, int len, void (*fn)(int start, int end, void *data),
-		       void *data);
+int text_nobreak_spans(const char *s, int len, int with_words,
+		       void (*fn)(int start, int end, void *data), void *data);
 
 /* "Quý III/2024" is 14 bytes, "Số 1234/QĐ-UBND-VX" about 20: a token of 48 bytes is
  * already no number and symbol. */

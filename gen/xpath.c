@@ -400,9 +400,10 @@ static void fn_agency_short(xmlXPathParserContextPtr ctxt, int nargs)
 	name_fn(ctxt, nargs, 1);
 }
 
-/* agency-names(ids, sep [, except [, in-sentence]]): names in the order given, unknown
- * ids and the id except skipped; with in-sentence true, a group's name reads as it does in
- * the middle of a sentence ("các sở, ban, ngành"). */
+/* agency-names(ids, sep [, except [, mode]]): names in the order given, unknown ids and
+ * the id except skipped; mode 'sentence' writes every group's name as it reads in the
+ * middle of a sentence ("các sở, ban, ngành"), 'list' every one but the first (a list that
+ * starts a table cell), anything else none. */
 static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 {
 	struct xp *x;
@@ -419,9 +420,13 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 	if ((x = xp_of(ctxt)) == NULL)
 		return;
 	if (nargs == 4) {
-		mid = xmlXPathPopBoolean(ctxt);
-		if (ctxt->error != XPATH_EXPRESSION_OK)
+		xmlChar *mode = pop_string(ctxt);
+		if (mode == NULL)
 			return;
+		mid = xmlStrEqual(mode, BAD_CAST "sentence")   ? 2
+		      : xmlStrEqual(mode, BAD_CAST "list") ? 1
+							   : 0;
+		xmlFree(mode);
 	}
 	if (nargs >= 3 && (except = pop_string(ctxt)) == NULL)
 		return;
@@ -440,7 +445,7 @@ static void fn_agency_names(xmlXPathParserContextPtr ctxt, int nargs)
 			free(name);
 			continue;
 		}
-		if (mid && is(a, "group")) {
+		if ((mid == 2 || (mid == 1 && n > 0)) && is(a, "group")) {
 			char *lowered = text_lower_first(name);
 			free(name);
 			name = lowered;

@@ -25,10 +25,10 @@
  *   spaces(n)           n no-break spaces (blanks a draft leaves for the records office)
  *   agency-name(id)     an agency's full name, or a group's name, from its id
  *   agency-short(id)    an agency's short name (its name when it has none)
- *   agency-names(ids, sep [, except [, in-sentence]])   the names of a space-separated
- *                       list of ids joined by sep, leaving out the id except ('' for
- *                       none); with in-sentence true a group's name reads as it does
- *                       mid-sentence ("các sở, ban, ngành")
+ *   agency-names(ids, sep [, except [, mode]])   the names of a space-separated list of
+ *                       ids joined by sep, leaving out the id except ('' for none); mode
+ *                       'sentence': a group's name reads as it does mid-sentence ("các
+ *                       sở, ban, ngành"); 'list': so does every one after the first
  *   agency(id)          the <agency> or <group> element with that id (a node-set)
  *   tasks-led(id)       the <task> elements whose lead is the agency, or its group
  *   tasks-supported(id) the <task> elements it cooperates on, directly or as a group,

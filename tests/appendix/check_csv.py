@@ -23,6 +23,25 @@ BOM = b"\xef\xbb\xbf"
 TEXT, LEAD, SUPPORT = "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp"
 
 
+
+def lower_first(s):
+    """A group's name after the first in a list reads as in running text ("các sở, ban,
+    ngành"): its first letter small when its first word is an ordinary word (vbgen's
+    lower-first())."""
+    words = s.split(" ")
+    first = words[0]
+    if (not first or not first[0].isupper() or sum(c.isupper() for c in first) != 1
+            or (len(words) > 1 and words[1][:1].isupper())):
+        return s
+    return first[0].lower() + s[len(first[0]):]
+
+
+def support_names(names, groups, ids):
+    """The cooperating agencies as the template lists them: agency-names(@support, '; ',
+    @lead, 'list')."""
+    return "; ".join(lower_first(names[i]) if k > 0 and i in groups else names[i]
+                     for k, i in enumerate(ids))
+
 def norm(s):
     return " ".join(s.split())
 
@@ -67,8 +86,9 @@ def main(argv):
     ntasks = 0
     for t in root.iter("task"):
         ntasks += 1
+        groups = {g.get("id") for g in root.find("agencies") if g.tag == "group"}
         key = (norm("".join(t.find("text").itertext())), names[t.get("lead")],
-               "; ".join(names[i] for i in (t.get("support") or "").split()))
+               support_names(names, groups, (t.get("support") or "").split()))
         if found.get(key, 0) != 1:
             fails.append(f"task {t.get('id')} appears {found.get(key, 0)} times with its text, lead "
                          f"and cooperating agencies")

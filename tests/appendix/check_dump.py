@@ -50,6 +50,25 @@ BOX = re.compile(r"^  box +(-?[\d.]+) +(-?[\d.]+) +(-?[\d.]+) +(-?[\d.]+)$")
 PAGE = re.compile(r"^page (\d+) ([\d.]+)x([\d.]+) number=(\d+)$")
 
 
+
+def lower_first(s):
+    """A group's name after the first in a list reads as in running text ("các sở, ban,
+    ngành"): its first letter small when its first word is an ordinary word (vbgen's
+    lower-first())."""
+    words = s.split(" ")
+    first = words[0]
+    if (not first or not first[0].isupper() or sum(c.isupper() for c in first) != 1
+            or (len(words) > 1 and words[1][:1].isupper())):
+        return s
+    return first[0].lower() + s[len(first[0]):]
+
+
+def support_names(names, groups, ids):
+    """The cooperating agencies as the template lists them: agency-names(@support, '; ',
+    @lead, 'list')."""
+    return "; ".join(lower_first(names[i]) if k > 0 and i in groups else names[i]
+                     for k, i in enumerate(ids))
+
 def length(s, default):
     if s is None:
         return default
@@ -295,7 +314,8 @@ class Checker:
         for task in root.iter("task"):
             text = squash("".join(task.find("text").itertext()))
             lead = squash(names[task.get("lead")])
-            support = squash("; ".join(names[i] for i in (task.get("support") or "").split()))
+            groups = {g.get("id") for g in root.find("agencies") if g.tag == "group"}
+            support = squash(support_names(names, groups, (task.get("support") or "").split()))
             hits = seen.get((text, lead, support), [])
             if len(hits) != 1:
                 self.fail(f"task {task.get('id')} appears {len(hits)} times with its text, lead "

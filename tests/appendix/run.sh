@@ -131,11 +131,11 @@ open(sys.argv[3], 'w', encoding='utf-8').write(s.replace(sys.argv[1], sys.argv[2
 		bad "errors $1" "exit $rc: $(head -n 1 $B/tpl-$1.err)"
 	fi
 }
-broken cells '<cell><call name="deadline"/></cell>' '' 'has 5 cells and its table 6 columns'
+broken cells '<cell><call name="deadline"/></cell>' '' 'has 6 cells and its table 7 columns'
 broken outside '<p style="title"><value select="title"/></p>' '<row><cell>x</cell></row>' 'stands outside a <table>'
-broken inside '<group-row style="group">' '<p style="group">x</p><group-row style="group">' 'only <row> and <group-row>'
-broken width 'width="17%"' 'width="0%"' 'must be a share'
-broken fixed 'width="28mm"' 'width="250mm"' 'fixed column widths add up to 250 mm'
+broken inside '<group-row style="group" ' '<p style="group">x</p><group-row style="group" ' 'only <row> and <group-row>'
+broken width 'width="18%"' 'width="0%"' 'must be a share'
+broken fixed 'width="27mm"' 'width="250mm"' 'fixed column widths add up to 250 mm'
 broken let '<let name="section"' '<let name="9"' '<let> needs name'
 
 # usage
