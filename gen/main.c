@@ -12,6 +12,7 @@
 #include "paths.h"
 #include "pdf.h"
 #include "plan.h"
+#include "sign.h"
 #include "template.h"
 #include "xpath.h"
 
@@ -39,6 +40,7 @@ static const char usage_text[] =
 	"  appendix   write the responsibility appendix alone as PDF (-o FILE, --csv FILE)\n"
 	"  letters    write one commitment letter per agency (-o DIR, --print FILE)\n"
 	"  all        write every document into a folder (-o DIR)\n"
+	"  sign       sign documents vbgen made (ký số): 'vbgen sign --help' for its options\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output PATH      where to write: a file for plan and appendix (default:\n"
@@ -431,12 +433,205 @@ done:
 	return status;
 }
 
+/* ---- vbgen sign: signs PDFs, not plans, so it has its own options (sign.h). */
+
+static const char sign_usage[] =
+	"Usage: vbgen sign FILE.pdf|DIR --field NAME (--cert FILE.p12 | --pkcs11 MODULE.so\n"
+	"                  [--token LABEL] [--key LABEL]) [--image SIGNATURE.png]\n"
+	"                  [--seal SEAL.png] [--reason TEXT] (-o OUT | --in-place)\n"
+	"\n"
+	"Signs the signing place NAME of a document vbgen made (receiver or head in a\n"
+	"commitment letter, signer or seal in a plan, issuer in an appendix), or of every PDF\n"
+	"in the folder DIR, with one PIN. Earlier signatures stay valid.\n"
+	"\n"
+	"  --field NAME         the signing place to sign\n"
+	"  --cert FILE.p12      the certificate and private key from a PKCS#12 file (.p12,\n"
+	"                       .pfx); its password is asked once\n"
+	"  --pkcs11 MODULE.so   the certificate and key on a USB token, through its module;\n"
+	"                       its PIN is asked once for all files\n"
+	"  --token LABEL        the token to use when several are plugged in\n"
+	"  --key LABEL          the key to use when the token holds several\n"
+	"  --image FILE.png     the signature image (transparent PNG), centred in the place\n"
+	"  --seal FILE.png      the seal image (transparent PNG), at its true size, over the\n"
+	"                       left third of the signature; without images the signer's\n"
+	"                       name, body and signing time are written instead\n"
+	"  --reason TEXT        why it is signed, stored in the signature\n"
+	"  -o, --output OUT     write the signed file there (for a folder: a folder)\n"
+	"      --in-place       replace the files themselves with their signed versions\n"
+	"      --pin-file FILE  read the PIN or password from the first line of FILE\n"
+	"  -q, --quiet          print only warnings and errors\n"
+	"\n"
+	"The PIN is never given on the command line: vbgen asks for it on the terminal, or\n"
+	"reads it from --pin-file FILE or the environment variable VBGEN_PIN.\n"
+	"Exit status: 0 every file signed, 1 a file could not be signed (not a vbgen PDF, no\n"
+	"such field, already signed, a bad image, a wrong PIN), 2 the command line is wrong,\n"
+	"3 a problem of the computer.\n";
+
+enum {
+	SIGN_OPT_FIELD = 512,
+	SIGN_OPT_CERT,
+	SIGN_OPT_PKCS11,
+	SIGN_OPT_TOKEN,
+	SIGN_OPT_KEY,
+	SIGN_OPT_IMAGE,
+	SIGN_OPT_SEAL,
+	SIGN_OPT_REASON,
+	SIGN_OPT_IN_PLACE,
+	SIGN_OPT_PIN_FILE,
+	SIGN_OPT_PIN,
+};
+
+static const struct option sign_options[] = {
+	{"field", required_argument, NULL, SIGN_OPT_FIELD},
+	{"cert", required_argument, NULL, SIGN_OPT_CERT},
+	{"pkcs11", required_argument, NULL, SIGN_OPT_PKCS11},
+	{"token", required_argument, NULL, SIGN_OPT_TOKEN},
+	{"key", required_argument, NULL, SIGN_OPT_KEY},
+	{"image", required_argument, NULL, SIGN_OPT_IMAGE},
+	{"seal", required_argument, NULL, SIGN_OPT_SEAL},
+	{"reason", required_argument, NULL, SIGN_OPT_REASON},
+	{"output", required_argument, NULL, 'o'},
+	{"in-place", no_argument, NULL, SIGN_OPT_IN_PLACE},
+	{"pin-file", required_argument, NULL, SIGN_OPT_PIN_FILE},
+	{"pin", optional_argument, NULL, SIGN_OPT_PIN}, /* only to say why there is none */
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int sign_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int sign_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "vbgen: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nvbgen: try 'vbgen sign --help'\n");
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+static int cmd_sign(int argc, char **argv, int quiet)
+{
+	sign_opts so = {0};
+	int opt;
+
+	so.quiet = quiet;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "o:qh", sign_options, NULL)) != -1) {
+		switch (opt) {
+		case SIGN_OPT_FIELD:
+			so.field = optarg;
+			break;
+		case SIGN_OPT_CERT:
+			so.key.p12 = optarg;
+			break;
+		case SIGN_OPT_PKCS11:
+			so.key.module = optarg;
+			break;
+		case SIGN_OPT_TOKEN:
+			so.key.token = optarg;
+			break;
+		case SIGN_OPT_KEY:
+			so.key.key_label = optarg;
+			break;
+		case SIGN_OPT_IMAGE:
+			so.image = optarg;
+			break;
+		case SIGN_OPT_SEAL:
+			so.seal = optarg;
+			break;
+		case SIGN_OPT_REASON:
+			so.reason = optarg;
+			break;
+		case 'o':
+			so.output = optarg;
+			break;
+		case SIGN_OPT_IN_PLACE:
+			so.in_place = 1;
+			break;
+		case SIGN_OPT_PIN_FILE:
+			so.key.pin_file = optarg;
+			break;
+		case SIGN_OPT_PIN:
+			return sign_usage_error(
+				"%s", "there is no --pin: a PIN on the command line can be "
+				      "read by anyone on this computer; vbgen asks for it, "
+				      "or reads it from --pin-file FILE or VBGEN_PIN");
+		case 'q':
+			diag_set_quiet(1);
+			so.quiet = 1;
+			break;
+		case 'h':
+			fputs(sign_usage, stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "vbgen: try 'vbgen sign --help'\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return sign_usage_error("%s",
+					"no file given: write 'vbgen sign FILE.pdf --field NAME "
+					"...' or give a folder of letters");
+	if (optind + 1 < argc)
+		return sign_usage_error(
+			"too many arguments: give one file or one folder (extra: '%s')",
+			argv[optind + 1]);
+	so.path = argv[optind];
+	if (so.field == NULL)
+		return sign_usage_error("%s",
+					"say which signing place to sign with --field NAME (in a "
+					"letter: receiver or head)");
+	if (strlen(so.field) > SIGN_MAX_FIELD ||
+	    strspn(so.field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+		    strlen(so.field) ||
+	    so.field[0] == '\0')
+		return sign_usage_error(
+			"--field %s: a signing place is named with letters only (in a "
+			"letter: receiver or head)",
+			so.field);
+	if ((so.key.p12 == NULL) == (so.key.module == NULL))
+		return sign_usage_error("%s",
+					"give the signer's certificate: --cert FILE.p12, or "
+					"--pkcs11 MODULE.so for a USB token (one of the two)");
+	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
+		return sign_usage_error("%s", "--token and --key go with --pkcs11");
+	if ((so.output == NULL) == !so.in_place)
+		return sign_usage_error(
+			"%s", so.in_place ? "-o and --in-place exclude each other: give one"
+					  : "say where the signed file goes: -o OUT, or "
+					    "--in-place to replace the file itself");
+	return sign_run(&so);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *path;
 	int opt, status;
 	struct opts o = {0};
 	char *end;
+
+	/* sign takes its own options; only -q may come before it */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "sign") == 0) {
+			int quiet = i > 1;
+			for (int k = 1; k < i; k++)
+				if (strcmp(argv[k], "-q") != 0 && strcmp(argv[k], "--quiet") != 0)
+					return usage_error(
+						"'%s' before 'sign': write the options of "
+						"sign after it",
+						argv[k]);
+			if (quiet)
+				diag_set_quiet(1);
+			argv[i] = "vbgen sign"; /* getopt names it in its messages */
+			return cmd_sign(argc - i, argv + i, quiet);
+		}
+		if (argv[i][0] != '-')
+			break;
+	}
 
 	while ((opt = getopt_long(argc, argv, "o:j:qhV", long_options, NULL)) != -1) {
 		switch (opt) {

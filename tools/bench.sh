@@ -16,7 +16,8 @@
 # commitment letters of 10 and 1,000 agencies (letters per second, per letter against
 # bare, memory, -j 2 against -j 1), skipped with a message while `vbgen letters` is not
 # built; the Word files (--format docx) of the sample plan and of the 1,000 letters
-# against their PDFs. Generated plans (tools/synth.py, fixed seeds) and outputs go to build/bench/.
+# against their PDFs; signing those 1,000 letters (time per letter, PKCS#12 file and software
+# token). Generated plans (tools/synth.py, fixed seeds) and outputs go to build/bench/.
 #
 # It only reports: no timing is ever a failure. It exits 1 only when a program crashed
 # (killed by a signal), 2 when vbgen or the tools to build bare are missing.
@@ -488,6 +489,81 @@ else
 	echo "   1,000 letters skipped: section 5 made no $B/letters-1000.xml"
 fi
 echo "   (.docx includes the same layout as the PDF: rule lengths and column widths come from it)"
+
+# --- signing ---------------------------------------------------------------------------
+
+echo
+echo "7. Signing the letters (vbgen sign DIR --field receiver, one PIN for the batch)"
+# The 1,000 letters of section 5's plan, signed with a PKCS#12 file made here (and, when
+# SoftHSM2 is installed, from a token in software). Until vbgen's writer makes signature
+# fields, tests/sign/add_fields.py adds them first (not timed).
+SG=$B/sign
+if ! command -v openssl >/dev/null 2>&1; then
+	echo "   skipped: openssl is not installed (sh tools/deps.sh)"
+elif [ ! -s "$B/letters-1000.xml" ]; then
+	echo "   skipped: the 1,000-agency plan of section 5 was not made"
+else
+	rm -rf "$SG"
+	mkdir -p "$SG/pki" "$SG/hsm"
+	if ! "$VBGEN" -q letters "$B/letters-1000.xml" -o "$SG/letters" >"$SG/letters.log" 2>&1; then
+		echo "   skipped: vbgen letters failed: $(head -n 1 "$SG/letters.log")"
+	else
+		sg_n=$(find "$SG/letters" -name '*.pdf' | wc -l)
+		grep -q '/FT /Sig' "$SG/letters/xa-0001.pdf" 2>/dev/null ||
+			python3 tests/sign/add_fields.py "$SG"/letters/*.pdf
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SG/pki/key.pem" -out "$SG/pki/cert.pem" \
+			-days 2 -utf8 -subj "/CN=Lê Văn Bench/O=UBND huyện Bench/C=VN" 2>/dev/null &&
+			openssl pkcs12 -export -inkey "$SG/pki/key.pem" -in "$SG/pki/cert.pem" \
+				-out "$SG/pki/signer.p12" -passout pass:bench 2>/dev/null
+		printf 'bench\n' >"$SG/pki/pin"
+		printf '   %-34s %8s %10s %10s %9s\n' "" files "wall ms" "ms/letter" "peak MiB"
+		sign_case() {
+			sc_label=$1
+			shift
+			rm -rf "$SG/out"
+			if measure "$VBGEN" -q sign "$SG/letters" --field receiver -o "$SG/out" "$@"; then
+				sc_n=$(find "$SG/out" -name '*.pdf' | wc -l)
+				printf '   %-34s %8s %10s %10s %9s\n' "$sc_label" "$sc_n" "$M_MS" \
+					"$(calc '%.2f' "$M_MS / $sg_n")" "$(mib "$M_KB")"
+				SC_MS=$M_MS
+			fi
+		}
+		SC_MS=
+		sign_case "$sg_n letters, PKCS#12 (RSA 2048)" --cert "$SG/pki/signer.p12" \
+			--pin-file "$SG/pki/pin"
+		p12_ms=$SC_MS
+		sg_mod=
+		for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/*/softhsm/libsofthsm2.so; do
+			[ -f "$m" ] && sg_mod=$m && break
+		done
+		if [ -n "$sg_mod" ] && command -v softhsm2-util >/dev/null 2>&1 &&
+			command -v pkcs11-tool >/dev/null 2>&1; then
+			export SOFTHSM2_CONF="$PWD/$SG/hsm/softhsm2.conf"
+			mkdir -p "$SG/hsm/tokens"
+			printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+				"$PWD/$SG/hsm/tokens" >"$SOFTHSM2_CONF"
+			openssl pkcs8 -topk8 -nocrypt -in "$SG/pki/key.pem" -out "$SG/pki/key.pk8"
+			openssl x509 -in "$SG/pki/cert.pem" -outform der -out "$SG/pki/cert.der"
+			if softhsm2-util --init-token --free --label bench --so-pin 12345678 --pin 1234 \
+				>/dev/null 2>&1 &&
+				softhsm2-util --import "$SG/pki/key.pk8" --token bench --label k --id 01 \
+					--pin 1234 >/dev/null 2>&1 &&
+				pkcs11-tool --module "$sg_mod" --token-label bench --login --pin 1234 \
+					--write-object "$SG/pki/cert.der" --type cert --id 01 >/dev/null 2>&1; then
+				printf '1234\n' >"$SG/pki/token-pin"
+				sign_case "$sg_n letters, token (SoftHSM2)" --pkcs11 "$sg_mod" \
+					--pin-file "$SG/pki/token-pin"
+			else
+				echo "   token case skipped: the SoftHSM2 token could not be made"
+			fi
+			unset SOFTHSM2_CONF
+		fi
+		[ -n "$p12_ms" ] && echo "   per letter: reading it, the appearance (text in a font subset)," \
+			"hashing, an RSA signature and writing the signed copy; start-up and one PIN" \
+			"included"
+		rm -rf "$SG/out" "$SG/letters" # about 300 MB: not kept
+	fi
+fi
 
 echo
 load1=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -69,7 +69,9 @@ clean() {
 }
 
 mkdir -p "$OUT" || exit 2
-OUT=$(cd "$OUT" && pwd)
+# generate keeps OUT as given (the messages it keeps name the files so, the same for both
+# builds' output folders); check needs it absolute for LibreOffice
+[ "$MODE" = check ] && OUT=$(cd "$OUT" && pwd)
 # generate: a command and its exit status, kept for check
 run() {
 	rn_name=$1
