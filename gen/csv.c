@@ -7,7 +7,7 @@
 #include "csv.h"
 
 #include "diag.h"
-#include "pdf.h"
+#include "out.h"
 
 #include <string.h>
 

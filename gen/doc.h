@@ -74,6 +74,10 @@ typedef struct doc_block doc_block;
  * in arrays of this size while it cuts a row, and no printed page holds more. */
 #define DOC_TABLE_MAX_COLS 64
 
+/* A grid has at most this many columns: a level grid keeps one cursor per column on the
+ * stack (layout.c, docx.c), and no page has room for more. */
+#define DOC_GRID_MAX_COLS 16
+
 /* One table column: a share of the table width and the style of its cells. */
 typedef struct doc_column {
 	double width; /* pt when > 1; a fraction of the free width when in (0, 1]; 0: measured

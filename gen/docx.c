@@ -29,7 +29,7 @@
 #include "docx.h"
 
 #include "diag.h"
-#include "pdf.h"
+#include "out.h"
 
 #include <libxml/xmlwriter.h>
 #include <math.h>
@@ -237,26 +237,17 @@ static gint ptr_cmp(gconstpointer a, gconstpointer b, gpointer unused)
  * set in, scales the style's line spacing so that Word's lines fall where the PDF's do. */
 static void measure_ratio(struct dx *x, const lay_elem *e)
 {
-	PangoFontMetrics *m;
-	PangoGlyphItem *run;
+	const lay_font *lf;
 	double *r;
-	int asc, desc, height;
 
-	if (e->style == NULL || e->line == NULL || e->line->runs == NULL ||
+	if (e->style == NULL || e->line == NULL || e->line->nruns == 0 ||
 	    g_hash_table_contains(x->ratios, e->style))
 		return;
-	run = e->line->runs->data;
-	m = pango_font_get_metrics(run->item->analysis.font, NULL);
-	if (m == NULL)
-		return;
-	asc = pango_font_metrics_get_ascent(m);
-	desc = pango_font_metrics_get_descent(m);
-	height = pango_font_metrics_get_height(m);
-	pango_font_metrics_unref(m);
-	if (height <= 0 || asc + desc <= 0)
+	lf = e->line->runs[0].font;
+	if (lf->height <= 0 || lf->ascent + lf->descent <= 0)
 		return;
 	r = g_new(double, 1);
-	*r = (double)(asc + desc) / height;
+	*r = (double)(lf->ascent + lf->descent) / lf->height;
 	g_hash_table_insert(x->ratios, (gpointer)e->style, r);
 }
 
@@ -433,11 +424,9 @@ static double number_ascent(struct dx *x, const doc_style *s)
 		const lay_page *pg = g_ptr_array_index(x->ld->pages, p);
 		for (guint i = 0; pg->number > 0 && i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
-			PangoRectangle logical;
 			if (e->kind != EL_TEXT || e->style != s || e->line == NULL)
 				continue;
-			pango_layout_line_get_extents(e->line, NULL, &logical);
-			return -(double)logical.y / PANGO_SCALE;
+			return (double)e->line->ascent / LAY_UNIT;
 		}
 	}
 	return DOCX_ASCENT * s->size;
@@ -1072,7 +1061,7 @@ static void cell_margins(struct dx *x, double pad)
  * row but the last stays with the next. */
 static void level_rows(struct dx *x, const doc_block *b, double col_x, double col_w, int keep)
 {
-	const doc_block *cur[LAYOUT_GRID_MAX_COLS], *above[LAYOUT_GRID_MAX_COLS];
+	const doc_block *cur[DOC_GRID_MAX_COLS], *above[DOC_GRID_MAX_COLS];
 	int more = 1;
 
 	for (int k = 0; k < b->ncols; k++) {
@@ -1135,7 +1124,7 @@ static void grid(struct dx *x, const doc_block *b, double col_x, double col_w, i
 		end(x);
 	}
 	end(x);
-	if (b->level && b->ncols <= LAYOUT_GRID_MAX_COLS) {
+	if (b->level && b->ncols <= DOC_GRID_MAX_COLS) {
 		level_rows(x, b, col_x, col_w, keep);
 		end(x);
 		x->after_table = 1;

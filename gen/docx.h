@@ -15,13 +15,13 @@
 #ifndef VBGEN_DOCX_H
 #define VBGEN_DOCX_H
 
-#include "layout.h"
+#include "lay.h"
 
 /* Writes d as Office Open XML (WordprocessingML) to path, through a temporary file that is
- * renamed over path only when complete. ld is the layout of d (layout_doc); it is only
- * read. The same input gives the same bytes: the ZIP entries and the document properties
- * carry the document's date (or SOURCE_DATE_EPOCH), never the clock. Returns EXIT_OK, or
- * EXIT_SYSTEM after reporting. */
+ * renamed over path only when complete. ld is the layout of d, its pages kept
+ * (page_layout without a sink); it is only read. The same input gives the same bytes: the ZIP
+ * entries and the document properties carry the document's date (or SOURCE_DATE_EPOCH), never the
+ * clock. Returns EXIT_OK, or EXIT_SYSTEM after reporting. */
 int docx_write(const doc *d, const lay_doc *ld, const char *path);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,16 @@ struct fonts {
 	GHashTable *families; /* requested name -> struct family */
 	GHashTable *descs;    /* doc_style * -> PangoFontDescription * */
 	GHashTable *missing;  /* characters already reported */
+	GHashTable *lay;      /* PangoFont * (referenced) -> lay_font */
 };
+
+static void lay_font_free(gpointer p)
+{
+	lay_font *lf = p;
+
+	g_free((char *)lf->file);
+	g_free(lf);
+}
 
 static void family_free(gpointer p)
 {
@@ -76,6 +86,8 @@ fonts *fonts_open(void)
 	f->descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 					 (GDestroyNotify)pango_font_description_free);
 	f->missing = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->lay =
+		g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, lay_font_free);
 	return f;
 }
 
@@ -89,6 +101,8 @@ void fonts_free(fonts *f)
 		g_hash_table_destroy(f->descs);
 	if (f->missing != NULL)
 		g_hash_table_destroy(f->missing);
+	if (f->lay != NULL)
+		g_hash_table_destroy(f->lay);
 	if (f->ctx != NULL)
 		g_object_unref(f->ctx);
 	if (f->map != NULL)
@@ -121,6 +135,38 @@ PangoContext *fonts_context(fonts *f)
 	pango_cairo_context_set_font_options(f->ctx, opts);
 	cairo_font_options_destroy(opts);
 	return f->ctx;
+}
+
+const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
+{
+	lay_font *lf = g_hash_table_lookup(f->lay, pf);
+	FcPattern *pat;
+	FcChar8 *file = NULL;
+	PangoFontDescription *d;
+	PangoFontMetrics *m;
+
+	if (lf != NULL)
+		return lf;
+	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
+	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
+		diag(NULL, 0, DIAG_SYSTEM, "a font has no file to embed");
+		return NULL;
+	}
+	lf = g_new0(lay_font, 1);
+	lf->file = g_strdup((const char *)file);
+	FcPatternGetInteger(pat, FC_INDEX, 0, &lf->index);
+	d = pango_font_describe_with_absolute_size(pf);
+	lf->size = (double)pango_font_description_get_size(d) / PANGO_SCALE;
+	pango_font_description_free(d);
+	m = pango_font_get_metrics(pf, NULL);
+	if (m != NULL) {
+		lf->ascent = pango_font_metrics_get_ascent(m);
+		lf->descent = pango_font_metrics_get_descent(m);
+		lf->height = pango_font_metrics_get_height(m);
+		pango_font_metrics_unref(m);
+	}
+	g_hash_table_insert(f->lay, g_object_ref(pf), lf);
+	return lf;
 }
 
 /* Asks fontconfig for one face; returns the match (caller destroys) or NULL. */

@@ -9,6 +9,7 @@
 #define VBGEN_FONTS_H
 
 #include "doc.h"
+#include "lay.h"
 
 #include <pango/pango.h>
 
@@ -36,6 +37,10 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 /* Forgets which missing characters were reported, so that the next document (the
  * next letter) reports its own. */
 void fonts_forget_reports(fonts *f);
+
+/* The face and size Pango shaped a run with, as the outputs see it (lay.h); owned by f.
+ * NULL after reporting a font that has no file to embed. */
+const lay_font *fonts_lay_font(fonts *f, PangoFont *pf);
 
 /* The family actually used for a requested family, after fonts_style() resolved it. */
 const char *fonts_used_family(fonts *f, const char *requested);

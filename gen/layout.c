@@ -2,8 +2,8 @@
  *
  * Each paragraph becomes one PangoLayout (justified without stretching its last line,
  * first-line indent, Vietnamese language tag from the context, sizes in true points),
- * laid out once; its lines are then placed wherever pagination puts them, so the cost
- * is linear in the length of the document. */
+ * laid out once and copied out as glyph runs; its lines are then placed wherever
+ * pagination puts them, so the cost is linear in the length of the document. */
 #include "layout.h"
 
 #include "diag.h"
@@ -24,10 +24,63 @@ static void para_free(gpointer p)
 	g_free(lp->base);
 	g_free(lp->x);
 	g_free(lp->w);
+	g_free(lp->all_runs);
+	g_free(lp->all_glyphs);
 	g_free(lp->lines);
 	g_free(lp->start);
 	g_free(lp->len);
+	g_free(lp->shaped);
 	g_free(lp);
+}
+
+/* ---- pools ------------------------------------------------------------------------ */
+
+struct lay_pool {
+	int refs;
+	GPtrArray *paras;  /* lay_para *, owned */
+	GPtrArray *arrays; /* GArray * of lay_elem, owned */
+	GPtrArray *mem;    /* other memory (g_free) */
+};
+
+lay_pool *layout_pool_new(void)
+{
+	lay_pool *p = g_new0(lay_pool, 1);
+
+	p->refs = 1;
+	p->paras = g_ptr_array_new_with_free_func(para_free);
+	p->arrays = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+	p->mem = g_ptr_array_new_with_free_func(g_free);
+	return p;
+}
+
+lay_pool *layout_pool_ref(lay_pool *p)
+{
+	p->refs++;
+	return p;
+}
+
+void layout_pool_unref(lay_pool *p)
+{
+	if (p == NULL || --p->refs > 0)
+		return;
+	g_ptr_array_free(p->paras, TRUE);
+	g_ptr_array_free(p->arrays, TRUE);
+	g_ptr_array_free(p->mem, TRUE);
+	g_free(p);
+}
+
+GArray *layout_pool_array(lay_pool *p)
+{
+	GArray *a = g_array_new(FALSE, TRUE, sizeof(lay_elem));
+
+	g_ptr_array_add(p->arrays, a);
+	return a;
+}
+
+void *layout_pool_keep(lay_pool *p, void *mem)
+{
+	g_ptr_array_add(p->mem, mem);
+	return mem;
 }
 
 static void add_nobreak(int start, int end, void *data)
@@ -382,16 +435,113 @@ static int count_lines(PangoLayout *l, fonts *f, const doc_block *b, const doc_s
 	return n;
 }
 
-static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, const doc_block *b,
-			    double width)
+/* The glyphs of run r shaped from the layout's text, in lay.h's terms. */
+static int copy_run(fonts *f, const PangoGlyphItem *r, lay_run *out, lay_glyph *g)
+{
+	const PangoGlyphString *gs = r->glyphs;
+
+	out->font = fonts_lay_font(f, r->item->analysis.font);
+	if (out->font == NULL)
+		return -1;
+	out->offset = r->item->offset;
+	out->length = r->item->length;
+	out->nglyphs = gs->num_glyphs;
+	out->glyphs = g;
+	for (int i = 0; i < gs->num_glyphs; i++) {
+		const PangoGlyphInfo *gi = &gs->glyphs[i];
+		g[i].id = (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) || gi->glyph == PANGO_GLYPH_EMPTY
+				  ? LAY_GLYPH_NONE
+				  : gi->glyph;
+		g[i].advance = gi->geometry.width;
+		g[i].dx = gi->geometry.x_offset;
+		g[i].dy = gi->geometry.y_offset;
+		g[i].cluster = gs->log_clusters[i];
+	}
+	return 0;
+}
+
+/* Copies the lines of l (b's text set in style s) into p: each line's box, baseline,
+ * extent and byte range, and its glyph runs (one array of runs and one of glyphs for the
+ * whole paragraph). Returns 0, or -1 after reporting a font that cannot be embedded. */
+static int copy_lines(fonts *f, PangoLayout *l, const doc_block *b, const doc_style *s, lay_para *p)
+{
+	PangoLayoutIter *it;
+	GSList *lines = pango_layout_get_lines_readonly(l);
+	int nruns = 0, nglyphs = 0, i = 0, r = 0, g = 0;
+	lay_run *runs;
+	lay_glyph *glyphs;
+	double spacing = s->line_spacing > 0 ? s->line_spacing : 1.0;
+
+	for (GSList *k = lines; k != NULL; k = k->next)
+		for (GSList *q = ((PangoLayoutLine *)k->data)->runs; q != NULL; q = q->next) {
+			nruns++;
+			nglyphs += ((PangoGlyphItem *)q->data)->glyphs->num_glyphs;
+		}
+	p->n = pango_layout_get_line_count(l);
+	p->shaped = g_strdup(pango_layout_get_text(l));
+	p->h = g_new0(double, p->n);
+	p->base = g_new0(double, p->n);
+	p->x = g_new0(double, p->n);
+	p->w = g_new0(double, p->n);
+	p->lines = g_new0(lay_line, p->n);
+	p->start = g_new0(int, p->n);
+	p->len = g_new0(int, p->n);
+	runs = p->all_runs = g_new0(lay_run, nruns > 0 ? nruns : 1);
+	glyphs = p->all_glyphs = g_new0(lay_glyph, nglyphs > 0 ? nglyphs : 1);
+	p->left = 1e9;
+	p->right = -1e9;
+	it = pango_layout_get_iter(l);
+	do {
+		PangoRectangle logical;
+		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+		lay_line *ll = &p->lines[i];
+		double lh, base;
+		int baseline;
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		baseline = pango_layout_iter_get_baseline(it) - logical.y;
+		lh = (double)logical.height / PANGO_SCALE;
+		base = (double)baseline / PANGO_SCALE;
+		/* Extra leading is shared above and below the line. */
+		p->h[i] = lh * spacing;
+		p->base[i] = base + (spacing - 1.0) * lh / 2;
+		p->x[i] = s->margin_left + (double)logical.x / PANGO_SCALE;
+		p->w[i] = (double)logical.width / PANGO_SCALE;
+		p->start[i] = line->start_index;
+		p->len[i] = line->length;
+		ll->text = p->shaped;
+		ll->ascent = baseline;
+		ll->runs = runs + r;
+		for (GSList *q = line->runs; q != NULL && r < nruns; q = q->next) {
+			if (copy_run(f, q->data, &runs[r], glyphs + g) != 0) {
+				pango_layout_iter_free(it);
+				return -1;
+			}
+			g += runs[r].nglyphs;
+			r++;
+			ll->nruns++;
+		}
+		/* trailing spaces do not count for centring rules */
+		while (p->len[i] > 0 && b->text[p->start[i] + p->len[i] - 1] == ' ')
+			p->len[i]--;
+		if (p->x[i] < p->left)
+			p->left = p->x[i];
+		if (p->x[i] + p->w[i] > p->right)
+			p->right = p->x[i] + p->w[i];
+		p->height += p->h[i];
+		i++;
+	} while (pango_layout_iter_next_line(it) && i < p->n);
+	pango_layout_iter_free(it);
+	p->n = i;
+	return 0;
+}
+
+static lay_para *build_para(fonts *f, const doc_block *b, double width)
 {
 	const doc_style *s = b->style;
 	const PangoFontDescription *fd;
 	PangoLayout *l;
-	PangoLayoutIter *it;
 	lay_para *p;
-	double spacing;
-	int i, lines;
+	int lines;
 
 	if (s == NULL)
 		return NULL;
@@ -399,7 +549,6 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 	if (fd == NULL || fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns) > 0)
 		return NULL;
 	l = pango_layout_new(fonts_context(f));
-	g_ptr_array_add(layouts, l);
 	width -= s->margin_left + s->margin_right;
 	if (width < 10)
 		width = 10;
@@ -462,61 +611,25 @@ static lay_para *build_para(GPtrArray *layouts, GPtrArray *paras, fonts *f, cons
 		diag(NULL, 0, DIAG_SYSTEM,
 		     "some characters of \"%.60s\" have no glyph in the font: replace them",
 		     b->text);
+		g_object_unref(l);
 		return NULL;
 	}
 
 	p = g_new0(lay_para, 1);
-	g_ptr_array_add(paras, p);
-	p->layout = l;
 	p->block = b;
 	p->style = s;
-	p->n = pango_layout_get_line_count(l);
-	p->h = g_new0(double, p->n);
-	p->base = g_new0(double, p->n);
-	p->x = g_new0(double, p->n);
-	p->w = g_new0(double, p->n);
-	p->lines = g_new0(PangoLayoutLine *, p->n);
-	p->start = g_new0(int, p->n);
-	p->len = g_new0(int, p->n);
-	p->left = 1e9;
-	p->right = -1e9;
-	spacing = s->line_spacing > 0 ? s->line_spacing : 1.0;
-	it = pango_layout_get_iter(l);
-	i = 0;
-	do {
-		PangoRectangle logical;
-		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
-		double lh, base;
-		pango_layout_iter_get_line_extents(it, NULL, &logical);
-		lh = (double)logical.height / PANGO_SCALE;
-		base = (double)(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
-		/* Extra leading is shared above and below the line. */
-		p->h[i] = lh * spacing;
-		p->base[i] = base + (spacing - 1.0) * lh / 2;
-		p->x[i] = s->margin_left + (double)logical.x / PANGO_SCALE;
-		p->w[i] = (double)logical.width / PANGO_SCALE;
-		p->lines[i] = line;
-		p->start[i] = line->start_index;
-		p->len[i] = line->length;
-		/* trailing spaces do not count for centring rules */
-		while (p->len[i] > 0 && b->text[p->start[i] + p->len[i] - 1] == ' ')
-			p->len[i]--;
-		if (p->x[i] < p->left)
-			p->left = p->x[i];
-		if (p->x[i] + p->w[i] > p->right)
-			p->right = p->x[i] + p->w[i];
-		p->height += p->h[i];
-		i++;
-	} while (pango_layout_iter_next_line(it) && i < p->n);
-	pango_layout_iter_free(it);
-	p->n = i;
+	if (copy_lines(f, l, b, s, p) != 0) {
+		g_object_unref(l);
+		para_free(p);
+		return NULL;
+	}
+	g_object_unref(l);
 	return p;
 }
 
 struct layout_cache {
-	GHashTable *map;    /* key -> lay_para * (in paras) */
-	GPtrArray *layouts; /* PangoLayout *, owned */
-	GPtrArray *paras;   /* lay_para *, owned */
+	GHashTable *map;  /* key -> lay_para * (in paras) */
+	GPtrArray *paras; /* lay_para *, owned */
 };
 
 layout_cache *layout_cache_new(void)
@@ -524,7 +637,6 @@ layout_cache *layout_cache_new(void)
 	layout_cache *c = g_new0(layout_cache, 1);
 
 	c->map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	c->layouts = g_ptr_array_new_with_free_func(g_object_unref);
 	c->paras = g_ptr_array_new_with_free_func(para_free);
 	return c;
 }
@@ -535,7 +647,6 @@ void layout_cache_trim(layout_cache *c)
 		return;
 	g_hash_table_remove_all(c->map);
 	g_ptr_array_set_size(c->paras, 0);
-	g_ptr_array_set_size(c->layouts, 0);
 }
 
 void layout_cache_free(layout_cache *c)
@@ -544,7 +655,6 @@ void layout_cache_free(layout_cache *c)
 		return;
 	g_hash_table_destroy(c->map);
 	g_ptr_array_free(c->paras, TRUE);
-	g_ptr_array_free(c->layouts, TRUE);
 	g_free(c);
 }
 
@@ -562,30 +672,35 @@ static char *cache_key(const doc_block *b, double width)
 	return g_string_free(k, FALSE);
 }
 
-lay_para *layout_para(lay_doc *ld, fonts *f, const doc_block *b, double width)
+lay_para *layout_para(layout_ctx *c, const doc_block *b, double width)
 {
 	lay_para *orig, *copy;
 	char *key;
 
-	if (ld->cache == NULL)
-		return build_para(ld->layouts, ld->paras, f, b, width);
+	if (c->cache == NULL) {
+		orig = build_para(c->f, b, width);
+		if (orig != NULL)
+			g_ptr_array_add(c->pool->paras, orig);
+		return orig;
+	}
 	key = cache_key(b, width);
-	orig = g_hash_table_lookup(ld->cache->map, key);
+	orig = g_hash_table_lookup(c->cache->map, key);
 	if (orig == NULL) {
-		orig = build_para(ld->cache->layouts, ld->cache->paras, f, b, width);
+		orig = build_para(c->f, b, width);
 		if (orig == NULL) {
 			g_free(key);
 			return NULL;
 		}
+		g_ptr_array_add(c->cache->paras, orig);
 		orig->block = NULL; /* the block dies with its doc; copies carry their own */
-		g_hash_table_insert(ld->cache->map, key, orig);
+		g_hash_table_insert(c->cache->map, key, orig);
 	} else
 		g_free(key);
 	copy = g_new(lay_para, 1);
 	*copy = *orig;
 	copy->block = b;
 	copy->shared = 1;
-	g_ptr_array_add(ld->paras, copy);
+	g_ptr_array_add(c->pool->paras, copy);
 	return copy;
 }
 
@@ -599,7 +714,7 @@ double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, in
 		e.x = x + p->x[i];
 		e.y = y + p->base[i];
 		e.w = p->w[i];
-		e.line = p->lines[i];
+		e.line = &p->lines[i];
 		e.style = p->style;
 		e.text = p->block->text + p->start[i];
 		e.len = p->len[i];
@@ -644,13 +759,13 @@ struct column {
 
 /* Lays out the next block of column c at x, width; advances c. Returns 0, or -1 after
  * reporting. */
-static int flow_step(lay_doc *ld, fonts *f, struct column *c, double x, double width, GArray *elems)
+static int flow_step(layout_ctx *lc, struct column *c, double x, double width, GArray *elems)
 {
 	const doc_block *b = c->b;
 
 	switch (b->kind) {
 	case BLOCK_PARA: {
-		lay_para *p = layout_para(ld, f, b, width);
+		lay_para *p = layout_para(lc, b, width);
 		if (p == NULL)
 			return -1;
 		if (!c->first)
@@ -671,7 +786,7 @@ static int flow_step(lay_doc *ld, fonts *f, struct column *c, double x, double w
 		c->y += b->height;
 		break;
 	case BLOCK_GRID: {
-		double h = layout_grid(ld, f, b, x, width, c->y, elems);
+		double h = layout_grid(lc, b, x, width, c->y, elems);
 		if (h < 0)
 			return -1;
 		c->y += h;
@@ -689,34 +804,36 @@ static int flow_step(lay_doc *ld, fonts *f, struct column *c, double x, double w
 	return 0;
 }
 
-double layout_flow(lay_doc *ld, fonts *f, const doc_block *b, double x, double width, double y,
-		   GArray *elems)
+/* Lays out a list of blocks (a grid column) at x, width, from y down, appending the
+ * elements; returns the height used, or a negative value after reporting. */
+static double layout_flow(layout_ctx *lc, const doc_block *b, double x, double width, double y,
+			  GArray *elems)
 {
 	struct column c = {b, NULL, 1, y};
 
 	while (c.b != NULL)
-		if (flow_step(ld, f, &c, x, width, elems) != 0)
+		if (flow_step(lc, &c, x, width, elems) != 0)
 			return -1;
 	return c.y - y;
 }
 
-double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double width, double y,
+double layout_grid(layout_ctx *lc, const doc_block *b, double x, double width, double y,
 		   GArray *elems)
 {
-	struct column cols[LAYOUT_GRID_MAX_COLS];
+	struct column cols[DOC_GRID_MAX_COLS];
 	double tallest = 0, row = y, cx;
 	int more = 1;
 
-	if (b->ncols > LAYOUT_GRID_MAX_COLS) {
+	if (b->ncols > DOC_GRID_MAX_COLS) {
 		diag(b->file, b->line, DIAG_ERROR, "a grid has at most %d columns, this one %d",
-		     LAYOUT_GRID_MAX_COLS, b->ncols);
+		     DOC_GRID_MAX_COLS, b->ncols);
 		return -1;
 	}
 	if (!b->level) {
 		cx = x;
 		for (int k = 0; k < b->ncols; k++) {
 			double cw = width * b->col_widths[k];
-			double h = layout_flow(ld, f, b->cols[k], cx, cw, y, elems);
+			double h = layout_flow(lc, b->cols[k], cx, cw, y, elems);
 			if (h < 0)
 				return -1;
 			if (h > tallest)
@@ -735,7 +852,7 @@ double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double w
 		for (int k = 0; k < b->ncols; k++) {
 			double cw = width * b->col_widths[k];
 			cols[k].y = row;
-			if (cols[k].b != NULL && flow_step(ld, f, &cols[k], cx, cw, elems) != 0)
+			if (cols[k].b != NULL && flow_step(lc, &cols[k], cx, cw, elems) != 0)
 				return -1;
 			cx += cw;
 		}
@@ -747,44 +864,4 @@ double layout_grid(lay_doc *ld, fonts *f, const doc_block *b, double x, double w
 		row = y + tallest;
 	}
 	return tallest;
-}
-
-lay_doc *layout_doc(fonts *f, const doc *d)
-{
-	return layout_doc_cached(f, d, NULL);
-}
-
-lay_doc *layout_doc_cached(fonts *f, const doc *d, layout_cache *cache)
-{
-	lay_doc *ld = g_new0(lay_doc, 1);
-
-	ld->d = d;
-	ld->cache = cache;
-	ld->pages = g_ptr_array_new();
-	ld->layouts = g_ptr_array_new_with_free_func(g_object_unref);
-	ld->paras = g_ptr_array_new_with_free_func(para_free);
-	ld->owned = g_ptr_array_new_with_free_func(g_free);
-	ld->arrays = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
-	if (page_build(ld, f) != 0) {
-		layout_free(ld);
-		return NULL;
-	}
-	return ld;
-}
-
-void layout_free(lay_doc *ld)
-{
-	if (ld == NULL)
-		return;
-	for (guint i = 0; i < ld->pages->len; i++) {
-		lay_page *pg = g_ptr_array_index(ld->pages, i);
-		g_array_free(pg->elems, TRUE);
-		g_free(pg);
-	}
-	g_ptr_array_free(ld->pages, TRUE);
-	g_ptr_array_free(ld->paras, TRUE);
-	g_ptr_array_free(ld->layouts, TRUE);
-	g_ptr_array_free(ld->owned, TRUE);
-	g_ptr_array_free(ld->arrays, TRUE);
-	g_free(ld);
 }

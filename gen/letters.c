@@ -15,7 +15,9 @@
 #include "diag.h"
 #include "docx.h"
 #include "fonts.h"
-#include "layout.h"
+#include "dump.h"
+#include "out.h"
+#include "page.h"
 #include "pdf.h"
 #include "template.h"
 #include "text.h"
@@ -64,7 +66,7 @@ static lay_doc *make_one(struct job *j, xmlNodePtr agency, doc **d)
 	if (*d == NULL)
 		return NULL;
 	layout_cache_trim(j->cache);
-	ld = layout_doc_cached(j->f, *d, j->cache);
+	ld = page_layout(j->f, *d, j->cache, NULL);
 	if (ld == NULL) {
 		doc_free(*d);
 		*d = NULL;
@@ -116,7 +118,7 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 		r->pages = (int)ld->pages->len;
 	} else {
 		/* the PDF, the Word file (--format docx, all --docx) or both */
-		r->status = j->o->pdf ? pdf_write(ld, path) : EXIT_OK;
+		r->status = j->o->pdf ? pdf_write(ld, path, 1) : EXIT_OK;
 		if (r->status == EXIT_OK && j->o->docx) {
 			char *word = letter_path(j->o, agency, ".docx");
 			r->status = docx_write(d, ld, word);
@@ -129,7 +131,7 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 	if (r->status != EXIT_OK)
 		r->reason =
 			g_strdup(diag_last_error()[0] ? diag_last_error() : "it could not be made");
-	layout_free(ld);
+	page_free(ld);
 	doc_free(d);
 	g_free(path);
 }
@@ -244,7 +246,7 @@ static pdf_out *open_print(plan *p, const char *path)
 	meta.title = title;
 	meta.author = author;
 	meta.create_date = date;
-	out = pdf_open(path, &meta);
+	out = pdf_open(path, &meta, 1); /* the letters share their font programs */
 	free(title);
 	free(author);
 	free(date);
@@ -343,7 +345,6 @@ int letters_run(plan *p, const letters_opts *o)
 	}
 	j.ctx = xpath_new(p);
 	j.cache = layout_cache_new();
-	pdf_share_fonts(1); /* the letters share their font programs */
 	out_install_signal_cleanup();
 	res = g_new0(struct result, sel->len);
 	for (guint i = 0; i < sel->len; i++)
@@ -427,7 +428,7 @@ int letters_run(plan *p, const letters_opts *o)
 				ld = make_one(&j, g_ptr_array_index(sel, i), &d);
 				if (ld != NULL)
 					print_letter(print, o, g_ptr_array_index(sel, i), ld);
-				layout_free(ld);
+				page_free(ld);
 				doc_free(d);
 			}
 			diag_set_silent(0);

@@ -7,10 +7,12 @@
 #include "diag.h"
 #include "docx.h"
 #include "fonts.h"
+#include "dump.h"
 #include "letters.h"
-#include "layout.h"
+#include "page.h"
 #include "paths.h"
 #include "pdf.h"
+#include "png.h"
 #include "plan.h"
 #include "sign.h"
 #include "template.h"
@@ -203,7 +205,16 @@ static char *default_output(const char *plan_path, const char *ext)
 	return out;
 }
 
-/* Makes one document from a template: expansion, layout, then PDF, dump or previews. */
+/* A page sink for --dump: each page printed as it is finished. */
+static int dump_sink(void *out, const lay_doc *ld, const lay_page *pg)
+{
+	dump_page(pg, ld->npages, out);
+	return EXIT_OK;
+}
+
+/* Makes one document from a template: expansion, layout, then PDF, dump or previews. A
+ * PDF or a dump is written page by page as the layout finishes them; a Word file and
+ * previews need every page, which are then kept. */
 static int make_document(plan *p, const char *template_name, const struct opts *o,
 			 const char *output)
 {
@@ -212,7 +223,9 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 	doc *d = NULL;
 	fonts *f = NULL;
 	lay_doc *ld = NULL;
-	int status = EXIT_SYSTEM;
+	pdf_out *pdf = NULL;
+	page_sink sink = {dump_sink, stdout};
+	int status = EXIT_SYSTEM, keep;
 
 	if (t == NULL)
 		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
@@ -227,21 +240,31 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 	f = fonts_open();
 	if (f == NULL)
 		goto done;
-	ld = layout_doc(f, d);
+	keep = o->dump == NULL && (o->word || o->also_docx != NULL || o->png != NULL);
+	if (o->dump == NULL && !keep) {
+		pdf = pdf_open(output, d, 0);
+		if (pdf == NULL)
+			goto done;
+		sink = (page_sink){pdf_page, pdf};
+	}
+	ld = page_layout(f, d, NULL, keep ? NULL : &sink);
 	if (ld == NULL) {
+		pdf_cancel(pdf);
 		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
 		goto done;
 	}
-	if (o->dump != NULL) {
-		dump_layout(ld, stdout);
+	if (o->dump != NULL)
 		status = EXIT_OK;
-	} else {
-		status = o->word ? docx_write(d, ld, output) : pdf_write(ld, output);
+	else {
+		if (pdf != NULL)
+			status = pdf_close(pdf);
+		else
+			status = o->word ? docx_write(d, ld, output) : pdf_write(ld, output, 0);
 		if (status == EXIT_OK && !o->quiet && o->word)
 			printf("vbgen: wrote %s (Word, to revise)\n", output);
 		else if (status == EXIT_OK && !o->quiet)
-			printf("vbgen: wrote %s (%u page%s)\n", output, ld->pages->len,
-			       ld->pages->len == 1 ? "" : "s");
+			printf("vbgen: wrote %s (%d page%s)\n", output, ld->npages,
+			       ld->npages == 1 ? "" : "s");
 		/* the same document as a Word file too (all --docx) */
 		if (status == EXIT_OK && o->also_docx != NULL) {
 			status = docx_write(d, ld, o->also_docx);
@@ -263,12 +286,12 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 			*dot = '\0';
 		status = png_write(ld, o->png, stem, 60);
 		if (status == EXIT_OK && !o->quiet)
-			printf("vbgen: wrote %u page preview%s into %s/\n", ld->pages->len,
-			       ld->pages->len == 1 ? "" : "s", o->png);
+			printf("vbgen: wrote %d page preview%s into %s/\n", ld->npages,
+			       ld->npages == 1 ? "" : "s", o->png);
 		g_free(stem);
 	}
 done:
-	layout_free(ld);
+	page_free(ld);
 	fonts_free(f);
 	doc_free(d);
 	if (ctx != NULL)

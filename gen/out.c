@@ -1,11 +1,12 @@
 /* out.c - writing output files so that none is ever left half-written under its final
  * name: each is written under a temporary name beside it and renamed when complete; a
  * signal handler removes the temporary files of a run that is interrupted. */
-#include "pdf.h"
+#include "out.h"
 
 #include "diag.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* page.c - breaking the laid-out flow into pages; see layout.h.
+/* page.c - pagination: the stage that makes the laid-out document; see page.h.
  *
  * The flow is a list of items: the lines of paragraphs, atoms that never split (grids,
  * rules, table rows) and page breaks. Each item says whether a page may start with it;
@@ -8,12 +8,19 @@
  * not fit, the page ends at the last item before it that may start a page. Each item is
  * placed at most twice, so the cost is linear in the length of the document.
  *
+ * The flow is made as pagination comes to it, a block (or a table row) at a time, and
+ * what a finished page placed is released once the page is handed on: the items in hand
+ * are those of one page and the next few, whatever the document's length. Each block's
+ * paragraphs and elements live in a lay_pool that its items hold a reference on.
+ *
  * Tables: a page that continues a table starts with its header row, and the header's
  * height counts against the page. A row moves whole to the next page, except a row taller
  * than an empty page under the header: that one is cut between its cells' lines, filling
  * the foot of the page it starts on (when at least TABLE_SPLIT_MIN_LINES of its longest
  * cell fit there) and then whole pages, each part with its own closed borders. */
-#include "layout.h"
+#include "page.h"
+
+#include "table.h"
 
 #include "diag.h"
 
@@ -32,45 +39,79 @@ typedef struct item {
 	int no_break;   /* a page may not start with it */
 	lay_para *para; /* IT_LINE */
 	int line;
-	GArray *elems; /* IT_ATOM: elements relative to the text block's left and the item's top */
+	const GArray *elems;   /* IT_ATOM: elements relative to the text block's left and the
+				* item's top */
 	const lay_row *header; /* IT_ATOM of a table: the header row to repeat on a new page */
 	int is_header;
 	const lay_row *row;   /* IT_ATOM of a table row taller than a page: cut between lines */
 	const doc_block *blk; /* IT_BREAK */
+	lay_pool *pool;       /* a reference on the memory the item points into, or NULL */
+	lay_pool *table;      /* a row's: a reference on its table's memory too, or NULL */
 } item;
+
+/* The laid-out document's own memory (lay_doc.priv). */
+struct page_mem {
+	GPtrArray *pools; /* lay_pool *, referenced: everything the kept pages point to */
+};
 
 struct flow {
 	lay_doc *ld;
-	fonts *f;
-	const doc_page *g; /* the geometry of the current page sequence */
-	GArray *items;
+	layout_ctx lc;
+	int keep; /* pages are kept in ld (no sink) */
+	const page_sink *sink;
+	/* making the flow */
+	const doc_block *b;     /* the next block to make items of */
+	const doc_page *g;      /* the geometry of the page sequence being made */
+	double width;           /* its text width */
+	const lay_table *table; /* a table whose rows are being made, from row */
+	lay_pool *table_pool;
+	int row;
+	const lay_row *header; /* its header row */
 	double pending;        /* space after the previous block */
 	const doc_block *prev; /* the previous block */
 	lay_para *prev_para;
 	int failed;
+	/* the items made and not yet released: win[k] is item base + k */
+	GArray *win;
+	guint base;
 };
+
+/* A pool for the memory of one block, one table row or one page; kept for the document's
+ * life when its pages are kept. */
+static lay_pool *new_pool(struct flow *fl)
+{
+	lay_pool *p = layout_pool_new();
+
+	if (fl->keep)
+		g_ptr_array_add(((struct page_mem *)fl->ld->priv)->pools, layout_pool_ref(p));
+	return p;
+}
 
 static void add(struct flow *fl, item *it)
 {
-	g_array_append_val(fl->items, *it);
+	if (it->pool != NULL)
+		layout_pool_ref(it->pool);
+	if (it->table != NULL)
+		layout_pool_ref(it->table);
+	g_array_append_val(fl->win, *it);
 }
 
-static GArray *new_elems(struct flow *fl)
+static void release(item *it)
 {
-	GArray *a = g_array_new(FALSE, TRUE, sizeof(lay_elem));
-
-	g_ptr_array_add(fl->ld->arrays, a);
-	return a;
+	layout_pool_unref(it->pool);
+	layout_pool_unref(it->table);
 }
 
-/* Items of one block at the text width. */
-static void block_items(struct flow *fl, const doc_block *b, double width)
+/* Items of one paragraph, rule, space, grid or break at the text width, their memory in
+ * pool. */
+static void block_items(struct flow *fl, const doc_block *b, lay_pool *pool)
 {
 	item it = {0};
 
+	it.pool = pool;
 	switch (b->kind) {
 	case BLOCK_PARA: {
-		lay_para *p = layout_para(fl->ld, fl->f, b, width);
+		lay_para *p = layout_para(&fl->lc, b, fl->width);
 		int n;
 		if (p == NULL) {
 			fl->failed = 1;
@@ -79,6 +120,7 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 		n = p->n;
 		for (int k = 0; k < n; k++) {
 			memset(&it, 0, sizeof it);
+			it.pool = pool;
 			it.kind = IT_LINE;
 			it.para = p;
 			it.line = k;
@@ -96,16 +138,16 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 		fl->prev_para = p;
 		break;
 	}
-	case BLOCK_RULE:
+	case BLOCK_RULE: {
+		GArray *elems = layout_pool_array(pool);
 		it.kind = IT_ATOM;
-		it.elems = new_elems(fl);
+		it.elems = elems;
 		it.no_break = 1;
-		if (fl->prev_para != NULL) {
-			const lay_para *p = fl->prev_para;
-			it.h = layout_rule(it.elems, b, p, 0, 0);
-		}
+		if (fl->prev_para != NULL)
+			it.h = layout_rule(elems, b, fl->prev_para, 0, 0);
 		add(fl, &it);
 		break;
+	}
 	case BLOCK_SPACE:
 		it.kind = IT_SPACE;
 		it.h = b->height;
@@ -116,70 +158,154 @@ static void block_items(struct flow *fl, const doc_block *b, double width)
 		fl->prev_para = NULL;
 		break;
 	case BLOCK_GRID: {
-		double tallest;
-		it.kind = IT_ATOM;
-		it.elems = new_elems(fl);
-		tallest = layout_grid(fl->ld, fl->f, b, 0, width, 0, it.elems);
+		GArray *elems = layout_pool_array(pool);
+		double tallest = layout_grid(&fl->lc, b, 0, fl->width, 0, elems);
 		if (tallest < 0) {
 			fl->failed = 1;
 			return;
 		}
+		it.kind = IT_ATOM;
+		it.elems = elems;
 		it.h = tallest;
 		it.before = fl->pending;
 		it.no_break = b->keep_with_prev || (fl->prev != NULL && fl->prev->keep_with_next);
 		/* a space between the text and a block kept with it (the closing block) goes
 		 * with both: the page may not break at the space either */
-		if (b->keep_with_prev && fl->items->len > 0 &&
-		    g_array_index(fl->items, item, fl->items->len - 1).kind == IT_SPACE)
-			g_array_index(fl->items, item, fl->items->len - 1).no_break = 1;
+		if (b->keep_with_prev && fl->win->len > 0 &&
+		    g_array_index(fl->win, item, fl->win->len - 1).kind == IT_SPACE)
+			g_array_index(fl->win, item, fl->win->len - 1).no_break = 1;
 		fl->pending = 0;
 		add(fl, &it);
 		fl->prev_para = NULL;
 		break;
 	}
-	case BLOCK_TABLE: {
-		lay_row *rows;
-		int n = table_layout(fl->ld, fl->f, b, width, &rows);
-		const lay_row *header = NULL;
-		double page = fl->g->height - fl->g->top - fl->g->bottom;
-		if (n < 0) {
-			fl->failed = 1;
-			return;
-		}
-		for (int k = 0; k < n; k++) {
-			memset(&it, 0, sizeof it);
-			it.kind = IT_ATOM;
-			it.elems = rows[k].elems;
-			it.h = rows[k].height;
-			it.is_header = rows[k].header;
-			it.header = header;
-			/* taller than an empty page under the header: cut it between lines */
-			if (!rows[k].header &&
-			    rows[k].height > page - (header != NULL ? header->height : 0) + 0.01)
-				it.row = &rows[k];
-			if (k == 0)
-				it.before = fl->pending;
-			/* the header stays with the first row; a group row with the row after */
-			it.no_break = k > 0 && (rows[k - 1].header || rows[k - 1].group);
-			if (k == 0)
-				it.no_break = fl->prev != NULL && fl->prev->keep_with_next;
-			if (rows[k].header)
-				header = &rows[k];
-			add(fl, &it);
-		}
-		fl->pending = 0;
-		fl->prev_para = NULL;
+	case BLOCK_TABLE: /* row by row: see table_item() */
 		break;
-	}
 	case BLOCK_BREAK:
 		it.kind = IT_BREAK;
 		it.blk = b;
+		it.pool = NULL;
 		add(fl, &it);
 		fl->pending = 0;
 		fl->prev_para = NULL;
 		break;
 	}
+}
+
+/* The item of the next row of the table being made. */
+static void table_item(struct flow *fl)
+{
+	const doc_block *b = fl->table->b;
+	int k = fl->row++;
+	const doc_row *dr = &b->rows[k];
+	double page = fl->g->height - fl->g->top - fl->g->bottom;
+	/* a header row lives as long as its table: it is repeated on every page */
+	lay_pool *pool = dr->header ? fl->table_pool : new_pool(fl);
+	const lay_row *r;
+	item it = {0};
+
+	fl->lc.pool = pool;
+	r = table_row(&fl->lc, fl->table, k);
+	if (r == NULL) {
+		fl->failed = 1;
+		if (pool != fl->table_pool)
+			layout_pool_unref(pool);
+		return;
+	}
+	it.kind = IT_ATOM;
+	it.pool = pool;
+	it.table = pool != fl->table_pool ? fl->table_pool : NULL;
+	it.elems = r->elems;
+	it.h = r->height;
+	it.is_header = r->header;
+	it.header = fl->header;
+	/* taller than an empty page under the header: cut it between lines */
+	if (!r->header && r->height > page - (fl->header != NULL ? fl->header->height : 0) + 0.01)
+		it.row = r;
+	if (k == 0)
+		it.before = fl->pending;
+	/* the header stays with the first row; a group row with the row after */
+	it.no_break = k > 0 && (b->rows[k - 1].header || b->rows[k - 1].group);
+	if (k == 0)
+		it.no_break = fl->prev != NULL && fl->prev->keep_with_next;
+	if (r->header)
+		fl->header = r;
+	add(fl, &it);
+	if (pool != fl->table_pool)
+		layout_pool_unref(pool);
+}
+
+/* Makes the items of the next block, or of the next row of a table. Returns 0 when the
+ * flow has ended (or failed). */
+static int more_items(struct flow *fl)
+{
+	const doc_block *b = fl->b;
+
+	if (fl->failed)
+		return 0;
+	if (fl->table != NULL) {
+		if (fl->row < fl->table->b->nrows) {
+			table_item(fl);
+			return !fl->failed;
+		}
+		/* the table is done: its memory goes with its last row */
+		layout_pool_unref(fl->table_pool);
+		fl->table_pool = NULL;
+		fl->table = NULL;
+		fl->header = NULL;
+		fl->pending = 0;
+		fl->prev_para = NULL;
+		fl->prev = fl->b;
+		fl->b = fl->b->next;
+		return 1;
+	}
+	if (b == NULL)
+		return 0;
+	if (b->kind == BLOCK_BREAK && b->page != NULL) {
+		fl->g = b->page;
+		fl->width = b->page->width - b->page->left - b->page->right;
+	}
+	if (b->kind == BLOCK_TABLE) {
+		fl->table_pool = new_pool(fl);
+		fl->lc.pool = fl->table_pool;
+		fl->table = table_begin(&fl->lc, b, fl->width);
+		fl->row = 0;
+		fl->header = NULL;
+		if (fl->table == NULL) {
+			fl->failed = 1;
+			return 0;
+		}
+		return 1;
+	}
+	{
+		lay_pool *pool = new_pool(fl);
+		fl->lc.pool = pool;
+		block_items(fl, b, pool);
+		layout_pool_unref(pool);
+	}
 	fl->prev = b;
+	fl->b = b->next;
+	return !fl->failed;
+}
+
+/* Item i of the flow, made when needed; NULL past its end or after a failure. */
+static item *at(struct flow *fl, guint i)
+{
+	while (i - fl->base >= fl->win->len)
+		if (!more_items(fl))
+			return NULL;
+	return &g_array_index(fl->win, item, i - fl->base);
+}
+
+/* Lets go of the items before item i: the pages they were on are finished. */
+static void drop(struct flow *fl, guint i)
+{
+	guint n = i - fl->base;
+
+	for (guint k = 0; k < n; k++)
+		release(&g_array_index(fl->win, item, k));
+	g_array_remove_range(fl->win, 0, n);
+	fl->base = i;
 }
 
 static void place_elems(GArray *dst, const GArray *src, double dx, double dy)
@@ -192,19 +318,24 @@ static void place_elems(GArray *dst, const GArray *src, double dx, double dy)
 	}
 }
 
-static lay_page *new_page(lay_doc *ld, const doc_page *g)
+static lay_page *new_page(const doc_page *g)
 {
 	lay_page *pg = g_new0(lay_page, 1);
 
 	pg->width = g->width;
 	pg->height = g->height;
 	pg->elems = g_array_new(FALSE, TRUE, sizeof(lay_elem));
-	g_ptr_array_add(ld->pages, pg);
 	return pg;
 }
 
-/* The page number, centred on the text block in the top margin. */
-static int add_number(lay_doc *ld, fonts *f, lay_page *pg, const doc_page *g, int number)
+static void page_free_one(lay_page *pg)
+{
+	g_array_free(pg->elems, TRUE);
+	g_free(pg);
+}
+
+/* The page number, centred on the text block in the top margin, its memory in pool. */
+static int add_number(struct flow *fl, lay_page *pg, const doc_page *g, int number, lay_pool *pool)
 {
 	doc_block *b;
 	lay_para *p;
@@ -212,15 +343,14 @@ static int add_number(lay_doc *ld, fonts *f, lay_page *pg, const doc_page *g, in
 
 	if (g->number_style == NULL || number < g->number_from)
 		return 0;
-	b = g_new0(doc_block, 1);
-	g_ptr_array_add(ld->owned, b);
+	b = layout_pool_keep(pool, g_new0(doc_block, 1));
 	snprintf(buf, sizeof buf, "%d", number);
 	b->kind = BLOCK_PARA;
 	b->style = g->number_style;
-	b->text = g_strdup(buf);
-	g_ptr_array_add(ld->owned, (char *)b->text);
+	b->text = layout_pool_keep(pool, g_strdup(buf));
 	b->text_len = (int)strlen(buf);
-	p = layout_para(ld, f, b, g->width - g->left - g->right);
+	fl->lc.pool = pool;
+	p = layout_para(&fl->lc, b, g->width - g->left - g->right);
 	if (p == NULL)
 		return -1;
 	layout_emit_para(pg->elems, p, g->left, g->number_y - p->base[0], 0, p->n);
@@ -234,65 +364,48 @@ struct cont {
 	int from[DOC_TABLE_MAX_COLS]; /* first line of each cell still to place */
 };
 
-int page_build(lay_doc *ld, fonts *f)
+/* Breaks the flow into pages, handing each on as it is finished. Returns 0, or -1 after
+ * reporting. */
+static int paginate(struct flow *fl)
 {
 	static const int top_lines[DOC_TABLE_MAX_COLS]; /* a row placed from its first lines */
-	struct flow fl = {0};
 	struct cont cont = {G_MAXUINT, {0}};
 	int cut[DOC_TABLE_MAX_COLS];
-	const doc_page *g = ld->d->page;
-	double width;
-	guint i = 0, n;
+	const doc_page *g = fl->ld->d->page;
+	guint i = 0;
 	int seq = 0;
+	item *it;
 
-	fl.ld = ld;
-	fl.f = f;
-	fl.g = g;
-	fl.items = g_array_new(FALSE, TRUE, sizeof(item));
-	width = g->width - g->left - g->right;
-	for (const doc_block *b = ld->d->first; b != NULL && !fl.failed; b = b->next) {
-		if (b->kind == BLOCK_BREAK && b->page != NULL) {
-			fl.g = b->page;
-			width = b->page->width - b->page->left - b->page->right;
-		}
-		block_items(&fl, b, width);
-	}
-	if (fl.failed) {
-		g_array_free(fl.items, TRUE);
-		return -1;
-	}
-
-	n = fl.items->len;
-	item *items = (item *)fl.items->data;
-	while (i < n) {
-		double avail, y = 0, top;
+	while ((it = at(fl, i)) != NULL) {
+		double avail, y = 0, top, y0;
 		guint start, split = G_MAXUINT;
 		lay_page *pg;
+		lay_pool *pool;
+		int rc;
 
-		if (items[i].kind == IT_BREAK) {
-			if (items[i].blk->page != NULL)
-				g = items[i].blk->page;
-			if (items[i].blk->restart_numbers)
+		if (it->kind == IT_BREAK) {
+			if (it->blk->page != NULL)
+				g = it->blk->page;
+			if (it->blk->restart_numbers)
 				seq = 0;
 			i++;
 			continue;
 		}
 		/* a new page */
 		seq++;
-		pg = new_page(ld, g);
+		pg = new_page(g);
 		pg->seq_page = seq;
 		avail = g->height - g->top - g->bottom;
 		top = g->top;
 		start = i;
-		if (items[i].kind == IT_ATOM && items[i].header != NULL && !items[i].is_header) {
+		if (it->kind == IT_ATOM && it->header != NULL && !it->is_header) {
 			/* a table continues: its header row first */
-			place_elems(pg->elems, items[i].header->elems, g->left, top);
-			y += items[i].header->height;
+			place_elems(pg->elems, it->header->elems, g->left, top);
+			y += it->header->height;
 		}
-		double y0 = y;
+		y0 = y;
 		/* Fill: [start, i) fits whole; split, when set, is the row cut at the foot. */
-		while (i < n && items[i].kind != IT_BREAK) {
-			const item *it = &items[i];
+		while ((it = at(fl, i)) != NULL && it->kind != IT_BREAK) {
 			double before = i == start ? 0 : it->before;
 			double h = it->h;
 			if (i == cont.item)
@@ -313,49 +426,108 @@ int page_build(lay_doc *ld, fonts *f)
 			}
 			if (i > start) {
 				guint b = i;
-				while (b > start && items[b].no_break)
+				while (b > start && at(fl, b)->no_break)
 					b--;
 				if (b > start)
 					i = b;
 			}
 			break;
 		}
+		if (fl->failed) {
+			page_free_one(pg);
+			return -1;
+		}
 		/* place [start, i), then the part of the split row */
 		y = y0;
 		for (guint k = start; k < i; k++) {
-			const item *it = &items[k];
+			const item *pk = at(fl, k);
 			if (k > start)
-				y += it->before;
-			if (it->kind == IT_SPACE && k == start)
+				y += pk->before;
+			if (pk->kind == IT_SPACE && k == start)
 				continue;
 			if (k == cont.item)
-				y += table_row_part(pg->elems, it->row, cont.from, NULL, g->left,
+				y += table_row_part(pg->elems, pk->row, cont.from, NULL, g->left,
 						    top + y);
-			else if (it->kind == IT_LINE)
-				y += layout_emit_para(pg->elems, it->para, g->left, top + y,
-						      it->line, it->line + 1);
-			else if (it->kind == IT_ATOM) {
-				place_elems(pg->elems, it->elems, g->left, top + y);
-				y += it->h;
+			else if (pk->kind == IT_LINE)
+				y += layout_emit_para(pg->elems, pk->para, g->left, top + y,
+						      pk->line, pk->line + 1);
+			else if (pk->kind == IT_ATOM) {
+				place_elems(pg->elems, pk->elems, g->left, top + y);
+				y += pk->h;
 			} else
-				y += it->h;
+				y += pk->h;
 		}
 		if (split != G_MAXUINT) {
-			const item *it = &items[split];
+			const item *ps = at(fl, split);
 			if (split > start)
-				y += it->before;
-			table_row_part(pg->elems, it->row,
+				y += ps->before;
+			table_row_part(pg->elems, ps->row,
 				       split == cont.item ? cont.from : top_lines, cut, g->left,
 				       top + y);
 			cont.item = split;
 			memcpy(cont.from, cut, sizeof cut);
 		} else
 			cont.item = G_MAXUINT;
-		if (add_number(ld, f, pg, g, seq) != 0) {
-			g_array_free(fl.items, TRUE);
-			return -1;
+		pool = new_pool(fl);
+		rc = add_number(fl, pg, g, seq, pool);
+		fl->ld->npages++;
+		if (rc == 0 && fl->keep)
+			g_ptr_array_add(fl->ld->pages, pg);
+		else {
+			if (rc == 0 && fl->sink->page(fl->sink->data, fl->ld, pg) != EXIT_OK)
+				rc = -1;
+			page_free_one(pg);
 		}
+		layout_pool_unref(pool);
+		if (rc != 0)
+			return -1;
+		drop(fl, i);
 	}
-	g_array_free(fl.items, TRUE);
-	return 0;
+	return fl->failed ? -1 : 0;
+}
+
+lay_doc *page_layout(fonts *f, const doc *d, layout_cache *cache, const page_sink *sink)
+{
+	lay_doc *ld = g_new0(lay_doc, 1);
+	struct page_mem *mem = g_new0(struct page_mem, 1);
+	struct flow fl = {0};
+	int rc;
+
+	mem->pools = g_ptr_array_new_with_free_func((GDestroyNotify)layout_pool_unref);
+	ld->d = d;
+	ld->pages = g_ptr_array_new();
+	ld->priv = mem;
+	fl.ld = ld;
+	fl.lc.f = f;
+	fl.lc.cache = cache;
+	fl.keep = sink == NULL;
+	fl.sink = sink;
+	fl.b = d->first;
+	fl.g = d->page;
+	fl.width = d->page->width - d->page->left - d->page->right;
+	fl.win = g_array_new(FALSE, TRUE, sizeof(item));
+	rc = paginate(&fl);
+	drop(&fl, fl.base + fl.win->len);
+	g_array_free(fl.win, TRUE);
+	layout_pool_unref(fl.table_pool);
+	if (rc != 0) {
+		page_free(ld);
+		return NULL;
+	}
+	return ld;
+}
+
+void page_free(lay_doc *ld)
+{
+	struct page_mem *mem;
+
+	if (ld == NULL)
+		return;
+	mem = ld->priv;
+	for (guint i = 0; i < ld->pages->len; i++)
+		page_free_one(g_ptr_array_index(ld->pages, i));
+	g_ptr_array_free(ld->pages, TRUE);
+	g_ptr_array_free(mem->pools, TRUE);
+	g_free(mem);
+	g_free(ld);
 }

@@ -3,21 +3,24 @@
  * vbgen writes its PDF itself rather than through a Cairo surface because a batch of
  * letters shares almost everything: the font programs are subset and compressed once per
  * glyph set and reused by every letter (ttf.c), and each page is a short content stream
- * of glyph ids placed exactly where Pango put them. Text is Identity-H encoded with a
+ * of glyph ids placed exactly where the layout put them. Text is Identity-H encoded with a
  * ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
  * the same NFC text that was laid out. The same input gives the same bytes: no clock, no
- * random tags (the subset tag is derived from the glyph set).
+ * random tags (the subset tag is derived from the glyph set), and the file's /ID is the
+ * MD5 of the bytes before it, so that two different documents never share one.
+ *
+ * It reads the laid-out lines' glyph runs (lay.h) and nothing of Pango: a face is known
+ * by its file, and its base repertoire is read from the file with HarfBuzz.
  *
  * Ownership: a pdf_out owns its file and per-document font usage; the faces and their
  * subset caches live in a registry for the whole run (pdf_shutdown() frees them). */
 #include "pdf.h"
 
 #include "diag.h"
+#include "out.h"
 #include "ttf.h"
 
-#include <fontconfig/fontconfig.h>
 #include <harfbuzz/hb.h>
-#include <pango/pangofc-font.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,20 +74,7 @@ struct face {
 	GPtrArray *dicts;   /* struct font_dicts * */
 };
 
-/* A PangoFont resolved to its face and size. */
-struct font_ref {
-	struct face *face;
-	double size;
-};
-
 static GHashTable *faces_by_path; /* "path#index" -> struct face */
-static int share_fonts;           /* see pdf_share_fonts() */
-
-void pdf_share_fonts(int on)
-{
-	share_fonts = on;
-}
-static GHashTable *fonts_by_pango; /* PangoFont * (referenced) -> struct font_ref */
 
 /* One face's use in one document. */
 struct docfont {
@@ -100,10 +90,19 @@ struct bookmark {
 	double x, y;     /* PDF coordinates */
 };
 
+/* A font of the laid-out lines and its face, remembered for the document: the last
+ * few looked up, so that most runs find theirs without a string key. */
+#define PDF_FONT_MEMO 8
+
 struct pdf_out {
 	char *path, *tmp;
 	FILE *f;
 	long pos;        /* bytes written */
+	GChecksum *md5;  /* of the bytes written, for the /ID */
+	int share_fonts; /* see pdf_open() */
+	const lay_font *memo_font[PDF_FONT_MEMO];
+	struct face *memo_face[PDF_FONT_MEMO];
+	int memo_next;
 	GArray *offsets; /* long, per object number (0 unused) */
 	GArray *pages;   /* int: page object numbers */
 	struct docfont fonts[PDF_MAX_FONTS];
@@ -139,11 +138,9 @@ static void face_free(gpointer p)
 
 void pdf_shutdown(void)
 {
-	if (fonts_by_pango != NULL)
-		g_hash_table_destroy(fonts_by_pango);
 	if (faces_by_path != NULL)
 		g_hash_table_destroy(faces_by_path);
-	fonts_by_pango = faces_by_path = NULL;
+	faces_by_path = NULL;
 }
 
 /* Returns at most max bytes of s, never cutting a character in two. */
@@ -160,13 +157,37 @@ static char *utf8_prefix(const char *s, size_t max)
 
 /* ----------------------------------------------------------------- font registry */
 
-static struct face *face_for(PangoFont *pf, const char *path, int index)
+/* The characters of the base repertoire that face index of path draws with each glyph,
+ * from the font's own character map. */
+static void base_repertoire(struct face *fc, int n)
+{
+	hb_blob_t *blob = hb_blob_create_from_file(fc->path);
+	hb_face_t *face = hb_face_create(blob, (unsigned)fc->index);
+	hb_font_t *hb = hb_font_create(face);
+
+	for (size_t r = 0; r < G_N_ELEMENTS(base_ranges); r++)
+		for (gunichar c = base_ranges[r][0]; c <= base_ranges[r][1]; c++) {
+			hb_codepoint_t gid;
+			if (hb_font_get_nominal_glyph(hb, c, &gid) && gid < (hb_codepoint_t)n) {
+				fc->base[gid >> 3] |= (uint8_t)(1 << (gid & 7));
+				if (fc->base_uni[gid] == 0)
+					fc->base_uni[gid] = c;
+			}
+		}
+	hb_font_destroy(hb);
+	hb_face_destroy(face);
+	hb_blob_destroy(blob);
+}
+
+static struct face *face_for(const char *path, int index)
 {
 	char *key = g_strdup_printf("%s#%d", path, index);
-	struct face *fc = g_hash_table_lookup(faces_by_path, key);
+	struct face *fc;
 	const char *why = NULL;
-	hb_font_t *hb;
 
+	if (faces_by_path == NULL)
+		faces_by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, face_free);
+	fc = g_hash_table_lookup(faces_by_path, key);
 	if (fc != NULL) {
 		g_free(key);
 		return fc;
@@ -189,54 +210,26 @@ static struct face *face_for(PangoFont *pf, const char *path, int index)
 	fc->dicts = g_ptr_array_new_with_free_func(dicts_free);
 	for (int g = 0; g < n; g++)
 		fc->w1000[g] = (int)((double)ttf_advance(fc->t, g) * 1000.0 / upem + 0.5);
-	hb = pango_font_get_hb_font(pf);
-	for (size_t r = 0; r < G_N_ELEMENTS(base_ranges); r++)
-		for (gunichar c = base_ranges[r][0]; c <= base_ranges[r][1]; c++) {
-			hb_codepoint_t gid;
-			if (hb != NULL && hb_font_get_nominal_glyph(hb, c, &gid) &&
-			    gid < (hb_codepoint_t)n) {
-				fc->base[gid >> 3] |= (uint8_t)(1 << (gid & 7));
-				if (fc->base_uni[gid] == 0)
-					fc->base_uni[gid] = c;
-			}
-		}
+	base_repertoire(fc, n);
 	g_hash_table_insert(faces_by_path, key, fc);
 	return fc;
 }
 
-static struct font_ref *font_for(PangoFont *pf)
+/* The face of a laid-out line's font. */
+static struct face *face_of(pdf_out *o, const lay_font *lf)
 {
-	struct font_ref *r;
-	FcPattern *pat;
-	FcChar8 *file = NULL;
-	int index = 0;
-	PangoFontDescription *d;
+	struct face *fc;
 
-	if (fonts_by_pango == NULL) {
-		fonts_by_pango = g_hash_table_new_full(g_direct_hash, g_direct_equal,
-						       g_object_unref, g_free);
-		faces_by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, face_free);
+	for (int i = 0; i < PDF_FONT_MEMO; i++)
+		if (o->memo_font[i] == lf)
+			return o->memo_face[i];
+	fc = face_for(lf->file, lf->index);
+	if (fc != NULL) {
+		o->memo_font[o->memo_next] = lf;
+		o->memo_face[o->memo_next] = fc;
+		o->memo_next = (o->memo_next + 1) % PDF_FONT_MEMO;
 	}
-	r = g_hash_table_lookup(fonts_by_pango, pf);
-	if (r != NULL)
-		return r;
-	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
-	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		diag(NULL, 0, DIAG_SYSTEM, "a font has no file to embed");
-		return NULL;
-	}
-	FcPatternGetInteger(pat, FC_INDEX, 0, &index);
-	r = g_new0(struct font_ref, 1);
-	r->face = face_for(pf, (const char *)file, index);
-	if (r->face == NULL) {
-		g_free(r);
-		return NULL;
-	}
-	d = pango_font_describe_with_absolute_size(pf);
-	r->size = (double)pango_font_description_get_size(d) / PANGO_SCALE;
-	pango_font_description_free(d);
-	g_hash_table_insert(fonts_by_pango, g_object_ref(pf), r);
-	return r;
+	return fc;
 }
 
 /* ------------------------------------------------------------------- file writing */
@@ -245,6 +238,8 @@ static void put(pdf_out *o, const char *s, size_t n)
 {
 	if (fwrite(s, 1, n, o->f) != n)
 		o->failed = 1;
+	if (o->md5 != NULL)
+		g_checksum_update(o->md5, (const guchar *)s, (gssize)n);
 	o->pos += (long)n;
 }
 
@@ -378,8 +373,8 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 	int n = ttf_glyphs(fc->t);
 	df->face = fc;
 	df->obj = new_obj(o);
-	df->used = share_fonts ? g_memdup2(fc->base, ((size_t)n + 7) / 8)
-			       : g_new0(uint8_t, ((size_t)n + 7) / 8);
+	df->used = o->share_fonts ? g_memdup2(fc->base, ((size_t)n + 7) / 8)
+				  : g_new0(uint8_t, ((size_t)n + 7) / 8);
 	df->uni = g_new0(char *, n);
 	return df;
 }
@@ -389,28 +384,28 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 {
 	double x = e->x, y = height - e->y;
-	const char *text = pango_layout_get_text(e->line->layout);
+	const char *text = e->line->text;
 
-	for (GSList *l = e->line->runs; l != NULL; l = l->next) {
-		PangoGlyphItem *run = l->data;
-		PangoGlyphString *gs = run->glyphs;
-		struct font_ref *fr = font_for(run->item->analysis.font);
+	for (int r = 0; r < e->line->nruns; r++) {
+		const lay_run *run = &e->line->runs[r];
+		const lay_glyph *gs = run->glyphs;
+		struct face *fc = face_of(o, run->font);
+		double size = run->font->size;
 		struct docfont *df;
 		int open = 0;
 
-		if (fr == NULL || (df = docfont(o, fr->face)) == NULL) {
+		if (fc == NULL || (df = docfont(o, fc)) == NULL) {
 			o->failed = 1;
 			return;
 		}
-		for (int i = 0; i < gs->num_glyphs; i++) {
-			PangoGlyphInfo *gi = &gs->glyphs[i];
-			double adv = (double)gi->geometry.width / PANGO_SCALE;
-			double xo = (double)gi->geometry.x_offset / PANGO_SCALE;
-			double yo = (double)gi->geometry.y_offset / PANGO_SCALE;
-			PangoGlyph g = gi->glyph;
+		for (int i = 0; i < run->nglyphs; i++) {
+			const lay_glyph *gi = &gs[i];
+			double adv = (double)gi->advance / LAY_UNIT;
+			double xo = (double)gi->dx / LAY_UNIT;
+			double yo = (double)gi->dy / LAY_UNIT;
+			uint32_t g = gi->id;
 
-			if ((g & PANGO_GLYPH_UNKNOWN_FLAG) || g == PANGO_GLYPH_EMPTY ||
-			    (int)g >= ttf_glyphs(fr->face->t)) {
+			if (g == LAY_GLYPH_NONE || g >= (uint32_t)ttf_glyphs(fc->t)) {
 				if (open) {
 					g_string_append(c, "] TJ\n");
 					open = 0;
@@ -424,7 +419,7 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 				g_string_append(c, "/F");
 				num(c, (double)(df - o->fonts));
 				g_string_append_c(c, ' ');
-				num(c, fr->size);
+				num(c, size);
 				g_string_append(c, " Tf 1 0 0 1 ");
 				num(c, x + xo);
 				g_string_append_c(c, ' ');
@@ -440,20 +435,20 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 				       hex_digits[g & 15],
 				       '>'};
 			int gn = 6;
-			double adj = fr->face->w1000[g] - adv * 1000.0 / fr->size;
+			double adj = fc->w1000[g] - adv * 1000.0 / size;
 			if (adj > 0.05 || adj < -0.05)
 				gn += fmt_num(gb + gn, adj);
 			g_string_append_len(c, gb, gn);
 			df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
-			if (df->uni[g] == NULL && fr->face->base_uni[g] == 0) {
+			if (df->uni[g] == NULL && fc->base_uni[g] == 0) {
 				/* the cluster's text: from this glyph's cluster to the next one's
 				 */
-				int start = run->item->offset + gs->log_clusters[i],
-				    end = run->item->offset + run->item->length;
-				for (int k = 0; k < gs->num_glyphs; k++)
-					if (gs->log_clusters[k] > gs->log_clusters[i] &&
-					    run->item->offset + gs->log_clusters[k] < end)
-						end = run->item->offset + gs->log_clusters[k];
+				int start = run->offset + gi->cluster,
+				    end = run->offset + run->length;
+				for (int k = 0; k < run->nglyphs; k++)
+					if (gs[k].cluster > gi->cluster &&
+					    run->offset + gs[k].cluster < end)
+						end = run->offset + gs[k].cluster;
 				if (end > start)
 					df->uni[g] = g_strndup(text + start, (gsize)(end - start));
 			}
@@ -547,7 +542,7 @@ static char *creation_date(const doc *d)
 	return g_strdup(buf);
 }
 
-pdf_out *pdf_open(const char *path, const doc *meta)
+pdf_out *pdf_open(const char *path, const doc *meta, int share_fonts)
 {
 	pdf_out *o = g_new0(pdf_out, 1);
 
@@ -557,6 +552,8 @@ pdf_out *pdf_open(const char *path, const doc *meta)
 		return NULL;
 	}
 	o->path = g_strdup(path);
+	o->share_fonts = share_fonts;
+	o->md5 = g_checksum_new(G_CHECKSUM_MD5);
 	o->offsets = g_array_new(FALSE, TRUE, sizeof(long));
 	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
 	o->marks = g_array_new(FALSE, TRUE, sizeof(struct bookmark));
@@ -572,39 +569,55 @@ pdf_out *pdf_open(const char *path, const doc *meta)
 	return o;
 }
 
+/* Appends page pg: blank (nothing drawn: the back of a duplex copy), or with the
+ * bookmarks of its lines (marks), or under the one bookmark label. */
+static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const char *label)
+{
+	struct bookmark b = {0};
+
+	if (label != NULL) {
+		b.title = g_strdup(label);
+		b.level = 1;
+		b.page = (int)o->pages->len;
+		b.y = pg->height;
+		g_array_append_val(o->marks, b);
+	}
+	for (guint i = 0; marks && i < pg->elems->len; i++) {
+		const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+		if (e->kind != EL_TEXT || e->bookmark <= 0)
+			continue;
+		b.title = utf8_prefix(e->bookmark_title, PDF_MAX_TITLE);
+		b.level = e->bookmark > PDF_MAX_OUTLINE ? PDF_MAX_OUTLINE : e->bookmark;
+		b.page = (int)o->pages->len;
+		b.x = e->x;
+		b.y = pg->height - e->y + e->style->size;
+		g_array_append_val(o->marks, b);
+	}
+	emit_page(o, pg, blank);
+}
+
+int pdf_page(void *out, const lay_doc *ld, const lay_page *pg)
+{
+	pdf_out *o = out;
+
+	(void)ld;
+	add_page(o, pg, 0, 1, NULL);
+	return o->failed ? EXIT_SYSTEM : EXIT_OK;
+}
+
 int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int duplex)
 {
 	int added = 0;
 
 	for (int c = 0; c < copies; c++) {
 		for (guint p = 0; p < ld->pages->len; p++) {
-			const lay_page *pg = g_ptr_array_index(ld->pages, p);
-			struct bookmark b = {0};
-			if (c == 0 && p == 0 && bookmark != NULL) {
-				b.title = g_strdup(bookmark);
-				b.level = 1;
-				b.page = (int)o->pages->len;
-				b.y = pg->height;
-				g_array_append_val(o->marks, b);
-			}
-			for (guint i = 0; c == 0 && bookmark == NULL && i < pg->elems->len; i++) {
-				const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
-				if (e->kind != EL_TEXT || e->bookmark <= 0)
-					continue;
-				b.title = utf8_prefix(e->bookmark_title, PDF_MAX_TITLE);
-				b.level = e->bookmark > PDF_MAX_OUTLINE ? PDF_MAX_OUTLINE
-									: e->bookmark;
-				b.page = (int)o->pages->len;
-				b.x = e->x;
-				b.y = pg->height - e->y + e->style->size;
-				g_array_append_val(o->marks, b);
-			}
-			emit_page(o, pg, 0);
+			add_page(o, g_ptr_array_index(ld->pages, p), 0, c == 0 && bookmark == NULL,
+				 c == 0 && p == 0 ? bookmark : NULL);
 			added++;
 		}
 		if (duplex && ld->pages->len % 2 == 1) {
 			/* a blank back, so that the next copy starts on a new sheet */
-			emit_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1);
+			add_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1, 0, NULL);
 			added++;
 		}
 	}
@@ -869,6 +882,8 @@ static void free_out(pdf_out *o)
 	g_array_free(o->offsets, TRUE);
 	g_array_free(o->pages, TRUE);
 	g_string_free(o->buf, TRUE);
+	if (o->md5 != NULL)
+		g_checksum_free(o->md5);
 	g_free(o->title);
 	g_free(o->author);
 	g_free(o->subject);
@@ -935,8 +950,11 @@ int pdf_close(pdf_out *o)
 			       o->date, o->date);
 	begin_obj(o, 4);
 	put(o, g->str, g->len);
-	/* a document id derived from the document, for signing tools */
-	id = g_compute_checksum_for_string(G_CHECKSUM_MD5, g->str, (gssize)g->len);
+	/* the document's id, for signing tools: derived from every byte before it, so that
+	 * the same document always has the same id and two documents never share one */
+	id = g_strdup(g_checksum_get_string(o->md5));
+	g_checksum_free(o->md5);
+	o->md5 = NULL; /* the rest (cross-reference table, trailer) is not part of it */
 
 	xref = o->pos;
 	putf(o, "xref\n0 %u\n0000000000 65535 f \n", o->offsets->len);
@@ -967,9 +985,9 @@ void pdf_cancel(pdf_out *o)
 	free_out(o);
 }
 
-int pdf_write(const lay_doc *ld, const char *path)
+int pdf_write(const lay_doc *ld, const char *path, int share_fonts)
 {
-	pdf_out *o = pdf_open(path, ld->d);
+	pdf_out *o = pdf_open(path, ld->d, share_fonts);
 
 	if (o == NULL)
 		return EXIT_SYSTEM;

@@ -15,7 +15,7 @@
 
 #include "cms.h"
 #include "diag.h"
-#include "pdf.h"
+#include "out.h"
 #include "pdfin.h"
 #include "pdfup.h"
 #include "stamp.h"

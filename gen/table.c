@@ -1,4 +1,4 @@
-/* table.c - tables laid out row by row; see layout.h.
+/* table.c - tables laid out row by row; see table.h.
  *
  * A column is fixed (points), measured (as wide as its widest cell set on one line) or a
  * share of what the other two leave. Every cell is a paragraph laid out once, at its
@@ -8,7 +8,7 @@
  * pagination places whole; it also keeps its cells' paragraphs, so that pagination can
  * cut a row taller than a page between lines (table_row_cut, table_row_part). Nothing is
  * laid out again per page, so the cost is linear in rows. */
-#include "layout.h"
+#include "table.h"
 
 #include "diag.h"
 
@@ -260,61 +260,54 @@ double table_row_cut(const lay_row *r, const int *from, double room, int min_lin
 	return tallest + 2 * r->pad;
 }
 
-int table_layout(lay_doc *ld, fonts *f, const doc_block *b, double width, lay_row **rows_out)
+lay_table *table_begin(layout_ctx *c, const doc_block *b, double width)
 {
-	double *x, *w, *span, total = 0;
-	lay_row *rows;
-	lay_para **cells;
-	double pad = b->padding;
+	lay_table *t;
+	double total = 0;
 
 	if (b->tcols < 1 || b->tcols > DOC_TABLE_MAX_COLS) {
 		diag(b->file, b->line, DIAG_ERROR, "a table has 1 to %d columns, this one %d",
 		     DOC_TABLE_MAX_COLS, b->tcols);
-		return -1;
+		return NULL;
 	}
-	/* One allocation each for every row's geometry: all owned by ld. */
-	x = g_new0(double, b->tcols);
-	w = g_new0(double, b->tcols);
-	span = g_new0(double, 2); /* a group row's one cell: left 0, the table's width */
-	rows = g_new0(lay_row, b->nrows > 0 ? b->nrows : 1);
-	cells = g_new0(lay_para *, (size_t)(b->nrows > 0 ? b->nrows : 1) * (size_t)b->tcols);
-	g_ptr_array_add(ld->owned, x);
-	g_ptr_array_add(ld->owned, w);
-	g_ptr_array_add(ld->owned, span);
-	g_ptr_array_add(ld->owned, rows);
-	g_ptr_array_add(ld->owned, cells);
-	if (column_widths(f, b, width, w) != 0)
-		return -1;
+	t = layout_pool_keep(c->pool, g_new0(lay_table, 1));
+	t->b = b;
+	t->x = layout_pool_keep(c->pool, g_new0(double, b->tcols));
+	t->w = layout_pool_keep(c->pool, g_new0(double, b->tcols));
+	if (column_widths(c->f, b, width, t->w) != 0)
+		return NULL;
 	for (int k = 0; k < b->tcols; k++) {
-		x[k] = total;
-		total += w[k];
+		t->x[k] = total;
+		total += t->w[k];
 	}
-	span[1] = total;
+	t->span[1] = total;
+	return t;
+}
 
-	for (int r = 0; r < b->nrows; r++) {
-		const doc_row *row = &b->rows[r];
-		lay_row *out = &rows[r];
+lay_row *table_row(layout_ctx *c, const lay_table *t, int r)
+{
+	const doc_block *b = t->b;
+	const doc_row *row = &b->rows[r];
+	lay_row *out = layout_pool_keep(c->pool, g_new0(lay_row, 1));
+	double pad = b->padding;
 
-		out->header = row->header;
-		out->group = row->group;
-		out->ncells = row->group ? 1 : b->tcols;
-		out->cells = cells + (size_t)r * (size_t)b->tcols;
-		out->x = row->group ? &span[0] : x;
-		out->w = row->group ? &span[1] : w;
-		out->pad = pad;
-		out->border = b->border;
-		for (int k = 0; k < out->ncells; k++) {
-			const doc_block *c = row->cells[k];
-			if (c == NULL || c->style == NULL)
-				continue;
-			out->cells[k] = layout_para(ld, f, c, out->w[k] - 2 * pad);
-			if (out->cells[k] == NULL)
-				return -1;
-		}
-		out->elems = g_array_new(FALSE, TRUE, sizeof(lay_elem));
-		g_ptr_array_add(ld->arrays, out->elems);
-		out->height = table_row_part(out->elems, out, NULL, NULL, 0, 0);
+	out->header = row->header;
+	out->group = row->group;
+	out->ncells = row->group ? 1 : b->tcols;
+	out->cells = layout_pool_keep(c->pool, g_new0(lay_para *, (size_t)out->ncells));
+	out->x = row->group ? &t->span[0] : t->x;
+	out->w = row->group ? &t->span[1] : t->w;
+	out->pad = pad;
+	out->border = b->border;
+	for (int k = 0; k < out->ncells; k++) {
+		const doc_block *cell = row->cells[k];
+		if (cell == NULL || cell->style == NULL)
+			continue;
+		out->cells[k] = layout_para(c, cell, out->w[k] - 2 * pad);
+		if (out->cells[k] == NULL)
+			return NULL;
 	}
-	*rows_out = rows;
-	return b->nrows;
+	out->elems = layout_pool_array(c->pool);
+	out->height = table_row_part(out->elems, out, NULL, NULL, 0, 0);
+	return out;
 }
