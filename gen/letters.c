@@ -15,10 +15,9 @@
 #include "diag.h"
 #include "docx.h"
 #include "fonts.h"
-#include "dump.h"
 #include "out.h"
-#include "page.h"
 #include "pdf.h"
+#include "produce.h"
 #include "template.h"
 #include "text.h"
 #include "xpath.h"
@@ -45,95 +44,89 @@ struct result {
 
 struct job {
 	plan *p;
+	const kind *k;
 	template *t;
 	fonts *f;
 	xmlXPathContextPtr ctx;
 	layout_cache *cache; /* paragraphs the letters share */
 	const letters_opts *o;
-	GPtrArray *sel; /* xmlNodePtr <agency> */
+	GPtrArray *sel; /* xmlNodePtr: the selected nodes (agencies) */
 };
 
-/* Expands and lays out the letter of one agency. Returns the layout (free it and *d)
- * or NULL after reporting. */
-static lay_doc *make_one(struct job *j, xmlNodePtr agency, doc **d)
+/* The node's id: the attribute that names its file (kinds.h). */
+static const char *node_id(const struct job *j, xmlNodePtr node)
 {
-	const char *id = plan_attr(agency, "id");
-	lay_doc *ld;
+	return plan_attr(node, j->k->id);
+}
 
-	xmlXPathRegisterVariable(j->ctx, BAD_CAST "agency", xmlXPathNewString(BAD_CAST id));
+/* Expands the letter of one node (the template's context, its id in $var). Returns the
+ * doc, or NULL after reporting. */
+static doc *expand_one(struct job *j, xmlNodePtr node)
+{
+	xmlXPathRegisterVariable(j->ctx, BAD_CAST j->k->var,
+				 xmlXPathNewString(BAD_CAST node_id(j, node)));
 	fonts_forget_reports(j->f);
-	*d = template_expand(j->t, j->ctx, agency);
-	if (*d == NULL)
-		return NULL;
 	layout_cache_trim(j->cache);
-	ld = page_layout(j->f, *d, j->cache, NULL);
-	if (ld == NULL) {
-		doc_free(*d);
-		*d = NULL;
-	}
-	return ld;
+	return template_expand(j->t, j->ctx, node);
 }
 
-/* DIR/<agency-id>.pdf, or .docx with ext */
-static char *letter_path(const letters_opts *o, xmlNodePtr agency, const char *ext)
+/* DIR/<id>.pdf, or .docx with ext */
+static char *letter_path(const struct job *j, xmlNodePtr node, const char *ext)
 {
-	return g_strdup_printf("%s/%s%s", o->dir, plan_attr(agency, "id"), ext);
+	return g_strdup_printf("%s/%s%s", j->o->dir, node_id(j, node), ext);
 }
 
-static char *agency_label(xmlNodePtr agency)
+/* The node's bookmark in the print file: the text of its label child, else its id. */
+static char *node_label(const struct job *j, xmlNodePtr node)
 {
-	char *name = plan_text(plan_child(agency, "name"));
-	char *label = g_strdup_printf("%s", name != NULL ? name : plan_attr(agency, "id"));
+	char *name = plan_text(plan_child(node, j->k->label));
+	char *label = g_strdup(name != NULL ? name : node_id(j, node));
 
 	free(name);
 	return label;
 }
 
-/* Appends a laid-out letter to the print file, its copies under one bookmark. */
-static void print_letter(pdf_out *print, const letters_opts *o, xmlNodePtr agency,
-			 const lay_doc *ld)
-{
-	char *label = agency_label(agency);
-
-	pdf_add(print, ld, label, o->copies, o->duplex);
-	g_free(label);
-}
-
-/* Makes letter i; with print, also appends it to the print file. */
+/* Makes letter i: expansion, then produce(); with print, also appends it to the print
+ * file. */
 static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 {
-	xmlNodePtr agency = g_ptr_array_index(j->sel, i);
-	char *path = letter_path(j->o, agency, ".pdf");
-	doc *d = NULL;
-	lay_doc *ld;
+	xmlNodePtr node = g_ptr_array_index(j->sel, i);
+	produce_opts po = {0};
+	char *path = NULL, *word = NULL, *label = NULL;
+	doc *d;
 
 	diag_reset();
-	ld = make_one(j, agency, &d);
-	if (ld == NULL)
+	d = expand_one(j, node);
+	if (d == NULL)
 		r->status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
-	else if (j->o->dump) {
-		printf("letter %s\n", plan_attr(agency, "id"));
-		dump_layout(ld, stdout);
-		r->status = EXIT_OK;
-		r->pages = (int)ld->pages->len;
-	} else {
+	else {
+		po.cache = j->cache;
+		po.share_fonts = 1; /* the letters share their font programs */
+		po.dump = j->o->dump;
+		if (po.dump)
+			printf("letter %s\n", node_id(j, node));
 		/* the PDF, the Word file (--format docx, all --docx) or both */
-		r->status = j->o->pdf ? pdf_write(ld, path, 1) : EXIT_OK;
-		if (r->status == EXIT_OK && j->o->docx) {
-			char *word = letter_path(j->o, agency, ".docx");
-			r->status = docx_write(d, ld, word);
-			g_free(word);
+		if (j->o->pdf)
+			po.pdf = path = letter_path(j, node, ".pdf");
+		if (j->o->docx)
+			po.docx = word = letter_path(j, node, ".docx");
+		if (print != NULL) {
+			po.print = print;
+			po.print_label = label = node_label(j, node);
+			po.copies = j->o->copies;
+			po.duplex = j->o->duplex;
 		}
-		r->pages = (int)ld->pages->len;
-		if (r->status == EXIT_OK && print != NULL)
-			print_letter(print, j->o, agency, ld);
+		r->status = produce(j->f, d, &po, &r->pages);
+		if (r->status != EXIT_OK && diag_status() == EXIT_OK)
+			r->status = EXIT_INVALID;
 	}
 	if (r->status != EXIT_OK)
 		r->reason =
 			g_strdup(diag_last_error()[0] ? diag_last_error() : "it could not be made");
-	page_free(ld);
 	doc_free(d);
 	g_free(path);
+	g_free(word);
+	g_free(label);
 }
 
 /* A worker process: takes the next letter from the counter the workers share, until none
@@ -253,39 +246,50 @@ static pdf_out *open_print(plan *p, const char *path)
 	return out;
 }
 
-/* Picks the agencies: all, or those named with --agency. */
-static int select_agencies(plan *p, const letters_opts *o, GPtrArray *sel)
+/* Picks the nodes (agencies): all those the kind selects, or those named with
+ * --agency. */
+static int select_nodes(struct job *j, GPtrArray *sel)
 {
+	const letters_opts *o = j->o;
+	xmlXPathObjectPtr all = xmlXPathEvalExpression(BAD_CAST j->k->each, j->ctx);
+	xmlNodeSetPtr set = all != NULL && all->type == XPATH_NODESET ? all->nodesetval : NULL;
+	int status = EXIT_OK;
+
+	if (all == NULL) {
+		diag(NULL, 0, DIAG_SYSTEM, "the nodes of '%s' cannot be selected (%s)",
+		     j->k->command, j->k->each);
+		return EXIT_SYSTEM;
+	}
 	if (o->only == NULL) {
-		for (guint i = 0; i < p->agencies->len; i++)
-			if (plan_has_letter(p, g_ptr_array_index(p->agencies, i)))
-				g_ptr_array_add(sel, g_ptr_array_index(p->agencies, i));
+		for (int i = 0; set != NULL && i < set->nodeNr; i++)
+			g_ptr_array_add(sel, set->nodeTab[i]);
+		xmlXPathFreeObject(all);
 		return EXIT_OK;
 	}
-	for (guint i = 0; i < o->only->len; i++) {
+	for (guint i = 0; i < o->only->len && status == EXIT_OK; i++) {
 		const char *id = g_ptr_array_index(o->only, i);
-		xmlNodePtr a = plan_find(p, id);
-		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST "agency")) {
+		xmlNodePtr a = plan_find(j->p, id);
+		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST j->k->node)) {
 			fprintf(stderr,
 				"vbgen: --agency %s: the plan has no agency with this id (see the "
 				"id=\"...\" of its <agency> elements)\n",
 				id);
-			return EXIT_USAGE;
-		}
-		if (!plan_has_letter(p, a)) {
+			status = EXIT_USAGE;
+		} else if (set == NULL || !xmlXPathNodeSetContains(set, a)) {
 			fprintf(stderr,
 				"vbgen: --agency %s: this agency gets no commitment letter "
 				"(letter=\"no\" "
 				"on it or on its group in the plan)\n",
 				id);
-			return EXIT_USAGE;
-		}
-		g_ptr_array_add(sel, a);
+			status = EXIT_USAGE;
+		} else
+			g_ptr_array_add(sel, a);
 	}
-	return EXIT_OK;
+	xmlXPathFreeObject(all);
+	return status;
 }
 
-int letters_run(plan *p, const letters_opts *o)
+int letters_run(plan *p, const kind *k, const letters_opts *o)
 {
 	struct job j = {0};
 	GPtrArray *sel = g_ptr_array_new();
@@ -295,17 +299,16 @@ int letters_run(plan *p, const letters_opts *o)
 	int status, tty = isatty(2);
 
 	j.p = p;
+	j.k = k;
 	j.o = o;
 	j.sel = sel;
-	if (plan_child(xmlDocGetRootElement(p->doc), "commitments") == NULL) {
-		diag(p->path, 0, DIAG_ERROR,
-		     "the plan has no <commitments>, which the letters are made from (their date, "
-		     "summary and the chairman who receives them): add it (see "
-		     "docs/plan-format.md)");
+	if (k->requires != NULL && plan_child(xmlDocGetRootElement(p->doc), k->requires) == NULL) {
+		diag(p->path, 0, DIAG_ERROR, "%s", k->missing);
 		status = EXIT_INVALID;
 		goto done;
 	}
-	status = select_agencies(p, o, sel);
+	j.ctx = xpath_new(p);
+	status = select_nodes(&j, sel);
 	if (status != EXIT_OK)
 		goto done;
 	if (sel->len == 0) {
@@ -332,7 +335,7 @@ int letters_run(plan *p, const letters_opts *o)
 		status = EXIT_SYSTEM;
 		goto done;
 	}
-	j.t = template_load("letter");
+	j.t = template_load(k->template);
 	j.f = j.t != NULL ? fonts_open() : NULL;
 	if (j.t == NULL || j.f == NULL) {
 		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
@@ -343,7 +346,6 @@ int letters_run(plan *p, const letters_opts *o)
 		status = diag_status();
 		goto done;
 	}
-	j.ctx = xpath_new(p);
 	j.cache = layout_cache_new();
 	out_install_signal_cleanup();
 	res = g_new0(struct result, sel->len);
@@ -399,8 +401,8 @@ int letters_run(plan *p, const letters_opts *o)
 			}
 			if (pids[w] == 0) {
 				close(pfd[0]);
-				for (guint k = 0; k < w; k++)
-					close(fds[k]);
+				for (guint q = 0; q < w; q++)
+					close(fds[q]);
 				worker(&j, next, pfd[1]);
 				close(pfd[1]);
 				_exit(0);
@@ -421,14 +423,24 @@ int letters_run(plan *p, const letters_opts *o)
 			print = open_print(p, o->print);
 			diag_set_silent(1); /* the workers reported every problem already */
 			for (guint i = 0; print != NULL && i < sel->len; i++) {
-				doc *d = NULL;
-				lay_doc *ld;
+				xmlNodePtr node = g_ptr_array_index(sel, i);
+				produce_opts po = {0};
+				char *label;
+				doc *d;
+				int n;
 				if (res[i].status != EXIT_OK)
 					continue;
-				ld = make_one(&j, g_ptr_array_index(sel, i), &d);
-				if (ld != NULL)
-					print_letter(print, o, g_ptr_array_index(sel, i), ld);
-				page_free(ld);
+				d = expand_one(&j, node);
+				if (d == NULL)
+					continue;
+				po.cache = j.cache;
+				po.share_fonts = 1;
+				po.print = print;
+				po.print_label = label = node_label(&j, node);
+				po.copies = o->copies;
+				po.duplex = o->duplex;
+				produce(j.f, d, &po, &n);
+				g_free(label);
 				doc_free(d);
 			}
 			diag_set_silent(0);
@@ -446,9 +458,9 @@ int letters_run(plan *p, const letters_opts *o)
 			continue;
 		}
 		failed++;
-		char *label = agency_label(a);
+		char *label = node_label(&j, a);
 		diag(p->path, plan_line(a), DIAG_ERROR, "the letter of %s (%s) was not made: %s",
-		     plan_attr(a, "id"), label,
+		     node_id(&j, a), label,
 		     res[i].status < 0 ? "its worker stopped before making it"
 				       : (res[i].reason && res[i].reason[0] ? res[i].reason
 									    : "unknown problem"));

@@ -7,6 +7,7 @@
 #ifndef VBGEN_LETTERS_H
 #define VBGEN_LETTERS_H
 
+#include "kinds.h"
 #include "plan.h"
 
 /* More workers than this only add memory: letters are CPU-bound. */
@@ -25,9 +26,9 @@ typedef struct letters_opts {
 	int docx;          /* write DIR/<agency-id>.docx, a Word file to revise */
 } letters_opts;
 
-/* Makes the letters. Returns EXIT_OK, EXIT_INVALID when some letter failed (each
- * failure listed with its reason), EXIT_USAGE for an unknown --agency id, or
- * EXIT_SYSTEM. */
-int letters_run(plan *p, const letters_opts *o);
+/* Makes the letters: the documents of the per-node kind k (kinds.h), one per node. Returns EXIT_OK,
+ * EXIT_INVALID when some letter failed (each failure listed with its reason), EXIT_USAGE for an
+ * unknown --agency id, or EXIT_SYSTEM. */
+int letters_run(plan *p, const kind *k, const letters_opts *o);
 
 #endif

@@ -7,12 +7,11 @@
 #include "diag.h"
 #include "docx.h"
 #include "fonts.h"
-#include "dump.h"
+#include "kinds.h"
 #include "letters.h"
-#include "page.h"
 #include "paths.h"
 #include "pdf.h"
-#include "png.h"
+#include "produce.h"
 #include "plan.h"
 #include "sign.h"
 #include "template.h"
@@ -30,17 +29,17 @@
 #define VBGEN_VERSION "0.0"
 #endif
 
-static const char usage_text[] =
+/* --help: the head, a line per kind of document (kinds.c), the rest. */
+static const char usage_head[] =
 	"Usage: vbgen COMMAND [OPTIONS] PLAN.xml\n"
 	"\n"
 	"Typesets a Vietnamese plan (Kế hoạch) and its documents from one XML plan file,\n"
 	"laid out to Decree 30/2020/NĐ-CP.\n"
 	"\n"
 	"Commands:\n"
-	"  check      check the plan file and say what is wrong with it, line by line\n"
-	"  plan       write the plan as PDF, followed by its appendix (-o FILE)\n"
-	"  appendix   write the responsibility appendix alone as PDF (-o FILE, --csv FILE)\n"
-	"  letters    write one commitment letter per agency (-o DIR, --print FILE)\n"
+	"  check      check the plan file and say what is wrong with it, line by line\n";
+
+static const char usage_text[] =
 	"  all        write every document into a folder (-o DIR)\n"
 	"  sign       sign documents vbgen made (ký số): 'vbgen sign --help' for its options\n"
 	"\n"
@@ -205,27 +204,48 @@ static char *default_output(const char *plan_path, const char *ext)
 	return out;
 }
 
-/* A page sink for --dump: each page printed as it is finished. */
-static int dump_sink(void *out, const lay_doc *ld, const lay_page *pg)
+/* The commands of the kinds (kinds.c) for a message: "plan, appendix and letters" with
+ * last " and ". The text lives in a static buffer until the next call. */
+static const char *list_commands(const char *last)
 {
-	dump_page(pg, ld->npages, out);
-	return EXIT_OK;
+	static char buf[512];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const kind *k = kinds; k->command != NULL; k++)
+		n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%s",
+				      k == kinds             ? ""
+				      : k[1].command == NULL ? last
+							     : ", ",
+				      k->command);
+	return buf;
 }
 
-/* Makes one document from a template: expansion, layout, then PDF, dump or previews. A
- * PDF or a dump is written page by page as the layout finishes them; a Word file and
- * previews need every page, which are then kept. */
-static int make_document(plan *p, const char *template_name, const struct opts *o,
-			 const char *output)
+/* The commands whose table may be written as CSV: "appendix". */
+static const char *csv_commands(void)
 {
-	template *t = template_load(template_name);
+	static char buf[256];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const kind *k = kinds; k->command != NULL; k++)
+		if (k->csv)
+			n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%s",
+					      n > 0 ? " or " : "", k->command);
+	return buf;
+}
+
+/* Makes one document of kind k: expansion, then produce() (layout, PDF, Word, CSV,
+ * previews or dump). */
+static int make_document(plan *p, const kind *k, const struct opts *o, const char *output)
+{
+	template *t = template_load(k->template);
 	xmlXPathContextPtr ctx = NULL;
 	doc *d = NULL;
 	fonts *f = NULL;
-	lay_doc *ld = NULL;
-	pdf_out *pdf = NULL;
-	page_sink sink = {dump_sink, stdout};
-	int status = EXIT_SYSTEM, keep;
+	produce_opts po = {0};
+	char *stem = NULL;
+	int status = EXIT_SYSTEM, pages;
 
 	if (t == NULL)
 		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
@@ -240,58 +260,27 @@ static int make_document(plan *p, const char *template_name, const struct opts *
 	f = fonts_open();
 	if (f == NULL)
 		goto done;
-	keep = o->dump == NULL && (o->word || o->also_docx != NULL || o->png != NULL);
-	if (o->dump == NULL && !keep) {
-		pdf = pdf_open(output, d, 0);
-		if (pdf == NULL)
-			goto done;
-		sink = (page_sink){pdf_page, pdf};
-	}
-	ld = page_layout(f, d, NULL, keep ? NULL : &sink);
-	if (ld == NULL) {
-		pdf_cancel(pdf);
-		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
-		goto done;
-	}
-	if (o->dump != NULL)
-		status = EXIT_OK;
+	po.dump = o->dump != NULL;
+	po.report = !o->quiet;
+	if (o->word)
+		po.docx = output;
 	else {
-		if (pdf != NULL)
-			status = pdf_close(pdf);
-		else
-			status = o->word ? docx_write(d, ld, output) : pdf_write(ld, output, 0);
-		if (status == EXIT_OK && !o->quiet && o->word)
-			printf("vbgen: wrote %s (Word, to revise)\n", output);
-		else if (status == EXIT_OK && !o->quiet)
-			printf("vbgen: wrote %s (%d page%s)\n", output, ld->npages,
-			       ld->npages == 1 ? "" : "s");
-		/* the same document as a Word file too (all --docx) */
-		if (status == EXIT_OK && o->also_docx != NULL) {
-			status = docx_write(d, ld, o->also_docx);
-			if (status == EXIT_OK && !o->quiet)
-				printf("vbgen: wrote %s (Word, to revise)\n", o->also_docx);
-		}
+		po.pdf = output;
+		po.docx = o->also_docx; /* the same document as a Word file too (all --docx) */
 	}
-	/* --csv (appendix only, main() sees to it): the same table, from the same doc; a dump
-	 * writes no file at all */
-	if (status == EXIT_OK && o->csv != NULL && o->dump == NULL) {
-		status = csv_write(d, o->csv);
-		if (status == EXIT_OK && !o->quiet)
-			printf("vbgen: wrote %s\n", o->csv);
-	}
-	if (status == EXIT_OK && o->png != NULL && o->dump == NULL) {
-		char *stem = g_path_get_basename(output);
-		char *dot = strrchr(stem, '.');
-		if (dot != NULL)
+	/* --csv (appendix only, main() sees to it): the same table, from the same doc */
+	po.csv = o->csv;
+	if (o->png != NULL) {
+		char *dot;
+		stem = g_path_get_basename(output);
+		if ((dot = strrchr(stem, '.')) != NULL)
 			*dot = '\0';
-		status = png_write(ld, o->png, stem, 60);
-		if (status == EXIT_OK && !o->quiet)
-			printf("vbgen: wrote %d page preview%s into %s/\n", ld->npages,
-			       ld->npages == 1 ? "" : "s", o->png);
-		g_free(stem);
+		po.png = o->png;
+		po.png_stem = stem;
 	}
+	status = produce(f, d, &po, &pages);
 done:
-	page_free(ld);
+	g_free(stem);
 	fonts_free(f);
 	doc_free(d);
 	if (ctx != NULL)
@@ -331,12 +320,18 @@ static int document_format(struct opts *o)
 	return EXIT_OK;
 }
 
-static int cmd_document(const char *path, const char *template_name, const char *ext,
-			const struct opts *given)
+/* Whether the plan has what kind k is made from. */
+static int has_source(const plan *p, const kind *k)
+{
+	return k->requires == NULL || plan_child(xmlDocGetRootElement(p->doc), k->requires) != NULL;
+}
+
+static int cmd_document(const char *path, const kind *k, const struct opts *given)
 {
 	plan *p;
 	struct opts wo = *given, *o = &wo;
 	int status = document_format(o);
+	const char *ext = k->suffix;
 	char *output, *word_ext = NULL;
 
 	if (status != EXIT_OK)
@@ -349,17 +344,14 @@ static int cmd_document(const char *path, const char *template_name, const char 
 		word_ext = g_strdup_printf("%.*s.docx", (int)(strlen(ext) - 4), ext);
 		ext = word_ext;
 	}
-	if (strcmp(template_name, "appendix") == 0 &&
-	    plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
-		diag(path, 0, DIAG_ERROR,
-		     "the plan has no <appendix>, so there is no appendix to make: add one with "
-		     "its "
-		     "tasks (see docs/plan-format.md)");
+	if (!has_source(p, k)) {
+		diag(path, 0, DIAG_ERROR, "%s", k->missing);
 		plan_free(p);
+		g_free(word_ext);
 		return EXIT_INVALID;
 	}
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
-	status = make_document(p, template_name, o, output);
+	status = make_document(p, k, o, output);
 	g_free(output);
 	g_free(word_ext);
 	plan_free(p);
@@ -383,7 +375,7 @@ static void letters_options(const struct opts *o, letters_opts *lo, const char *
 	lo->docx = o->word || o->docx;
 }
 
-static int cmd_letters(const char *path, const struct opts *o)
+static int cmd_letters(const char *path, const kind *k, const struct opts *o)
 {
 	plan *p;
 	letters_opts lo;
@@ -393,66 +385,59 @@ static int cmd_letters(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	wo.word = o->format != NULL && strcmp(o->format, "docx") == 0;
-	letters_options(&wo, &lo, o->output != NULL ? o->output : "letters", o->print);
-	status = letters_run(p, &lo);
+	letters_options(&wo, &lo, o->output != NULL ? o->output : k->suffix, o->print);
+	status = letters_run(p, k, &lo);
 	plan_free(p);
 	return status;
 }
 
-/* Every document into one folder: plan.pdf, appendix.pdf, appendix.csv,
- * letters/<agency-id>.pdf and letters-print.pdf. */
+/* Every document into one folder, kind after kind (kinds.c): plan.pdf, appendix.pdf
+ * and appendix.csv, letters/<agency-id>.pdf and letters-print.pdf; with --docx the Word
+ * files beside them. A kind whose element the plan lacks is left out with a warning. */
 static int cmd_all(const char *path, const struct opts *o)
 {
 	plan *p;
-	letters_opts lo;
 	const char *dir = o->output != NULL ? o->output : "out";
-	char *plan_pdf = g_strdup_printf("%s/plan.pdf", dir);
-	char *app_pdf = g_strdup_printf("%s/appendix.pdf", dir);
-	char *letters_dir = g_strdup_printf("%s/letters", dir);
-	char *print = g_strdup_printf("%s/letters-print.pdf", dir);
-	char *csv = g_strdup_printf("%s/appendix.csv", dir);
-	char *plan_docx = g_strdup_printf("%s/plan.docx", dir);
-	char *app_docx = g_strdup_printf("%s/appendix.docx", dir);
-	struct opts plan_o = *o, app_o = *o;
-	int status = load_to_write(path, &p), worst;
+	int status = load_to_write(path, &p);
 
 	if (status != EXIT_OK)
-		goto done;
+		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
 		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder");
-		status = EXIT_SYSTEM;
-		goto done;
+		plan_free(p);
+		return EXIT_SYSTEM;
 	}
-	plan_o.no_appendix = 0;
-	if (o->docx) {
-		plan_o.also_docx = plan_docx;
-		app_o.also_docx = app_docx;
+	for (const kind *k = kinds; k->command != NULL && status == EXIT_OK; k++) {
+		char *out, *docx = NULL, *csv = NULL, *print = NULL;
+		if (k->in_all == NULL)
+			continue;
+		if (!has_source(p, k)) {
+			diag(path, 0, DIAG_WARNING, "%s", k->missing_all);
+			continue;
+		}
+		out = g_strdup_printf("%s/%s", dir, k->in_all);
+		if (k->each != NULL) {
+			letters_opts lo;
+			print = g_strdup_printf("%s/%s", dir, k->print_name);
+			letters_options(o, &lo, out, print);
+			status = letters_run(p, k, &lo);
+		} else {
+			struct opts ko = *o;
+			ko.no_appendix = 0;
+			if (o->docx && g_str_has_suffix(out, ".pdf"))
+				ko.also_docx = docx =
+					g_strdup_printf("%.*s.docx", (int)(strlen(out) - 4), out);
+			if (k->csv && g_str_has_suffix(out, ".pdf"))
+				ko.csv = csv =
+					g_strdup_printf("%.*s.csv", (int)(strlen(out) - 4), out);
+			status = make_document(p, k, &ko, out);
+		}
+		g_free(out);
+		g_free(docx);
+		g_free(csv);
+		g_free(print);
 	}
-	status = make_document(p, "plan", &plan_o, plan_pdf);
-	if (status == EXIT_OK && plan_child(xmlDocGetRootElement(p->doc), "appendix") == NULL) {
-		diag(path, 0, DIAG_WARNING,
-		     "the plan has no <appendix>, so no appendix.pdf or appendix.csv was made");
-	} else if (status == EXIT_OK) {
-		app_o.csv = csv;
-		status = make_document(p, "appendix", &app_o, app_pdf);
-	}
-	if (status == EXIT_OK && plan_child(xmlDocGetRootElement(p->doc), "commitments") == NULL) {
-		diag(path, 0, DIAG_WARNING,
-		     "the plan has no <commitments>, so no commitment letters were made");
-	} else if (status == EXIT_OK) {
-		letters_options(o, &lo, letters_dir, print);
-		worst = letters_run(p, &lo);
-		status = worst;
-	}
-done:
 	plan_free(p);
-	g_free(plan_pdf);
-	g_free(app_pdf);
-	g_free(letters_dir);
-	g_free(print);
-	g_free(csv);
-	g_free(plan_docx);
-	g_free(app_docx);
 	return status;
 }
 
@@ -633,6 +618,7 @@ static int cmd_sign(int argc, char **argv, int quiet)
 int main(int argc, char **argv)
 {
 	const char *cmd, *path;
+	const kind *k;
 	int opt, status;
 	struct opts o = {0};
 	char *end;
@@ -641,12 +627,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "sign") == 0) {
 			int quiet = i > 1;
-			for (int k = 1; k < i; k++)
-				if (strcmp(argv[k], "-q") != 0 && strcmp(argv[k], "--quiet") != 0)
+			for (int a = 1; a < i; a++)
+				if (strcmp(argv[a], "-q") != 0 && strcmp(argv[a], "--quiet") != 0)
 					return usage_error(
 						"'%s' before 'sign': write the options of "
 						"sign after it",
-						argv[k]);
+						argv[a]);
 			if (quiet)
 				diag_set_quiet(1);
 			argv[i] = "vbgen sign"; /* getopt names it in its messages */
@@ -659,6 +645,9 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "o:j:qhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
+			fputs(usage_head, stdout);
+			for (const kind *h = kinds; h->command != NULL; h++)
+				printf("  %-10s %s\n", h->command, h->help);
 			fputs(usage_text, stdout);
 			return EXIT_OK;
 		case 'V':
@@ -744,27 +733,27 @@ int main(int argc, char **argv)
 				   argv[optind + 2]);
 	path = argv[optind + 1];
 	LIBXML_TEST_VERSION;
-	if (o.csv != NULL && strcmp(cmd, "appendix") != 0)
-		return usage_error("--csv goes with the appendix command, not '%s'", cmd);
+	k = kinds_find(cmd);
+	if (o.csv != NULL && (k == NULL || !k->csv))
+		return usage_error("--csv goes with the %s command, not '%s'", csv_commands(), cmd);
 	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0))
-		return usage_error("--format goes with plan, appendix and letters; 'vbgen all' "
-				   "writes PDF, and Word files too with --docx");
+		return usage_error("--format goes with %s; 'vbgen all' writes PDF, and Word "
+				   "files too with --docx",
+				   list_commands(" and "));
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error("--docx goes with 'vbgen all'; for one document write "
 				   "--format docx");
 	if (strcmp(cmd, "check") == 0)
 		status = cmd_check(path);
-	else if (strcmp(cmd, "plan") == 0)
-		status = cmd_document(path, "plan", ".pdf", &o);
-	else if (strcmp(cmd, "appendix") == 0)
-		status = cmd_document(path, "appendix", "-phu-luc.pdf", &o);
-	else if (strcmp(cmd, "letters") == 0)
-		status = cmd_letters(path, &o);
 	else if (strcmp(cmd, "all") == 0)
 		status = cmd_all(path, &o);
+	else if (k != NULL && k->each != NULL)
+		status = cmd_letters(path, k, &o);
+	else if (k != NULL)
+		status = cmd_document(path, k, &o);
 	else
-		status = usage_error(
-			"unknown command '%s': use check, plan, appendix, letters or all", cmd);
+		status = usage_error("unknown command '%s': use check, %s or all", cmd,
+				     list_commands(", "));
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
 	pdf_shutdown();

@@ -578,6 +578,21 @@ static void fn_body_attr(xmlXPathParserContextPtr ctxt, int nargs)
 		push_string(ctxt, v != NULL ? strdup(v) : NULL);
 }
 
+/* has-letter(node): whether an agency gets a commitment letter (not letter="no" on it
+ * or on its group). */
+static void fn_has_letter(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	struct xp *x;
+	xmlNodePtr node;
+
+	CHECK_ARITY(1);
+	if ((x = xp_of(ctxt)) == NULL)
+		return;
+	node = pop_body(ctxt);
+	if (ctxt->error == XPATH_EXPRESSION_OK)
+		xmlXPathReturnBoolean(ctxt, node != NULL && plan_has_letter(x->p, node));
+}
+
 /* joined(node): the text of an element whose children are lines (<line>), the lines
  * joined by spaces; the string value of anything else. */
 static void fn_joined(xmlXPathParserContextPtr ctxt, int nargs)
@@ -803,6 +818,7 @@ static const struct {
 	{"body-place", fn_body_place},
 	{"body-attr", fn_body_attr},
 	{"body-parent", fn_body_parent},
+	{"has-letter", fn_has_letter},
 	{"joined", fn_joined},
 	{"date-long", fn_date_long},
 	{"date-short", fn_date_short},

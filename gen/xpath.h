@@ -14,6 +14,8 @@
  *                       by its name ("UBND xã Cam An"), else "body"
  *   body-attr(node, a)  the attribute a of an agency, else of its group ("" if none)
  *   body-parent(node)   the body above an agency: its <parent>, else its group's
+ *   has-letter(node)    whether an agency gets a commitment letter (no letter="no" on
+ *                       it or its group)
  *   joined(node)        an element's text with its <line>s joined by spaces
  *   body-unit(node)     a People's Committee's unit: "UBND xã Cam An" -> "xã Cam An"
  *   body-place(node)    where the body is: its <place>, else a People's Committee's place

@@ -1,0 +1,75 @@
+/* produce.c - one expanded document into its files; see produce.h.
+ *
+ * A PDF alone, or the dump, is written page by page as pagination finishes them, so that
+ * a long document is never held whole; a Word file, previews and the copies of a print
+ * file need every page, which are then kept until they are written. */
+#include "produce.h"
+
+#include "csv.h"
+#include "diag.h"
+#include "docx.h"
+#include "dump.h"
+#include "page.h"
+#include "png.h"
+
+#include <stdio.h>
+
+/* A page sink for the dump: each page printed as it is finished. */
+static int dump_sink(void *out, const lay_doc *ld, const lay_page *pg)
+{
+	dump_page(pg, ld->npages, out);
+	return EXIT_OK;
+}
+
+int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
+{
+	int keep = !o->dump && (o->docx != NULL || o->png != NULL || o->print != NULL);
+	page_sink sink = {dump_sink, stdout};
+	pdf_out *pdf = NULL;
+	lay_doc *ld;
+	int status = EXIT_OK;
+
+	*pages = 0;
+	if (!o->dump && !keep && o->pdf != NULL) {
+		pdf = pdf_open(o->pdf, d, o->share_fonts);
+		if (pdf == NULL)
+			return EXIT_SYSTEM;
+		sink = (page_sink){pdf_page, pdf};
+	}
+	ld = page_layout(f, d, o->cache, keep || (!o->dump && pdf == NULL) ? NULL : &sink);
+	if (ld == NULL) {
+		pdf_cancel(pdf);
+		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+	}
+	*pages = ld->npages;
+	if (o->dump) {
+		page_free(ld);
+		return EXIT_OK;
+	}
+	if (o->pdf != NULL) {
+		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, o->share_fonts);
+		if (status == EXIT_OK && o->report)
+			printf("vbgen: wrote %s (%d page%s)\n", o->pdf, ld->npages,
+			       ld->npages == 1 ? "" : "s");
+	}
+	if (status == EXIT_OK && o->docx != NULL) {
+		status = docx_write(d, ld, o->docx);
+		if (status == EXIT_OK && o->report)
+			printf("vbgen: wrote %s (Word, to revise)\n", o->docx);
+	}
+	if (status == EXIT_OK && o->csv != NULL) {
+		status = csv_write(d, o->csv);
+		if (status == EXIT_OK && o->report)
+			printf("vbgen: wrote %s\n", o->csv);
+	}
+	if (status == EXIT_OK && o->png != NULL) {
+		status = png_write(ld, o->png, o->png_stem, 60);
+		if (status == EXIT_OK && o->report)
+			printf("vbgen: wrote %d page preview%s into %s/\n", ld->npages,
+			       ld->npages == 1 ? "" : "s", o->png);
+	}
+	if (status == EXIT_OK && o->print != NULL)
+		pdf_add(o->print, ld, o->print_label, o->copies, o->duplex);
+	page_free(ld);
+	return status;
+}
