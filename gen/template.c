@@ -57,6 +57,7 @@ enum op_kind {
 typedef struct op op;
 struct op {
 	enum op_kind kind;
+	const char *file; /* the template file it is written in (its own or an import) */
 	long line;
 	op *child, *next;
 	char *text;               /* OP_TEXT; OP_CALL, OP_FOR, OP_LET: name */
@@ -81,13 +82,16 @@ struct op {
 struct template
 {
 	char *path;
-	xmlDocPtr xml;       /* kept for the error lines; freed with the template */
-	GPtrArray *styles;   /* doc_style *, owned */
-	GPtrArray *variants; /* doc_style *, owned: the smaller sizes of shrink-to styles */
-	GPtrArray *pages;    /* doc_page *, owned, with their names in page_names */
+	xmlDocPtr xml;           /* kept for the error lines; freed with the template */
+	GPtrArray *imports;      /* xmlDocPtr of the imported templates (owned) */
+	GPtrArray *import_paths; /* the file of each (owned), named by their ops' messages */
+	GPtrArray *styles;       /* doc_style *, owned */
+	GPtrArray *variants;     /* doc_style *, owned: the smaller sizes of shrink-to styles */
+	GPtrArray *pages;        /* doc_page *, owned, with their names in page_names */
 	GPtrArray *page_names;
 	GPtrArray *defines; /* op * (OP_CALL targets: kind OP_COL used as a holder) */
 	GPtrArray *define_names;
+	GPtrArray *define_files;     /* the file of each definition (borrowed) */
 	GPtrArray *ops;              /* every op, for freeing */
 	GPtrArray *includes;         /* template *, owned */
 	op *document;                /* the document's blocks */
@@ -99,6 +103,15 @@ struct template
 
 static const char *const meta_names[] = {"title", "author", "subject", "keywords", "date"};
 
+/* The file a template node was read from: the template's own, or a template it imports. */
+static const char *node_file(const template *t, xmlNodePtr n)
+{
+	for (guint i = 0; t->imports != NULL && i < t->imports->len; i++)
+		if (n->doc == g_ptr_array_index(t->imports, i))
+			return g_ptr_array_index(t->import_paths, i);
+	return t->path;
+}
+
 static void terr(template *t, xmlNodePtr n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -107,7 +120,8 @@ static void terr(template *t, xmlNodePtr n, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_v(t->path, n != NULL ? xmlGetLineNo(n) : 0, DIAG_ERROR, fmt, ap);
+	diag_v(n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, DIAG_ERROR,
+	       fmt, ap);
 	va_end(ap);
 	t->errors++;
 }
@@ -221,6 +235,7 @@ static op *op_new(template *t, enum op_kind kind, xmlNodePtr n)
 	op *o = g_new0(op, 1);
 
 	o->kind = kind;
+	o->file = n != NULL ? node_file(t, n) : t->path;
 	o->line = n != NULL ? xmlGetLineNo(n) : 0;
 	g_ptr_array_add(t->ops, o);
 	return o;
@@ -305,6 +320,17 @@ static void compile_style(template *t, xmlNodePtr n)
 		g_free(s);
 		return;
 	}
+	for (guint i = 0; i < t->styles->len; i++) {
+		const doc_style *o = g_ptr_array_index(t->styles, i);
+		if (strcmp(o->name, name) == 0) {
+			terr(t, n,
+			     "style \"%s\" is defined twice (here and at %s:%ld): give one of "
+			     "them another name, or change the one at %s:%ld",
+			     name, o->file, o->line, o->file, o->line);
+			g_free(s);
+			return;
+		}
+	}
 	if (parent != NULL) {
 		const doc_style *p = find_style(t, n, parent);
 		if (p != NULL)
@@ -317,7 +343,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		s->line_spacing = 1.0;
 	}
 	s->name = (const char *)xmlStrdup(BAD_CAST name);
-	s->file = t->path;
+	s->file = node_file(t, n);
 	s->line = xmlGetLineNo(n);
 	if ((v = attr(n, "font")) != NULL)
 		s->family = (const char *)xmlStrdup(BAD_CAST v);
@@ -780,7 +806,7 @@ static void link_ops(template *t)
 				if (strcmp(g_ptr_array_index(t->define_names, k), o->text) == 0)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
-				diag(t->path, o->line, DIAG_ERROR,
+				diag(o->file, o->line, DIAG_ERROR,
 				     "<call name=\"%s\"/>: no <define name=\"%s\"> in this "
 				     "template",
 				     o->text, o->text);
@@ -800,11 +826,73 @@ static void load_includes(template *t)
 			continue;
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
-			diag(t->path, o->line, DIAG_ERROR,
+			diag(o->file, o->line, DIAG_ERROR,
 			     "the included template \"%s\" cannot be used", o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
+	}
+}
+
+/* A template imports at most this many others (the shared definitions); an imported
+ * template imports none. */
+#define TEMPLATE_MAX_IMPORTS 8
+
+/* <import template="name"/>: reads templates/NAME.xml, whose styles, pages and
+ * definitions become this template's as if written at its top (the national header, the
+ * signature blocks, the styles the documents share). Appends its top-level elements to
+ * top. */
+static void import(template *t, xmlNodePtr n, GPtrArray *top)
+{
+	const char *v = attr(n, "template");
+	char rel[256];
+	char *path;
+	xmlDocPtr x;
+	xmlNodePtr root;
+	int status;
+
+	if (v == NULL || v[0] == '\0' || strlen(v) > 64 ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
+		terr(t, n, "<import> needs template=\"name\" (a template such as common)");
+		return;
+	}
+	if (t->imports->len >= TEMPLATE_MAX_IMPORTS) {
+		terr(t, n, "a template imports at most %d others", TEMPLATE_MAX_IMPORTS);
+		return;
+	}
+	snprintf(rel, sizeof rel, "templates/%s.xml", v);
+	path = paths_find(rel);
+	if (path == NULL) {
+		terr(t, n,
+		     "<import template=\"%s\"/>: there is no template %s.xml beside this one: "
+		     "correct the name, or copy %s.xml into the templates folder",
+		     v, v, v);
+		return;
+	}
+	x = plan_parse(path, &status);
+	if (x == NULL) {
+		free(path);
+		t->errors++;
+		return;
+	}
+	g_ptr_array_add(t->imports, x);
+	g_ptr_array_add(t->import_paths, path);
+	root = xmlDocGetRootElement(x);
+	if (!is(root, "template")) {
+		terr(t, root, "the main element is <%s>; a template starts with <template>",
+		     (const char *)root->name);
+		return;
+	}
+	for (xmlNodePtr c = root->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (is(c, "style") || is(c, "page") || is(c, "define"))
+			g_ptr_array_add(top, c);
+		else
+			terr(t, c,
+			     "<%s> is not allowed in an imported template (allowed: page, style, "
+			     "define)",
+			     (const char *)c->name);
 	}
 }
 
@@ -834,8 +922,11 @@ static template *load(const char *name, int depth)
 	t->page_names = g_ptr_array_new_with_free_func(g_free);
 	t->defines = g_ptr_array_new();
 	t->define_names = g_ptr_array_new_with_free_func(g_free);
+	t->define_files = g_ptr_array_new();
 	t->ops = g_ptr_array_new();
 	t->includes = g_ptr_array_new();
+	t->imports = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeDoc);
+	t->import_paths = g_ptr_array_new_with_free_func(free);
 	t->xml = plan_parse(path, &status);
 	if (t->xml == NULL) {
 		template_free(t);
@@ -848,23 +939,47 @@ static template *load(const char *name, int depth)
 		template_free(t);
 		return NULL;
 	}
+	/* The top-level elements: those of the imported templates first, in the order of
+	 * the <import>s, then the template's own. */
+	GPtrArray *top = g_ptr_array_new();
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next)
+		if (is(n, "import"))
+			import(t, n, top);
+	if (t->errors > 0) { /* what the template names from it would only add noise */
+		g_ptr_array_free(top, TRUE);
+		template_free(t);
+		return NULL;
+	}
+	for (xmlNodePtr n = root->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && !is(n, "import"))
+			g_ptr_array_add(top, n);
 	/* Styles and pages first, in file order, so that blocks may name them anywhere. */
-	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+	for (guint i = 0; i < top->len; i++) {
+		xmlNodePtr n = g_ptr_array_index(top, i);
 		if (is(n, "style"))
 			compile_style(t, n);
 		else if (is(n, "define")) {
 			const char *dn = attr(n, "name");
 			if (dn == NULL)
 				terr(t, n, "<define> needs name=\"...\"");
+			for (guint k = 0; dn != NULL && k < t->define_names->len; k++)
+				if (strcmp(g_ptr_array_index(t->define_names, k), dn) == 0)
+					terr(t, n,
+					     "<define name=\"%s\"> is defined twice (here and in "
+					     "%s): give one of them another name",
+					     dn,
+					     (const char *)g_ptr_array_index(t->define_files, k));
+			g_ptr_array_add(t->define_files, (char *)node_file(t, n));
 			g_ptr_array_add(t->define_names, g_strdup(dn ? dn : ""));
 			g_ptr_array_add(t->defines, NULL);
 		}
 	}
-	for (xmlNodePtr n = root->children; n != NULL; n = n->next)
-		if (is(n, "page"))
-			compile_page(t, n);
+	for (guint i = 0; i < top->len; i++)
+		if (is(g_ptr_array_index(top, i), "page"))
+			compile_page(t, g_ptr_array_index(top, i));
 	guint d = 0;
-	for (xmlNodePtr n = root->children; n != NULL; n = n->next) {
+	for (guint i = 0; i < top->len; i++) {
+		xmlNodePtr n = g_ptr_array_index(top, i);
 		if (is(n, "define")) {
 			op *holder = op_new(t, OP_COL, n);
 			holder->child = compile_list(t, n->children, flag_attr(t, n, "inline", 0));
@@ -878,13 +993,14 @@ static template *load(const char *name, int depth)
 			if (pg != NULL)
 				t->page = find_page(t, n, pg);
 			t->document = compile_list(t, n->children, 0);
-		} else if (n->type == XML_ELEMENT_NODE && !is(n, "style") && !is(n, "page")) {
+		} else if (!is(n, "style") && !is(n, "page")) {
 			terr(t, n,
-			     "<%s> is not allowed at the top of a template (allowed: page, style, "
-			     "define, metadata, document)",
+			     "<%s> is not allowed at the top of a template (allowed: import, page, "
+			     "style, define, metadata, document)",
 			     (const char *)n->name);
 		}
 	}
+	g_ptr_array_free(top, TRUE);
 	if (t->page == NULL && t->pages->len > 0)
 		t->page = g_ptr_array_index(t->pages, 0);
 	if (t->page == NULL)
@@ -961,8 +1077,13 @@ void template_free(template *t)
 	g_ptr_array_free(t->page_names, TRUE);
 	g_ptr_array_free(t->defines, TRUE);
 	g_ptr_array_free(t->define_names, TRUE);
+	g_ptr_array_free(t->define_files, TRUE);
 	g_ptr_array_free(t->ops, TRUE);
 	g_ptr_array_free(t->includes, TRUE);
+	if (t->imports != NULL)
+		g_ptr_array_free(t->imports, TRUE);
+	if (t->import_paths != NULL)
+		g_ptr_array_free(t->import_paths, TRUE);
 	if (t->xml != NULL)
 		xmlFreeDoc(t->xml);
 	g_free(t->path);
@@ -1022,9 +1143,9 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (eval_msg[0] != '\0')
-		diag(e->t->path, o->line, DIAG_ERROR, "%s (%s)", msg, eval_msg);
+		diag(o->file, o->line, DIAG_ERROR, "%s (%s)", msg, eval_msg);
 	else
-		diag(e->t->path, o->line, DIAG_ERROR, "%s", msg);
+		diag(o->file, o->line, DIAG_ERROR, "%s", msg);
 	eval_msg[0] = '\0';
 	g_free(msg);
 	e->failed = 1;
@@ -1200,7 +1321,7 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
 	if (e->text->len > 0 || always) {
-		b = doc_block_new(e->d, BLOCK_PARA, e->t->path, o->line);
+		b = doc_block_new(e->d, BLOCK_PARA, o->file, o->line);
 		b->style = style;
 		b->text = doc_str(e->d, e->text->str);
 		b->text_len = (int)e->text->len;
@@ -1234,7 +1355,7 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 
 static void run_table(struct ex *e, const op *o)
 {
-	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, e->t->path, o->line);
+	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, o->file, o->line);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
 	doc_row head = {0, 1, 0, NULL};
 
@@ -1250,7 +1371,7 @@ static void run_table(struct ex *e, const op *o)
 		return;
 	}
 	for (int k = 0; k < o->ncols; k++) {
-		doc_block *c = doc_block_new(e->d, BLOCK_PARA, e->t->path, o->line);
+		doc_block *c = doc_block_new(e->d, BLOCK_PARA, o->file, o->line);
 		const doc_style *hs = o->head_styles[k];
 		char *up = hs != NULL && hs->upper ? text_upper(o->captions[k]) : NULL;
 		b->columns[k].width = o->widths[k];
@@ -1315,7 +1436,7 @@ static void run_row(struct ex *e, const op *o)
 		      o->kind == OP_TGROUP ? "group-row" : "row");
 		return;
 	}
-	holder = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
+	holder = doc_block_new(e->d, BLOCK_GRID, o->file, o->line);
 	if (o->kind == OP_TGROUP) {
 		holder->ncols = -1;
 		holder->cols = doc_alloc(e->d, sizeof(doc_block *));
@@ -1364,7 +1485,7 @@ static void run_row(struct ex *e, const op *o)
 static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 {
 	xmlNodePtr cols = plan_child(t, "columns");
-	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, e->t->path, o->line);
+	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, o->file, o->line);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
 	gchar **widths = NULL;
 	double sum = 0;
@@ -1517,7 +1638,7 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	}
 	case OP_GRID: {
-		doc_block *b = doc_block_new(e->d, BLOCK_GRID, e->t->path, o->line);
+		doc_block *b = doc_block_new(e->d, BLOCK_GRID, o->file, o->line);
 		doc_block **saved_tail = e->tail, *saved_last = e->last;
 		int k = 0;
 		b->ncols = o->ncols;
@@ -1544,7 +1665,7 @@ static void run_op(struct ex *e, const op *o)
 		run_list(e, o->child);
 		break;
 	case OP_RULE: {
-		doc_block *b = doc_block_new(e->d, BLOCK_RULE, e->t->path, o->line);
+		doc_block *b = doc_block_new(e->d, BLOCK_RULE, o->file, o->line);
 		b->fraction = o->a;
 		b->thickness = o->b;
 		b->offset = o->c;
@@ -1552,13 +1673,13 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	}
 	case OP_SPACE: {
-		doc_block *b = doc_block_new(e->d, BLOCK_SPACE, e->t->path, o->line);
+		doc_block *b = doc_block_new(e->d, BLOCK_SPACE, o->file, o->line);
 		b->height = o->a;
 		append_block(e, b);
 		break;
 	}
 	case OP_BREAK: {
-		doc_block *b = doc_block_new(e->d, BLOCK_BREAK, e->t->path, o->line);
+		doc_block *b = doc_block_new(e->d, BLOCK_BREAK, o->file, o->line);
 		b->page = o->page;
 		b->restart_numbers = o->restart;
 		append_block(e, b);
@@ -1622,7 +1743,7 @@ static void run_op(struct ex *e, const op *o)
 		e->depth--;
 		break;
 	case OP_INCLUDE: {
-		doc_block *b = doc_block_new(e->d, BLOCK_BREAK, e->t->path, o->line);
+		doc_block *b = doc_block_new(e->d, BLOCK_BREAK, o->file, o->line);
 		template *saved = e->t;
 		b->page = o->include->page;
 		b->restart_numbers = 1;
