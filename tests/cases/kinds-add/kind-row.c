@@ -1,0 +1,10 @@
+	{
+		.command = "decision",
+		.help = "write the decision that issues the plan (-o FILE)",
+		.template = "decision",
+		.requires = "decision",
+		.missing = "the plan has no <decision>: add one to make the decision",
+		.missing_all = "the plan has no <decision>, so no decision.pdf was made",
+		.suffix = "-quyet-dinh.pdf",
+		.in_all = "decision.pdf",
+	},
