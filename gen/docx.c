@@ -366,7 +366,8 @@ static int balanced_breaks(struct dx *x, const doc_block *b, int **starts)
 		if ((uintptr_t)key > (uintptr_t)(b->text + b->text_len))
 			break;
 		off = (int)(key - b->text);
-		if (off > 0 && off < b->text_len)
+		/* a line that starts after the text's own line break needs no break of ours */
+		if (off > 0 && off < b->text_len && b->text[off - 1] != '\n')
 			g_array_append_val(a, off);
 	}
 	count = (int)a->len;

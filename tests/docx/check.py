@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """check.py - the checks of tests/docx/run.sh that need more than a shell.
 
-  check.py package FILE.docx   the package is complete: every part has a content type,
+  check.py package FILE.docx...
+                               each package is complete: every part has a content type,
                                every content type override and every relationship names a
                                part that exists, the parts Word requires are there
   check.py words VBGEN.pdf WORD.pdf
@@ -19,8 +20,10 @@
 Prints nothing and exits 0 when the check holds; else prints one line saying what is
 wrong and exits 1 (2: the files cannot be read).
 """
+import contextlib
 import importlib.machinery
 import importlib.util
+import io
 import posixpath
 import re
 import subprocess
@@ -133,24 +136,29 @@ def pages_text(path):
     text = unicodedata.normalize("NFC", out.stdout.decode("utf-8"))
     pages = []
     for page in text.split("\f"):
-        # page numbers (and the STT cells, lines of a number alone) are left out: the
+        # page numbers (and the STT cells, lines of a number of up to three digits alone:
+        # a year that a cell wraps to a line of its own stays) are left out: the
         # PDFs place them in different orders
         lines = [ln.strip() for ln in page.split("\n")]
-        pages.append([ln for ln in lines if ln and not re.fullmatch(r"\d+", ln)])
+        pages.append([ln for ln in lines if ln and not re.fullmatch(r"\d{1,3}", ln)])
     return pages
 
 
 def words(pages):
     """The words of the document, a repeated table header counted once: the first lines
-    of a page that repeat, in the same order, at least HEADER_LINES lines seen before are
-    left out."""
+    of a page that repeat, in the same order, the HEADER_LINES or more lines at the first
+    place they were seen (the header where the table starts) are left out. Only that first
+    place counts: a group row that followed the header on some earlier page is a row of
+    this page, not a part of the header."""
     seen, out = "\n", []
     for lines in pages:
         k = 0
-        while k < len(lines) and "\n" + "\n".join(lines[:k + 1]) + "\n" in seen:
-            k += 1
-        if k < HEADER_LINES:
-            k = 0
+        at = seen.find("\n" + "\n".join(lines[:HEADER_LINES]) + "\n") \
+            if len(lines) > HEADER_LINES else -1
+        if at >= 0:
+            k = HEADER_LINES
+            while k < len(lines) and seen.startswith("\n".join(lines[:k + 1]) + "\n", at + 1):
+                k += 1
         seen += "".join(ln + "\n" for ln in lines)
         for ln in lines[k:]:
             out += ln.split()
@@ -199,8 +207,16 @@ def justified(word_pdf, checker):
 
 
 def main(argv):
-    if len(argv) == 2 and argv[0] == "package":
-        return package(argv[1])
+    if len(argv) >= 2 and argv[0] == "package":
+        # one start of Python for all the files of a sample; the first problem names its file
+        for path in argv[1:]:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                rc = package(path)
+            if rc:
+                print(f"{path}: {out.getvalue().strip()}")
+                return rc
+        return 0
     if len(argv) == 3 and argv[0] == "words":
         return same_words(argv[1], argv[2])
     if len(argv) == 3 and argv[0] == "justified":
