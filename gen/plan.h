@@ -8,11 +8,6 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
-/* Limits on what a plan file may be. Each refusal is an error naming the file. */
-#define PLAN_MAX_BYTES (32L * 1024 * 1024) /* 10,000 tasks take about 5 MB: 6x that is no plan */
-#define PLAN_MAX_TEXT (1L * 1024 * 1024)   /* the longest paragraph of a real plan is a few KB */
-#define PLAN_MAX_DEPTH 64                  /* real plans nest about 8 deep; deep trees cost stack */
-
 typedef struct plan {
 	char *path;          /* the file name as the user gave it, for messages */
 	xmlDocPtr doc;       /* the plan, NFC-normalised */
@@ -30,12 +25,6 @@ typedef struct plan {
 int plan_read(const char *path, plan **out);
 
 void plan_free(plan *p);
-
-/* Reads any XML file (plans, templates) with the same safety rules: bounded size,
- * UTF-8 only, no DOCTYPE, entities or network, bounded depth and text, NFC text.
- * Returns the document (caller frees with xmlFreeDoc) and sets *status to EXIT_OK, or
- * returns NULL with every problem reported and *status EXIT_INVALID or EXIT_SYSTEM. */
-xmlDocPtr plan_parse(const char *path, int *status);
 
 /* The line an element starts on. */
 long plan_line(xmlNodePtr node);

@@ -424,6 +424,29 @@ int text_is_blank(const char *s)
 	return 1;
 }
 
+char *text_quote(char *buf, const char *s)
+{
+	char *sq = text_squeeze(s != NULL ? s : "");
+	size_t n;
+
+	if (sq == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	n = strlen(sq);
+	if (n <= TEXT_QUOTE_MAX) {
+		memcpy(buf, sq, n + 1);
+	} else {
+		n = TEXT_QUOTE_MAX;
+		while (n > 0 && ((unsigned char)sq[n] & 0xC0) == 0x80)
+			n--; /* do not cut a character in two */
+		memcpy(buf, sq, n);
+		memcpy(buf + n, "...", 4);
+	}
+	free(sq);
+	return buf;
+}
+
 char *text_squeeze(const char *s)
 {
 	if (!s || !g_utf8_validate(s, -1, NULL))

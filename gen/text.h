@@ -49,6 +49,15 @@ int text_is_blank(const char *s);
  * space (spaces, tabs, newlines, NBSP) folded to one ASCII space. */
 char *text_squeeze(const char *s);
 
+/* Values quoted back in messages are cut to this many bytes: a whole paragraph quoted is
+ * no help, and a message stays one line. */
+#define TEXT_QUOTE_MAX 60
+
+/* Copies s (NULL: "") into buf, which holds TEXT_QUOTE_MAX + 4 bytes, for quoting in a
+ * message: white space runs folded to one space, cut at a character boundary with "..."
+ * when longer than TEXT_QUOTE_MAX bytes. Returns buf. */
+char *text_quote(char *buf, const char *s);
+
 /* Returns 1 when s is a valid id: ASCII [a-z0-9][a-z0-9-]*, at most TEXT_ID_MAX bytes. */
 int text_is_id(const char *s);
 
