@@ -62,7 +62,7 @@ static int is(xmlNodePtr n, const char *name)
 }
 
 struct ctx {
-	plan *p;
+	const plan *p;
 	int errors;
 	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
 	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
@@ -256,8 +256,8 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 	return NULL;
 }
 
-/* Indexes every id; reports duplicates and malformed ids. */
-static void index_ids(struct ctx *c, xmlNodePtr n)
+/* Reports malformed and duplicate ids (the reader indexed the first of each, plan.c). */
+static void check_ids(struct ctx *c, xmlNodePtr n)
 {
 	for (; n != NULL; n = n->next) {
 		const char *id;
@@ -274,16 +274,14 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 				    "digits "
 				    "and hyphens, for example \"phong-noi-vu\"",
 				    quote(q, id));
-			else if ((first = g_hash_table_lookup(c->p->ids, id)) != NULL)
+			else if ((first = plan_find(c->p, id)) != n)
 				err(c, n,
 				    "id \"%s\" is used twice: here and on line %ld; give each its "
 				    "own "
 				    "id",
 				    id, plan_line(first));
-			else
-				g_hash_table_insert(c->p->ids, (gpointer)id, n);
 		}
-		index_ids(c, n->children);
+		check_ids(c, n->children);
 	}
 }
 
@@ -642,13 +640,12 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 	}
 }
 
-int check_plan(plan *p)
+int check_plan(const plan *p)
 {
 	struct ctx c = {p, 0, NULL, NULL, 0};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
-	g_hash_table_remove_all(p->ids);
-	index_ids(&c, root);
+	check_ids(&c, root);
 	check_values(&c, root);
 	check_agencies(&c);
 	check_tasks(&c);

@@ -860,11 +860,18 @@ static int validate(plan *p)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Lists the groups, agencies and tasks and indexes the ids, in file order. An id that is
+ * malformed or given before is left out of the index: check_plan() says what is wrong
+ * with it, and a reference always finds the first element that carries an id. */
 static void collect(plan *p, xmlNodePtr node)
 {
 	for (; node != NULL; node = node->next) {
+		const char *id;
 		if (node->type != XML_ELEMENT_NODE)
 			continue;
+		id = plan_attr(node, "id");
+		if (id != NULL && text_is_id(id) && !g_hash_table_contains(p->ids, id))
+			g_hash_table_insert(p->ids, (gpointer)id, node);
 		if (xmlStrEqual(node->name, BAD_CAST "group"))
 			g_ptr_array_add(p->groups, node);
 		else if (xmlStrEqual(node->name, BAD_CAST "agency"))

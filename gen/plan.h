@@ -11,7 +11,7 @@
 typedef struct plan {
 	char *path;          /* the file name as the user gave it, for messages */
 	xmlDocPtr doc;       /* the plan, NFC-normalised */
-	GHashTable *ids;     /* id (owned by doc) -> element carrying it */
+	GHashTable *ids;     /* id (owned by doc) -> the first element carrying it */
 	GPtrArray *groups;   /* <group> elements in file order */
 	GPtrArray *agencies; /* <agency> elements in file order */
 	GPtrArray *tasks;    /* <task> elements in file order, all appendices */
@@ -21,7 +21,8 @@ typedef struct plan {
 /* Reads and schema-validates path. On success (EXIT_OK) *out is the plan, which the
  * caller frees with plan_free(). When the file is refused (EXIT_INVALID, EXIT_SYSTEM)
  * every problem has been reported with diag(); *out is a plan when the XML could be
- * read at all (so meaning can still be checked) and NULL otherwise. */
+ * read at all (so meaning can still be checked) and NULL otherwise. The plan is complete
+ * as returned: plan_find() and the lists work at once, before check_plan(). */
 int plan_read(const char *path, plan **out);
 
 void plan_free(plan *p);
