@@ -28,41 +28,12 @@
 /* The form of every element, as schema/plan.rng defines it, for saying in plain words what
  * is missing, misplaced or misspelt when the schema refuses a file: libxml2's own findings
  * are terse ("Expecting an element , got nothing") and stop at the first problem of an
- * element. Keep these tables in step with the schema. A stale entry can only make a
- * message less precise: when they explain nothing, the schema's own finding is reported.
- *
- * Children, in their order; a mark after a name: ? optional, * any number, + one or more;
- * a|b|c* is any number of a, b and c in any order. */
-static const struct {
-	const char *element;
-	const char *children;
-} contents[] = {
-	{"plan", "document body agencies appendix* commitments? signature recipients"},
-	{"document", "issuer place number symbol date kind summary bases?"},
-	{"issuer", "parent? name short? header?"},
-	{"header", "line+"},
-	{"bases", "basis+"},
-	{"body", "p|item|section|table*"},
-	{"section", "title p|item|section|table*"},
-	{"table", "title? columns row+"},
-	{"columns", "cell+"},
-	{"row", "cell+"},
-	{"agencies", "group+ agency+"},
-	{"group", "name parent?"},
-	{"agency", "name short? header? parent? place? head?"},
-	{"head", "title name? also*"},
-	{"appendix", "title task+"},
-	{"task", "text deadline product? note?"},
-	{"commitments", "date summary receiver common? targets*"},
-	{"receiver", "title name"},
-	{"common", "item+"},
-	{"targets", "item+"},
-	{"signature", "authority? title name"},
-	{"recipients", "to+ archive"},
-};
-
-/* Running text: words mixed with <b> and <i> (the schema's "inline"). */
-static const char *const running_text[] = {"p", "item", "basis", "text", "b", "i", "cell"};
+ * element. make writes the tables from the schema (tools/schema_tables.py, which says
+ * what they hold): contents[] (the children of each element, in their order; a mark after
+ * a name: ? optional, * any number, + one or more; a|b|c* is any number of a, b and c in
+ * any order), running_text[] (words mixed with <b> and <i>) and attributes[] ("!" marks a
+ * required one). When they explain nothing, the schema's own finding is reported. */
+#include "plan-schema.h"
 
 static int is_structural(const xmlChar *name)
 {
@@ -71,25 +42,6 @@ static int is_structural(const xmlChar *name)
 			return 1;
 	return 0;
 }
-
-/* The attributes of every element that has any; "!" marks a required one. */
-static const struct {
-	const char *element;
-	const char *names;
-} attributes[] = {
-	{"plan", "version!"},
-	{"section", "id runin"},
-	{"group", "id! kind form requested letter"},
-	{"agency", "id! group! kind form requested letter"},
-	{"table", "widths"},
-	{"cell", "align"},
-	{"appendix-ref", "to"},
-	{"appendix", "id!"},
-	{"task", "id! section! lead! support"},
-	{"deadline", "date quarter year"},
-	{"targets", "for!"},
-	{"to", "note"},
-};
 
 /* What to write when a required attribute is missing. */
 static const struct {
