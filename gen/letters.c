@@ -356,7 +356,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > LETTERS_MAX_JOBS)
-		jobs = LETTERS_MAX_JOBS;
+		jobs = LETTERS_MAX_JOBS; /* the cores counted: -j never asks for more */
 	if (jobs > sel->len)
 		jobs = sel->len;
 	if (o->dump)
