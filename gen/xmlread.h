@@ -13,11 +13,13 @@
 
 #include <libxml/tree.h>
 
-/* Limits on what a file may be. Each refusal is an error naming the file. */
-#define XMLREAD_MAX_BYTES (32L * 1024 * 1024) /* 10,000 tasks take about 5 MB: 6x that is no plan  \
-					       */
-#define XMLREAD_MAX_TEXT (1L * 1024 * 1024)   /* the longest paragraph of a real plan is a few KB */
-#define XMLREAD_MAX_DEPTH 64 /* real plans nest about 8 deep; deep trees cost stack */
+/* Limits on what a file may be. Each refusal is an error naming the file. 10,000 tasks
+ * take about 5 MB: six times that is no plan (nor template). */
+#define XMLREAD_MAX_BYTES (32L * 1024 * 1024)
+/* The longest paragraph of a real plan is a few KB. */
+#define XMLREAD_MAX_TEXT (1L * 1024 * 1024)
+/* Real plans nest about 8 deep, the bundled templates at most 14; deep trees cost stack. */
+#define XMLREAD_MAX_DEPTH 64
 
 /* Says whether an element holds other elements only, never text of its own: the white
  * space between its children is the file's indentation and is dropped while reading. */
