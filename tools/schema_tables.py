@@ -23,6 +23,7 @@ and stops with an error, which stops the build, on anything else or on a form th
 notation above cannot say: then plan.c's explanations need a new notation first.
 Elements are listed in the order a reader of the schema meets them, from <start> down.
 """
+import os
 import sys
 import xml.etree.ElementTree as ET
 
@@ -225,7 +226,6 @@ def main(argv):
     tmp = out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
-    import os
     os.replace(tmp, out)
     return 0
 
