@@ -11,7 +11,7 @@ PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zli
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
-	-DVBGEN_VERSION='"$(VERSION)"' -DVBGEN_DATADIR='"$(PREFIX)/share/vbgen"' \
+	-Ibuild -DVBGEN_VERSION='"$(VERSION)"' -DVBGEN_DATADIR='"$(PREFIX)/share/vbgen"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = -Wl,-O1,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -47,6 +47,13 @@ build/.prefix: FORCE
 	@echo "$(PREFIX)" | cmp -s - $@ || echo "$(PREFIX)" > $@
 build/paths.o build/san/paths.o: build/.prefix
 FORCE:
+
+# plan.c's tables of the plan format, written from the schema, never copied by hand.
+build/plan-schema.h: schema/plan.rng tools/schema_tables.py build/.deps
+	@mkdir -p build
+	@echo "  GEN   $@"
+	$(Q)$(PYTHON) tools/schema_tables.py schema/plan.rng $@
+build/plan.o build/san/plan.o: build/plan-schema.h
 
 build/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	@mkdir -p build

@@ -13,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Values quoted back in messages are cut to this many bytes (a message is one line). */
-#define CHECK_QUOTE_MAX 60
-
 /* An unknown reference within this many letters of a declared id is taken for a typing
  * mistake and the id suggested ("phong-noi-v": did you mean "phong-noi-vu"?). */
 #define CHECK_SUGGEST_DISTANCE 2
@@ -62,7 +59,7 @@ static int is(xmlNodePtr n, const char *name)
 }
 
 struct ctx {
-	plan *p;
+	const plan *p;
 	int errors;
 	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
 	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
@@ -80,31 +77,6 @@ static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
 	diag_v(c->p->path, plan_line(at), DIAG_ERROR, fmt, ap);
 	va_end(ap);
 	c->errors++;
-}
-
-/* Copies s into buf (CHECK_QUOTE_MAX + 4 bytes) for quoting: white space folded, cut
- * with "..." at a character boundary. Attribute values may hold line breaks (&#10;), and a
- * message is one line. */
-static const char *quote(char *buf, const char *s)
-{
-	char *sq = text_squeeze(s != NULL ? s : "");
-	size_t n;
-
-	if (sq == NULL) {
-		buf[0] = '\0';
-		return buf;
-	}
-	n = strlen(sq);
-	if (n > CHECK_QUOTE_MAX) {
-		n = CHECK_QUOTE_MAX;
-		while (n > 0 && ((unsigned char)sq[n] & 0xC0) == 0x80)
-			n--;
-		memcpy(sq + n, "...", 4);
-		n += 3;
-	}
-	memcpy(buf, sq, n + 1);
-	free(sq);
-	return buf;
 }
 
 static void collect_sections(struct ctx *c, xmlNodePtr n)
@@ -224,7 +196,7 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 {
 	xmlNodePtr target = plan_find(c->p, id);
 	const char *want = k2 != NULL ? "an agency or a group" : kind_words(k1);
-	char hint[400], q[CHECK_QUOTE_MAX + 4];
+	char hint[400], q[TEXT_QUOTE_MAX + 4];
 
 	if (target != NULL && (is(target, k1) || (k2 != NULL && is(target, k2))))
 		return target;
@@ -236,7 +208,7 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 		err(c, at,
 		    "%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, digits "
 		    "and hyphens, for example \"phong-noi-vu\"",
-		    attr, quote(q, id));
+		    attr, text_quote(q, id));
 		return NULL;
 	}
 	if (target != NULL) {
@@ -256,13 +228,13 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 	return NULL;
 }
 
-/* Indexes every id; reports duplicates and malformed ids. */
-static void index_ids(struct ctx *c, xmlNodePtr n)
+/* Reports malformed and duplicate ids (the reader indexed the first of each, plan.c). */
+static void check_ids(struct ctx *c, xmlNodePtr n)
 {
 	for (; n != NULL; n = n->next) {
 		const char *id;
 		xmlNodePtr first;
-		char q[CHECK_QUOTE_MAX + 4];
+		char q[TEXT_QUOTE_MAX + 4];
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -273,17 +245,15 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 				    "id=\"%s\" is not a valid id: use lower-case ASCII letters, "
 				    "digits "
 				    "and hyphens, for example \"phong-noi-vu\"",
-				    quote(q, id));
-			else if ((first = g_hash_table_lookup(c->p->ids, id)) != NULL)
+				    text_quote(q, id));
+			else if ((first = plan_find(c->p, id)) != n)
 				err(c, n,
 				    "id \"%s\" is used twice: here and on line %ld; give each its "
 				    "own "
 				    "id",
 				    id, plan_line(first));
-			else
-				g_hash_table_insert(c->p->ids, (gpointer)id, n);
 		}
-		index_ids(c, n->children);
+		check_ids(c, n->children);
 	}
 }
 
@@ -306,12 +276,12 @@ static int vietnamese_date(const char *s, char *iso, size_t size)
 static void check_date(struct ctx *c, xmlNodePtr at, const char *what, const char *s,
 		       const char *like)
 {
-	char q[CHECK_QUOTE_MAX + 4], iso[16];
+	char q[TEXT_QUOTE_MAX + 4], iso[16];
 	int rc = date_parse(s, NULL), y = 0;
 
 	if (rc == 0)
 		return;
-	quote(q, s);
+	text_quote(q, s);
 	if (rc == -2 && sscanf(s, " %4d", &y) == 1 && (y < CHECK_YEAR_MIN || y > CHECK_YEAR_MAX))
 		err(c, at, "%s %s is out of range: the year must be between %d and %d", what, q,
 		    CHECK_YEAR_MIN, CHECK_YEAR_MAX);
@@ -345,7 +315,7 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 {
 	const char *ds = plan_attr(n, "date"), *q = plan_attr(n, "quarter");
 	const char *y = plan_attr(n, "year");
-	char qt[CHECK_QUOTE_MAX + 4];
+	char qt[TEXT_QUOTE_MAX + 4];
 
 	if (ds == NULL && q == NULL && y == NULL) {
 		char *t = plan_text(n);
@@ -361,7 +331,7 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 		err(c, n,
 		    "a <deadline> with date=, quarter= or year= has nothing inside: delete the "
 		    "words \"%s\", or the attributes",
-		    quote(qt, t));
+		    text_quote(qt, t));
 		free(t);
 	}
 	if (ds != NULL && (q != NULL || y != NULL))
@@ -371,20 +341,20 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 	if (ds != NULL) {
 		if (strlen(ds) != strspn(ds, "0123456789-") && date_parse(ds, NULL) == 0)
 			err(c, n, "date=\"...\" has spaces around the date: write date=\"%s\"",
-			    quote(qt, ds));
+			    text_quote(qt, ds));
 		else
 			check_date(c, n, "the deadline date", ds, "2023-12-31");
 	}
 	if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
-		err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", quote(qt, q));
+		err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", text_quote(qt, q));
 	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
 			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
 		err(c, n,
 		    "year=\"%s\" is not a year between %d and %d: write four digits, like 2024",
-		    quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
+		    text_quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
 		err(c, n, "a quarter needs its year: write quarter=\"%s\" year=\"2023\"",
-		    quote(qt, q));
+		    text_quote(qt, q));
 }
 
 /* Required text, dates and deadlines, everywhere in the file. */
@@ -443,13 +413,13 @@ static void check_agencies(struct ctx *c)
 	for (guint i = 0; i < c->p->groups->len && !unsure; i++) {
 		xmlNodePtr g = g_ptr_array_index(c->p->groups, i);
 		const char *id = plan_attr(g, "id");
-		char q[CHECK_QUOTE_MAX + 4];
+		char q[TEXT_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
 			err(c, g,
 			    "group \"%s\" has no members: give some agencies group=\"%s\", or "
 			    "delete "
 			    "the group",
-			    quote(q, id), q);
+			    text_quote(q, id), q);
 	}
 	g_hash_table_destroy(members);
 }
@@ -490,7 +460,7 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 	xmlNodePtr receiver = plan_child(plan_child(root, "commitments"), "receiver");
 	char *iname = plan_text(plan_child(issuer, "name"));
 	char *ishort = plan_text(plan_child(issuer, "short"));
-	char q[CHECK_QUOTE_MAX + 4];
+	char q[TEXT_QUOTE_MAX + 4];
 
 	if (text_committee(iname, NULL, NULL) && plan_child(issuer, "parent") != NULL)
 		warn(c, plan_child(issuer, "parent"),
@@ -504,7 +474,7 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			     "letters "
 			     "print it as it is (\"Cam kết với %s ...\"): write it with the body, "
 			     "for example \"%s %s\"",
-			     quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
+			     text_quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
 		free(t);
 	}
 	int parents = 0, titles = 0;
@@ -516,7 +486,7 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			free(name);
 			continue;
 		}
-		quote(q, name);
+		text_quote(q, name);
 		if (plan_child(a, "parent") != NULL && parents++ < CHECK_REPEAT_MAX)
 			warn(c, plan_child(a, "parent"),
 			     "%s is a People's Committee, which writes its own name out and has no "
@@ -524,13 +494,13 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			     q);
 		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
 		if (!text_is_blank(t) && strstr(t, place) == NULL && titles++ < CHECK_REPEAT_MAX) {
-			char qt[CHECK_QUOTE_MAX + 4];
+			char qt[TEXT_QUOTE_MAX + 4];
 			warn(c, plan_child(plan_child(a, "head"), "title"),
 			     "the title \"%s\" does not say which committee, and the letter prints "
 			     "\"Chức vụ: %s\": write the title with the committee's name, for "
 			     "example "
 			     "\"Chủ tịch %s\"",
-			     quote(qt, t), qt, q);
+			     text_quote(qt, t), qt, q);
 		}
 		free(t);
 		free(name);
@@ -585,7 +555,7 @@ static void check_tasks(struct ctx *c)
 		const char *sup = plan_attr(t, "support");
 		const char *tid = plan_attr(t, "id");
 		xmlNodePtr leader = NULL;
-		char q[CHECK_QUOTE_MAX + 4];
+		char q[TEXT_QUOTE_MAX + 4];
 		int listed = 0;
 
 		if (sec != NULL)
@@ -595,7 +565,7 @@ static void check_tasks(struct ctx *c)
 			leader = ref(c, t, "lead", lead, "agency", "group");
 		if (sup == NULL)
 			continue;
-		quote(q, tid);
+		text_quote(q, tid);
 		gchar **ids = g_strsplit_set(sup, " \t\r\n", -1);
 		for (int k = 0; ids[k] != NULL; k++) {
 			int twice = 0;
@@ -642,13 +612,12 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 	}
 }
 
-int check_plan(plan *p)
+int check_plan(const plan *p)
 {
 	struct ctx c = {p, 0, NULL, NULL, 0};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
-	g_hash_table_remove_all(p->ids);
-	index_ids(&c, root);
+	check_ids(&c, root);
 	check_values(&c, root);
 	check_agencies(&c);
 	check_tasks(&c);

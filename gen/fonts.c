@@ -137,6 +137,11 @@ PangoContext *fonts_context(fonts *f)
 	return f->ctx;
 }
 
+int fonts_pango_started(const fonts *f)
+{
+	return f->ctx != NULL || f->map != NULL;
+}
+
 const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
 {
 	lay_font *lf = g_hash_table_lookup(f->lay, pf);

@@ -20,7 +20,12 @@ typedef struct fonts fonts;
 fonts *fonts_open(void);
 void fonts_free(fonts *f);
 
+/* The Pango context, made on first use (see fonts.c). */
 PangoContext *fonts_context(fonts *f);
+
+/* 1 once fonts_context() made f's Pango side, else 0: the letters' workers are forked
+ * only while it is 0 (letters.c asserts it). */
+int fonts_pango_started(const fonts *f);
 
 /* Returns the font description for a style (family resolved, size in true points),
  * or NULL after reporting when the family cannot be used: not installed and no accepted

@@ -24,6 +24,11 @@
 /* Glyph advances and offsets are in 1/LAY_UNIT pt. */
 #define LAY_UNIT 1024
 
+/* Heights and widths are sums of doubles from Pango's 1/LAY_UNIT pt: a box fits where it
+ * overshoots by at most this much (a hundredth of a point, far below what prints), so that
+ * rounding never moves a line that fits to the next page or refuses a table that fits. */
+#define LAY_FIT_SLACK 0.01
+
 /* A glyph that draws nothing: a character the font lacks (refused before layout, see
  * fonts_check_text) or a zero-width control (a line break). */
 #define LAY_GLYPH_NONE UINT32_MAX

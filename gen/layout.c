@@ -247,6 +247,10 @@ static int fill(PangoLayout *l, const doc_block *b, const PangoFontDescription *
 #define LAYOUT_BALANCE_SLACK 1.0
 /* A line holding one word alone, when there are several lines. */
 #define LAYOUT_BALANCE_LONELY 50
+/* Taken off the width the words are balanced in: room for Pango's own measure of each
+ * line, since the words are measured apart and the line they make must not come out wider
+ * than the width and wrap again. */
+#define LAYOUT_BALANCE_MEASURE_SLACK 0.5
 /* Measures tried between the narrowest that gives the fewest lines and the full width. */
 #define LAYOUT_BALANCE_TRIES 32
 
@@ -364,8 +368,7 @@ static int plan_balance(PangoLayout *l, const doc_block *b, const PangoFontDescr
 			w->x1[k] = (double)logical.width / PANGO_SCALE;
 	}
 	g_object_unref(m);
-	/* a little room for Pango's own measure of each line */
-	width -= 0.5;
+	width -= LAYOUT_BALANCE_MEASURE_SLACK;
 	lines = fewest_lines(w, width, limit);
 	if (lines > LAYOUT_BALANCE_LINES) {
 		limit = TEXT_BREAK_FORBID + 1; /* no way round a forbidden break: allow it */

@@ -22,6 +22,7 @@
 #include "text.h"
 #include "xpath.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <libxml/xpathInternals.h>
 #include <poll.h>
@@ -151,6 +152,23 @@ static void worker(struct job *j, atomic_uint *next, int fd)
 		g_free(reason);
 		g_free(r.reason);
 	}
+}
+
+/* The number of threads of this process, or 0 when the system does not say (no /proc).
+ * A thread running at fork() may hold a lock (fontconfig's, GLib's) that no thread of
+ * the worker would ever release. */
+static int threads_now(void)
+{
+	FILE *st = fopen("/proc/self/status", "r");
+	char line[128];
+	int n = 0;
+
+	while (st != NULL && fgets(line, sizeof line, st) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (st != NULL)
+		fclose(st);
+	return n;
 }
 
 static void progress(int shown, guint done, guint total)
@@ -356,11 +374,21 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > LETTERS_MAX_JOBS)
-		jobs = LETTERS_MAX_JOBS;
+		jobs = LETTERS_MAX_JOBS; /* the cores counted: -j never asks for more */
 	if (jobs > sel->len)
 		jobs = sel->len;
 	if (o->dump)
 		jobs = 1; /* one stream of text, in order */
+	/* Fork safety: the workers are forked before this process makes any Pango object of
+	 * its own (the styles were resolved with fontconfig alone), and while it runs no other
+	 * thread (Pango's font threads of an earlier document, in `vbgen all`, have ended). */
+	assert(!fonts_pango_started(j.f));
+	if (jobs > 1 && threads_now() > 1) {
+		diag(NULL, 0, DIAG_NOTE,
+		     "another thread is still running in vbgen, so the letters are made one at a "
+		     "time");
+		jobs = 1;
+	}
 
 	if (jobs == 1) {
 		/* One worker: this process, with the print file in the same pass. */

@@ -69,6 +69,7 @@ static const char usage_text[] =
 	"Exit status: 0 success (warnings allowed), 1 the plan file has problems,\n"
 	"2 the command line is wrong, 3 a problem of the computer (a file cannot be\n"
 	"written, a font is missing).\n";
+_Static_assert(LETTERS_COPIES_DEFAULT == 2, "usage_text says --copies is 2 by default");
 
 enum {
 	OPT_NO_APPENDIX = 256,
@@ -366,7 +367,7 @@ static void letters_options(const struct opts *o, letters_opts *lo, const char *
 	lo->print = print;
 	lo->only = o->agencies;
 	lo->jobs = o->jobs;
-	lo->copies = o->copies > 0 ? o->copies : 2; /* one for each party */
+	lo->copies = o->copies > 0 ? o->copies : LETTERS_COPIES_DEFAULT;
 	lo->duplex = o->duplex;
 	lo->dump = o->dump != NULL;
 	lo->quiet = o->quiet;
@@ -685,19 +686,19 @@ int main(int argc, char **argv)
 			break;
 		case OPT_COPIES:
 			o.copies = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.copies < 1 || o.copies > 20)
-				return usage_error("--copies takes a number from 1 to 20, not '%s'",
-						   optarg);
+			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
+				return usage_error("--copies takes a number from 1 to %d, not '%s'",
+						   LETTERS_MAX_COPIES, optarg);
 			break;
 		case OPT_DUPLEX:
 			o.duplex = 1;
 			break;
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.jobs < 1 || o.jobs > 256)
+			if (*end != '\0' || o.jobs < 1 || o.jobs > LETTERS_MAX_JOBS)
 				return usage_error(
-					"-j takes a number of workers from 1 to 256, not '%s'",
-					optarg);
+					"-j takes a number of workers from 1 to %d, not '%s'",
+					LETTERS_MAX_JOBS, optarg);
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)

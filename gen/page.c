@@ -30,6 +30,12 @@
  * least this many lines of its longest cell; fewer would look like a stray border. */
 #define TABLE_SPLIT_MIN_LINES 2
 
+/* A paragraph breaks across pages only where at least PAGE_ORPHAN_LINES stay at the foot
+ * of the page and PAGE_WIDOW_LINES go to the top of the next (no first or last line
+ * alone, as typesetters do): a paragraph of three lines or fewer is never split. */
+#define PAGE_ORPHAN_LINES 2
+#define PAGE_WIDOW_LINES 2
+
 enum item_kind { IT_LINE, IT_ATOM, IT_SPACE, IT_BREAK };
 
 typedef struct item {
@@ -129,8 +135,8 @@ static void block_items(struct flow *fl, const doc_block *b, lay_pool *pool)
 				it.before = fl->pending + b->style->space_before;
 				it.no_break = fl->prev != NULL && fl->prev->keep_with_next;
 			} else {
-				/* no single first or last line alone; short paragraphs whole */
-				it.no_break = b->keep_together || n < 4 || k < 2 || n - k < 2;
+				it.no_break = b->keep_together || k < PAGE_ORPHAN_LINES ||
+					      n - k < PAGE_WIDOW_LINES;
 			}
 			add(fl, &it);
 		}
@@ -220,7 +226,8 @@ static void table_item(struct flow *fl)
 	it.is_header = r->header;
 	it.header = fl->header;
 	/* taller than an empty page under the header: cut it between lines */
-	if (!r->header && r->height > page - (fl->header != NULL ? fl->header->height : 0) + 0.01)
+	if (!r->header &&
+	    r->height > page - (fl->header != NULL ? fl->header->height : 0) + LAY_FIT_SLACK)
 		it.row = r;
 	if (k == 0)
 		it.before = fl->pending;
@@ -412,7 +419,8 @@ static int paginate(struct flow *fl)
 				h = table_row_cut(it->row, cont.from, G_MAXDOUBLE, 0, cut);
 			if (it->kind == IT_SPACE && i == start)
 				h = 0;
-			if (y + before + h <= avail + 0.01 || (i == start && it->row == NULL)) {
+			if (y + before + h <= avail + LAY_FIT_SLACK ||
+			    (i == start && it->row == NULL)) {
 				y += before + h;
 				i++;
 				continue;

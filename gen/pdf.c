@@ -50,7 +50,6 @@ static const gunichar base_ranges[][2] = {
 	{0x1EA0, 0x1EF9}, {0x2013, 0x2014}, {0x2018, 0x201D}, {0x2026, 0x2026},
 };
 
-/* A font face known to the writer (process lifetime). */
 /* The parts of a font's PDF objects that depend only on its glyph set: made once per
  * set and reused by every document with that set (a batch of letters). */
 struct font_dicts {
@@ -64,6 +63,7 @@ struct font_dicts {
 /* Glyph-set dictionaries kept per face; a batch needs one or two. */
 #define PDF_DICTS_MAX 16
 
+/* A font face known to the writer (process lifetime). */
 struct face {
 	char *path;
 	int index;
@@ -647,7 +647,9 @@ static void append_uni(GString *g, const struct docfont *df, int gid)
 	g_free(u);
 }
 
-/* The /W array and the ToUnicode CMap of a glyph set, made once per set. */
+/* The /W array and the ToUnicode CMap of a glyph set, made once per set. The result
+ * belongs to the face's list of PDF_DICTS_MAX sets and is valid until the next
+ * font_dicts() for the same face, which may drop the oldest: use it before asking again. */
 static struct font_dicts *font_dicts(const struct docfont *df, guint hash)
 {
 	struct face *fc = df->face;

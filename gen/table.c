@@ -138,7 +138,7 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 	if (l != NULL)
 		g_object_unref(l);
 	room = width - fixed - nshares * TABLE_MIN_SHARE;
-	if (room < -0.01) {
+	if (room < -LAY_FIT_SLACK) {
 		diag(b->file, b->line, DIAG_ERROR,
 		     "the table's fixed column widths add up to %.0f mm, and the page leaves %.0f "
 		     "mm "
@@ -234,7 +234,7 @@ double table_row_cut(const lay_row *r, const int *from, double room, int min_lin
 			to[k] = 0;
 			continue;
 		}
-		for (j = from[k]; j < p->n && h + p->h[j] <= inner + 0.01; j++)
+		for (j = from[k]; j < p->n && h + p->h[j] <= inner + LAY_FIT_SLACK; j++)
 			h += p->h[j];
 		to[k] = j;
 		shown += j - from[k];

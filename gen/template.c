@@ -13,6 +13,7 @@
 #include "plan.h"
 #include "text.h"
 #include "xpath.h"
+#include "xmlread.h"
 
 #include <libxml/xmlerror.h>
 #include <libxml/xpathInternals.h>
@@ -869,7 +870,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 		     v, v, v);
 		return;
 	}
-	x = plan_parse(path, &status);
+	x = xmlread_file(path, NULL, &status);
 	if (x == NULL) {
 		free(path);
 		t->errors++;
@@ -927,7 +928,7 @@ static template *load(const char *name, int depth)
 	t->includes = g_ptr_array_new();
 	t->imports = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeDoc);
 	t->import_paths = g_ptr_array_new_with_free_func(free);
-	t->xml = plan_parse(path, &status);
+	t->xml = xmlread_file(path, NULL, &status);
 	if (t->xml == NULL) {
 		template_free(t);
 		return NULL;
