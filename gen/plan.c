@@ -9,6 +9,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 #include "text.h"
 
@@ -103,12 +104,13 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 	if (sys != NULL) {
 		quote(q, (const char *)sys);
 		refuse(r,
-		       "the file declares a DOCTYPE that points to an outside file (\"%s\"); "
-		       "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration",
+		       _("the file declares a DOCTYPE that points to an outside file (\"%s\"); "
+			 "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration"),
 		       q);
 	} else {
-		refuse(r, "the file declares a DOCTYPE; plan files must not have one (entities and "
-			  "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration");
+		refuse(r,
+		       _("the file declares a DOCTYPE; plan files must not have one (entities and "
+			 "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration"));
 	}
 }
 
@@ -120,8 +122,9 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	r->text_len = 0;
 	if (++r->depth > PLAN_MAX_DEPTH) {
 		refuse(r,
-		       "elements are nested more than %d deep here (at <%s>); a plan nests only a "
-		       "few levels: check that every element is closed",
+		       _("elements are nested more than %d deep here (at <%s>); a plan nests only "
+			 "a "
+			 "few levels: check that every element is closed"),
 		       PLAN_MAX_DEPTH, (const char *)local);
 		return;
 	}
@@ -145,8 +148,8 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 	r->text_len += len;
 	if (r->text_len > PLAN_MAX_TEXT) {
 		refuse(r,
-		       "a text here is longer than %ld MB; no paragraph of a plan is that long: "
-		       "check that the file is a plan and that no closing tag is missing",
+		       _("a text here is longer than %ld MB; no paragraph of a plan is that long: "
+			 "check that the file is a plan and that no closing tag is missing"),
 		       PLAN_MAX_TEXT / (1024 * 1024));
 		return;
 	}
@@ -202,46 +205,51 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			break;
 		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
 			snprintf(msg, size,
-				 "a closing tag here has no proper name: close <%s> (line %d) with "
-				 "</%s>",
+				 _("a closing tag here has no proper name: close <%s> (line %d) "
+				   "with "
+				   "</%s>"),
 				 s1, e->int1, s1);
 			return 1;
 		}
 		snprintf(msg, size,
-			 "</%s> here does not match the open <%s> (line %d): close <%s> with </%s> "
-			 "where its text ends, or correct the spelling of one of the two tags",
+			 _("</%s> here does not match the open <%s> (line %d): close <%s> with "
+			   "</%s> "
+			   "where its text ends, or correct the spelling of one of the two tags"),
 			 s2, s1, e->int1, s1, s1);
 		return 1;
 	case XML_ERR_TAG_NOT_FINISHED:
 		if (*s1 == '\0')
 			break;
 		snprintf(msg, size,
-			 "the file ends while <%s> (opened on line %d) is still open: add </%s> at "
-			 "its end, or check that the file is complete (was its end lost in "
-			 "copying?)",
+			 _("the file ends while <%s> (opened on line %d) is still open: add </%s> "
+			   "at "
+			   "its end, or check that the file is complete (was its end lost in "
+			   "copying?)"),
 			 s1, e->int1, s1);
 		return 1;
 	case XML_ERR_GT_REQUIRED:
 		if (*s1 != '\0')
 			snprintf(msg, size,
-				 "the tag <%s> (line %d) is not finished: check its attributes and "
-				 "quotes, and that it ends with >",
+				 _("the tag <%s> (line %d) is not finished: check its attributes "
+				   "and "
+				   "quotes, and that it ends with >"),
 				 s1, e->int1);
 		else
-			snprintf(msg, size, "a tag here is not finished: it must end with >");
+			snprintf(msg, size, _("a tag here is not finished: it must end with >"));
 		return 1;
 	case XML_ERR_LTSLASH_REQUIRED:
-		snprintf(msg, size, "a closing tag here is not finished: write it like </name>");
+		snprintf(msg, size, _("a closing tag here is not finished: write it like </name>"));
 		return 1;
 	case XML_ERR_NAME_REQUIRED:
 		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
 			snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
 			return 0;
 		}
-		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
+		if (strncmp(m, _("StartTag: invalid element name"), 30) == 0) {
 			snprintf(msg, size,
-				 "a bare < here: in XML text, write < as &lt; (if it begins a tag, "
-				 "correct the tag's name)");
+				 _("a bare < here: in XML text, write < as &lt; (if it begins a "
+				   "tag, "
+				   "correct the tag's name)"));
 			return 1;
 		}
 		break;
@@ -252,94 +260,98 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_WAR_UNDECLARED_ENTITY:
 		if (*s1 == '\0')
 			break;
-		snprintf(
-			msg, size,
-			"&%s; is an HTML name that XML does not know: type the character itself%s, "
-			"and write & as &amp;",
-			s1, strcmp(s1, "nbsp") == 0 ? " (a non-breaking space is &#160;)" : "");
+		snprintf(msg, size,
+			 _("&%s; is an HTML name that XML does not know: type the character "
+			   "itself%s, "
+			   "and write & as &amp;"),
+			 s1,
+			 strcmp(s1, _("nbsp")) == 0 ? _(" (a non-breaking space is &#160;)")
+						    : _(""));
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
-		snprintf(
-			msg, size,
-			"no element begins here: the file must hold one main element (a plan file: "
-			"<plan version=\"1\"> ... </plan>); is this the right file?");
+		snprintf(msg, size,
+			 _("no element begins here: the file must hold one main element (a plan "
+			   "file: "
+			   "<plan version=\"1\"> ... </plan>); is this the right file?"));
 		return 1;
 	case XML_ERR_DOCUMENT_END:
 	case XML_ERR_EXTRA_CONTENT:
 		snprintf(msg, size,
-			 "something follows the closing </%s> here: only comments may come after "
-			 "it; "
-			 "delete the rest (were two files pasted together?)",
+			 _("something follows the closing </%s> here: only comments may come after "
+			   "it; "
+			   "delete the rest (were two files pasted together?)"),
 			 root != NULL ? root : "...");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_STARTED:
 		snprintf(msg, size,
-			 "an attribute value here has no quotes: write it in quotes, like "
-			 "lead=\"xa\"");
+			 _("an attribute value here has no quotes: write it in quotes, like "
+			   "lead=\"xa\""));
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
-		snprintf(msg, size, "an attribute value here has no closing quote: add it");
+		snprintf(msg, size, _("an attribute value here has no closing quote: add it"));
 		return 1;
 	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, "the attribute %s here has no value: write %s=\"...\"", s1, s1);
+		snprintf(msg, size, _("the attribute %s here has no value: write %s=\"...\""), s1,
+			 s1);
 		return 1;
 	case XML_ERR_ATTRIBUTE_REDEFINED:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, "%s= is written twice in this tag: keep one", s1);
+		snprintf(msg, size, _("%s= is written twice in this tag: keep one"), s1);
 		return 0;
 	case XML_ERR_LT_IN_ATTRIBUTE:
-		snprintf(msg, size, "an attribute value here contains <: write it as &lt;");
+		snprintf(msg, size, _("an attribute value here contains <: write it as &lt;"));
 		return 1;
 	case XML_ERR_INVALID_ENCODING:
-		snprintf(msg, size, "the text here is not UTF-8: save the file as UTF-8 text");
+		snprintf(msg, size, _("the text here is not UTF-8: save the file as UTF-8 text"));
 		return 1;
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
 		if (e->int1 > 0 && e->int1 < 0x20)
-			snprintf(
-				msg, size,
-				"an invisible control character (code %d) is here, probably copied "
-				"from another program: delete it",
-				e->int1);
+			snprintf(msg, size,
+				 _("an invisible control character (code %d) is here, probably "
+				   "copied "
+				   "from another program: delete it"),
+				 e->int1);
 		else
-			snprintf(msg, size, "a character here is not allowed in XML: delete it");
+			snprintf(msg, size, _("a character here is not allowed in XML: delete it"));
 		return 0;
 	case XML_ERR_HYPHEN_IN_COMMENT:
-		snprintf(
-			msg, size,
-			"a comment <!-- ... --> here has two hyphens in a row inside it, which XML "
-			"does not allow: separate them, or use a dash (–)");
+		snprintf(msg, size,
+			 _("a comment <!-- ... --> here has two hyphens in a row inside it, which "
+			   "XML "
+			   "does not allow: separate them, or use a dash (–)"));
 		return 0;
 	case XML_ERR_COMMENT_NOT_FINISHED:
-		snprintf(msg, size, "a comment <!-- here is never closed: end it with -->");
+		snprintf(msg, size, _("a comment <!-- here is never closed: end it with -->"));
 		return 1;
 	case XML_ERR_RESERVED_XML_NAME:
-		snprintf(
-			msg, size,
-			"the line <?xml ...?> must be the very first thing in the file: move it to "
-			"line 1, before any comment or space");
+		snprintf(msg, size,
+			 _("the line <?xml ...?> must be the very first thing in the file: move it "
+			   "to "
+			   "line 1, before any comment or space"));
 		return 1;
 	case XML_NS_ERR_UNDEFINED_NAMESPACE:
-		snprintf(
-			msg, size,
-			"a name here has a prefix (the part before ':'), as in files made by Word; "
-			"plan files use plain names such as <p>: remove the prefix");
+		snprintf(msg, size,
+			 _("a name here has a prefix (the part before ':'), as in files made by "
+			   "Word; "
+			   "plan files use plain names such as <p>: remove the prefix"));
 		return 1; /* the closing tag of the prefixed element would be reported next */
 	case XML_ERR_SPACE_REQUIRED:
-		snprintf(
-			msg, size,
-			"the attributes of this tag are not written right: each is name=\"value\", "
-			"with a space before the next one");
+		snprintf(msg, size,
+			 _("the attributes of this tag are not written right: each is "
+			   "name=\"value\", "
+			   "with a space before the next one"));
 		return 1;
 	default:
 		break;
 	}
 	snprintf(msg, size,
-		 "the file is not well-formed XML here: check the tags and quotes on this line and "
-		 "the line before (the XML reader says: %s)",
+		 _("the file is not well-formed XML here: check the tags and quotes on this line "
+		   "and "
+		   "the line before (the XML reader says: %s)"),
 		 m);
 	return 1;
 }
@@ -371,7 +383,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
 		r->quiet = 1;
 	} else if (r->errors >= PLAN_MAX_XML_ERRORS) {
 		diag(r->path, 0, DIAG_NOTE,
-		     "more problems of this kind may follow; correct these first and check again");
+		     _("more problems of this kind may follow; correct these first and check "
+		       "again"));
 		r->quiet = 1;
 	}
 }
@@ -389,13 +402,13 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		diag(path, 0, errno == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-		     "cannot open the file: %s; check the name and the folder", strerror(errno));
+		     _("cannot open the file: %s; check the name and the folder"), strerror(errno));
 		*status = errno == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag(path, 0, DIAG_ERROR,
-		     "this is not an ordinary file: give the path of a plan file");
+		     _("this is not an ordinary file: give the path of a plan file"));
 		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
@@ -408,7 +421,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		st.st_size = PLAN_MAX_BYTES;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "out of memory reading the file");
+		diag(path, 0, DIAG_SYSTEM, _("out of memory reading the file"));
 		*status = EXIT_SYSTEM;
 		close(fd);
 		return NULL;
@@ -439,14 +452,14 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 		;
 	if (i == size) {
 		diag(path, 0, DIAG_ERROR,
-		     "the file is empty; a plan file starts with <plan version=\"1\"> (see "
-		     "samples/par-index-2023.xml)");
+		     _("the file is empty; a plan file starts with <plan version=\"1\"> (see "
+		       "samples/par-index-2023.xml)"));
 		return -1;
 	}
 	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
 		diag(path, 0, DIAG_ERROR,
-		     "the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
-		     "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)");
+		     _("the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
+		       "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"));
 		return -1;
 	}
 	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
@@ -454,17 +467,17 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
-		     "the file contains a NUL byte (code 0) on this line: it is not a text file, "
-		     "or "
-		     "it was saved as UTF-16; save it as UTF-8 text");
+		     _("the file contains a NUL byte (code 0) on this line: it is not a text file, "
+		       "or "
+		       "it was saved as UTF-16; save it as UTF-8 text"));
 		return -1;
 	}
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
-		     "the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
-		     "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)",
+		     _("the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
+		       "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
 		     (unsigned char)*end);
 		return -1;
 	}
@@ -561,12 +574,13 @@ static const struct {
 	const char *name;
 	const char *hint;
 } attribute_hints[] = {
-	{"version", "write <plan version=\"1\">"},
-	{"id", "add id=\"...\" (lower-case letters, digits and hyphens, unique in the file)"},
-	{"group", "add group=\"...\" with the id of the group it belongs to"},
-	{"section", "add section=\"...\" with the id of the section of the plan it carries out"},
-	{"lead", "add lead=\"...\" with the id of the agency or group in charge"},
-	{"for", "add for=\"...\" with the id of a group or of one agency"},
+	{"version", N_("write <plan version=\"1\">")},
+	{"id", N_("add id=\"...\" (lower-case letters, digits and hyphens, unique in the file)")},
+	{"group", N_("add group=\"...\" with the id of the group it belongs to")},
+	{"section",
+	 N_("add section=\"...\" with the id of the section of the plan it carries out")},
+	{"lead", N_("add lead=\"...\" with the id of the agency or group in charge")},
+	{"for", N_("add for=\"...\" with the id of a group or of one agency")},
 };
 
 /* Attributes whose values check.c checks, with clearer messages than the schema's (ids,
@@ -769,8 +783,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			    (is_named(c, "item") && strcmp(pname, "item") == 0))
 				continue;
 			report(v, c,
-			       "<%s> is not allowed in running text: only <b> (bold) and <i> "
-			       "(italic) are; remove the <%s> tags and keep the words",
+			       _("<%s> is not allowed in running text: only <b> (bold) and <i> "
+				 "(italic) are; remove the <%s> tags and keep the words"),
 			       (const char *)c->name, (const char *)c->name);
 			found++;
 		}
@@ -813,17 +827,17 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 						later = d;
 				if (later != NULL) {
 					report(v, c,
-					       "<%s> (line %ld) must come before this <%s>: in "
-					       "<%s> "
-					       "the order is %s",
+					       _("<%s> (line %ld) must come before this <%s>: in "
+						 "<%s> "
+						 "the order is %s"),
 					       (const char *)later->name, plan_line(later),
 					       (const char *)c->name, pname, order);
 					g_hash_table_add(explained, later);
 				} else {
 					report(v, c,
-					       "<%s> is missing in %s (line %ld): add it before "
-					       "this "
-					       "<%s>",
+					       _("<%s> is missing in %s (line %ld): add it before "
+						 "this "
+						 "<%s>"),
 					       t[k].names, label(parent, what, sizeof what),
 					       plan_line(parent), (const char *)c->name);
 				}
@@ -841,7 +855,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			;
 		if (k < n && token_matches(&t[k], c->name) && t[k].max == 1 && count[k] > 0 &&
 		    first[k] != NULL) {
-			report(v, c, "<%s> is given twice in %s (first on line %ld): keep one",
+			report(v, c, _("<%s> is given twice in %s (first on line %ld): keep one"),
 			       (const char *)c->name, label(parent, what, sizeof what),
 			       plan_line(first[k]));
 		} else if (k < i) {
@@ -850,12 +864,14 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				after = first[m];
 			if (after != NULL)
 				report(v, c,
-				       "this <%s> is out of order: it must come before the <%s> on "
-				       "line %ld (in <%s> the order is %s)",
+				       _("this <%s> is out of order: it must come before the <%s> "
+					 "on "
+					 "line %ld (in <%s> the order is %s)"),
 				       (const char *)c->name, (const char *)after->name,
 				       plan_line(after), pname, order);
 			else
-				report(v, c, "this <%s> is out of order: in <%s> the order is %s",
+				report(v, c,
+				       _("this <%s> is out of order: in <%s> the order is %s"),
 				       (const char *)c->name, pname, order);
 		} else {
 			char sug[64];
@@ -865,15 +881,16 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (*a == '|')
 					*a = ' ';
 			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
-				report(v, c, "<%s> is not an element of <%s>: did you mean <%s>?",
+				report(v, c,
+				       _("<%s> is not an element of <%s>: did you mean <%s>?"),
 				       (const char *)c->name, pname, sug);
 				if (nsuggested < PLAN_MODEL_MAX)
 					snprintf(suggested[nsuggested++], sizeof suggested[0], "%s",
 						 sug);
 			} else {
 				report(v, c,
-				       "<%s> does not belong in <%s>: a <%s> holds %s (see "
-				       "docs/plan-format.md)",
+				       _("<%s> does not belong in <%s>: a <%s> holds %s (see "
+					 "docs/plan-format.md)"),
 				       (const char *)c->name, pname, pname, order);
 			}
 		}
@@ -893,10 +910,10 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 		if (was_suggested)
 			continue;
 		if (after == NULL)
-			report(v, at, "<%s> is missing in this %s: add it inside", t[k].names,
+			report(v, at, _("<%s> is missing in this %s: add it inside"), t[k].names,
 			       label(parent, what, sizeof what));
 		else
-			report(v, at, "<%s> is missing in %s (line %ld): add it after %s<%s>",
+			report(v, at, _("<%s> is missing in %s (line %ld): add it after %s<%s>"),
 			       t[k].names, label(parent, what, sizeof what), plan_line(parent),
 			       next_to_last ? "this " : "", after);
 		after = t[k].names;
@@ -937,14 +954,15 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		if (a->ns == NULL && in_words(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
 				report(v, n,
-				       "version=\"%s\" is not a version of the plan format: write "
-				       "<plan version=\"1\">",
+				       _("version=\"%s\" is not a version of the plan format: "
+					 "write "
+					 "<plan version=\"1\">"),
 				       q);
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
-				report(v, n, "runin=\"%s\" must be runin=\"yes\" or runin=\"no\"",
-				       q);
+				report(v, n,
+				       _("runin=\"%s\" must be runin=\"yes\" or runin=\"no\""), q);
 				found++;
 			} else if (in_list(checked_later,
 					   sizeof checked_later / sizeof checked_later[0], name)) {
@@ -954,18 +972,18 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			continue;
 		}
 		if (*allowed == '\0') {
-			report(v, n, "%s takes no attributes: delete %s=\"%s\"",
+			report(v, n, _("%s takes no attributes: delete %s=\"%s\""),
 			       label(n, what, sizeof what), name, q);
 		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
-			report(v, n, "%s has %s=, which plans do not use: did you mean %s=?",
+			report(v, n, _("%s has %s=, which plans do not use: did you mean %s=?"),
 			       label(n, what, sizeof what), name, sug);
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
 			report(v, n,
-			       "%s has an attribute %s= that plans do not use: delete it or "
-			       "correct "
-			       "its spelling (see <%s> in docs/plan-format.md)",
+			       _("%s has an attribute %s= that plans do not use: delete it or "
+				 "correct "
+				 "its spelling (see <%s> in docs/plan-format.md)"),
 			       label(n, what, sizeof what), name, ename);
 		}
 		found++;
@@ -977,13 +995,13 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			memcpy(name, w, len - 1);
 			name[len - 1] = '\0';
 			if (xmlHasProp(n, BAD_CAST name) == NULL && strcmp(name, suggested) != 0) {
-				const char *hint = "add it";
+				const char *hint = _("add it");
 				for (size_t h = 0;
 				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
-						hint = attribute_hints[h].hint;
-				report(v, n, "%s has no %s=: %s", label(n, what, sizeof what), name,
-				       hint);
+						hint = _(attribute_hints[h].hint);
+				report(v, n, _("%s has no %s=: %s"), label(n, what, sizeof what),
+				       name, hint);
 				found++;
 			}
 		}
@@ -1046,22 +1064,23 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 		v->seen++; /* check.c: deadlines, dates and blank text, with what to write */
 	} else if (is_named(el, "number") && has_space(el)) {
 		report(v, el,
-		       "<number> has spaces in it: write the digits alone, not even a space around "
-		       "them, like <number>186</number>");
+		       _("<number> has spaces in it: write the digits alone, not even a space "
+			 "around "
+			 "them, like <number>186</number>"));
 	} else if (is_named(el, "number")) {
 		report(v, el,
-		       "<number>%s</number> is not a document number: write digits only (at most "
-		       "six), without spaces, or <number/> for a draft",
+		       _("<number>%s</number> is not a document number: write digits only (at most "
+			 "six), without spaces, or <number/> for a draft"),
 		       q);
 	} else if (is_named(el, "symbol")) {
 		report(v, el,
-		       "<symbol>%s</symbol> is not written like a symbol: capital letters and "
-		       "digits in parts joined by hyphens, without spaces, for example KH-UBND",
+		       _("<symbol>%s</symbol> is not written like a symbol: capital letters and "
+			 "digits in parts joined by hyphens, without spaces, for example KH-UBND"),
 		       q);
 	} else {
 		report(v, el,
-		       "<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
-		       "docs/plan-format.md",
+		       _("<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
+			 "docs/plan-format.md"),
 		       name, q, name);
 	}
 	free(text);
@@ -1144,9 +1163,9 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		for (xmlNodePtr c = el->children; c != NULL; c = c->next)
 			if (c->type == XML_ELEMENT_NODE) {
 				report(v, c,
-				       "<%s> holds plain text only, without tags such as <%s>: "
-				       "remove "
-				       "the <%s> tags and keep the words",
+				       _("<%s> holds plain text only, without tags such as <%s>: "
+					 "remove "
+					 "the <%s> tags and keep the words"),
 				       (const char *)el->name, (const char *)c->name,
 				       (const char *)c->name);
 				r = 1;
@@ -1167,15 +1186,16 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			quote(q, (const char *)c->content);
 			if (q[0] == '\0')
 				report(v, c,
-				       "there is an invisible character (such as a non-breaking "
-				       "space) "
-				       "directly inside %s, where only elements belong: delete it",
+				       _("there is an invisible character (such as a non-breaking "
+					 "space) "
+					 "directly inside %s, where only elements belong: delete "
+					 "it"),
 				       label(el, what, sizeof what));
 			else
 				report(v, c,
-				       "there is text directly inside %s (\"%s\"), where only "
-				       "elements "
-				       "belong: put it inside the right element, or delete it",
+				       _("there is text directly inside %s (\"%s\"), where only "
+					 "elements "
+					 "belong: put it inside the right element, or delete it"),
 				       label(el, what, sizeof what), q);
 			r = 1;
 		}
@@ -1193,9 +1213,9 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			char q[PLAN_QUOTE_MAX + 4];
 			quote(q, (const char *)el->ns->href);
 			report(v, el,
-			       "<%s> is in the XML namespace \"%s\", but plan files use none: "
-			       "delete "
-			       "its xmlns=\"...\"",
+			       _("<%s> is in the XML namespace \"%s\", but plan files use none: "
+				 "delete "
+				 "its xmlns=\"...\""),
 			       (const char *)el->name, q);
 			r = 1;
 		}
@@ -1225,13 +1245,14 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 	}
 	if (el != NULL)
 		report(v, el,
-		       "%s does not follow the plan format here (the schema says: %s): see <%s> in "
-		       "docs/plan-format.md",
+		       _("%s does not follow the plan format here (the schema says: %s): see <%s> "
+			 "in "
+			 "docs/plan-format.md"),
 		       label(el, what, sizeof what), msg, (const char *)el->name);
 	else if (v->seen == 0)
 		report(v, NULL,
-		       "the file does not follow the plan format (the schema says: %s): see "
-		       "docs/plan-format.md",
+		       _("the file does not follow the plan format (the schema says: %s): see "
+			 "docs/plan-format.md"),
 		       msg);
 }
 
@@ -1289,8 +1310,8 @@ static int validate(plan *p)
 
 	if (path == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
-		     "its source folder");
+		     _("cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
+		       "its source folder"));
 		return -1;
 	}
 	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -1301,7 +1322,7 @@ static int validate(plan *p)
 	xmlRelaxNGFreeParserCtxt(pctxt);
 	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "the schema cannot be read: reinstall vbgen");
+		diag(path, 0, DIAG_SYSTEM, _("the schema cannot be read: reinstall vbgen"));
 		free(path);
 		return -1;
 	}
@@ -1314,8 +1335,8 @@ static int validate(plan *p)
 	rc = xmlRelaxNGValidateDoc(vctxt, p->doc);
 	if (rc != 0 && v.seen == 0 && v.pending[0] != '\0')
 		report(&v, NULL,
-		       "the file does not follow the plan format (the schema says: %s): see "
-		       "docs/plan-format.md",
+		       _("the file does not follow the plan format (the schema says: %s): see "
+			 "docs/plan-format.md"),
 		       v.pending);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(schema);
@@ -1370,7 +1391,7 @@ xmlDocPtr plan_parse(const char *path, int *status)
 	r.ctxt = xmlNewParserCtxt();
 	if (r.ctxt == NULL) {
 		free(buf);
-		diag(path, 0, DIAG_SYSTEM, "out of memory starting the XML reader");
+		diag(path, 0, DIAG_SYSTEM, _("out of memory starting the XML reader"));
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
@@ -1405,11 +1426,11 @@ xmlDocPtr plan_parse(const char *path, int *status)
 		 * part read ends */
 		if (r.errors == 0)
 			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
-			     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
-			     "take "
-			     "about 5 MB), and this one is still going at this line: check that "
-			     "this "
-			     "is the right file",
+			     _("the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
+			       "take "
+			       "about 5 MB), and this one is still going at this line: check that "
+			       "this "
+			       "is the right file"),
 			     too_big / 1048576.0, PLAN_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
@@ -1420,12 +1441,12 @@ xmlDocPtr plan_parse(const char *path, int *status)
 		doc = NULL;
 	}
 	if (doc == NULL && r.errors == 0)
-		diag(path, 0, DIAG_ERROR, "the file could not be read as XML");
+		diag(path, 0, DIAG_ERROR, _("the file could not be read as XML"));
 	xmlFreeParserCtxt(r.ctxt);
 	if (doc == NULL)
 		return NULL;
 	if (xmlDocGetRootElement(doc) == NULL) {
-		diag(path, 0, DIAG_ERROR, "the file holds no element");
+		diag(path, 0, DIAG_ERROR, _("the file holds no element"));
 		xmlFreeDoc(doc);
 		return NULL;
 	}
@@ -1449,8 +1470,8 @@ int plan_read(const char *path, plan **out)
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
 		diag(path, plan_line(root), DIAG_ERROR,
-		     "the main element is <%s>, but a plan file must start with <plan "
-		     "version=\"1\">: is this the right file?",
+		     _("the main element is <%s>, but a plan file must start with <plan "
+		       "version=\"1\">: is this the right file?"),
 		     (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;
