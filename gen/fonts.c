@@ -218,8 +218,8 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		       "or its twin: apt-get install fonts-liberation2) or copy its .ttf files "
 		       "into "
 		       "the fonts folder"),
-		     requested, got ? _(" (the closest is \"") : _(""),
-		     got ? (const char *)got : _(""), got ? "\")" : "");
+		     requested, got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
+		     got ? "\")" : "");
 	} else {
 		fam->used = g_strdup((const char *)got);
 		for (int face = 0; face < FACES; face++) {

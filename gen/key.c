@@ -126,8 +126,8 @@ static char *pin_from_file(const char *path, int *status)
 		diag(path, 0, DIAG_ERROR,
 		     _("--pin-file: cannot read this file%s%s: give the file that "
 		       "holds the PIN on its first line"),
-		     fd < 0 ? _(": ") : _(" (it is not a regular file)"),
-		     fd < 0 ? strerror(errno) : _(""));
+		     fd < 0 ? ": " : _(" (it is not a regular file)"),
+		     fd < 0 ? strerror(errno) : "");
 		if (fd >= 0)
 			close(fd);
 		*status = EXIT_INVALID;
@@ -277,7 +277,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 		diag(src->p12, 0, DIAG_ERROR,
 		     _("cannot read the certificate file%s%s: give the .p12 "
 		       "or .pfx file exported with your private key"),
-		     err ? _(": ") : _(" (it is too large to be one)"), err ? err->message : _(""));
+		     err ? ": " : _(" (it is too large to be one)"), err ? err->message : "");
 		g_clear_error(&err);
 		g_free(bytes);
 		*status = EXIT_INVALID;

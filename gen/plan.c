@@ -245,7 +245,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
 			return 0;
 		}
-		if (strncmp(m, _("StartTag: invalid element name"), 30) == 0) {
+		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
 			snprintf(msg, size,
 				 _("a bare < here: in XML text, write < as &lt; (if it begins a "
 				   "tag, "
@@ -264,9 +264,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			 _("&%s; is an HTML name that XML does not know: type the character "
 			   "itself%s, "
 			   "and write & as &amp;"),
-			 s1,
-			 strcmp(s1, _("nbsp")) == 0 ? _(" (a non-breaking space is &#160;)")
-						    : _(""));
+			 s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
 		snprintf(msg, size,
@@ -915,7 +913,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 		else
 			report(v, at, _("<%s> is missing in %s (line %ld): add it after %s<%s>"),
 			       t[k].names, label(parent, what, sizeof what), plan_line(parent),
-			       next_to_last ? "this " : "", after);
+			       next_to_last ? _("this ") : "", after);
 		after = t[k].names;
 		next_to_last = 0;
 		found++;

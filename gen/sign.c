@@ -137,7 +137,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		     _("this PDF was not made by vbgen%s%s%s: vbgen signs only the documents it "
 		       "made; "
 		       "sign this one with the program that made it"),
-		     *p ? _(" (it was made by \"") : _(""), p, *p ? _("\")") : _(""));
+		     *p ? _(" (it was made by \"") : "", p, *p ? "\")" : "");
 		g_free(p);
 		return EXIT_INVALID;
 	}
@@ -201,7 +201,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			     _("the field '%s' is already signed%s%s%s%s: nothing was changed; a "
 			       "signing place takes one signature (sign the next one with "
 			       "--field)"),
-			     name, *who ? " by " : "", who, *when ? " on " : "", when);
+			     name, *who ? _(" by ") : "", who, *when ? _(" on ") : "", when);
 			g_free(who);
 			g_free(when);
 			g_string_free(names, TRUE);

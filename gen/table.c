@@ -145,8 +145,7 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 		       "%.0f "
 		       "mm "
 		       "for the whole table%s: make the fixed columns narrower"),
-		     fixed / MM, width / MM,
-		     nshares > 0 ? _(" including its share columns") : _(""));
+		     fixed / MM, width / MM, nshares > 0 ? _(" including its share columns") : "");
 		return -1;
 	}
 	if (measured > room && measured > 0) {

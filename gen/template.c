@@ -1148,7 +1148,7 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (eval_msg[0] != '\0')
-		diag(o->file, o->line, DIAG_ERROR, _("%s (%s)"), msg, eval_msg);
+		diag(o->file, o->line, DIAG_ERROR, "%s (%s)", msg, eval_msg);
 	else
 		diag(o->file, o->line, DIAG_ERROR, "%s", msg);
 	eval_msg[0] = '\0';
@@ -1466,10 +1466,13 @@ static void run_row(struct ex *e, const op *o)
 	for (const op *c = o->child; c != NULL; c = c->next)
 		n += c->kind == OP_TCELL;
 	if (n != e->table->ncols) {
-		exerr(e, o,
-		      _("this <row> has %d cell%s and its table %d column%s: give one <cell> per "
-			"<column>"),
-		      n, n == 1 ? "" : "s", e->table->ncols, e->table->ncols == 1 ? "" : "s");
+		char cells[64], cols[64];
+		snprintf(cells, sizeof cells, P_("%d cell", "%d cells", (unsigned long)n), n);
+		snprintf(cols, sizeof cols,
+			 P_("%d column", "%d columns", (unsigned long)e->table->ncols),
+			 e->table->ncols);
+		exerr(e, o, _("this <row> has %s and its table %s: give one <cell> per <column>"),
+		      cells, cols);
 		return;
 	}
 	holder->ncols = -2;

@@ -134,6 +134,9 @@ def environment(binary=None):
     options, this driver's Python."""
     env = dict(os.environ)
     env["LC_ALL"] = "C.UTF-8"
+    # English, whatever the developer's own language: LANGUAGE would win over C.UTF-8
+    # (gen/i18n.h); a case that wants Vietnamese says --lang vi or sets LANG itself.
+    env.pop("LANGUAGE", None)
     env["SOURCE_DATE_EPOCH"] = "1700000000"
     python_first(env)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
