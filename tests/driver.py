@@ -81,7 +81,8 @@ SANITIZER = re.compile(r"runtime error|ERROR: AddressSanitizer|ERROR: LeakSaniti
 # skip, and under STRICT_SKIPS=1 a failure when tools/deps.sh installs its package.
 TOOLS = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
          "pdffonts": "poppler-utils", "mutool": "mupdf-tools", "qpdf": "qpdf",
-         "unzip": "unzip", "xmllint": "libxml2-utils", "soffice": "libreoffice-writer-nogui"}
+         "unzip": "unzip", "xmllint": "libxml2-utils", "soffice": "libreoffice-writer-nogui",
+         "msgfmt": "gettext", "msgmerge": "gettext", "xgettext": "gettext", "mandoc": "mandoc"}
 ND30CHECK = os.environ.get("ND30CHECK") or os.path.join(ROOT, "..", "shared", "checks",
                                                          "nd30check")
 TIMEOUT = 300  # s for one command: the slowest case takes a few seconds
