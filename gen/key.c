@@ -591,7 +591,7 @@ static key *open_token(key *k, const key_source *src, int *status)
 		     _("cannot load this token module (%s): give the PKCS#11 module (.so) that "
 		       "came "
 		       "with your token's software"),
-		     p11_kit_message() ? p11_kit_message() : "not a PKCS#11 module");
+		     p11_kit_message() ? p11_kit_message() : _("not a PKCS#11 module"));
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}

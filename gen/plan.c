@@ -242,7 +242,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 		return 1;
 	case XML_ERR_NAME_REQUIRED:
 		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
-			snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
+			snprintf(msg, size, "%s", _("a bare & here: in XML, write & as &amp;"));
 			return 0;
 		}
 		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
@@ -254,7 +254,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 		}
 		break;
 	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-		snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
+		snprintf(msg, size, "%s", _("a bare & here: in XML, write & as &amp;"));
 		return 0;
 	case XML_ERR_UNDECLARED_ENTITY:
 	case XML_WAR_UNDECLARED_ENTITY:
