@@ -9,6 +9,7 @@
 
 #include "paths.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -158,6 +159,40 @@ const char *i18n_plural(const char *one, const char *many, unsigned long n)
 			return n == 1 ? one : many;
 	}
 	return t;
+}
+
+/* The system errors a clerk meets, with the C library's English text (glibc's strerror):
+ * their translations are in the catalog under these texts. */
+static const struct {
+	int e;
+	const char *text;
+} errors[] = {
+	{ENOENT, N_("No such file or directory")},
+	{EACCES, N_("Permission denied")},
+	{EPERM, N_("Operation not permitted")},
+	{ENOSPC, N_("No space left on device")},
+	{EDQUOT, N_("Disk quota exceeded")},
+	{EISDIR, N_("Is a directory")},
+	{ENOTDIR, N_("Not a directory")},
+	{EEXIST, N_("File exists")},
+	{EROFS, N_("Read-only file system")},
+	{ENAMETOOLONG, N_("File name too long")},
+	{ELOOP, N_("Too many levels of symbolic links")},
+	{EIO, N_("Input/output error")},
+	{ENOMEM, N_("Cannot allocate memory")},
+	{EMFILE, N_("Too many open files")},
+	{EBUSY, N_("Device or resource busy")},
+	{ENOTEMPTY, N_("Directory not empty")},
+	{EXDEV, N_("Invalid cross-device link")},
+};
+
+const char *i18n_strerror(int e)
+{
+	if (cat.data != NULL)
+		for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+			if (errors[i].e == e)
+				return _(errors[i].text);
+	return strerror(e);
 }
 
 /* Copies the language of a locale name ("vi_VN.UTF-8@x" -> "vi_VN") into out, or

@@ -33,6 +33,10 @@ const char *i18n_plural(const char *one, const char *many, unsigned long n)
 #define N_(s) (s)
 #define P_(one, many, n) i18n_plural(one, many, n)
 
+/* strerror(e) in the language in use: the system's own text in English (and for the errors
+ * not in i18n.c's table), a translation of it otherwise. Lives until the next call. */
+const char *i18n_strerror(int e);
+
 /* The longest language name vbgen looks at ("vi_VN"); longer values are no language. */
 #define I18N_NAME_MAX 32
 

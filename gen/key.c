@@ -127,7 +127,7 @@ static char *pin_from_file(const char *path, int *status)
 		     _("--pin-file: cannot read this file%s%s: give the file that "
 		       "holds the PIN on its first line"),
 		     fd < 0 ? ": " : _(" (it is not a regular file)"),
-		     fd < 0 ? strerror(errno) : "");
+		     fd < 0 ? i18n_strerror(errno) : "");
 		if (fd >= 0)
 			close(fd);
 		*status = EXIT_INVALID;

@@ -344,7 +344,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		diag(o->dir, 0, DIAG_SYSTEM, _("cannot make the folder: %s"), strerror(errno));
+		diag(o->dir, 0, DIAG_SYSTEM, _("cannot make the folder: %s"), i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
@@ -396,7 +396,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (next == MAP_FAILED) {
 			diag(NULL, 0, DIAG_SYSTEM, _("cannot share memory with the workers: %s"),
-			     strerror(errno));
+			     i18n_strerror(errno));
 			g_free(fds);
 			g_free(pids);
 			status = EXIT_SYSTEM;
@@ -408,7 +408,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
 				diag(NULL, 0, DIAG_SYSTEM, _("cannot start a worker: %s"),
-				     strerror(errno));
+				     i18n_strerror(errno));
 				jobs = w;
 				break;
 			}

@@ -400,7 +400,8 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		diag(path, 0, errno == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-		     _("cannot open the file: %s; check the name and the folder"), strerror(errno));
+		     _("cannot open the file: %s; check the name and the folder"),
+		     i18n_strerror(errno));
 		*status = errno == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}

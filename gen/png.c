@@ -99,7 +99,7 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 	int rc = EXIT_OK;
 
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM, _("cannot make the folder: %s"), strerror(errno));
+		diag(dir, 0, DIAG_SYSTEM, _("cannot make the folder: %s"), i18n_strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,

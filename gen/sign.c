@@ -286,7 +286,8 @@ static int write_out(const char *path, const unsigned char *a, size_t alen, cons
 	if (keep_mode != NULL)
 		fchmod(fileno(f), keep_mode->st_mode & 07777);
 	if (fwrite(a, 1, alen, f) != alen || fwrite(b, 1, blen, f) != blen) {
-		diag(path, 0, DIAG_SYSTEM, _("writing failed (disk full?): %s"), strerror(errno));
+		diag(path, 0, DIAG_SYSTEM, _("writing failed (disk full?): %s"),
+		     i18n_strerror(errno));
 		out_abort(f, tmp);
 		return EXIT_SYSTEM;
 	}
@@ -524,7 +525,7 @@ static void check_job(const sign_opts *o, struct job *j)
 		diag(j->out, 0, DIAG_SYSTEM,
 		     _("cannot write here: %s; check that the folder exists and that you may write "
 		       "in it"),
-		     strerror(errno));
+		     i18n_strerror(errno));
 		g_free(dir);
 		job_fail(j, EXIT_SYSTEM);
 		return;
@@ -570,7 +571,8 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	struct dirent *e;
 
 	if (d == NULL) {
-		diag(o->path, 0, DIAG_ERROR, _("cannot read this folder: %s"), strerror(errno));
+		diag(o->path, 0, DIAG_ERROR, _("cannot read this folder: %s"),
+		     i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -605,7 +607,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 
 	if (stat(o->path, &st) != 0) {
 		diag(o->path, 0, DIAG_ERROR, _("there is no such file or folder: %s"),
-		     strerror(errno));
+		     i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	*folder = S_ISDIR(st.st_mode);
@@ -613,7 +615,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 		if (!o->in_place) {
 			if (g_mkdir_with_parents(o->output, 0755) != 0) {
 				diag(o->output, 0, DIAG_SYSTEM, _("cannot make the folder: %s"),
-				     strerror(errno));
+				     i18n_strerror(errno));
 				return EXIT_SYSTEM;
 			}
 			if (same_file(o->output, o->path)) {
