@@ -540,6 +540,49 @@ static int sign_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* What getopt found wrong with argv[optind - 1], said as glibc's getopt says it (the
+ * English is its text, word for word) but translated: getopt itself is silent (opterr = 0
+ * and a ':' leading the option letters), as its own messages would follow the C library's
+ * locale, not --lang. opt is what getopt_long returned ('?' or ':'). Returns EXIT_USAGE. */
+static int option_error(int opt, char **argv, const struct option *longs, const char *again)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *found = NULL;
+
+	if (strncmp(arg, "--", 2) == 0 && optopt != 0)
+		for (const struct option *l = longs; l->name != NULL && found == NULL; l++)
+			if (l->val == optopt)
+				found = l;
+	if (opt == ':' && found != NULL)
+		fprintf(stderr, _("%s: option '--%s' requires an argument\n"), argv[0],
+			found->name);
+	else if (opt == ':')
+		fprintf(stderr, _("%s: option requires an argument -- '%c'\n"), argv[0], optopt);
+	else if (found != NULL)
+		fprintf(stderr, _("%s: option '--%s' doesn't allow an argument\n"), argv[0],
+			found->name);
+	else if (optopt != 0)
+		fprintf(stderr, _("%s: invalid option -- '%c'\n"), argv[0], optopt);
+	else {
+		/* an unknown long option, or the beginning of several */
+		size_t n = strcspn(arg + 2, "=");
+		int matches = 0;
+		for (const struct option *l = longs; l->name != NULL; l++)
+			matches += strncmp(l->name, arg + 2, n) == 0;
+		if (matches > 1) {
+			fprintf(stderr, _("%s: option '%s' is ambiguous; possibilities:"), argv[0],
+				arg);
+			for (const struct option *l = longs; l->name != NULL; l++)
+				if (strncmp(l->name, arg + 2, n) == 0)
+					fprintf(stderr, " '--%s'", l->name);
+			fputc('\n', stderr);
+		} else
+			fprintf(stderr, _("%s: unrecognized option '%s'\n"), argv[0], arg);
+	}
+	fprintf(stderr, "vbgen: %s\n", again);
+	return EXIT_USAGE;
+}
+
 static int cmd_sign(int argc, char **argv, int quiet)
 {
 	sign_opts so = {0};
@@ -547,7 +590,8 @@ static int cmd_sign(int argc, char **argv, int quiet)
 
 	so.quiet = quiet;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:qh", sign_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:qh", sign_options, NULL)) != -1) {
 		switch (opt) {
 		case SIGN_OPT_FIELD:
 			so.field = optarg;
@@ -597,8 +641,7 @@ static int cmd_sign(int argc, char **argv, int quiet)
 			fputs(_(sign_usage), stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "vbgen: %s\n", _("try 'vbgen sign --help'"));
-			return EXIT_USAGE;
+			return option_error(opt, argv, sign_options, _("try 'vbgen sign --help'"));
 		}
 	}
 	if (optind >= argc)
@@ -715,7 +758,8 @@ int main(int argc, char **argv)
 			break;
 	}
 
-	while ((opt = getopt_long(argc, argv, "o:j:qhV", long_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:j:qhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(_(usage_head), stdout);
@@ -793,8 +837,8 @@ int main(int argc, char **argv)
 		case OPT_LANG:
 			break;
 		case '?':
-			fprintf(stderr, "vbgen: %s\n", _("try 'vbgen --help'"));
-			return EXIT_USAGE;
+		case ':':
+			return option_error(opt, argv, long_options, _("try 'vbgen --help'"));
 		default:
 			break;
 		}
