@@ -282,9 +282,9 @@ static int load_language(const char *dir, const char *name, char **path)
 
 int i18n_init(const char *opt, char **missing)
 {
-	char names[8][I18N_NAME_MAX], *dir, *path = NULL;
+	char names[I18N_CHOICES_MAX][I18N_NAME_MAX], *dir, *path = NULL;
 	int n = i18n_choose(opt, getenv("LANGUAGE"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
-			    getenv("LANG"), names, 8);
+			    getenv("LANG"), names, I18N_CHOICES_MAX);
 	int status = 0;
 
 	if (missing != NULL)

@@ -37,8 +37,13 @@ const char *i18n_plural(const char *one, const char *many, unsigned long n)
  * not in i18n.c's table), a translation of it otherwise. Lives until the next call. */
 const char *i18n_strerror(int e);
 
-/* The longest language name vbgen looks at ("vi_VN"); longer values are no language. */
+/* The longest language name vbgen looks at ("vi_VN", "sr_RS"; 32 leaves room for any ISO
+ * language and territory); a longer value is no language. */
 #define I18N_NAME_MAX 32
+
+/* The most languages i18n_init tries, from LANGUAGE's list and the locale: a user lists
+ * two or three; the rest are never reached since English ends the list anyway. */
+#define I18N_CHOICES_MAX 8
 
 /* Which language the user asked for, in the order of GNU gettext: --lang (opt), then
  * LANGUAGE (a list "vi:en", unless the locale is C or POSIX, whose output POSIX fixes),
