@@ -6,6 +6,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "i18n.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -33,24 +34,24 @@ static const struct {
 	const char *name;
 	const char *what;
 } required_text[] = {
-	{"name", "the name"},
-	{"short", "the short name, for example UBND huyện Cam Lộ"},
-	{"place", "the place name printed before the date"},
-	{"symbol", "the symbol, for example KH-UBND"},
-	{"kind", "the document kind, for example Kế hoạch"},
-	{"summary", "the summary (trích yếu)"},
-	{"title", "the title"},
-	{"text", "what the task is"},
-	{"p", "the paragraph's text, or delete the element"},
-	{"item", "the item's text, or delete the element"},
-	{"basis", "the legal basis, or delete the element"},
-	{"line", "the line of the name, or delete the element"},
-	{"to", "the recipient"},
-	{"archive", "who keeps the file copy, for example VT"},
-	{"authority", "the authority, for example TM. Ủy ban nhân dân"},
-	{"product", "the expected product, or delete the element"},
-	{"note", "the note, or delete the element"},
-	{"parent", "the parent body, or delete the element"},
+	{"name", N_("the name")},
+	{"short", N_("the short name, for example UBND huyện Cam Lộ")},
+	{"place", N_("the place name printed before the date")},
+	{"symbol", N_("the symbol, for example KH-UBND")},
+	{"kind", N_("the document kind, for example Kế hoạch")},
+	{"summary", N_("the summary (trích yếu)")},
+	{"title", N_("the title")},
+	{"text", N_("what the task is")},
+	{"p", N_("the paragraph's text, or delete the element")},
+	{"item", N_("the item's text, or delete the element")},
+	{"basis", N_("the legal basis, or delete the element")},
+	{"line", N_("the line of the name, or delete the element")},
+	{"to", N_("the recipient")},
+	{"archive", N_("who keeps the file copy, for example VT")},
+	{"authority", N_("the authority, for example TM. Ủy ban nhân dân")},
+	{"product", N_("the expected product, or delete the element")},
+	{"note", N_("the note, or delete the element")},
+	{"parent", N_("the parent body, or delete the element")},
 };
 
 static int is(xmlNodePtr n, const char *name)
@@ -131,11 +132,11 @@ static void hint_search(struct ctx *c, const char *id, const char *k1, const cha
 			}
 		}
 	if (best != NULL) {
-		snprintf(buf, size, "did you mean \"%s\"?", best);
+		snprintf(buf, size, _("did you mean \"%s\"?"), best);
 		return;
 	}
 	used = (size_t)snprintf(buf, size, "%s",
-				strcmp(k1, "section") == 0 ? "section ids: " : "declared: ");
+				strcmp(k1, "section") == 0 ? _("section ids: ") : _("declared: "));
 	for (int l = 0; l < 2; l++)
 		for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++) {
 			const char *cand = plan_attr(g_ptr_array_index(lists[l], i), "id");
@@ -149,8 +150,9 @@ static void hint_search(struct ctx *c, const char *id, const char *k1, const cha
 			shown++;
 		}
 	if (shown == 0)
-		snprintf(buf, size, "no %s has an id yet",
-			 strcmp(k1, "section") == 0 ? "section" : "agency or group");
+		snprintf(buf, size, "%s",
+			 strcmp(k1, "section") == 0 ? _("no section has an id yet")
+						    : _("no agency or group has an id yet"));
 	else if (total > shown && used + 8 < size)
 		snprintf(buf + used, size - used, ", ...");
 }
@@ -177,16 +179,16 @@ static void hint_for(struct ctx *c, const char *id, const char *k1, const char *
 static const char *kind_words(const char *name)
 {
 	if (strcmp(name, "agency") == 0)
-		return "an agency";
+		return _("an agency");
 	if (strcmp(name, "appendix") == 0)
-		return "an appendix";
+		return _("an appendix");
 	if (strcmp(name, "group") == 0)
-		return "a group";
+		return _("a group");
 	if (strcmp(name, "section") == 0)
-		return "a section";
+		return _("a section");
 	if (strcmp(name, "task") == 0)
-		return "a task";
-	return "another element";
+		return _("a task");
+	return _("another element");
 }
 
 /* Checks one reference; kinds are element names ("agency", "group", "section"). Returns
@@ -195,36 +197,41 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 		      const char *k1, const char *k2)
 {
 	xmlNodePtr target = plan_find(c->p, id);
-	const char *want = k2 != NULL ? "an agency or a group" : kind_words(k1);
+	const char *want = k2 != NULL ? _("an agency or a group") : kind_words(k1);
 	char hint[400], q[TEXT_QUOTE_MAX + 4];
 
 	if (target != NULL && (is(target, k1) || (k2 != NULL && is(target, k2))))
 		return target;
 	if (text_is_blank(id)) {
-		err(c, at, "%s=\"\" is empty: write the id of %s", attr, want);
+		err(c, at, _("%s=\"\" is empty: write the id of %s"), attr, want);
 		return NULL;
 	}
 	if (!text_is_id(id)) {
 		err(c, at,
-		    "%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, digits "
-		    "and hyphens, for example \"phong-noi-vu\"",
+		    _("%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, "
+		      "digits "
+		      "and hyphens, for example \"phong-noi-vu\""),
 		    attr, text_quote(q, id));
 		return NULL;
 	}
 	if (target != NULL) {
-		err(c, at, "%s=\"%s\" names %s (line %ld), not %s: write the id of %s", attr, id,
+		err(c, at, _("%s=\"%s\" names %s (line %ld), not %s: write the id of %s"), attr, id,
 		    kind_words((const char *)target->name), plan_line(target), want, want);
 		return NULL;
 	}
 	hint_for(c, id, k1, k2, hint, sizeof hint);
 	if (strcmp(k1, "section") == 0)
 		err(c, at,
-		    "%s=\"%s\" names no section: give that section id=\"%s\", or correct the name "
-		    "(%s)",
+		    _("%s=\"%s\" names no section: give that section id=\"%s\", or correct the "
+		      "name "
+		      "(%s)"),
 		    attr, id, id, hint);
 	else
-		err(c, at, "%s=\"%s\" names no %s declared in <agencies> (%s)", attr, id,
-		    k2 != NULL ? "agency or group" : k1, hint);
+		err(c, at, _("%s=\"%s\" names no %s declared in <agencies> (%s)"), attr, id,
+		    k2 != NULL                 ? _("agency or group")
+		    : strcmp(k1, "group") == 0 ? _("group")
+					       : k1,
+		    hint);
 	return NULL;
 }
 
@@ -242,15 +249,16 @@ static void check_ids(struct ctx *c, xmlNodePtr n)
 		if (id != NULL) {
 			if (!text_is_id(id))
 				err(c, n,
-				    "id=\"%s\" is not a valid id: use lower-case ASCII letters, "
-				    "digits "
-				    "and hyphens, for example \"phong-noi-vu\"",
+				    _("id=\"%s\" is not a valid id: use lower-case ASCII letters, "
+				      "digits "
+				      "and hyphens, for example \"phong-noi-vu\""),
 				    text_quote(q, id));
 			else if ((first = plan_find(c->p, id)) != n)
 				err(c, n,
-				    "id \"%s\" is used twice: here and on line %ld; give each its "
-				    "own "
-				    "id",
+				    _("id \"%s\" is used twice: here and on line %ld; give each "
+				      "its "
+				      "own "
+				      "id"),
 				    id, plan_line(first));
 		}
 		check_ids(c, n->children);
@@ -283,16 +291,16 @@ static void check_date(struct ctx *c, xmlNodePtr at, const char *what, const cha
 		return;
 	text_quote(q, s);
 	if (rc == -2 && sscanf(s, " %4d", &y) == 1 && (y < CHECK_YEAR_MIN || y > CHECK_YEAR_MAX))
-		err(c, at, "%s %s is out of range: the year must be between %d and %d", what, q,
+		err(c, at, _("%s %s is out of range: the year must be between %d and %d"), what, q,
 		    CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	else if (rc == -2)
-		err(c, at, "%s %s does not exist in the calendar: check the day and the month",
+		err(c, at, _("%s %s does not exist in the calendar: check the day and the month"),
 		    what, q);
 	else if (vietnamese_date(s, iso, sizeof iso))
-		err(c, at, "%s \"%s\" is not written as year-month-day: write %s", what, q, iso);
+		err(c, at, _("%s \"%s\" is not written as year-month-day: write %s"), what, q, iso);
 	else
-		err(c, at, "%s \"%s\" is not written as year-month-day: write it like %s", what, q,
-		    like);
+		err(c, at, _("%s \"%s\" is not written as year-month-day: write it like %s"), what,
+		    q, like);
 }
 
 /* Is there anything but XML white space in the text of n (or an element in it)? */
@@ -321,39 +329,39 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 		char *t = plan_text(n);
 		if (text_is_blank(t))
 			err(c, n,
-			    "<deadline> is empty: write a date=\"2023-12-31\", a quarter=\"4\" "
-			    "year=\"2023\", a year=\"2024\" or words such as Thường xuyên");
+			    _("<deadline> is empty: write a date=\"2023-12-31\", a quarter=\"4\" "
+			      "year=\"2023\", a year=\"2024\" or words such as Thường xuyên"));
 		free(t);
 		return;
 	}
 	if (has_content(n)) {
 		char *t = plan_text(n);
 		err(c, n,
-		    "a <deadline> with date=, quarter= or year= has nothing inside: delete the "
-		    "words \"%s\", or the attributes",
+		    _("a <deadline> with date=, quarter= or year= has nothing inside: delete the "
+		      "words \"%s\", or the attributes"),
 		    text_quote(qt, t));
 		free(t);
 	}
 	if (ds != NULL && (q != NULL || y != NULL))
 		err(c, n,
-		    "date= cannot go with quarter= or year=: a deadline is one date, one quarter "
-		    "with its year, or one year");
+		    _("date= cannot go with quarter= or year=: a deadline is one date, one quarter "
+		      "with its year, or one year"));
 	if (ds != NULL) {
 		if (strlen(ds) != strspn(ds, "0123456789-") && date_parse(ds, NULL) == 0)
-			err(c, n, "date=\"...\" has spaces around the date: write date=\"%s\"",
+			err(c, n, _("date=\"...\" has spaces around the date: write date=\"%s\""),
 			    text_quote(qt, ds));
 		else
-			check_date(c, n, "the deadline date", ds, "2023-12-31");
+			check_date(c, n, _("the deadline date"), ds, "2023-12-31");
 	}
 	if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
-		err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", text_quote(qt, q));
+		err(c, n, _("quarter=\"%s\" must be 1, 2, 3 or 4"), text_quote(qt, q));
 	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
 			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
 		err(c, n,
-		    "year=\"%s\" is not a year between %d and %d: write four digits, like 2024",
+		    _("year=\"%s\" is not a year between %d and %d: write four digits, like 2024"),
 		    text_quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
-		err(c, n, "a quarter needs its year: write quarter=\"%s\" year=\"2023\"",
+		err(c, n, _("a quarter needs its year: write quarter=\"%s\" year=\"2023\""),
 		    text_quote(qt, q));
 }
 
@@ -368,13 +376,13 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 				continue;
 			char *t = plan_text(n);
 			if (text_is_blank(t))
-				err(c, n, "<%s> is empty: write %s", (const char *)n->name,
-				    required_text[i].what);
+				err(c, n, _("<%s> is empty: write %s"), (const char *)n->name,
+				    _(required_text[i].what));
 			free(t);
 		}
 		if (is(n, "date")) {
 			char *t = plan_text(n);
-			check_date(c, n, "the date", t ? t : "", "2023-08-04");
+			check_date(c, n, _("the date"), t ? t : "", "2023-08-04");
 			free(t);
 		}
 		if (is(n, "deadline"))
@@ -383,7 +391,7 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 			const char *note = plan_attr(n, "note");
 			if (note != NULL && text_is_blank(note))
 				err(c, n,
-				    "note=\"\" is empty: write the note, or delete note=\"\"");
+				    _("note=\"\" is empty: write the note, or delete note=\"\""));
 		}
 		check_values(c, n->children);
 	}
@@ -416,9 +424,9 @@ static void check_agencies(struct ctx *c)
 		char q[TEXT_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
 			err(c, g,
-			    "group \"%s\" has no members: give some agencies group=\"%s\", or "
-			    "delete "
-			    "the group",
+			    _("group \"%s\" has no members: give some agencies group=\"%s\", or "
+			      "delete "
+			      "the group"),
 			    text_quote(q, id), q);
 	}
 	g_hash_table_destroy(members);
@@ -464,16 +472,17 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 
 	if (text_committee(iname, NULL, NULL) && plan_child(issuer, "parent") != NULL)
 		warn(c, plan_child(issuer, "parent"),
-		     "a People's Committee writes its own name out and has no parent line above "
-		     "it: vbgen does not print this <parent>; delete it");
+		     _("a People's Committee writes its own name out and has no parent line above "
+		       "it: vbgen does not print this <parent>; delete it"));
 	if (receiver != NULL) {
 		char *t = plan_text(plan_child(receiver, "title"));
 		if (!text_is_blank(t) && !names_a_body(t))
 			warn(c, plan_child(receiver, "title"),
-			     "the receiver's title \"%s\" does not say whose it is, and the "
-			     "letters "
-			     "print it as it is (\"Cam kết với %s ...\"): write it with the body, "
-			     "for example \"%s %s\"",
+			     _("the receiver's title \"%s\" does not say whose it is, and the "
+			       "letters "
+			       "print it as it is (\"Cam kết với %s ...\"): write it with the "
+			       "body, "
+			       "for example \"%s %s\""),
 			     text_quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
 		free(t);
 	}
@@ -489,29 +498,31 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 		text_quote(q, name);
 		if (plan_child(a, "parent") != NULL && parents++ < CHECK_REPEAT_MAX)
 			warn(c, plan_child(a, "parent"),
-			     "%s is a People's Committee, which writes its own name out and has no "
-			     "parent line: vbgen does not print this <parent>; delete it",
+			     _("%s is a People's Committee, which writes its own name out and has "
+			       "no "
+			       "parent line: vbgen does not print this <parent>; delete it"),
 			     q);
 		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
 		if (!text_is_blank(t) && strstr(t, place) == NULL && titles++ < CHECK_REPEAT_MAX) {
 			char qt[TEXT_QUOTE_MAX + 4];
 			warn(c, plan_child(plan_child(a, "head"), "title"),
-			     "the title \"%s\" does not say which committee, and the letter prints "
-			     "\"Chức vụ: %s\": write the title with the committee's name, for "
-			     "example "
-			     "\"Chủ tịch %s\"",
+			     _("the title \"%s\" does not say which committee, and the letter "
+			       "prints "
+			       "\"Chức vụ: %s\": write the title with the committee's name, for "
+			       "example "
+			       "\"Chủ tịch %s\""),
 			     text_quote(qt, t), qt, q);
 		}
 		free(t);
 		free(name);
 	}
 	if (parents > CHECK_REPEAT_MAX)
-		warn(c, NULL, "%d more People's Committees have a <parent> that is not printed",
+		warn(c, NULL, _("%d more People's Committees have a <parent> that is not printed"),
 		     parents - CHECK_REPEAT_MAX);
 	if (titles > CHECK_REPEAT_MAX)
 		warn(c, NULL,
-		     "%d more People's Committees' heads have a title that does not say which "
-		     "committee (as above)",
+		     _("%d more People's Committees' heads have a title that does not say which "
+		       "committee (as above)"),
 		     titles - CHECK_REPEAT_MAX);
 	free(iname);
 	free(ishort);
@@ -538,12 +549,12 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 		return;
 	diag(c->p->path, plan_line(t), DIAG_NOTE,
 	     is(leader, "agency")
-		     ? "task \"%s\": \"%s\" leads it and cooperates on it through its group "
-		       "\"%s\": its letter lists the task once, among the tasks it leads, and "
-		       "never names it as its own partner"
-		     : "task \"%s\": \"%s\" cooperates on it and leads it through its group "
-		       "\"%s\": its letter lists the task once, among the tasks it leads, and "
-		       "never names it as its own partner",
+		     ? _("task \"%s\": \"%s\" leads it and cooperates on it through its group "
+			 "\"%s\": its letter lists the task once, among the tasks it leads, and "
+			 "never names it as its own partner")
+		     : _("task \"%s\": \"%s\" cooperates on it and leads it through its group "
+			 "\"%s\": its letter lists the task once, among the tasks it leads, and "
+			 "never names it as its own partner"),
 	     task, agency, group);
 }
 
@@ -576,15 +587,15 @@ static void check_tasks(struct ctx *c)
 				twice = strcmp(ids[j], ids[k]) == 0;
 			if (twice) {
 				err(c, t,
-				    "task \"%s\": support=\"...\" lists \"%s\" twice: keep one", q,
-				    ids[k]);
+				    _("task \"%s\": support=\"...\" lists \"%s\" twice: keep one"),
+				    q, ids[k]);
 				continue;
 			}
 			xmlNodePtr s = ref(c, t, "support", ids[k], "agency", "group");
 			if (s != NULL && s == leader)
 				err(c, t,
-				    "task \"%s\": \"%s\" is the lead agency and cannot also be a "
-				    "cooperating agency: remove it from support=\"...\"",
+				    _("task \"%s\": \"%s\" is the lead agency and cannot also be a "
+				      "cooperating agency: remove it from support=\"...\""),
 				    q, ids[k]);
 			else if (s != NULL && leader != NULL)
 				note_own_group(c, t, q, leader, s);
@@ -592,8 +603,8 @@ static void check_tasks(struct ctx *c)
 		g_strfreev(ids);
 		if (listed == 0)
 			err(c, t,
-			    "task \"%s\": support=\"\" is empty: list the ids of the cooperating "
-			    "agencies or groups, or delete support=\"\"",
+			    _("task \"%s\": support=\"\" is empty: list the ids of the cooperating "
+			      "agencies or groups, or delete support=\"\""),
 			    q);
 	}
 }
@@ -624,8 +635,9 @@ int check_plan(const plan *p)
 	check_targets(&c, root);
 	if (c.own_group_notes > CHECK_REPEAT_MAX)
 		diag(p->path, 0, DIAG_NOTE,
-		     "%d more tasks are led by an agency that also cooperates on them through its "
-		     "group; each is listed once in its letter, among the tasks it leads",
+		     _("%d more tasks are led by an agency that also cooperates on them through "
+		       "its "
+		       "group; each is listed once in its letter, among the tasks it leads"),
 		     c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
@@ -637,8 +649,9 @@ int check_plan(const plan *p)
 	if (!p->schema_ok && c.errors == 0 && diag_count(DIAG_ERROR) == 0 &&
 	    diag_count(DIAG_SYSTEM) == 0)
 		err(&c, root,
-		    "the file does not follow the plan format, but vbgen cannot say where: check "
-		    "it with xmllint --noout --relaxng schema/plan.rng (see docs/plan-format.md)");
+		    _("the file does not follow the plan format, but vbgen cannot say where: check "
+		      "it with xmllint --noout --relaxng schema/plan.rng (see "
+		      "docs/plan-format.md)"));
 	return c.errors;
 }
 

@@ -2,17 +2,20 @@
  * one fprintf so that lines from parallel letter workers never interleave mid-line. */
 #include "diag.h"
 
+#include "i18n.h"
+
 #include <stdio.h>
 #include <string.h>
 
 static int counts[DIAG_SYSTEM + 1];
 static int quiet, silent;
 
+/* The level words, translated when printed ("lỗi", "cảnh báo", "ghi chú"). */
 static const char *const level_names[] = {
-	[DIAG_NOTE] = "note",
-	[DIAG_WARNING] = "warning",
-	[DIAG_ERROR] = "error",
-	[DIAG_SYSTEM] = "error",
+	[DIAG_NOTE] = N_("note"),
+	[DIAG_WARNING] = N_("warning"),
+	[DIAG_ERROR] = N_("error"),
+	[DIAG_SYSTEM] = N_("error"),
 };
 
 /* One message is at most this long; longer ones are cut, which only happens with
@@ -40,7 +43,7 @@ void diag_v(const char *file, long line, enum diag_level level, const char *fmt,
 		snprintf(where, sizeof where, "%s:%ld: ", file, line);
 	else if (file != NULL)
 		snprintf(where, sizeof where, "%s: ", file);
-	fprintf(stderr, "vbgen: %s%s: %s\n", where, level_names[level], msg);
+	fprintf(stderr, "vbgen: %s%s: %s\n", where, _(level_names[level]), msg);
 }
 
 void diag(const char *file, long line, enum diag_level level, const char *fmt, ...)

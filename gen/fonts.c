@@ -9,6 +9,7 @@
 #include "fonts.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 
 #include <fontconfig/fontconfig.h>
@@ -65,7 +66,7 @@ fonts *fonts_open(void)
 
 	if (conf == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find fonts/fonts.conf: reinstall vbgen or run it from its folder");
+		     _("cannot find fonts/fonts.conf: reinstall vbgen or run it from its folder"));
 		return NULL;
 	}
 	f = g_new0(fonts, 1);
@@ -73,7 +74,7 @@ fonts *fonts_open(void)
 	if (!FcConfigParseAndLoad(f->config, (const FcChar8 *)conf, FcTrue) ||
 	    !FcConfigBuildFonts(f->config)) {
 		diag(conf, 0, DIAG_SYSTEM,
-		     "the font configuration cannot be loaded: reinstall vbgen");
+		     _("the font configuration cannot be loaded: reinstall vbgen"));
 		free(conf);
 		fonts_free(f);
 		return NULL;
@@ -154,7 +155,7 @@ const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
 		return lf;
 	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		diag(NULL, 0, DIAG_SYSTEM, "a font has no file to embed");
+		diag(NULL, 0, DIAG_SYSTEM, _("a font has no file to embed"));
 		return NULL;
 	}
 	lf = g_new0(lay_font, 1);
@@ -216,11 +217,13 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 	}
 	if (!ok) {
 		diag(file, line, DIAG_SYSTEM,
-		     "the font \"%s\" is not installed%s%s%s; vbgen does not substitute fonts: "
-		     "install it (for Times New Roman: apt-get install ttf-mscorefonts-installer, "
-		     "or its twin: apt-get install fonts-liberation2) or copy its .ttf files into "
-		     "the fonts folder",
-		     requested, got ? " (the closest is \"" : "", got ? (const char *)got : "",
+		     _("the font \"%s\" is not installed%s%s%s; vbgen does not substitute fonts: "
+		       "install it (for Times New Roman: apt-get install "
+		       "ttf-mscorefonts-installer, "
+		       "or its twin: apt-get install fonts-liberation2) or copy its .ttf files "
+		       "into "
+		       "the fonts folder"),
+		     requested, got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
 		     got ? "\")" : "");
 	} else {
 		fam->used = g_strdup((const char *)got);
@@ -239,11 +242,11 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			    ((face & 1) && weight < FC_WEIGHT_DEMIBOLD) ||
 			    ((face >> 1) && slant == FC_SLANT_ROMAN))
 				diag(file, line, DIAG_WARNING,
-				     "the font \"%s\" has no %s face; letters will be slanted or "
-				     "thickened artificially: install the whole family",
+				     _("the font \"%s\" has no %s face; letters will be slanted or "
+				       "thickened artificially: install the whole family"),
 				     fam->used,
-				     (const char *[]){"regular", "bold", "italic",
-						      "bold italic"}[face]);
+				     (const char *[]){_("regular"), _("bold"), _("italic"),
+						      _("bold italic")}[face]);
 			if (FcPatternGetCharSet(fm, FC_CHARSET, 0, &cs) == FcResultMatch)
 				fam->cs[face] = FcCharSetCopy(cs);
 			FcPatternDestroy(fm);
@@ -256,11 +259,12 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
 				diag(NULL, 0, DIAG_NOTE,
-				     "font: \"%s\" is not installed; using its metric twin \"%s\" "
-				     "(same letter widths, same line breaks)",
+				     _("font: \"%s\" is not installed; using its metric twin "
+				       "\"%s\" "
+				       "(same letter widths, same line breaks)"),
 				     requested, fam->used);
 			else
-				diag(NULL, 0, DIAG_NOTE, "font: using \"%s\"", fam->used);
+				diag(NULL, 0, DIAG_NOTE, _("font: using \"%s\""), fam->used);
 		}
 	}
 	if (m != NULL)
@@ -324,10 +328,11 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
 				diag(NULL, 0, DIAG_SYSTEM,
-				     "the character \"%s\" (U+%04X) in \"%.*s\" is not in the font "
-				     "\"%s\"; vbgen does not substitute fonts: replace the "
-				     "character in "
-				     "the plan, or install a font that has it",
+				     _("the character \"%s\" (U+%04X) in \"%.*s\" is not in the "
+				       "font "
+				       "\"%s\"; vbgen does not substitute fonts: replace the "
+				       "character in "
+				       "the plan, or install a font that has it"),
 				     ch, (unsigned)c,
 				     (int)(end - text - from > 80 ? 80 : end - text - from),
 				     text + from, fam->used);

@@ -7,6 +7,7 @@
 #include "layout.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "text.h"
 
 #include <pango/pangocairo.h>
@@ -612,7 +613,7 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "some characters of \"%.60s\" have no glyph in the font: replace them",
+		     _("some characters of \"%.60s\" have no glyph in the font: replace them"),
 		     b->text);
 		g_object_unref(l);
 		return NULL;
@@ -799,7 +800,7 @@ static int flow_step(layout_ctx *lc, struct column *c, double x, double width, G
 	case BLOCK_BREAK:
 	case BLOCK_TABLE:
 		diag(b->file, b->line, DIAG_ERROR,
-		     "page breaks and tables cannot stand inside a grid column");
+		     _("page breaks and tables cannot stand inside a grid column"));
 		return -1;
 	}
 	c->first = 0;
@@ -828,7 +829,7 @@ double layout_grid(layout_ctx *lc, const doc_block *b, double x, double width, d
 	int more = 1;
 
 	if (b->ncols > DOC_GRID_MAX_COLS) {
-		diag(b->file, b->line, DIAG_ERROR, "a grid has at most %d columns, this one %d",
+		diag(b->file, b->line, DIAG_ERROR, _("a grid has at most %d columns, this one %d"),
 		     DOC_GRID_MAX_COLS, b->ncols);
 		return -1;
 	}

@@ -4,6 +4,7 @@
 #include "out.h"
 
 #include "diag.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -62,9 +63,9 @@ FILE *out_open(const char *path, char **tmp)
 
 	if (fd < 0) {
 		diag(path, 0, DIAG_SYSTEM,
-		     "cannot write here: %s; check that the folder exists and that you may write "
-		     "in it",
-		     strerror(errno));
+		     _("cannot write here: %s; check that the folder exists and that you may write "
+		       "in it"),
+		     i18n_strerror(errno));
 		g_free(name);
 		return NULL;
 	}
@@ -80,14 +81,16 @@ int out_commit(FILE *f, char *tmp, const char *path)
 	int bad = ferror(f) || fflush(f) != 0;
 
 	if (fclose(f) != 0 || bad) {
-		diag(path, 0, DIAG_SYSTEM, "writing failed (disk full?): %s", strerror(errno));
+		diag(path, 0, DIAG_SYSTEM, _("writing failed (disk full?): %s"),
+		     i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);
 		return EXIT_SYSTEM;
 	}
 	if (rename(tmp, path) != 0) {
-		diag(path, 0, DIAG_SYSTEM, "cannot put the file in place: %s", strerror(errno));
+		diag(path, 0, DIAG_SYSTEM, _("cannot put the file in place: %s"),
+		     i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);

@@ -17,6 +17,7 @@
 #include "pdf.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "out.h"
 #include "ttf.h"
 
@@ -197,7 +198,7 @@ static struct face *face_for(const char *path, int index)
 	fc->index = index;
 	fc->t = ttf_open(path, index, &why);
 	if (fc->t == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "this font cannot be embedded in a PDF: %s", why);
+		diag(path, 0, DIAG_SYSTEM, _("this font cannot be embedded in a PDF: %s"), why);
 		g_free(fc->path);
 		g_free(fc);
 		g_free(key);
@@ -364,7 +365,7 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		diag(o->path, 0, DIAG_SYSTEM, "the document uses more than %d fonts",
+		diag(o->path, 0, DIAG_SYSTEM, _("the document uses more than %d fonts"),
 		     PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
@@ -733,7 +734,7 @@ static void write_font(pdf_out *o, struct docfont *df)
 	GString *g = g_string_new(NULL);
 
 	if (prog == NULL) {
-		diag(df->face->path, 0, DIAG_SYSTEM, "the font cannot be subset for embedding");
+		diag(df->face->path, 0, DIAG_SYSTEM, _("the font cannot be subset for embedding"));
 		o->failed = 1;
 		g_string_free(g, TRUE);
 		return;
@@ -970,7 +971,7 @@ int pdf_close(pdf_out *o)
 	g_string_free(g, TRUE);
 	if (o->failed || o->pages->len == 0) {
 		if (o->pages->len == 0)
-			diag(o->path, 0, DIAG_SYSTEM, "the document has no pages");
+			diag(o->path, 0, DIAG_SYSTEM, _("the document has no pages"));
 		out_abort(o->f, o->tmp);
 		rc = EXIT_SYSTEM;
 	} else

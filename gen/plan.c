@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 #include "text.h"
 #include "xmlread.h"
@@ -48,12 +49,13 @@ static const struct {
 	const char *name;
 	const char *hint;
 } attribute_hints[] = {
-	{"version", "write <plan version=\"1\">"},
-	{"id", "add id=\"...\" (lower-case letters, digits and hyphens, unique in the file)"},
-	{"group", "add group=\"...\" with the id of the group it belongs to"},
-	{"section", "add section=\"...\" with the id of the section of the plan it carries out"},
-	{"lead", "add lead=\"...\" with the id of the agency or group in charge"},
-	{"for", "add for=\"...\" with the id of a group or of one agency"},
+	{"version", N_("write <plan version=\"1\">")},
+	{"id", N_("add id=\"...\" (lower-case letters, digits and hyphens, unique in the file)")},
+	{"group", N_("add group=\"...\" with the id of the group it belongs to")},
+	{"section",
+	 N_("add section=\"...\" with the id of the section of the plan it carries out")},
+	{"lead", N_("add lead=\"...\" with the id of the agency or group in charge")},
+	{"for", N_("add for=\"...\" with the id of a group or of one agency")},
 };
 
 /* Attributes whose values check.c checks, with clearer messages than the schema's (ids,
@@ -256,8 +258,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			    (is_named(c, "item") && strcmp(pname, "item") == 0))
 				continue;
 			report(v, c,
-			       "<%s> is not allowed in running text: only <b> (bold) and <i> "
-			       "(italic) are; remove the <%s> tags and keep the words",
+			       _("<%s> is not allowed in running text: only <b> (bold) and <i> "
+				 "(italic) are; remove the <%s> tags and keep the words"),
 			       (const char *)c->name, (const char *)c->name);
 			found++;
 		}
@@ -300,17 +302,17 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 						later = d;
 				if (later != NULL) {
 					report(v, c,
-					       "<%s> (line %ld) must come before this <%s>: in "
-					       "<%s> "
-					       "the order is %s",
+					       _("<%s> (line %ld) must come before this <%s>: in "
+						 "<%s> "
+						 "the order is %s"),
 					       (const char *)later->name, plan_line(later),
 					       (const char *)c->name, pname, order);
 					g_hash_table_add(explained, later);
 				} else {
 					report(v, c,
-					       "<%s> is missing in %s (line %ld): add it before "
-					       "this "
-					       "<%s>",
+					       _("<%s> is missing in %s (line %ld): add it before "
+						 "this "
+						 "<%s>"),
 					       t[k].names, label(parent, what, sizeof what),
 					       plan_line(parent), (const char *)c->name);
 				}
@@ -328,7 +330,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			;
 		if (k < n && token_matches(&t[k], c->name) && t[k].max == 1 && count[k] > 0 &&
 		    first[k] != NULL) {
-			report(v, c, "<%s> is given twice in %s (first on line %ld): keep one",
+			report(v, c, _("<%s> is given twice in %s (first on line %ld): keep one"),
 			       (const char *)c->name, label(parent, what, sizeof what),
 			       plan_line(first[k]));
 		} else if (k < i) {
@@ -337,12 +339,14 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				after = first[m];
 			if (after != NULL)
 				report(v, c,
-				       "this <%s> is out of order: it must come before the <%s> on "
-				       "line %ld (in <%s> the order is %s)",
+				       _("this <%s> is out of order: it must come before the <%s> "
+					 "on "
+					 "line %ld (in <%s> the order is %s)"),
 				       (const char *)c->name, (const char *)after->name,
 				       plan_line(after), pname, order);
 			else
-				report(v, c, "this <%s> is out of order: in <%s> the order is %s",
+				report(v, c,
+				       _("this <%s> is out of order: in <%s> the order is %s"),
 				       (const char *)c->name, pname, order);
 		} else {
 			char sug[64];
@@ -352,15 +356,16 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (*a == '|')
 					*a = ' ';
 			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
-				report(v, c, "<%s> is not an element of <%s>: did you mean <%s>?",
+				report(v, c,
+				       _("<%s> is not an element of <%s>: did you mean <%s>?"),
 				       (const char *)c->name, pname, sug);
 				if (nsuggested < PLAN_MODEL_MAX)
 					snprintf(suggested[nsuggested++], sizeof suggested[0], "%s",
 						 sug);
 			} else {
 				report(v, c,
-				       "<%s> does not belong in <%s>: a <%s> holds %s (see "
-				       "docs/plan-format.md)",
+				       _("<%s> does not belong in <%s>: a <%s> holds %s (see "
+					 "docs/plan-format.md)"),
 				       (const char *)c->name, pname, pname, order);
 			}
 		}
@@ -380,12 +385,12 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 		if (was_suggested)
 			continue;
 		if (after == NULL)
-			report(v, at, "<%s> is missing in this %s: add it inside", t[k].names,
+			report(v, at, _("<%s> is missing in this %s: add it inside"), t[k].names,
 			       label(parent, what, sizeof what));
 		else
-			report(v, at, "<%s> is missing in %s (line %ld): add it after %s<%s>",
+			report(v, at, _("<%s> is missing in %s (line %ld): add it after %s<%s>"),
 			       t[k].names, label(parent, what, sizeof what), plan_line(parent),
-			       next_to_last ? "this " : "", after);
+			       next_to_last ? _("this ") : "", after);
 		after = t[k].names;
 		next_to_last = 0;
 		found++;
@@ -424,14 +429,15 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		if (a->ns == NULL && in_words(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
 				report(v, n,
-				       "version=\"%s\" is not a version of the plan format: write "
-				       "<plan version=\"1\">",
+				       _("version=\"%s\" is not a version of the plan format: "
+					 "write "
+					 "<plan version=\"1\">"),
 				       q);
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
-				report(v, n, "runin=\"%s\" must be runin=\"yes\" or runin=\"no\"",
-				       q);
+				report(v, n,
+				       _("runin=\"%s\" must be runin=\"yes\" or runin=\"no\""), q);
 				found++;
 			} else if (in_list(checked_later,
 					   sizeof checked_later / sizeof checked_later[0], name)) {
@@ -441,18 +447,18 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			continue;
 		}
 		if (*allowed == '\0') {
-			report(v, n, "%s takes no attributes: delete %s=\"%s\"",
+			report(v, n, _("%s takes no attributes: delete %s=\"%s\""),
 			       label(n, what, sizeof what), name, q);
 		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
-			report(v, n, "%s has %s=, which plans do not use: did you mean %s=?",
+			report(v, n, _("%s has %s=, which plans do not use: did you mean %s=?"),
 			       label(n, what, sizeof what), name, sug);
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
 			report(v, n,
-			       "%s has an attribute %s= that plans do not use: delete it or "
-			       "correct "
-			       "its spelling (see <%s> in docs/plan-format.md)",
+			       _("%s has an attribute %s= that plans do not use: delete it or "
+				 "correct "
+				 "its spelling (see <%s> in docs/plan-format.md)"),
 			       label(n, what, sizeof what), name, ename);
 		}
 		found++;
@@ -464,13 +470,13 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			memcpy(name, w, len - 1);
 			name[len - 1] = '\0';
 			if (xmlHasProp(n, BAD_CAST name) == NULL && strcmp(name, suggested) != 0) {
-				const char *hint = "add it";
+				const char *hint = _("add it");
 				for (size_t h = 0;
 				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
-						hint = attribute_hints[h].hint;
-				report(v, n, "%s has no %s=: %s", label(n, what, sizeof what), name,
-				       hint);
+						hint = _(attribute_hints[h].hint);
+				report(v, n, _("%s has no %s=: %s"), label(n, what, sizeof what),
+				       name, hint);
 				found++;
 			}
 		}
@@ -533,22 +539,23 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 		v->seen++; /* check.c: deadlines, dates and blank text, with what to write */
 	} else if (is_named(el, "number") && has_space(el)) {
 		report(v, el,
-		       "<number> has spaces in it: write the digits alone, not even a space around "
-		       "them, like <number>186</number>");
+		       _("<number> has spaces in it: write the digits alone, not even a space "
+			 "around "
+			 "them, like <number>186</number>"));
 	} else if (is_named(el, "number")) {
 		report(v, el,
-		       "<number>%s</number> is not a document number: write digits only (at most "
-		       "six), without spaces, or <number/> for a draft",
+		       _("<number>%s</number> is not a document number: write digits only (at most "
+			 "six), without spaces, or <number/> for a draft"),
 		       q);
 	} else if (is_named(el, "symbol")) {
 		report(v, el,
-		       "<symbol>%s</symbol> is not written like a symbol: capital letters and "
-		       "digits in parts joined by hyphens, without spaces, for example KH-UBND",
+		       _("<symbol>%s</symbol> is not written like a symbol: capital letters and "
+			 "digits in parts joined by hyphens, without spaces, for example KH-UBND"),
 		       q);
 	} else {
 		report(v, el,
-		       "<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
-		       "docs/plan-format.md",
+		       _("<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
+			 "docs/plan-format.md"),
 		       name, q, name);
 	}
 	free(text);
@@ -631,9 +638,9 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		for (xmlNodePtr c = el->children; c != NULL; c = c->next)
 			if (c->type == XML_ELEMENT_NODE) {
 				report(v, c,
-				       "<%s> holds plain text only, without tags such as <%s>: "
-				       "remove "
-				       "the <%s> tags and keep the words",
+				       _("<%s> holds plain text only, without tags such as <%s>: "
+					 "remove "
+					 "the <%s> tags and keep the words"),
 				       (const char *)el->name, (const char *)c->name,
 				       (const char *)c->name);
 				r = 1;
@@ -654,15 +661,16 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			text_quote(q, (const char *)c->content);
 			if (q[0] == '\0')
 				report(v, c,
-				       "there is an invisible character (such as a non-breaking "
-				       "space) "
-				       "directly inside %s, where only elements belong: delete it",
+				       _("there is an invisible character (such as a non-breaking "
+					 "space) "
+					 "directly inside %s, where only elements belong: delete "
+					 "it"),
 				       label(el, what, sizeof what));
 			else
 				report(v, c,
-				       "there is text directly inside %s (\"%s\"), where only "
-				       "elements "
-				       "belong: put it inside the right element, or delete it",
+				       _("there is text directly inside %s (\"%s\"), where only "
+					 "elements "
+					 "belong: put it inside the right element, or delete it"),
 				       label(el, what, sizeof what), q);
 			r = 1;
 		}
@@ -680,9 +688,9 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			char q[TEXT_QUOTE_MAX + 4];
 			text_quote(q, (const char *)el->ns->href);
 			report(v, el,
-			       "<%s> is in the XML namespace \"%s\", but plan files use none: "
-			       "delete "
-			       "its xmlns=\"...\"",
+			       _("<%s> is in the XML namespace \"%s\", but plan files use none: "
+				 "delete "
+				 "its xmlns=\"...\""),
 			       (const char *)el->name, q);
 			r = 1;
 		}
@@ -712,13 +720,14 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 	}
 	if (el != NULL)
 		report(v, el,
-		       "%s does not follow the plan format here (the schema says: %s): see <%s> in "
-		       "docs/plan-format.md",
+		       _("%s does not follow the plan format here (the schema says: %s): see <%s> "
+			 "in "
+			 "docs/plan-format.md"),
 		       label(el, what, sizeof what), msg, (const char *)el->name);
 	else if (v->seen == 0)
 		report(v, NULL,
-		       "the file does not follow the plan format (the schema says: %s): see "
-		       "docs/plan-format.md",
+		       _("the file does not follow the plan format (the schema says: %s): see "
+			 "docs/plan-format.md"),
 		       msg);
 }
 
@@ -776,8 +785,8 @@ static int validate(plan *p)
 
 	if (path == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
-		     "its source folder");
+		     _("cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
+		       "its source folder"));
 		return -1;
 	}
 	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -788,7 +797,7 @@ static int validate(plan *p)
 	xmlRelaxNGFreeParserCtxt(pctxt);
 	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "the schema cannot be read: reinstall vbgen");
+		diag(path, 0, DIAG_SYSTEM, _("the schema cannot be read: reinstall vbgen"));
 		free(path);
 		return -1;
 	}
@@ -801,8 +810,8 @@ static int validate(plan *p)
 	rc = xmlRelaxNGValidateDoc(vctxt, p->doc);
 	if (rc != 0 && v.seen == 0 && v.pending[0] != '\0')
 		report(&v, NULL,
-		       "the file does not follow the plan format (the schema says: %s): see "
-		       "docs/plan-format.md",
+		       _("the file does not follow the plan format (the schema says: %s): see "
+			 "docs/plan-format.md"),
 		       v.pending);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(schema);
@@ -848,8 +857,8 @@ int plan_read(const char *path, plan **out)
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
 		diag(path, plan_line(root), DIAG_ERROR,
-		     "the main element is <%s>, but a plan file must start with <plan "
-		     "version=\"1\">: is this the right file?",
+		     _("the main element is <%s>, but a plan file must start with <plan "
+		       "version=\"1\">: is this the right file?"),
 		     (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;

@@ -5,6 +5,8 @@
  * file need every page, which are then kept until they are written. */
 #include "produce.h"
 
+#include "i18n.h"
+
 #include "csv.h"
 #include "diag.h"
 #include "docx.h"
@@ -49,24 +51,27 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	if (o->pdf != NULL) {
 		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, o->share_fonts);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s (%d page%s)\n", o->pdf, ld->npages,
-			       ld->npages == 1 ? "" : "s");
+			printf(P_("vbgen: wrote %s (%d page)\n", "vbgen: wrote %s (%d pages)\n",
+				  (unsigned long)ld->npages),
+			       o->pdf, ld->npages);
 	}
 	if (status == EXIT_OK && o->docx != NULL) {
 		status = docx_write(d, ld, o->docx);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s (Word, to revise)\n", o->docx);
+			printf(_("vbgen: wrote %s (Word, to revise)\n"), o->docx);
 	}
 	if (status == EXIT_OK && o->csv != NULL) {
 		status = csv_write(d, o->csv);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s\n", o->csv);
+			printf(_("vbgen: wrote %s\n"), o->csv);
 	}
 	if (status == EXIT_OK && o->png != NULL) {
 		status = png_write(ld, o->png, o->png_stem, 60);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %d page preview%s into %s/\n", ld->npages,
-			       ld->npages == 1 ? "" : "s", o->png);
+			printf(P_("vbgen: wrote %d page preview into %s/\n",
+				  "vbgen: wrote %d page previews into %s/\n",
+				  (unsigned long)ld->npages),
+			       ld->npages, o->png);
 	}
 	if (status == EXIT_OK && o->print != NULL)
 		pdf_add(o->print, ld, o->print_label, o->copies, o->duplex);

@@ -9,6 +9,7 @@
 #include "template.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 #include "plan.h"
 #include "text.h"
@@ -172,8 +173,8 @@ static int need(template *t, xmlNodePtr n, const char *name, const char *example
 	if (attr(n, name) != NULL)
 		return 1;
 	terr(t, n,
-	     "<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
-	     "position is the template's",
+	     _("<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
+	       "position is the template's"),
 	     (const char *)n->name, name, name, example);
 	return 0;
 }
@@ -186,7 +187,7 @@ static double length_attr(template *t, xmlNodePtr n, const char *name, double df
 	if (s == NULL)
 		return dflt;
 	if (parse_length(s, &v) != 0 || v < -1000 || v > 5000) {
-		terr(t, n, "%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt", name,
+		terr(t, n, _("%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt"), name,
 		     s);
 		return dflt;
 	}
@@ -209,7 +210,7 @@ static double number_attr(template *t, xmlNodePtr n, const char *name, double df
 		v = d != 0 ? v / d : NAN;
 	}
 	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-		terr(t, n, "%s=\"%s\" must be a number from %g to %g", name, s, lo, hi);
+		terr(t, n, _("%s=\"%s\" must be a number from %g to %g"), name, s, lo, hi);
 		return dflt;
 	}
 	return v;
@@ -225,7 +226,7 @@ static int flag_attr(template *t, xmlNodePtr n, const char *name, int dflt)
 		return 1;
 	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
 		return 0;
-	terr(t, n, "%s=\"%s\" must be yes or no", name, s);
+	terr(t, n, _("%s=\"%s\" must be yes or no"), name, s);
 	return dflt;
 }
 
@@ -260,7 +261,7 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	xmlXPathCompExprPtr e;
 
 	if (s == NULL) {
-		terr(t, n, "<%s> needs %s=\"...\" (an XPath expression)", (const char *)n->name,
+		terr(t, n, _("<%s> needs %s=\"...\" (an XPath expression)"), (const char *)n->name,
 		     name);
 		return NULL;
 	}
@@ -275,8 +276,8 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	g_free(wrapped);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (e == NULL)
-		terr(t, n, "%s=\"%s\" is not a valid XPath expression (%s)", name, s,
-		     xpath_msg[0] ? xpath_msg : "syntax error");
+		terr(t, n, _("%s=\"%s\" is not a valid XPath expression (%s)"), name, s,
+		     xpath_msg[0] ? xpath_msg : _("syntax error"));
 	return e;
 }
 
@@ -293,7 +294,7 @@ static const doc_style *find_style(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->styles->len && i < 12; i++)
 		g_string_append_printf(known, "%s%s", i ? ", " : "",
 				       ((const doc_style *)g_ptr_array_index(t->styles, i))->name);
-	terr(t, n, "style \"%s\" is not defined (defined: %s)", name, known->str);
+	terr(t, n, _("style \"%s\" is not defined (defined: %s)"), name, known->str);
 	g_string_free(known, TRUE);
 	return NULL;
 }
@@ -304,7 +305,7 @@ static const doc_style *style_attr(template *t, xmlNodePtr n, const char *name, 
 
 	if (s == NULL) {
 		if (required)
-			terr(t, n, "<%s> needs %s=\"...\" naming a style", (const char *)n->name,
+			terr(t, n, _("<%s> needs %s=\"...\" naming a style"), (const char *)n->name,
 			     name);
 		return NULL;
 	}
@@ -317,7 +318,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	const char *name = attr(n, "name"), *parent = attr(n, "parent"), *v;
 
 	if (name == NULL) {
-		terr(t, n, "<style> needs name=\"...\"");
+		terr(t, n, _("<style> needs name=\"...\""));
 		g_free(s);
 		return;
 	}
@@ -325,8 +326,8 @@ static void compile_style(template *t, xmlNodePtr n)
 		const doc_style *o = g_ptr_array_index(t->styles, i);
 		if (strcmp(o->name, name) == 0) {
 			terr(t, n,
-			     "style \"%s\" is defined twice (here and at %s:%ld): give one of "
-			     "them another name, or change the one at %s:%ld",
+			     _("style \"%s\" is defined twice (here and at %s:%ld): give one of "
+			       "them another name, or change the one at %s:%ld"),
 			     name, o->file, o->line, o->file, o->line);
 			g_free(s);
 			return;
@@ -365,7 +366,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		else if (strcmp(v, "justify") == 0)
 			s->align = ALIGN_JUSTIFY;
 		else
-			terr(t, n, "align=\"%s\" must be left, center, right or justify", v);
+			terr(t, n, _("align=\"%s\" must be left, center, right or justify"), v);
 	}
 	s->indent = length_attr(t, n, "indent", s->indent);
 	s->margin_left = length_attr(t, n, "margin-left", s->margin_left);
@@ -380,7 +381,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		else if (strcmp(v, "as-is") == 0)
 			s->upper = 0;
 		else
-			terr(t, n, "case=\"%s\" must be upper or as-is", v);
+			terr(t, n, _("case=\"%s\" must be upper or as-is"), v);
 	}
 	s->balance = flag_attr(t, n, "balance", s->balance);
 	s->keep_groups = flag_attr(t, n, "keep-groups", s->keep_groups);
@@ -395,7 +396,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		doc_style *prev = s;
 		if (least > s->size)
 			terr(t, n,
-			     "shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size",
+			     _("shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size"),
 			     least, s->size);
 		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
 			doc_style *v2 = g_new(doc_style, 1);
@@ -426,7 +427,8 @@ static void compile_page(template *t, xmlNodePtr n)
 		need(t, n, "height", "297mm");
 	}
 	if (size != NULL && strcmp(size, "A4") != 0 && strcmp(size, "A5") != 0)
-		terr(t, n, "size=\"%s\": only A4 and A5 are known; give width and height instead",
+		terr(t, n,
+		     _("size=\"%s\": only A4 and A5 are known; give width and height instead"),
 		     size);
 	if (size != NULL && strcmp(size, "A5") == 0) {
 		p->width = 148 * MM;
@@ -439,7 +441,7 @@ static void compile_page(template *t, xmlNodePtr n)
 		p->width = p->height;
 		p->height = w;
 	} else if (o != NULL && strcmp(o, "portrait") != 0)
-		terr(t, n, "orientation=\"%s\" must be portrait or landscape", o);
+		terr(t, n, _("orientation=\"%s\" must be portrait or landscape"), o);
 	need(t, n, "top", "20mm");
 	need(t, n, "bottom", "20mm");
 	need(t, n, "left", "30mm");
@@ -457,7 +459,7 @@ static void compile_page(template *t, xmlNodePtr n)
 	if (ns != NULL)
 		p->number_style = find_style(t, n, ns);
 	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
-		terr(t, n, "the margins leave less than an inch for the text");
+		terr(t, n, _("the margins leave less than an inch for the text"));
 	g_ptr_array_add(t->pages, p);
 	g_ptr_array_add(t->page_names, g_strdup(name != NULL ? name : ""));
 }
@@ -467,7 +469,7 @@ static const doc_page *find_page(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->pages->len; i++)
 		if (strcmp(g_ptr_array_index(t->page_names, i), name) == 0)
 			return g_ptr_array_index(t->pages, i);
-	terr(t, n, "page \"%s\" is not defined: add <page name=\"%s\" .../> at the top", name,
+	terr(t, n, _("page \"%s\" is not defined: add <page name=\"%s\" .../> at the top"), name,
 	     name);
 	return NULL;
 }
@@ -508,7 +510,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
 	if (o->ncols == 0 || o->ncols > DOC_TABLE_MAX_COLS) {
-		terr(t, n, "<table> needs 1 to %d <column> elements, not %d", DOC_TABLE_MAX_COLS,
+		terr(t, n, _("<table> needs 1 to %d <column> elements, not %d"), DOC_TABLE_MAX_COLS,
 		     o->ncols);
 		o->ncols = 0;
 		return;
@@ -534,8 +536,8 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 			o->widths[k] = v;
 		else
 			terr(t, c,
-			     "width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
-			     "or auto (as wide as the column's widest cell)",
+			     _("width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
+			       "or auto (as wide as the column's widest cell)"),
 			     w ? w : "");
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
@@ -563,7 +565,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			char *f = fold_space((const char *)n->content);
 			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0)
 				terr(t, n,
-				     "text \"%.40s\" stands outside a paragraph: put it in <p>", f);
+				     _("text \"%.40s\" stands outside a paragraph: put it in <p>"),
+				     f);
 			g_free(f);
 			return NULL;
 		}
@@ -581,7 +584,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		return NULL;
 	if (is(n, "value") || is(n, "content")) {
 		if (!inline_ctx) {
-			terr(t, n, "<%s> stands outside a paragraph: put it in <p>",
+			terr(t, n, _("<%s> stands outside a paragraph: put it in <p>"),
 			     (const char *)n->name);
 			return NULL;
 		}
@@ -589,7 +592,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "b") || is(n, "i")) {
 		if (!inline_ctx) {
-			terr(t, n, "<%s> stands outside a paragraph: put it in <p>",
+			terr(t, n, _("<%s> stands outside a paragraph: put it in <p>"),
 			     (const char *)n->name);
 			return NULL;
 		}
@@ -608,7 +611,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	} else if (is(n, "else")) {
 		if (!is(n->parent, "if")) {
 			terr(t, n,
-			     "<else> stands outside an <if>: put it inside the <if> it belongs to");
+			     _("<else> stands outside an <if>: put it inside the <if> it belongs "
+			       "to"));
 			return NULL;
 		}
 		o = op_new(t, OP_ELSE, n);
@@ -620,25 +624,25 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
 			    strlen(v))
 			terr(t, n,
-			     "<let> needs name=\"...\": a letter, then letters, digits, - or _");
+			     _("<let> needs name=\"...\": a letter, then letters, digits, - or _"));
 		o->text = g_strdup(v != NULL ? v : "");
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "br")) {
 		if (!inline_ctx) {
 			terr(t, n,
-			     "<br/> stands outside a paragraph: it breaks a line inside a <p>");
+			     _("<br/> stands outside a paragraph: it breaks a line inside a <p>"));
 			return NULL;
 		}
 		o = op_new(t, OP_BR, n);
 	} else if (is(n, "call")) {
 		o = op_new(t, OP_CALL, n);
 		if ((v = attr(n, "name")) == NULL)
-			terr(t, n, "<call> needs name=\"...\"");
+			terr(t, n, _("<call> needs name=\"...\""));
 		o->text = g_strdup(v ? v : "");
 	} else if (inline_ctx) {
 		terr(t, n,
-		     "<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
-		     "<content>, <if>, <else>, <for>, <call>)",
+		     _("<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
+		       "<content>, <if>, <else>, <for>, <call>)"),
 		     (const char *)n->name);
 		return NULL;
 	} else if (is(n, "p")) {
@@ -660,7 +664,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			if (c->kind == OP_COL)
 				o->ncols++;
 		if (o->ncols == 0) {
-			terr(t, n, "<grid> needs <col> elements");
+			terr(t, n, _("<grid> needs <col> elements"));
 			return o;
 		}
 		o->widths = g_new0(double, o->ncols);
@@ -677,8 +681,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		g_strfreev(cols);
 		if (k != o->ncols || sum <= 0) {
 			terr(t, n,
-			     "columns=\"...\" must give one width per <col> (%d), for example "
-			     "columns=\"45 55\"",
+			     _("columns=\"...\" must give one width per <col> (%d), for example "
+			       "columns=\"45 55\""),
 			     o->ncols);
 			return o;
 		}
@@ -709,12 +713,12 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if ((v = attr(n, "template")) == NULL ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
 			terr(t, n,
-			     "<include> needs template=\"name\" (a template such as appendix)");
+			     _("<include> needs template=\"name\" (a template such as appendix)"));
 			return o;
 		}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
 			terr(t, n,
-			     "templates include each other more than %d deep: is there a cycle?",
+			     _("templates include each other more than %d deep: is there a cycle?"),
 			     TEMPLATE_MAX_INCLUDE);
 			return o;
 		}
@@ -762,7 +766,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, 0);
 		for (const op *c = o->child; c != NULL; c = c->next)
 			if (c->kind != OP_TCELL) {
-				terr(t, n, "<row> holds <cell> elements only, one per <column>");
+				terr(t, n, _("<row> holds <cell> elements only, one per <column>"));
 				break;
 			}
 	} else if (is(n, "cell")) {
@@ -777,7 +781,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (attr(n, "level") != NULL)
 			o->expr = compile(t, n, "level");
 	} else {
-		terr(t, n, "<%s> is not a template element (see templates/README.md)",
+		terr(t, n, _("<%s> is not a template element (see templates/README.md)"),
 		     (const char *)n->name);
 	}
 	return o;
@@ -808,8 +812,8 @@ static void link_ops(template *t)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
 				diag(o->file, o->line, DIAG_ERROR,
-				     "<call name=\"%s\"/>: no <define name=\"%s\"> in this "
-				     "template",
+				     _("<call name=\"%s\"/>: no <define name=\"%s\"> in this "
+				       "template"),
 				     o->text, o->text);
 				t->errors++;
 			}
@@ -828,7 +832,7 @@ static void load_includes(template *t)
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
 			diag(o->file, o->line, DIAG_ERROR,
-			     "the included template \"%s\" cannot be used", o->text);
+			     _("the included template \"%s\" cannot be used"), o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -854,19 +858,19 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 
 	if (v == NULL || v[0] == '\0' || strlen(v) > 64 ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
-		terr(t, n, "<import> needs template=\"name\" (a template such as common)");
+		terr(t, n, _("<import> needs template=\"name\" (a template such as common)"));
 		return;
 	}
 	if (t->imports->len >= TEMPLATE_MAX_IMPORTS) {
-		terr(t, n, "a template imports at most %d others", TEMPLATE_MAX_IMPORTS);
+		terr(t, n, _("a template imports at most %d others"), TEMPLATE_MAX_IMPORTS);
 		return;
 	}
 	snprintf(rel, sizeof rel, "templates/%s.xml", v);
 	path = paths_find(rel);
 	if (path == NULL) {
 		terr(t, n,
-		     "<import template=\"%s\"/>: there is no template %s.xml beside this one: "
-		     "correct the name, or copy %s.xml into the templates folder",
+		     _("<import template=\"%s\"/>: there is no template %s.xml beside this one: "
+		       "correct the name, or copy %s.xml into the templates folder"),
 		     v, v, v);
 		return;
 	}
@@ -880,7 +884,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	g_ptr_array_add(t->import_paths, path);
 	root = xmlDocGetRootElement(x);
 	if (!is(root, "template")) {
-		terr(t, root, "the main element is <%s>; a template starts with <template>",
+		terr(t, root, _("the main element is <%s>; a template starts with <template>"),
 		     (const char *)root->name);
 		return;
 	}
@@ -891,8 +895,8 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 			g_ptr_array_add(top, c);
 		else
 			terr(t, c,
-			     "<%s> is not allowed in an imported template (allowed: page, style, "
-			     "define)",
+			     _("<%s> is not allowed in an imported template (allowed: page, style, "
+			       "define)"),
 			     (const char *)c->name);
 	}
 }
@@ -909,8 +913,8 @@ static template *load(const char *name, int depth)
 	path = paths_find(rel);
 	if (path == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find the template %s: reinstall vbgen, or give --templates DIR with "
-		     "the folder that holds %s.xml",
+		     _("cannot find the template %s: reinstall vbgen, or give --templates DIR with "
+		       "the folder that holds %s.xml"),
 		     rel, name);
 		return NULL;
 	}
@@ -935,7 +939,7 @@ static template *load(const char *name, int depth)
 	}
 	root = xmlDocGetRootElement(t->xml);
 	if (!is(root, "template")) {
-		terr(t, root, "the main element is <%s>; a template starts with <template>",
+		terr(t, root, _("the main element is <%s>; a template starts with <template>"),
 		     (const char *)root->name);
 		template_free(t);
 		return NULL;
@@ -962,12 +966,12 @@ static template *load(const char *name, int depth)
 		else if (is(n, "define")) {
 			const char *dn = attr(n, "name");
 			if (dn == NULL)
-				terr(t, n, "<define> needs name=\"...\"");
+				terr(t, n, _("<define> needs name=\"...\""));
 			for (guint k = 0; dn != NULL && k < t->define_names->len; k++)
 				if (strcmp(g_ptr_array_index(t->define_names, k), dn) == 0)
 					terr(t, n,
-					     "<define name=\"%s\"> is defined twice (here and in "
-					     "%s): give one of them another name",
+					     _("<define name=\"%s\"> is defined twice (here and in "
+					       "%s): give one of them another name"),
 					     dn,
 					     (const char *)g_ptr_array_index(t->define_files, k));
 			g_ptr_array_add(t->define_files, (char *)node_file(t, n));
@@ -996,8 +1000,9 @@ static template *load(const char *name, int depth)
 			t->document = compile_list(t, n->children, 0);
 		} else if (!is(n, "style") && !is(n, "page")) {
 			terr(t, n,
-			     "<%s> is not allowed at the top of a template (allowed: import, page, "
-			     "style, define, metadata, document)",
+			     _("<%s> is not allowed at the top of a template (allowed: import, "
+			       "page, "
+			       "style, define, metadata, document)"),
 			     (const char *)n->name);
 		}
 	}
@@ -1005,7 +1010,7 @@ static template *load(const char *name, int depth)
 	if (t->page == NULL && t->pages->len > 0)
 		t->page = g_ptr_array_index(t->pages, 0);
 	if (t->page == NULL)
-		terr(t, root, "the template defines no <page>");
+		terr(t, root, _("the template defines no <page>"));
 	link_ops(t);
 	load_includes(t);
 	if (t->errors > 0) {
@@ -1316,8 +1321,8 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 
 	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
 		exerr(e, o,
-		      "a paragraph made here is longer than %d KB; no paragraph of a plan is "
-		      "that long: shorten that text in the plan",
+		      _("a paragraph made here is longer than %d KB; no paragraph of a plan is "
+			"that long: shorten that text in the plan"),
 		      TEMPLATE_MAX_PARA_BYTES / 1024);
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
@@ -1367,7 +1372,7 @@ static void run_table(struct ex *e, const op *o)
 	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)o->ncols);
 	head.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
 	if (e->table != NULL) {
-		exerr(e, o, "a <table> cannot stand inside another table");
+		exerr(e, o, _("a <table> cannot stand inside another table"));
 		g_array_free(rows, TRUE);
 		return;
 	}
@@ -1413,7 +1418,7 @@ static void run_table(struct ex *e, const op *o)
 			row.cells = r->cols;
 		} else {
 			diag(r->file, r->line, DIAG_ERROR,
-			     "only <row> and <group-row> may stand inside a <table>");
+			     _("only <row> and <group-row> may stand inside a <table>"));
 			e->failed = 1;
 		}
 		g_array_append_val(rows, row);
@@ -1433,7 +1438,7 @@ static void run_row(struct ex *e, const op *o)
 	int n = 0, k = 0;
 
 	if (e->table == NULL) {
-		exerr(e, o, "<%s> stands outside a <table>",
+		exerr(e, o, _("<%s> stands outside a <table>"),
 		      o->kind == OP_TGROUP ? "group-row" : "row");
 		return;
 	}
@@ -1451,7 +1456,7 @@ static void run_row(struct ex *e, const op *o)
 			holder->tcols = lv != NULL ? atoi(lv) : 0; /* the row's level */
 			free(lv);
 			if (holder->tcols < 1 || holder->tcols > DOC_GROUP_LEVELS) {
-				exerr(e, o, "level=\"...\" must give a number from 1 to %d",
+				exerr(e, o, _("level=\"...\" must give a number from 1 to %d"),
 				      DOC_GROUP_LEVELS);
 				return;
 			}
@@ -1462,10 +1467,13 @@ static void run_row(struct ex *e, const op *o)
 	for (const op *c = o->child; c != NULL; c = c->next)
 		n += c->kind == OP_TCELL;
 	if (n != e->table->ncols) {
-		exerr(e, o,
-		      "this <row> has %d cell%s and its table %d column%s: give one <cell> per "
-		      "<column>",
-		      n, n == 1 ? "" : "s", e->table->ncols, e->table->ncols == 1 ? "" : "s");
+		char cells[64], cols[64];
+		snprintf(cells, sizeof cells, P_("%d cell", "%d cells", (unsigned long)n), n);
+		snprintf(cols, sizeof cols,
+			 P_("%d column", "%d columns", (unsigned long)e->table->ncols),
+			 e->table->ncols);
+		exerr(e, o, _("this <row> has %s and its table %s: give one <cell> per <column>"),
+		      cells, cols);
 		return;
 	}
 	holder->ncols = -2;
@@ -1495,7 +1503,7 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 	for (xmlNodePtr c = cols != NULL ? cols->children : NULL; c != NULL; c = c->next)
 		n += is(c, "cell");
 	if (n < 1 || n > DOC_TABLE_MAX_COLS) {
-		exerr(e, o, "a table of the plan (line %ld) has %d columns; a table has 1 to %d",
+		exerr(e, o, _("a table of the plan (line %ld) has %d columns; a table has 1 to %d"),
 		      plan_line(t), n, DOC_TABLE_MAX_COLS);
 		g_array_free(rows, TRUE);
 		return;
@@ -1564,7 +1572,7 @@ static void run_plan_tables(struct ex *e, const op *o)
 	set_ctx(e, e->ctx->node);
 	r = xpath_nodes(e->ctx, o->expr, e->ctx->node);
 	if (r == NULL) {
-		exerr(e, o, "select=\"...\" must select <table> elements of the plan");
+		exerr(e, o, _("select=\"...\" must select <table> elements of the plan"));
 		return;
 	}
 	for (int i = 0; i < r->nodesetval->nodeNr && !e->failed; i++)
@@ -1580,7 +1588,7 @@ static void run_op(struct ex *e, const op *o)
 	if (e->failed)
 		return;
 	if (e->blocks > TEMPLATE_MAX_BLOCKS) {
-		exerr(e, o, "the document grows beyond %d blocks: does a loop select too much?",
+		exerr(e, o, _("the document grows beyond %d blocks: does a loop select too much?"),
 		      TEMPLATE_MAX_BLOCKS);
 		return;
 	}
@@ -1593,8 +1601,8 @@ static void run_op(struct ex *e, const op *o)
 		s = xpath_string(e->ctx, o->expr, e->ctx->node);
 		if (s == NULL)
 			exerr(e, o,
-			      "this expression could not be evaluated (an unknown function or "
-			      "variable?)");
+			      _("this expression could not be evaluated (an unknown function or "
+				"variable?)"));
 		para_append(e, s);
 		free(s);
 		break;
@@ -1603,7 +1611,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		r = xmlXPathCompiledEval(o->expr, e->ctx);
 		if (r == NULL) {
-			exerr(e, o, "this expression could not be evaluated");
+			exerr(e, o, _("this expression could not be evaluated"));
 			break;
 		}
 		if (r->type == XPATH_NODESET && r->nodesetval != NULL) {
@@ -1694,7 +1702,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, saved);
 		r = xpath_nodes(e->ctx, o->expr, saved);
 		if (r == NULL) {
-			exerr(e, o, "each=\"...\" must select nodes of the plan");
+			exerr(e, o, _("each=\"...\" must select nodes of the plan"));
 			break;
 		}
 		if (o->text != NULL)
@@ -1722,7 +1730,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		v = xpath_bool(e->ctx, o->expr, e->ctx->node);
 		if (v < 0) {
-			exerr(e, o, "test=\"...\" could not be evaluated");
+			exerr(e, o, _("test=\"...\" could not be evaluated"));
 			break;
 		}
 		run_seq(e, o->child, v == 1 ? RUN_THEN : RUN_ELSE);
@@ -1734,8 +1742,8 @@ static void run_op(struct ex *e, const op *o)
 	case OP_CALL:
 		if (++e->depth > TEMPLATE_MAX_CALL_DEPTH) {
 			exerr(e, o,
-			      "definitions call each other more than %d deep: is there a "
-			      "loop, or is the plan nested too deeply?",
+			      _("definitions call each other more than %d deep: is there a "
+				"loop, or is the plan nested too deeply?"),
 			      TEMPLATE_MAX_CALL_DEPTH);
 			e->depth--;
 			break;
@@ -1796,7 +1804,8 @@ static void run_let(struct ex *e, const op *o, GArray **saved)
 	v = xmlXPathCompiledEval(o->expr, e->ctx);
 	if (v == NULL) {
 		exerr(e, o,
-		      "select=\"...\" could not be evaluated (an unknown function or variable?)");
+		      _("select=\"...\" could not be evaluated (an unknown function or "
+			"variable?)"));
 		return;
 	}
 	if (*saved == NULL)
@@ -1871,7 +1880,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	if (e.failed) {
 		if (diag_count(DIAG_ERROR) == 0)
 			diag(t->path, 0, DIAG_ERROR,
-			     "the document could not be made from this template");
+			     _("the document could not be made from this template"));
 		doc_free(d);
 		return NULL;
 	}

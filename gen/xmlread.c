@@ -5,6 +5,7 @@
 #include "xmlread.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "text.h"
 
 #include <errno.h>
@@ -83,12 +84,12 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 	if (sys != NULL) {
 		text_quote(q, (const char *)sys);
 		refuse(r,
-		       "the file declares a DOCTYPE that points to an outside file (\"%s\"); "
-		       "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration",
+		       _("the file declares a DOCTYPE that points to an outside file (\"%s\"); "
+		       "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration"),
 		       q);
 	} else {
-		refuse(r, "the file declares a DOCTYPE; plan files must not have one (entities and "
-			  "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration");
+		refuse(r, _("the file declares a DOCTYPE; plan files must not have one (entities and "
+			  "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration"));
 	}
 }
 
@@ -100,8 +101,8 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	r->text_len = 0;
 	if (++r->depth > XMLREAD_MAX_DEPTH) {
 		refuse(r,
-		       "elements are nested more than %d deep here (at <%s>); a plan nests only a "
-		       "few levels: check that every element is closed",
+		       _("elements are nested more than %d deep here (at <%s>); a plan nests only a "
+		       "few levels: check that every element is closed"),
 		       XMLREAD_MAX_DEPTH, (const char *)local);
 		return;
 	}
@@ -126,8 +127,8 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 	r->text_len += len;
 	if (r->text_len > XMLREAD_MAX_TEXT) {
 		refuse(r,
-		       "a text here is longer than %ld MB; no paragraph of a plan is that long: "
-		       "check that the file is a plan and that no closing tag is missing",
+		       _("a text here is longer than %ld MB; no paragraph of a plan is that long: "
+		       "check that the file is a plan and that no closing tag is missing"),
 		       XMLREAD_MAX_TEXT / (1024 * 1024));
 		return;
 	}
@@ -158,51 +159,51 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			break;
 		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
 			snprintf(msg, size,
-				 "a closing tag here has no proper name: close <%s> (line %d) with "
-				 "</%s>",
+				 _("a closing tag here has no proper name: close <%s> (line %d) with "
+				 "</%s>"),
 				 s1, e->int1, s1);
 			return 1;
 		}
 		snprintf(msg, size,
-			 "</%s> here does not match the open <%s> (line %d): close <%s> with </%s> "
-			 "where its text ends, or correct the spelling of one of the two tags",
+			 _("</%s> here does not match the open <%s> (line %d): close <%s> with </%s> "
+			 "where its text ends, or correct the spelling of one of the two tags"),
 			 s2, s1, e->int1, s1, s1);
 		return 1;
 	case XML_ERR_TAG_NOT_FINISHED:
 		if (*s1 == '\0')
 			break;
 		snprintf(msg, size,
-			 "the file ends while <%s> (opened on line %d) is still open: add </%s> at "
+			 _("the file ends while <%s> (opened on line %d) is still open: add </%s> at "
 			 "its end, or check that the file is complete (was its end lost in "
-			 "copying?)",
+			 "copying?)"),
 			 s1, e->int1, s1);
 		return 1;
 	case XML_ERR_GT_REQUIRED:
 		if (*s1 != '\0')
 			snprintf(msg, size,
-				 "the tag <%s> (line %d) is not finished: check its attributes and "
-				 "quotes, and that it ends with >",
+				 _("the tag <%s> (line %d) is not finished: check its attributes and "
+				 "quotes, and that it ends with >"),
 				 s1, e->int1);
 		else
-			snprintf(msg, size, "a tag here is not finished: it must end with >");
+			snprintf(msg, size, _("a tag here is not finished: it must end with >"));
 		return 1;
 	case XML_ERR_LTSLASH_REQUIRED:
-		snprintf(msg, size, "a closing tag here is not finished: write it like </name>");
+		snprintf(msg, size, _("a closing tag here is not finished: write it like </name>"));
 		return 1;
 	case XML_ERR_NAME_REQUIRED:
 		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
-			snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
+			snprintf(msg, size, _("a bare & here: in XML, write & as &amp;"));
 			return 0;
 		}
 		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
 			snprintf(msg, size,
-				 "a bare < here: in XML text, write < as &lt; (if it begins a tag, "
-				 "correct the tag's name)");
+				 _("a bare < here: in XML text, write < as &lt; (if it begins a tag, "
+				 "correct the tag's name)"));
 			return 1;
 		}
 		break;
 	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-		snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
+		snprintf(msg, size, _("a bare & here: in XML, write & as &amp;"));
 		return 0;
 	case XML_ERR_UNDECLARED_ENTITY:
 	case XML_WAR_UNDECLARED_ENTITY:
@@ -212,7 +213,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			msg, size,
 			"&%s; is an HTML name that XML does not know: type the character itself%s, "
 			"and write & as &amp;",
-			s1, strcmp(s1, "nbsp") == 0 ? " (a non-breaking space is &#160;)" : "");
+			s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
 		snprintf(
@@ -223,34 +224,34 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_ERR_DOCUMENT_END:
 	case XML_ERR_EXTRA_CONTENT:
 		snprintf(msg, size,
-			 "something follows the closing </%s> here: only comments may come after "
+			 _("something follows the closing </%s> here: only comments may come after "
 			 "it; "
-			 "delete the rest (were two files pasted together?)",
+			 "delete the rest (were two files pasted together?)"),
 			 root != NULL ? root : "...");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_STARTED:
 		snprintf(msg, size,
-			 "an attribute value here has no quotes: write it in quotes, like "
-			 "lead=\"xa\"");
+			 _("an attribute value here has no quotes: write it in quotes, like "
+			 "lead=\"xa\""));
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
-		snprintf(msg, size, "an attribute value here has no closing quote: add it");
+		snprintf(msg, size, _("an attribute value here has no closing quote: add it"));
 		return 1;
 	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, "the attribute %s here has no value: write %s=\"...\"", s1, s1);
+		snprintf(msg, size, _("the attribute %s here has no value: write %s=\"...\""), s1, s1);
 		return 1;
 	case XML_ERR_ATTRIBUTE_REDEFINED:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, "%s= is written twice in this tag: keep one", s1);
+		snprintf(msg, size, _("%s= is written twice in this tag: keep one"), s1);
 		return 0;
 	case XML_ERR_LT_IN_ATTRIBUTE:
-		snprintf(msg, size, "an attribute value here contains <: write it as &lt;");
+		snprintf(msg, size, _("an attribute value here contains <: write it as &lt;"));
 		return 1;
 	case XML_ERR_INVALID_ENCODING:
-		snprintf(msg, size, "the text here is not UTF-8: save the file as UTF-8 text");
+		snprintf(msg, size, _("the text here is not UTF-8: save the file as UTF-8 text"));
 		return 1;
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
@@ -261,7 +262,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 				"from another program: delete it",
 				e->int1);
 		else
-			snprintf(msg, size, "a character here is not allowed in XML: delete it");
+			snprintf(msg, size, _("a character here is not allowed in XML: delete it"));
 		return 0;
 	case XML_ERR_HYPHEN_IN_COMMENT:
 		snprintf(
@@ -270,7 +271,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			"does not allow: separate them, or use a dash (–)");
 		return 0;
 	case XML_ERR_COMMENT_NOT_FINISHED:
-		snprintf(msg, size, "a comment <!-- here is never closed: end it with -->");
+		snprintf(msg, size, _("a comment <!-- here is never closed: end it with -->"));
 		return 1;
 	case XML_ERR_RESERVED_XML_NAME:
 		snprintf(
@@ -294,8 +295,8 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 		break;
 	}
 	snprintf(msg, size,
-		 "the file is not well-formed XML here: check the tags and quotes on this line and "
-		 "the line before (the XML reader says: %s)",
+		 _("the file is not well-formed XML here: check the tags and quotes on this line and "
+		 "the line before (the XML reader says: %s)"),
 		 m);
 	return 1;
 }
@@ -327,7 +328,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 		r->quiet = 1;
 	} else if (r->errors >= XMLREAD_MAX_ERRORS) {
 		diag(r->path, 0, DIAG_NOTE,
-		     "more problems of this kind may follow; correct these first and check again");
+		     _("more problems of this kind may follow; correct these first and check again"));
 		r->quiet = 1;
 	}
 }
@@ -345,13 +346,13 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		diag(path, 0, errno == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-		     "cannot open the file: %s; check the name and the folder", strerror(errno));
+		     _("cannot open the file: %s; check the name and the folder"), i18n_strerror(errno));
 		*status = errno == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag(path, 0, DIAG_ERROR,
-		     "this is not an ordinary file: give the path of a plan file");
+		     _("this is not an ordinary file: give the path of a plan file"));
 		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
@@ -364,7 +365,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		st.st_size = XMLREAD_MAX_BYTES;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "out of memory reading the file");
+		diag(path, 0, DIAG_SYSTEM, _("out of memory reading the file"));
 		*status = EXIT_SYSTEM;
 		close(fd);
 		return NULL;
@@ -395,14 +396,14 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 		;
 	if (i == size) {
 		diag(path, 0, DIAG_ERROR,
-		     "the file is empty; a plan file starts with <plan version=\"1\"> (see "
-		     "samples/par-index-2023.xml)");
+		     _("the file is empty; a plan file starts with <plan version=\"1\"> (see "
+		     "samples/par-index-2023.xml)"));
 		return -1;
 	}
 	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
 		diag(path, 0, DIAG_ERROR,
-		     "the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
-		     "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)");
+		     _("the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
+		     "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"));
 		return -1;
 	}
 	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
@@ -410,17 +411,17 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
-		     "the file contains a NUL byte (code 0) on this line: it is not a text file, "
+		     _("the file contains a NUL byte (code 0) on this line: it is not a text file, "
 		     "or "
-		     "it was saved as UTF-16; save it as UTF-8 text");
+		     "it was saved as UTF-16; save it as UTF-8 text"));
 		return -1;
 	}
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
-		     "the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
-		     "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)",
+		     _("the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
+		     "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
 		     (unsigned char)*end);
 		return -1;
 	}
@@ -477,7 +478,7 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 	r.ctxt = xmlNewParserCtxt();
 	if (r.ctxt == NULL) {
 		free(buf);
-		diag(path, 0, DIAG_SYSTEM, "out of memory starting the XML reader");
+		diag(path, 0, DIAG_SYSTEM, _("out of memory starting the XML reader"));
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
@@ -512,11 +513,11 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		 * part read ends */
 		if (r.errors == 0)
 			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
-			     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
+			     _("the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
 			     "take "
 			     "about 5 MB), and this one is still going at this line: check that "
 			     "this "
-			     "is the right file",
+			     "is the right file"),
 			     too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
@@ -527,12 +528,12 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		doc = NULL;
 	}
 	if (doc == NULL && r.errors == 0)
-		diag(path, 0, DIAG_ERROR, "the file could not be read as XML");
+		diag(path, 0, DIAG_ERROR, _("the file could not be read as XML"));
 	xmlFreeParserCtxt(r.ctxt);
 	if (doc == NULL)
 		return NULL;
 	if (xmlDocGetRootElement(doc) == NULL) {
-		diag(path, 0, DIAG_ERROR, "the file holds no element");
+		diag(path, 0, DIAG_ERROR, _("the file holds no element"));
 		xmlFreeDoc(doc);
 		return NULL;
 	}

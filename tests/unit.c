@@ -6,12 +6,15 @@
  * "unit: N passed, M failed", exiting 1 when anything failed. To add tests for another module,
  * write one static test_<module>(unit *u) function and call it from main. The tallies
  * travel in a unit struct rather than globals, so groups stay independent. */
+#include <glib.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
+#include "i18n.h"
 #include "num.h"
 #include "text.h"
 
@@ -437,6 +440,108 @@ static void test_pdf_group(unit *u)
 
 /* Runs one group and prints "group NAME: N passed, M failed": the test driver counts
  * each group as one case. */
+/* A .mo file in memory (GNU gettext's format, as msgfmt writes it): n texts, keys sorted,
+ * each key and translation given with its length (plural keys hold a NUL). g_malloc()ed,
+ * *len its size. */
+static char *make_mo(int n, const char *const *keys, const size_t *klen, const char *const *vals,
+		     const size_t *vlen, unsigned long *len)
+{
+	size_t size = 28 + 16 * (size_t)n, off;
+	char *mo;
+	uint32_t w;
+
+	for (int i = 0; i < n; i++)
+		size += klen[i] + 1 + vlen[i] + 1;
+	mo = g_malloc0(size);
+	w = 0x950412de;
+	memcpy(mo, &w, 4);
+	w = (uint32_t)n;
+	memcpy(mo + 8, &w, 4);
+	w = 28;
+	memcpy(mo + 12, &w, 4);
+	w = 28 + 8 * (uint32_t)n;
+	memcpy(mo + 16, &w, 4);
+	off = 28 + 16 * (size_t)n;
+	for (int t = 0; t < 2; t++)
+		for (int i = 0; i < n; i++) {
+			const char *str = t ? vals[i] : keys[i];
+			size_t l = t ? vlen[i] : klen[i];
+			uint32_t pair[2] = {(uint32_t)l, (uint32_t)off};
+			memcpy(mo + 28 + 8 * (size_t)n * (size_t)t + 8 * (size_t)i, pair, 8);
+			memcpy(mo + off, str, l);
+			off += l + 1;
+		}
+	*len = size;
+	return mo;
+}
+
+/* Choosing the language, and reading catalogs, good and damaged. */
+static void test_i18n(unit *u)
+{
+	char names[4][I18N_NAME_MAX];
+	int n;
+	static const char *const keys[] = {"", "%d task\0%d tasks", "error", "zzz"};
+	static const size_t klen[] = {0, 16, 5, 3};
+	static const char *const vals[] = {"Language: vi\nPlural-Forms: nplurals=1; plural=0;\n",
+					   "%d nhiệm vụ", "lỗi", ""};
+	size_t vlen[4];
+	unsigned long len;
+	char *mo;
+
+	n = i18n_choose("vi", "en", "C", NULL, NULL, names, 4);
+	expect(u, "i18n: --lang wins", n == 1 && strcmp(names[0], "vi") == 0, "vi");
+	n = i18n_choose(NULL, NULL, NULL, NULL, "vi_VN.UTF-8", names, 4);
+	expect(u, "i18n: LANG=vi_VN.UTF-8 without a generated locale",
+	       n == 1 && strcmp(names[0], "vi_VN") == 0, "vi_VN");
+	n = i18n_choose(NULL, "vi:en", "C.UTF-8", NULL, "en_US.UTF-8", names, 4);
+	expect(u, "i18n: LANGUAGE over C.UTF-8",
+	       n == 3 && strcmp(names[0], "vi") == 0 && strcmp(names[1], "en") == 0 &&
+		       strcmp(names[2], "C") == 0,
+	       "vi, en, C");
+	n = i18n_choose(NULL, "vi", "C", NULL, "vi_VN.UTF-8", names, 4);
+	expect(u, "i18n: LC_ALL=C ignores LANGUAGE (POSIX output)",
+	       n == 1 && strcmp(names[0], "en") == 0, "en");
+	n = i18n_choose(NULL, "vi", NULL, NULL, NULL, names, 4);
+	expect(u, "i18n: no locale at all is English", n == 1 && strcmp(names[0], "en") == 0, "en");
+	n = i18n_choose(NULL, NULL, NULL, "vi_VN@tcvn", "en_GB", names, 4);
+	expect(u, "i18n: LC_MESSAGES over LANG, modifier removed",
+	       n == 1 && strcmp(names[0], "vi_VN") == 0, "vi_VN");
+
+	for (int i = 0; i < 4; i++)
+		vlen[i] = strlen(vals[i]);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	expect_int(u, "i18n: a catalog loads", i18n_load_mo(mo, len), 0);
+	expect(u, "i18n: a text is translated", strcmp(_("error"), "lỗi") == 0, "lỗi");
+	expect(u, "i18n: an empty translation is the English", strcmp(_("zzz"), "zzz") == 0, "zzz");
+	expect(u, "i18n: an unknown text stays English", strcmp(_("warning"), "warning") == 0,
+	       "warning");
+	expect(u, "i18n: one plural form for Vietnamese",
+	       strcmp(P_("%d task", "%d tasks", 5), "%d nhiệm vụ") == 0 &&
+		       strcmp(P_("%d task", "%d tasks", 1), "%d nhiệm vụ") == 0,
+	       "%d nhiệm vụ");
+	expect(u, "i18n: the header is not a translation of \"\"", strcmp(_(""), "") == 0, "\"\"");
+
+	/* damaged catalogs are refused whole, and English stays */
+	i18n_shutdown();
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	expect_int(u, "i18n: a truncated catalog is refused", i18n_load_mo(mo, len - 10), -1);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	mo[8] = (char)0xff; /* more texts than the file holds */
+	expect_int(u, "i18n: a wrong count is refused", i18n_load_mo(mo, len), -1);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	mo[0] = 'x';
+	expect_int(u, "i18n: a wrong magic is refused", i18n_load_mo(mo, len), -1);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	mo[28 + 8 + 4] = (char)0xf0; /* an offset beyond the end */
+	expect_int(u, "i18n: an offset outside the file is refused", i18n_load_mo(mo, len), -1);
+	expect(u, "i18n: English after refusals",
+	       strcmp(_("error"), "error") == 0 && strcmp(i18n_language(), "en") == 0, "error, en");
+	expect(u, "i18n: no catalog, English plurals",
+	       strcmp(P_("%d task", "%d tasks", 1), "%d task") == 0 &&
+		       strcmp(P_("%d task", "%d tasks", 2), "%d tasks") == 0,
+	       "%d task / %d tasks");
+}
+
 static void group(unit *u, const char *name, void (*fn)(unit *))
 {
 	int p = u->passed, f = u->failed;
@@ -452,6 +557,7 @@ int main(void)
 	group(&u, "text", test_text);
 	group(&u, "date", test_date);
 	group(&u, "num", test_num);
+	group(&u, "i18n", test_i18n);
 	group(&u, "xpath", test_xpath_group);
 	group(&u, "ttf", test_ttf_group);
 	group(&u, "pdf", test_pdf_group);
