@@ -67,7 +67,8 @@ struct op {
 	op *target;               /* OP_CALL: the definition */
 	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
-	int level;                     /* OP_GRID: the columns' blocks stand level, row by row */
+	int level;   /* OP_GRID: the columns' blocks stand level, row by row */
+	int in_para; /* OP_CALL: called inside a paragraph; a definition's holder: inline="yes" */
 	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
 					* OP_TABLE: border, padding */
 	int ncols;                     /* OP_GRID, OP_TABLE */
@@ -631,6 +632,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_BR, n);
 	} else if (is(n, "call")) {
 		o = op_new(t, OP_CALL, n);
+		o->in_para = inline_ctx;
 		if ((v = attr(n, "name")) == NULL)
 			terr(t, n, "<call> needs name=\"...\"");
 		o->text = g_strdup(v ? v : "");
@@ -811,6 +813,21 @@ static void link_ops(template *t)
 				     "template",
 				     o->text, o->text);
 				t->errors++;
+			} else if (o->target->in_para != o->in_para) {
+				/* inline content run where blocks go (or the reverse) has no
+				 * paragraph to write into */
+				diag(o->file, o->line, DIAG_ERROR,
+				     o->in_para
+					     ? "<call name=\"%s\"/> stands inside a paragraph, but "
+					       "<define name=\"%s\"> holds blocks: write "
+					       "inline=\"yes\" on the definition if it holds only "
+					       "text, or call it outside the <p>"
+					     : "<call name=\"%s\"/> stands where blocks go, but "
+					       "<define "
+					       "name=\"%s\"> is inline=\"yes\" (text for inside a "
+					       "paragraph): call it inside a <p>",
+				     o->text, o->text);
+				t->errors++;
 			}
 		}
 	}
@@ -982,7 +999,15 @@ static template *load(const char *name, int depth)
 		xmlNodePtr n = g_ptr_array_index(top, i);
 		if (is(n, "define")) {
 			op *holder = op_new(t, OP_COL, n);
-			holder->child = compile_list(t, n->children, flag_attr(t, n, "inline", 0));
+			holder->in_para = flag_attr(t, n, "inline", 0);
+			holder->child = compile_list(t, n->children, holder->in_para);
+			/* inline-NAME prints a plan element met in running text */
+			if (!holder->in_para &&
+			    g_str_has_prefix(attr(n, "name") ? attr(n, "name") : "", "inline-"))
+				terr(t, n,
+				     "<define name=\"%s\"> prints an element inside a paragraph: "
+				     "write inline=\"yes\" on it",
+				     attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
 			for (int k = 0; k < 5; k++)
