@@ -31,6 +31,7 @@
 #include "diag.h"
 #include "out.h"
 
+#include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <math.h>
 #include <stdint.h>
@@ -1626,7 +1627,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	if (f == NULL)
 		goto done;
 	if (fwrite(data, 1, st.size, f) != st.size) {
-		diag(x->path, 0, DIAG_SYSTEM, "writing failed (disk full?)");
+		out_write_failed(x->path, errno);
 		out_abort(f, tmp);
 		goto done;
 	}

@@ -295,7 +295,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	GPtrArray *sel = g_ptr_array_new();
 	struct result *res = NULL;
 	pdf_out *print = NULL;
-	guint jobs, failed = 0, pages = 0, made = 0;
+	guint jobs, failed = 0, system_failed = 0, pages = 0, made = 0;
 	int status, tty = isatty(2);
 
 	j.p = p;
@@ -458,6 +458,12 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		failed++;
+		/* the computer's problem (a full disk), said with the file when it happened:
+		 * not the plan's line */
+		if (res[i].status == EXIT_SYSTEM) {
+			system_failed++;
+			continue;
+		}
 		char *label = node_label(&j, a);
 		diag(p->path, plan_line(a), DIAG_ERROR, "the letter of %s (%s) was not made: %s",
 		     node_id(&j, a), label,
@@ -466,7 +472,12 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 									    : "unknown problem"));
 		g_free(label);
 	}
-	status = failed > 0 ? EXIT_INVALID : EXIT_OK;
+	if (system_failed > 0)
+		diag(o->dir, 0, DIAG_SYSTEM,
+		     "%u letter%s could not be written, for the reason%s said above; the plan "
+		     "is not at fault: put that right and run vbgen again",
+		     system_failed, system_failed == 1 ? "" : "s", system_failed == 1 ? "" : "s");
+	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);
 		if (rc != EXIT_OK)

@@ -9,6 +9,7 @@
 #include "fonts.h"
 #include "kinds.h"
 #include "letters.h"
+#include "out.h"
 #include "paths.h"
 #include "pdf.h"
 #include "produce.h"
@@ -22,8 +23,10 @@
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef VBGEN_VERSION
 #define VBGEN_VERSION "0.0"
@@ -272,7 +275,8 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 	po.csv = o->csv;
 	if (o->png != NULL) {
 		char *dot;
-		stem = g_path_get_basename(output);
+		/* the previews of a document sent to standard output: PLAN-1.png, ... */
+		stem = out_is_stdout(output) ? g_strdup(k->command) : g_path_get_basename(output);
 		if ((dot = strrchr(stem, '.')) != NULL)
 			*dot = '\0';
 		po.png = o->png;
@@ -403,7 +407,10 @@ static int cmd_all(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder");
+		diag(dir, 0, DIAG_SYSTEM,
+		     "cannot make the folder: %s; check that you may write there, or give "
+		     "another place with -o",
+		     strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
 	}
@@ -615,6 +622,88 @@ static int cmd_sign(int argc, char **argv, int quiet)
 	return sign_run(&so);
 }
 
+/* The folder a file named path is written into ("." for a bare name); to free. */
+static char *folder_of(const char *path)
+{
+	return g_path_get_dirname(path);
+}
+
+/* A file output given on the command line (-o, --csv, --print): a file, a link to one, a
+ * new name in a folder that exists, or "-" where stdout_ok. Checked before anything is
+ * read or written, so that a mistake in the third output does not leave the first two
+ * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
+static int check_file_output(const char *opt, const char *path, int stdout_ok)
+{
+	const char *why;
+	char *dir;
+	struct stat st;
+	int rc = EXIT_OK;
+
+	if (out_is_stdout(path) && !stdout_ok)
+		return usage_error("%s -: standard output is not possible here; give a file name",
+				   opt);
+	if (out_is_stdout(path))
+		return EXIT_OK;
+	if ((why = out_unusable(path)) != NULL)
+		return usage_error("%s %s: %s", opt, path, why);
+	dir = folder_of(path);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		diag(path, 0, DIAG_SYSTEM,
+		     "cannot write here: the folder %s does not exist; make it first, or give "
+		     "another place",
+		     dir);
+		rc = EXIT_SYSTEM;
+	}
+	g_free(dir);
+	return rc;
+}
+
+/* A folder output (-o of letters and all, --png): a folder, or a name to make one. */
+static int check_folder_output(const char *opt, const char *path)
+{
+	struct stat st;
+
+	if (out_is_stdout(path))
+		return usage_error("%s -: this is a folder of files, which cannot go to standard "
+				   "output; give the name of a folder",
+				   opt);
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		return usage_error("%s %s: this is a file, not a folder; give the name of a "
+				   "folder (it is made if it does not exist)",
+				   opt, path);
+	return EXIT_OK;
+}
+
+/* Every output the command line names, before the plan is read (see above). */
+static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
+{
+	const char *named[] = {o->output, o->csv, o->print, o->png};
+	const char *names[] = {"-o", "--csv", "--print", "--png"};
+	int rc = EXIT_OK, single = k != NULL && k->each == NULL;
+
+	for (int i = 0; i < 4; i++)
+		if (named[i] != NULL && named[i][0] == '\0')
+			return usage_error("%s '': the name is empty; give a %s name", names[i],
+					   i == 0 && !single ? "folder"
+					   : i == 3          ? "folder"
+							     : "file");
+	if (strcmp(cmd, "check") == 0 || o->dump != NULL)
+		return EXIT_OK; /* nothing is written */
+	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
+		return usage_error("%s", "-o - and --csv - both write to standard output: send "
+					 "one of them to a file");
+	if (o->output != NULL)
+		rc = single ? check_file_output("-o", o->output, 1)
+			    : check_folder_output("-o", o->output);
+	if (rc == EXIT_OK && o->csv != NULL)
+		rc = check_file_output("--csv", o->csv, 1);
+	if (rc == EXIT_OK && o->print != NULL)
+		rc = check_file_output("--print", o->print, 0);
+	if (rc == EXIT_OK && o->png != NULL)
+		rc = check_folder_output("--png", o->png);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *path;
@@ -743,7 +832,10 @@ int main(int argc, char **argv)
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error("--docx goes with 'vbgen all'; for one document write "
 				   "--format docx");
-	if (strcmp(cmd, "check") == 0)
+	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
+	    (status = check_outputs(cmd, k, &o)) != EXIT_OK)
+		; /* said */
+	else if (strcmp(cmd, "check") == 0)
 		status = cmd_check(path);
 	else if (strcmp(cmd, "all") == 0)
 		status = cmd_all(path, &o);

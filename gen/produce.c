@@ -10,6 +10,7 @@
 #include "docx.h"
 #include "dump.h"
 #include "page.h"
+#include "out.h"
 #include "png.h"
 
 #include <stdio.h>
@@ -21,6 +22,12 @@ static int dump_sink(void *out, const lay_doc *ld, const lay_page *pg)
 	return EXIT_OK;
 }
 
+/* How an output is named in a message. */
+static const char *out_name(const char *path)
+{
+	return out_is_stdout(path) ? "the document to standard output" : path;
+}
+
 int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 {
 	int keep = !o->dump && (o->docx != NULL || o->png != NULL || o->print != NULL);
@@ -28,6 +35,10 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	pdf_out *pdf = NULL;
 	lay_doc *ld;
 	int status = EXIT_OK;
+	/* what was written is said on standard output, unless a document goes there */
+	FILE *said = out_is_stdout(o->pdf) || out_is_stdout(o->docx) || out_is_stdout(o->csv)
+			     ? stderr
+			     : stdout;
 
 	*pages = 0;
 	if (!o->dump && !keep && o->pdf != NULL) {
@@ -49,24 +60,24 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	if (o->pdf != NULL) {
 		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, o->share_fonts);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s (%d page%s)\n", o->pdf, ld->npages,
-			       ld->npages == 1 ? "" : "s");
+			fprintf(said, "vbgen: wrote %s (%d page%s)\n", out_name(o->pdf), ld->npages,
+				ld->npages == 1 ? "" : "s");
 	}
 	if (status == EXIT_OK && o->docx != NULL) {
 		status = docx_write(d, ld, o->docx);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s (Word, to revise)\n", o->docx);
+			fprintf(said, "vbgen: wrote %s (Word, to revise)\n", out_name(o->docx));
 	}
 	if (status == EXIT_OK && o->csv != NULL) {
 		status = csv_write(d, o->csv);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s\n", o->csv);
+			fprintf(said, "vbgen: wrote %s\n", out_name(o->csv));
 	}
 	if (status == EXIT_OK && o->png != NULL) {
 		status = png_write(ld, o->png, o->png_stem, 60);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %d page preview%s into %s/\n", ld->npages,
-			       ld->npages == 1 ? "" : "s", o->png);
+			fprintf(said, "vbgen: wrote %d page preview%s into %s/\n", ld->npages,
+				ld->npages == 1 ? "" : "s", o->png);
 	}
 	if (status == EXIT_OK && o->print != NULL)
 		pdf_add(o->print, ld, o->print_label, o->copies, o->duplex);
