@@ -474,8 +474,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	}
 	if (system_failed > 0)
 		diag(o->dir, 0, DIAG_SYSTEM,
-		     "%u letter%s could not be written, for the reason%s said above; the plan "
-		     "is not at fault: put that right and run vbgen again",
+		     "%u letter%s could not be made, for the computer's reason%s said above "
+		     "(the plan is not at fault): put that right and run vbgen again",
 		     system_failed, system_failed == 1 ? "" : "s", system_failed == 1 ? "" : "s");
 	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {

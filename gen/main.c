@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef VBGEN_VERSION
 #define VBGEN_VERSION "0.0"
@@ -257,7 +258,7 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 				 xmlXPathNewBoolean(!o->no_appendix));
 	d = template_expand(t, ctx, NULL);
 	if (d == NULL) {
-		status = EXIT_INVALID;
+		status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
 		goto done;
 	}
 	f = fonts_open();
@@ -704,6 +705,27 @@ static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
 	return rc;
 }
 
+/* GLib's fatal errors, above all an allocation that failed (g_malloc cannot return
+ * NULL; it logs an error and aborts): a plain message and exit status 3 instead of a
+ * trap and a core dump, and no temporary file left. Writes with write(2) and a fixed
+ * text: the memory may be gone. Other messages go to GLib's own handler. */
+static void on_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+			gpointer data)
+{
+	static const char oom[] =
+		"vbgen: error: the computer ran out of memory (or the work grew beyond what "
+		"it allows): close other programs, or make letters for fewer agencies at once "
+		"(--agency, -j 1), and run vbgen again\n";
+
+	if (level & G_LOG_LEVEL_ERROR) {
+		out_remove_temporaries();
+		if (write(STDERR_FILENO, oom, sizeof oom - 1) < 0)
+			_exit(EXIT_SYSTEM);
+		_exit(EXIT_SYSTEM);
+	}
+	g_log_default_handler(domain, level, message, data);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd, *path;
@@ -712,6 +734,7 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	char *end;
 
+	g_log_set_default_handler(on_glib_log, NULL);
 	/* sign takes its own options; only -q may come before it */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "sign") == 0) {

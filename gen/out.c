@@ -40,11 +40,16 @@ static void track(const char *tmp, int on)
 	}
 }
 
-static void on_signal(int sig)
+void out_remove_temporaries(void)
 {
 	for (int i = 0; i < OUT_MAX_OPEN; i++)
 		if (open_used[i])
 			unlink(open_tmp[i]);
+}
+
+static void on_signal(int sig)
+{
+	out_remove_temporaries();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -33,5 +33,8 @@ void out_write_failed(const char *path, int err);
 /* Removes the temporary files still open when vbgen is interrupted (SIGINT, SIGTERM,
  * SIGHUP), so that a killed run leaves nothing but complete files behind. */
 void out_install_signal_cleanup(void);
+/* Removes the temporary files still open (async-signal-safe: no allocation), for a
+ * process that must stop at once. */
+void out_remove_temporaries(void);
 
 #endif

@@ -1134,11 +1134,14 @@ struct ex {
 	const op *table; /* the <table> whose rows are being expanded, or NULL */
 	int depth;
 	long blocks;
+	long steps;   /* elements of the template run so far */
+	size_t bytes; /* text put into the document so far */
 	int failed;
 };
 
 static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void exlimit(struct ex *e, const op *o, const char *what, long limit);
 
 /* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
  * to be quoted in our own message instead of printed raw on stderr. */
@@ -1164,6 +1167,11 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (e->ctx->opLimit != 0 && e->ctx->opCount >= e->ctx->opLimit) {
+		exlimit(e, o, "steps of its expressions (XPath)", (long)TEMPLATE_MAX_XPATH_OPS);
+		eval_msg[0] = '\0';
+		return;
+	}
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -1173,6 +1181,19 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 		diag(o->file, o->line, DIAG_ERROR, "%s", msg);
 	eval_msg[0] = '\0';
 	g_free(msg);
+	e->failed = 1;
+}
+
+/* A limit on the work of one expansion was reached (TEMPLATE_MAX_BLOCKS, _STEPS,
+ * _DOC_BYTES): the computer's limit, not a mistake the plan or the template can be told
+ * of line by line; said with the template's line that was running. */
+static void exlimit(struct ex *e, const op *o, const char *what, long limit)
+{
+	diag(o->file, o->line, DIAG_SYSTEM,
+	     "the document made from this template grows beyond %ld %s, more than any plan "
+	     "needs: does a <for> here select far too much (//node(), or a loop inside a "
+	     "loop)? Correct the template; vbgen stopped",
+	     limit, what);
 	e->failed = 1;
 }
 
@@ -1210,6 +1231,7 @@ static void para_append(struct ex *e, const char *s)
 	if (e->style != NULL && e->style->upper)
 		s = up = text_upper(s);
 	fold_into(e->text, s);
+	e->bytes += e->text->len - start;
 	free(up);
 	if ((e->bold || e->italic) && e->text->len > start) {
 		doc_run *last =
@@ -1604,8 +1626,15 @@ static void run_op(struct ex *e, const op *o)
 	if (e->failed)
 		return;
 	if (e->blocks > TEMPLATE_MAX_BLOCKS) {
-		exerr(e, o, "the document grows beyond %d blocks: does a loop select too much?",
-		      TEMPLATE_MAX_BLOCKS);
+		exlimit(e, o, "blocks (paragraphs, table rows)", TEMPLATE_MAX_BLOCKS);
+		return;
+	}
+	if (++e->steps > TEMPLATE_MAX_STEPS) {
+		exlimit(e, o, "steps (template elements run)", TEMPLATE_MAX_STEPS);
+		return;
+	}
+	if (e->bytes > TEMPLATE_MAX_DOC_BYTES) {
+		exlimit(e, o, "MB of text", TEMPLATE_MAX_DOC_BYTES / (1024 * 1024));
 		return;
 	}
 	switch (o->kind) {
@@ -1889,11 +1918,16 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 		*slot[k] = doc_str(d, s);
 		free(s);
 	}
+	/* libxml2 counts the steps of every evaluation against this, so that one costly
+	 * expression in a loop stops too */
+	ctx->opLimit = TEMPLATE_MAX_XPATH_OPS;
+	ctx->opCount = 0;
 	run_list(&e, t->document);
+	ctx->opLimit = 0;
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
-		if (diag_count(DIAG_ERROR) == 0)
+		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
 			diag(t->path, 0, DIAG_ERROR,
 			     "the document could not be made from this template");
 		doc_free(d);
