@@ -331,7 +331,10 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		diag(o->dir, 0, DIAG_SYSTEM, "cannot make the folder: %s", strerror(errno));
+		diag(o->dir, 0, DIAG_SYSTEM,
+		     "cannot make the folder: %s; check that you may write there, or give "
+		     "another place with -o",
+		     strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
