@@ -165,7 +165,10 @@ static int load_to_write(const char *path, plan **out)
 {
 	int status = load(path, out);
 
-	if (status != EXIT_OK)
+	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0)
+		fprintf(stderr, "vbgen: %s: the plan could not be read; nothing was written\n",
+			path);
+	else if (status != EXIT_OK)
 		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
 	return status;
 }
@@ -176,6 +179,13 @@ static int cmd_check(const char *path)
 	check_counts c;
 	int status = load(path, &p);
 
+	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0) {
+		fprintf(stderr,
+			"vbgen: %s: the plan could not be checked, for the computer's reason said "
+			"above: put that right and check it again\n",
+			path);
+		return status;
+	}
 	if (status != EXIT_OK) {
 		fprintf(stderr,
 			"vbgen: %s: %d problem%s found: correct the file and check it again\n",

@@ -383,23 +383,38 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	struct stat st;
 	char *buf;
 	size_t got = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY);
+	/* not blocking: a pipe (FIFO) given as the plan would wait for a writer forever;
+	 * it is refused below, at once */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		diag(path, 0, errno == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-		     "cannot open the file: %s; check the name and the folder", strerror(errno));
-		*status = errno == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
+		int err = errno;
+		if (err == EACCES || err == EPERM)
+			diag(path, 0, DIAG_SYSTEM,
+			     "you may not read this file (%s): ask its owner to let you read it, "
+			     "or work on a copy you may read",
+			     strerror(err));
+		else
+			diag(path, 0, err == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
+			     "cannot open the file: %s; check the name and the folder",
+			     strerror(err));
+		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag(path, 0, DIAG_ERROR,
-		     "this is not an ordinary file: give the path of a plan file");
+		     "this is %s, not an ordinary file: give the path of a plan file",
+		     S_ISDIR(st.st_mode)                          ? "a folder"
+		     : S_ISFIFO(st.st_mode)                       ? "a pipe"
+		     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+								  : "something else");
 		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* A file over the limit is not read whole: its first PLAN_MAX_BYTES are, so that the
 	 * parser can say on which line it stops being a plan (a runaway text, a missing
 	 * closing tag); plan_parse() then refuses it. */
@@ -415,6 +430,14 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	}
 	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
+	if (n < 0 && got < (size_t)st.st_size) {
+		diag(path, 0, DIAG_SYSTEM, "the file could not be read: %s; check the disk",
+		     strerror(errno));
+		*status = EXIT_SYSTEM;
+		free(buf);
+		close(fd);
+		return NULL;
+	}
 	close(fd);
 	buf[got] = '\0';
 	if (*too_big) {
