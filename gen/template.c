@@ -26,6 +26,9 @@
 /* Templates include each other (the plan includes its appendix); no real layout needs
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
+/* The names of the templates being read, the outermost first (chain[depth] is the one
+ * being compiled), to name an include cycle once, where it closes. */
+static const char *chain[TEMPLATE_MAX_INCLUDE + 2];
 
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
@@ -707,12 +710,21 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->restart = flag_attr(t, n, "restart-numbers", 0);
 	} else if (is(n, "include")) {
 		o = op_new(t, OP_INCLUDE, n);
-		if ((v = attr(n, "template")) == NULL ||
+		if ((v = attr(n, "template")) == NULL || v[0] == '\0' ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
 			terr(t, n,
 			     "<include> needs template=\"name\" (a template such as appendix)");
 			return o;
 		}
+		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
+			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
+				terr(t, n,
+				     "<include template=\"%s\"/>: %s.xml is already being included "
+				     "here (a template cannot include itself, directly or through "
+				     "another): remove this <include>",
+				     v, v);
+				return o;
+			}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
 			terr(t, n,
 			     "templates include each other more than %d deep: is there a cycle?",
@@ -841,10 +853,28 @@ static void load_includes(template *t)
 		op *o = g_ptr_array_index(t->ops, i);
 		if (o->kind != OP_INCLUDE || o->text == NULL)
 			continue;
+		char rel[256];
+		char *found;
+		int before = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
+		/* a template that is not there is this template's mistake, at this line */
+		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
+		if ((found = paths_find(rel)) == NULL) {
+			char *dir = g_path_get_dirname(t->path);
+			diag(o->file, o->line, DIAG_ERROR,
+			     "<include template=\"%s\"/>: there is no template %s.xml in %s: "
+			     "check the name, or put that template in the folder",
+			     o->text, o->text, dir);
+			g_free(dir);
+			t->errors++;
+			continue;
+		}
+		free(found);
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
-			diag(o->file, o->line, DIAG_ERROR,
-			     "the included template \"%s\" cannot be used", o->text);
+			/* its own problems were said, with its lines; else say where it is used */
+			if (diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == before)
+				diag(o->file, o->line, DIAG_ERROR,
+				     "the included template \"%s\" cannot be used", o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -933,6 +963,8 @@ static template *load(const char *name, int depth)
 	t = g_new0(template, 1);
 	t->path = path;
 	t->include_depth = depth;
+	if (depth < (int)G_N_ELEMENTS(chain))
+		chain[depth] = name;
 	t->styles = g_ptr_array_new();
 	t->variants = g_ptr_array_new();
 	t->pages = g_ptr_array_new_with_free_func(g_free);
