@@ -564,9 +564,16 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	if (n->type == XML_TEXT_NODE) {
 		if (!inline_ctx) {
 			char *f = fold_space((const char *)n->content);
-			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0)
+			/* quoted by its first characters, never half a character */
+			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0) {
+				char *q = g_utf8_validate(f, -1, NULL) && g_utf8_strlen(f, -1) > 30
+						  ? g_utf8_substring(f, 0, 30)
+						  : NULL;
 				terr(t, n,
-				     "text \"%.40s\" stands outside a paragraph: put it in <p>", f);
+				     "text \"%s%s\" stands outside a paragraph: put it in <p>",
+				     q != NULL ? q : f, q != NULL ? "..." : "");
+				g_free(q);
+			}
 			g_free(f);
 			return NULL;
 		}
