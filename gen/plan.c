@@ -112,12 +112,22 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 	}
 }
 
+/* The markup inside running text (schema: "inline"): a paragraph's text is counted
+ * across it, so that PLAN_MAX_TEXT bounds a whole paragraph, bold and italic parts
+ * included, as a template lays it out. */
+static int is_inline_markup(const xmlChar *local)
+{
+	return xmlStrEqual(local, BAD_CAST "b") || xmlStrEqual(local, BAD_CAST "i") ||
+	       xmlStrEqual(local, BAD_CAST "appendix-ref");
+}
+
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
 		     int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
 {
 	struct reader *r = reader_of(ctx);
 
-	r->text_len = 0;
+	if (!is_inline_markup(local))
+		r->text_len = 0;
 	if (++r->depth > PLAN_MAX_DEPTH) {
 		refuse(r,
 		       "elements are nested more than %d deep here (at <%s>); a plan nests only a "
@@ -134,7 +144,8 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
 	struct reader *r = reader_of(ctx);
 
 	r->depth--;
-	r->text_len = 0;
+	if (!is_inline_markup(local))
+		r->text_len = 0;
 	r->end(ctx, local, prefix, uri);
 }
 
@@ -145,8 +156,9 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 	r->text_len += len;
 	if (r->text_len > PLAN_MAX_TEXT) {
 		refuse(r,
-		       "a text here is longer than %ld MB; no paragraph of a plan is that long: "
-		       "check that the file is a plan and that no closing tag is missing",
+		       "a text here is longer than %ld MB (a paragraph, with its bold and italic "
+		       "parts); no paragraph of a plan is that long: shorten or split it, and "
+		       "check that no closing tag is missing",
 		       PLAN_MAX_TEXT / (1024 * 1024));
 		return;
 	}

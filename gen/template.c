@@ -1400,10 +1400,8 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 	doc_block *b = NULL;
 
 	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
-		exerr(e, o,
-		      "a paragraph made here is longer than %d KB; no paragraph of a plan is "
-		      "that long: shorten that text in the plan",
-		      TEMPLATE_MAX_PARA_BYTES / 1024);
+		exlimit(e, o, "MB of text in one paragraph",
+			TEMPLATE_MAX_PARA_BYTES / (1024 * 1024));
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
 	if (e->text->len > 0 || always) {

@@ -13,6 +13,7 @@
 #define VBGEN_TEMPLATE_H
 
 #include "doc.h"
+#include "plan.h"
 
 #include <libxml/xpath.h>
 
@@ -29,7 +30,10 @@ typedef struct template template;
 #define TEMPLATE_MAX_STEPS 20000000L               /* template elements run */
 #define TEMPLATE_MAX_DOC_BYTES (64L * 1024 * 1024) /* text put into the document */
 #define TEMPLATE_MAX_XPATH_OPS 1000000000UL        /* libxml2's count of XPath steps */
-#define TEMPLATE_MAX_PARA_BYTES (256 * 1024)       /* one paragraph; the plan already bounds text */
+/* One paragraph a template makes: it joins a few of the plan's texts, each at most
+ * PLAN_MAX_TEXT (plan.h, checked by vbgen check), so that a plan check accepted never
+ * meets this; only a runaway loop inside a <p> does. */
+#define TEMPLATE_MAX_PARA_BYTES (4 * PLAN_MAX_TEXT)
 
 /* Reads and compiles a template: name is "plan", "appendix" or "letter", looked up as
  * templates/NAME.xml (see paths.h). Returns NULL after reporting every problem. */
