@@ -7,7 +7,7 @@
 #include <string.h>
 
 static int counts[DIAG_SYSTEM + 1];
-static int quiet, silent;
+static int quiet, silent, muted;
 
 static const char *const level_names[] = {
 	[DIAG_NOTE] = "note",
@@ -65,6 +65,8 @@ void diag_v(const char *file, long line, enum diag_level level, const char *fmt,
 	char msg[DIAG_MSG_MAX], where[1024] = "";
 	int n;
 
+	if (muted)
+		return;
 	counts[level]++;
 	if ((level == DIAG_NOTE && quiet) || (silent && level < DIAG_ERROR))
 		return;
@@ -111,6 +113,16 @@ void diag_reset(void)
 {
 	memset(counts, 0, sizeof counts);
 	last_error[0] = '\0';
+}
+
+void diag_set_muted(int m)
+{
+	muted = m;
+}
+
+int diag_muted(void)
+{
+	return muted;
 }
 
 void diag_set_silent(int s)

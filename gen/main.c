@@ -3,6 +3,7 @@
  * Each subcommand reads the plan (plan.c), checks its meaning (check.c) and then hands it
  * to the stage that makes its documents. Nothing is written unless the plan is valid. */
 #include "check.h"
+#include "cover.h"
 #include "csv.h"
 #include "diag.h"
 #include "docx.h"
@@ -151,6 +152,10 @@ static int load(const char *path, plan **out)
 
 	if (*out != NULL)
 		check_plan(*out);
+	/* the characters against the fonts, once the plan means something: a character
+	 * the font lacks is the plan's mistake at its line, found by check too */
+	if (*out != NULL && diag_status() == EXIT_OK)
+		cover_check(*out);
 	status = diag_status() > status ? diag_status() : status;
 	if (status != EXIT_OK) {
 		plan_free(*out);
@@ -722,10 +727,7 @@ static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
 static void on_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
 			gpointer data)
 {
-	static const char oom[] =
-		"vbgen: error: the computer ran out of memory (or the work grew beyond what "
-		"it allows): close other programs, or make letters for fewer agencies at once "
-		"(--agency, -j 1), and run vbgen again\n";
+	static const char oom[] = "vbgen: error: " DIAG_OUT_OF_MEMORY "\n";
 
 	if (level & G_LOG_LEVEL_ERROR) {
 		out_remove_temporaries();

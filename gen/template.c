@@ -1185,10 +1185,13 @@ static void exlimit(struct ex *e, const op *o, const char *what, long limit);
 /* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
  * to be quoted in our own message instead of printed raw on stderr. */
 static char eval_msg[256];
+static int eval_oom; /* the last evaluation failed for want of memory */
 
 static void on_eval_error(void *ctx, xmlErrorPtr err)
 {
 	(void)ctx;
+	if (err != NULL && err->code == XML_ERR_NO_MEMORY)
+		eval_oom = 1;
 	if (err != NULL && err->message != NULL) {
 		snprintf(eval_msg, sizeof eval_msg, "%s", err->message);
 		eval_msg[strcspn(eval_msg, "\n")] = '\0';
@@ -1206,6 +1209,13 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (eval_oom) {
+		diag(o->file, o->line, DIAG_SYSTEM, "%s", DIAG_OUT_OF_MEMORY);
+		eval_oom = 0;
+		eval_msg[0] = '\0';
+		e->failed = 1;
+		return;
+	}
 	if (e->ctx->opLimit != 0 && e->ctx->opCount >= e->ctx->opLimit) {
 		exlimit(e, o, "steps of its expressions (XPath)", (long)TEMPLATE_MAX_XPATH_OPS);
 		eval_msg[0] = '\0';
@@ -1935,6 +1945,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 
 	/* libxml2 would print its own XPath messages on stderr; ours quote them instead */
 	eval_msg[0] = '\0';
+	eval_oom = 0;
 	xmlSetStructuredErrorFunc(NULL, on_eval_error);
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
 	e.t = t;
