@@ -631,6 +631,10 @@ static int cmd_sign(int argc, char **argv, int quiet)
 					"--pkcs11 MODULE.so for a USB token (one of the two)");
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
 		return sign_usage_error("%s", "--token and --key go with --pkcs11");
+	if (so.output != NULL && (so.output[0] == '\0' || out_is_stdout(so.output)))
+		return sign_usage_error("-o '%s': give the name of the signed file (or of a folder "
+					"for a folder of letters)",
+					so.output);
 	if ((so.output == NULL) == !so.in_place)
 		return sign_usage_error(
 			"%s", so.in_place ? "-o and --in-place exclude each other: give one"
