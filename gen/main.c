@@ -653,7 +653,7 @@ static char *folder_of(const char *path)
  * new name in a folder that exists, or "-" where stdout_ok. Checked before anything is
  * read or written, so that a mistake in the third output does not leave the first two
  * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
-static int check_file_output(const char *opt, const char *path, int stdout_ok)
+static int check_file_output(const char *opt, const char *path, int stdout_ok, const char *made)
 {
 	const char *why;
 	char *dir;
@@ -668,6 +668,19 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok)
 	if ((why = out_unusable(path)) != NULL)
 		return usage_error("%s %s: %s", opt, path, why);
 	dir = folder_of(path);
+	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
+	if (made != NULL) {
+		char *m = g_strdup(made);
+		size_t n = strlen(m);
+		while (n > 1 && m[n - 1] == '/')
+			m[--n] = '\0';
+		if (strcmp(m, dir) == 0) {
+			g_free(m);
+			g_free(dir);
+			return EXIT_OK;
+		}
+		g_free(m);
+	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		diag(path, 0, DIAG_SYSTEM,
 		     "cannot write here: the folder %s does not exist; make it first, or give "
@@ -714,12 +727,15 @@ static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
 		return usage_error("%s", "-o - and --csv - both write to standard output: send "
 					 "one of them to a file");
 	if (o->output != NULL)
-		rc = single ? check_file_output("-o", o->output, 1)
+		rc = single ? check_file_output("-o", o->output, 1, NULL)
 			    : check_folder_output("-o", o->output);
 	if (rc == EXIT_OK && o->csv != NULL)
-		rc = check_file_output("--csv", o->csv, 1);
+		rc = check_file_output("--csv", o->csv, 1, NULL);
 	if (rc == EXIT_OK && o->print != NULL)
-		rc = check_file_output("--print", o->print, 0);
+		rc = check_file_output("--print", o->print, 0,
+				       o->output != NULL ? o->output
+				       : k != NULL       ? k->suffix
+							 : NULL);
 	if (rc == EXIT_OK && o->png != NULL)
 		rc = check_folder_output("--png", o->png);
 	return rc;
