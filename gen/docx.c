@@ -32,6 +32,7 @@
 #include "i18n.h"
 #include "out.h"
 
+#include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <math.h>
 #include <stdint.h>
@@ -1627,7 +1628,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	if (f == NULL)
 		goto done;
 	if (fwrite(data, 1, st.size, f) != st.size) {
-		diag(x->path, 0, DIAG_SYSTEM, _("writing failed (disk full?)"));
+		out_write_failed(x->path, errno);
 		out_abort(f, tmp);
 		goto done;
 	}

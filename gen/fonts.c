@@ -255,7 +255,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		static GHashTable *noted;
 		if (noted == NULL)
 			noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		if (!g_hash_table_contains(noted, requested)) {
+		if (!diag_muted() && !g_hash_table_contains(noted, requested)) {
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
 				diag(NULL, 0, DIAG_NOTE,
@@ -300,7 +300,7 @@ const char *fonts_used_family(fonts *f, const char *requested)
 }
 
 int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, const doc_run *runs,
-		     int nruns)
+		     int nruns, const char *file, long line)
 {
 	struct family *fam = g_hash_table_lookup(f->families, s->family);
 	const char *p = text, *end = text + len;
@@ -327,12 +327,12 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 					from--;
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
-				diag(NULL, 0, DIAG_SYSTEM,
+				diag(file, line, DIAG_SYSTEM,
 				     _("the character \"%s\" (U+%04X) in \"%.*s\" is not in the "
 				       "font "
 				       "\"%s\"; vbgen does not substitute fonts: replace the "
 				       "character in "
-				       "the plan, or install a font that has it"),
+				       "the template at that line, or install a font that has it"),
 				     ch, (unsigned)c,
 				     (int)(end - text - from > 80 ? 80 : end - text - from),
 				     text + from, fam->used);
@@ -341,6 +341,16 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 		p = g_utf8_next_char(p);
 	}
 	return missing;
+}
+
+int fonts_has_char(fonts *f, const doc_style *s, gunichar c)
+{
+	struct family *fam = g_hash_table_lookup(f->families, s->family);
+	int face = (s->bold ? 1 : 0) | (s->italic ? 2 : 0);
+
+	if (fam == NULL || fam->used == NULL || fam->cs[face] == NULL)
+		return 1; /* not resolved: reported by fonts_style() */
+	return FcCharSetHasChar(fam->cs[face], c);
 }
 
 void fonts_forget_reports(fonts *f)

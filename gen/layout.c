@@ -550,7 +550,8 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 	if (s == NULL)
 		return NULL;
 	fd = fonts_style(f, s);
-	if (fd == NULL || fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns) > 0)
+	if (fd == NULL ||
+	    fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns, b->file, b->line) > 0)
 		return NULL;
 	l = pango_layout_new(fonts_context(f));
 	width -= s->margin_left + s->margin_right;
@@ -612,7 +613,7 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 			fill(l, b, fd);
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
-		diag(NULL, 0, DIAG_SYSTEM,
+		diag(b->file, b->line, DIAG_SYSTEM,
 		     _("some characters of \"%.60s\" have no glyph in the font: replace them"),
 		     b->text);
 		g_object_unref(l);

@@ -326,7 +326,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	GPtrArray *sel = g_ptr_array_new();
 	struct result *res = NULL;
 	pdf_out *print = NULL;
-	guint jobs, failed = 0, pages = 0, made = 0;
+	guint jobs, failed = 0, system_failed = 0, pages = 0, made = 0;
 	int status, tty = isatty(2);
 
 	j.p = p;
@@ -362,7 +362,10 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		diag(o->dir, 0, DIAG_SYSTEM, _("cannot make the folder: %s"), i18n_strerror(errno));
+		diag(o->dir, 0, DIAG_SYSTEM,
+		     _("cannot make the folder: %s; check that you may write there, or give "
+		       "another place with -o"),
+		     i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
@@ -398,8 +401,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	assert(!fonts_pango_started(j.f));
 	if (jobs > 1 && threads_now() > 1) {
 		diag(NULL, 0, DIAG_NOTE,
-		     "another thread is still running in vbgen, so the letters are made one at a "
-		     "time");
+		     _("another thread is still running in vbgen, so the letters are made one at a "
+		       "time"));
 		jobs = 1;
 	}
 
@@ -499,6 +502,12 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		failed++;
+		/* the computer's problem (a full disk), said with the file when it happened:
+		 * not the plan's line */
+		if (res[i].status == EXIT_SYSTEM) {
+			system_failed++;
+			continue;
+		}
 		char *label = node_label(&j, a);
 		diag(p->path, plan_line(a), DIAG_ERROR, _("the letter of %s (%s) was not made: %s"),
 		     node_id(&j, a), label,
@@ -508,7 +517,15 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 								  : _("unknown problem")));
 		g_free(label);
 	}
-	status = failed > 0 ? EXIT_INVALID : EXIT_OK;
+	if (system_failed > 0)
+		diag(o->dir, 0, DIAG_SYSTEM,
+		     P_("%u letter could not be made, for the computer's reason said above (the "
+			"plan is not at fault): put that right and run vbgen again",
+			"%u letters could not be made, for the computer's reasons said above (the "
+			"plan is not at fault): put that right and run vbgen again",
+			system_failed),
+		     system_failed);
+	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);
 		if (rc != EXIT_OK)

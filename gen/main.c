@@ -3,6 +3,7 @@
  * Each subcommand reads the plan (plan.c), checks its meaning (check.c) and then hands it
  * to the stage that makes its documents. Nothing is written unless the plan is valid. */
 #include "check.h"
+#include "cover.h"
 #include "csv.h"
 #include "diag.h"
 #include "docx.h"
@@ -10,6 +11,7 @@
 #include "i18n.h"
 #include "kinds.h"
 #include "letters.h"
+#include "out.h"
 #include "paths.h"
 #include "pdf.h"
 #include "produce.h"
@@ -23,8 +25,11 @@
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef VBGEN_VERSION
 #define VBGEN_VERSION "0.0"
@@ -46,14 +51,15 @@ static const char *const usage_text =
 	   "\n"
 	   "Options:\n"
 	   "  -o, --output PATH      where to write: a file for plan and appendix (default:\n"
-	   "                         PLAN.pdf, PLAN-phu-luc.pdf), a folder for letters and all\n"
-	   "                         (default: letters, out)\n"
+	   "                         PLAN.pdf, PLAN-phu-luc.pdf; - for standard output), a\n"
+	   "                         folder for letters and all (default: letters, out)\n"
 	   "      --format F         plan, appendix, letters: pdf, or docx for a Word file to\n"
 	   "                         revise (default: docx when -o ends in .docx, else pdf)\n"
 	   "      --docx             all: also write plan.docx, appendix.docx and\n"
 	   "                         letters/ID.docx beside the PDFs\n"
 	   "      --no-appendix      plan: leave the appendix pages out\n"
-	   "      --csv FILE         appendix: also write the table as CSV (UTF-8)\n"
+	   "      --csv FILE         appendix: also write the table as CSV (UTF-8; - for\n"
+	   "                         standard output)\n"
 	   "      --print FILE       letters: also write one file of all letters for printing\n"
 	   "      --agency ID        letters: only this agency (may be repeated)\n"
 	   "      --copies N         letters: copies of each letter in the print file (default 2)\n"
@@ -153,6 +159,10 @@ static int load(const char *path, plan **out)
 
 	if (*out != NULL)
 		check_plan(*out);
+	/* the characters against the fonts, once the plan means something: a character
+	 * the font lacks is the plan's mistake at its line, found by check too */
+	if (*out != NULL && diag_status() == EXIT_OK)
+		cover_check(*out);
 	status = diag_status() > status ? diag_status() : status;
 	if (status != EXIT_OK) {
 		plan_free(*out);
@@ -167,7 +177,10 @@ static int load_to_write(const char *path, plan **out)
 {
 	int status = load(path, out);
 
-	if (status != EXIT_OK)
+	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0)
+		fprintf(stderr, _("vbgen: %s: the plan could not be read; nothing was written\n"),
+			path);
+	else if (status != EXIT_OK)
 		fprintf(stderr, _("vbgen: %s: the plan has problems; nothing was written\n"), path);
 	return status;
 }
@@ -184,6 +197,13 @@ static int cmd_check(const char *path)
 		groups[COUNT_MAX], letters[COUNT_MAX];
 	int status = load(path, &p);
 
+	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0) {
+		fprintf(stderr,
+			"vbgen: %s: the plan could not be checked, for the computer's reason said "
+			"above: put that right and check it again\n",
+			path);
+		return status;
+	}
 	if (status != EXIT_OK) {
 		int n = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
 		fprintf(stderr,
@@ -273,7 +293,7 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 				 xmlXPathNewBoolean(!o->no_appendix));
 	d = template_expand(t, ctx, NULL);
 	if (d == NULL) {
-		status = EXIT_INVALID;
+		status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
 		goto done;
 	}
 	f = fonts_open();
@@ -291,7 +311,8 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 	po.csv = o->csv;
 	if (o->png != NULL) {
 		char *dot;
-		stem = g_path_get_basename(output);
+		/* the previews of a document sent to standard output: PLAN-1.png, ... */
+		stem = out_is_stdout(output) ? g_strdup(k->command) : g_path_get_basename(output);
 		if ((dot = strrchr(stem, '.')) != NULL)
 			*dot = '\0';
 		po.png = o->png;
@@ -422,7 +443,10 @@ static int cmd_all(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM, _("cannot make the folder"));
+		diag(dir, 0, DIAG_SYSTEM,
+		     _("cannot make the folder: %s; check that you may write there, or give "
+		       "another place with -o"),
+		     i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
 	}
@@ -672,6 +696,10 @@ static int cmd_sign(int argc, char **argv, int quiet)
 					  "--pkcs11 MODULE.so for a USB token (one of the two)"));
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
 		return sign_usage_error("%s", _("--token and --key go with --pkcs11"));
+	if (so.output != NULL && (so.output[0] == '\0' || out_is_stdout(so.output)))
+		return sign_usage_error(_("-o '%s': give the name of the signed file (or of a "
+					  "folder for a folder of letters)"),
+					so.output);
 	if ((so.output == NULL) == !so.in_place)
 		return sign_usage_error(
 			"%s", so.in_place ? _("-o and --in-place exclude each other: give one")
@@ -712,12 +740,128 @@ static int choose_language(int argc, char **argv)
 	}
 	if (i18n_init(lang, &missing) != 0) {
 		diag(missing, 0, DIAG_WARNING,
-		     "there are no messages in the language '%s' here; vbgen speaks English. "
-		     "Run 'make' in vbgen's folder, or 'make install', to build them",
+		     _("there are no messages in the language '%s' here; vbgen speaks English. "
+		       "Run 'make' in vbgen's folder, or 'make install', to build them"),
 		     lang);
 		g_free(missing);
 	}
 	return EXIT_OK;
+}
+
+/* The folder a file named path is written into ("." for a bare name); to free. */
+static char *folder_of(const char *path)
+{
+	return g_path_get_dirname(path);
+}
+
+/* A file output given on the command line (-o, --csv, --print): a file, a link to one, a
+ * new name in a folder that exists, or "-" where stdout_ok. Checked before anything is
+ * read or written, so that a mistake in the third output does not leave the first two
+ * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
+static int check_file_output(const char *opt, const char *path, int stdout_ok, const char *made)
+{
+	const char *why;
+	char *dir;
+	struct stat st;
+	int rc = EXIT_OK;
+
+	if (out_is_stdout(path) && !stdout_ok)
+		return usage_error(
+			_("%s -: standard output is not possible here; give a file name"), opt);
+	if (out_is_stdout(path))
+		return EXIT_OK;
+	if ((why = out_unusable(path)) != NULL)
+		return usage_error("%s %s: %s", opt, path, why);
+	dir = folder_of(path);
+	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
+	if (made != NULL) {
+		char *m = g_strdup(made);
+		size_t n = strlen(m);
+		while (n > 1 && m[n - 1] == '/')
+			m[--n] = '\0';
+		if (strcmp(m, dir) == 0) {
+			g_free(m);
+			g_free(dir);
+			return EXIT_OK;
+		}
+		g_free(m);
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		diag(path, 0, DIAG_SYSTEM,
+		     _("cannot write here: the folder %s does not exist; make it first, or give "
+		       "another place"),
+		     dir);
+		rc = EXIT_SYSTEM;
+	}
+	g_free(dir);
+	return rc;
+}
+
+/* A folder output (-o of letters and all, --png): a folder, or a name to make one. */
+static int check_folder_output(const char *opt, const char *path)
+{
+	struct stat st;
+
+	if (out_is_stdout(path))
+		return usage_error(_("%s -: this is a folder of files, which cannot go to standard "
+				     "output; give the name of a folder"),
+				   opt);
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		return usage_error(_("%s %s: this is a file, not a folder; give the name of a "
+				     "folder (it is made if it does not exist)"),
+				   opt, path);
+	return EXIT_OK;
+}
+
+/* Every output the command line names, before the plan is read (see above). */
+static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
+{
+	const char *named[] = {o->output, o->csv, o->print, o->png};
+	const char *names[] = {"-o", "--csv", "--print", "--png"};
+	int rc = EXIT_OK, single = k != NULL && k->each == NULL;
+
+	for (int i = 0; i < 4; i++)
+		if (named[i] != NULL && named[i][0] == '\0')
+			return usage_error(_("%s '': the name is empty; give a %s name"), names[i],
+					   i == 0 && !single ? _("folder")
+					   : i == 3          ? _("folder")
+							     : _("file"));
+	if (strcmp(cmd, "check") == 0 || o->dump != NULL)
+		return EXIT_OK; /* nothing is written */
+	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
+		return usage_error("%s", _("-o - and --csv - both write to standard output: send "
+					   "one of them to a file"));
+	if (o->output != NULL)
+		rc = single ? check_file_output("-o", o->output, 1, NULL)
+			    : check_folder_output("-o", o->output);
+	if (rc == EXIT_OK && o->csv != NULL)
+		rc = check_file_output("--csv", o->csv, 1, NULL);
+	if (rc == EXIT_OK && o->print != NULL)
+		rc = check_file_output("--print", o->print, 0,
+				       o->output != NULL ? o->output
+				       : k != NULL       ? k->suffix
+							 : NULL);
+	if (rc == EXIT_OK && o->png != NULL)
+		rc = check_folder_output("--png", o->png);
+	return rc;
+}
+
+/* GLib's fatal errors, above all an allocation that failed (g_malloc cannot return
+ * NULL; it logs an error and aborts): a plain message and exit status 3 instead of a
+ * trap and a core dump, and no temporary file left. Writes with write(2) and a fixed
+ * text: the memory may be gone. Other messages go to GLib's own handler. */
+static void on_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+			gpointer data)
+{
+	static const char oom[] = "vbgen: error: " DIAG_OUT_OF_MEMORY "\n";
+
+	if (level & G_LOG_LEVEL_ERROR) {
+		out_remove_temporaries();
+		if (write(STDERR_FILENO, oom, sizeof oom - 1) < 0)
+			_exit(EXIT_SYSTEM);
+		_exit(EXIT_SYSTEM);
+	}
+	g_log_default_handler(domain, level, message, data);
 }
 
 int main(int argc, char **argv)
@@ -728,6 +872,7 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	char *end;
 
+	g_log_set_default_handler(on_glib_log, NULL);
 	status = choose_language(argc, argv);
 	if (status != EXIT_OK)
 		return status;
@@ -804,8 +949,9 @@ int main(int argc, char **argv)
 		case OPT_COPIES:
 			o.copies = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
-				return usage_error(_("--copies takes a number from 1 to %d, not '%s'"),
-						   LETTERS_MAX_COPIES, optarg);
+				return usage_error(
+					_("--copies takes a number from 1 to %d, not '%s'"),
+					LETTERS_MAX_COPIES, optarg);
 			break;
 		case OPT_DUPLEX:
 			o.duplex = 1;
@@ -865,7 +1011,10 @@ int main(int argc, char **argv)
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error(_("--docx goes with 'vbgen all'; for one document write "
 				     "--format docx"));
-	if (strcmp(cmd, "check") == 0)
+	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
+	    (status = check_outputs(cmd, k, &o)) != EXIT_OK)
+		; /* said */
+	else if (strcmp(cmd, "check") == 0)
 		status = cmd_check(path);
 	else if (strcmp(cmd, "all") == 0)
 		status = cmd_all(path, &o);

@@ -21,6 +21,7 @@
 #include "out.h"
 #include "ttf.h"
 
+#include <errno.h>
 #include <harfbuzz/hb.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -111,6 +112,7 @@ struct pdf_out {
 	GArray *marks; /* struct bookmark */
 	char *title, *author, *subject, *keywords, *date;
 	int failed;
+	int werr;     /* errno of the first write that failed, or 0 */
 	GString *buf; /* scratch for content */
 };
 
@@ -237,8 +239,11 @@ static struct face *face_of(pdf_out *o, const lay_font *lf)
 
 static void put(pdf_out *o, const char *s, size_t n)
 {
-	if (fwrite(s, 1, n, o->f) != n)
+	if (fwrite(s, 1, n, o->f) != n) {
+		if (o->werr == 0)
+			o->werr = errno != 0 ? errno : EIO;
 		o->failed = 1;
+	}
 	if (o->md5 != NULL)
 		g_checksum_update(o->md5, (const guchar *)s, (gssize)n);
 	o->pos += (long)n;
@@ -972,6 +977,8 @@ int pdf_close(pdf_out *o)
 	if (o->failed || o->pages->len == 0) {
 		if (o->pages->len == 0)
 			diag(o->path, 0, DIAG_SYSTEM, _("the document has no pages"));
+		else if (o->werr != 0)
+			out_write_failed(o->path, o->werr);
 		out_abort(o->f, o->tmp);
 		rc = EXIT_SYSTEM;
 	} else
@@ -984,6 +991,8 @@ void pdf_cancel(pdf_out *o)
 {
 	if (o == NULL)
 		return;
+	if (o->werr != 0) /* pagination stopped because the file could not be written */
+		out_write_failed(o->path, o->werr);
 	out_abort(o->f, o->tmp);
 	free_out(o);
 }

@@ -123,7 +123,7 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 		rc = f == NULL ? EXIT_SYSTEM : EXIT_OK;
 		if (f != NULL &&
 		    cairo_surface_write_to_png_stream(s, write_cb, f) != CAIRO_STATUS_SUCCESS) {
-			diag(path, 0, DIAG_SYSTEM, _("the preview could not be written"));
+			out_write_failed(path, errno);
 			out_abort(f, tmp);
 			rc = EXIT_SYSTEM;
 		} else if (f != NULL)

@@ -12,6 +12,7 @@
 #include "docx.h"
 #include "dump.h"
 #include "page.h"
+#include "out.h"
 #include "png.h"
 
 #include <stdio.h>
@@ -23,6 +24,12 @@ static int dump_sink(void *out, const lay_doc *ld, const lay_page *pg)
 	return EXIT_OK;
 }
 
+/* How an output is named in a message. */
+static const char *out_name(const char *path)
+{
+	return out_is_stdout(path) ? "the document to standard output" : path;
+}
+
 int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 {
 	int keep = !o->dump && (o->docx != NULL || o->png != NULL || o->print != NULL);
@@ -30,6 +37,10 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	pdf_out *pdf = NULL;
 	lay_doc *ld;
 	int status = EXIT_OK;
+	/* what was written is said on standard output, unless a document goes there */
+	FILE *said = out_is_stdout(o->pdf) || out_is_stdout(o->docx) || out_is_stdout(o->csv)
+			     ? stderr
+			     : stdout;
 
 	*pages = 0;
 	if (!o->dump && !keep && o->pdf != NULL) {
@@ -51,27 +62,29 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	if (o->pdf != NULL) {
 		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, o->share_fonts);
 		if (status == EXIT_OK && o->report)
-			printf(P_("vbgen: wrote %s (%d page)\n", "vbgen: wrote %s (%d pages)\n",
-				  (unsigned long)ld->npages),
-			       o->pdf, ld->npages);
+			fprintf(said,
+				P_("vbgen: wrote %s (%d page)\n", "vbgen: wrote %s (%d pages)\n",
+				   (unsigned long)ld->npages),
+				out_name(o->pdf), ld->npages);
 	}
 	if (status == EXIT_OK && o->docx != NULL) {
 		status = docx_write(d, ld, o->docx);
 		if (status == EXIT_OK && o->report)
-			printf(_("vbgen: wrote %s (Word, to revise)\n"), o->docx);
+			fprintf(said, _("vbgen: wrote %s (Word, to revise)\n"), out_name(o->docx));
 	}
 	if (status == EXIT_OK && o->csv != NULL) {
 		status = csv_write(d, o->csv);
 		if (status == EXIT_OK && o->report)
-			printf(_("vbgen: wrote %s\n"), o->csv);
+			fprintf(said, _("vbgen: wrote %s\n"), out_name(o->csv));
 	}
 	if (status == EXIT_OK && o->png != NULL) {
 		status = png_write(ld, o->png, o->png_stem, 60);
 		if (status == EXIT_OK && o->report)
-			printf(P_("vbgen: wrote %d page preview into %s/\n",
-				  "vbgen: wrote %d page previews into %s/\n",
-				  (unsigned long)ld->npages),
-			       ld->npages, o->png);
+			fprintf(said,
+				P_("vbgen: wrote %d page preview into %s/\n",
+				   "vbgen: wrote %d page previews into %s/\n",
+				   (unsigned long)ld->npages),
+				ld->npages, o->png);
 	}
 	if (status == EXIT_OK && o->print != NULL)
 		pdf_add(o->print, ld, o->print_label, o->copies, o->duplex);

@@ -286,8 +286,7 @@ static int write_out(const char *path, const unsigned char *a, size_t alen, cons
 	if (keep_mode != NULL)
 		fchmod(fileno(f), keep_mode->st_mode & 07777);
 	if (fwrite(a, 1, alen, f) != alen || fwrite(b, 1, blen, f) != blen) {
-		diag(path, 0, DIAG_SYSTEM, _("writing failed (disk full?): %s"),
-		     i18n_strerror(errno));
+		out_write_failed(path, errno);
 		out_abort(f, tmp);
 		return EXIT_SYSTEM;
 	}

@@ -583,7 +583,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
 		for (int i = 0; lines[i] != NULL; i++) {
 			if (fonts_check_text(s->f, &s->style, lines[i], (int)strlen(lines[i]), NULL,
-					     0) > 0)
+					     0, NULL, 0) > 0)
 				ok = 0;
 			char **w = wrap(s, lines[i], width);
 			for (int k = 0; w[k] != NULL; k++)

@@ -28,6 +28,9 @@
 /* Templates include each other (the plan includes its appendix); no real layout needs
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
+/* The names of the templates being read, the outermost first (chain[depth] is the one
+ * being compiled), to name an include cycle once, where it closes. */
+static const char *chain[TEMPLATE_MAX_INCLUDE + 2];
 
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
@@ -69,7 +72,8 @@ struct op {
 	op *target;               /* OP_CALL: the definition */
 	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
-	int level;                     /* OP_GRID: the columns' blocks stand level, row by row */
+	int level;   /* OP_GRID: the columns' blocks stand level, row by row */
+	int in_para; /* OP_CALL: called inside a paragraph; a definition's holder: inline="yes" */
 	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
 					* OP_TABLE: border, padding */
 	int ncols;                     /* OP_GRID, OP_TABLE */
@@ -563,10 +567,16 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	if (n->type == XML_TEXT_NODE) {
 		if (!inline_ctx) {
 			char *f = fold_space((const char *)n->content);
-			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0)
+			/* quoted by its first characters, never half a character */
+			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0) {
+				char *q = g_utf8_validate(f, -1, NULL) && g_utf8_strlen(f, -1) > 30
+						  ? g_utf8_substring(f, 0, 30)
+						  : NULL;
 				terr(t, n,
-				     _("text \"%.40s\" stands outside a paragraph: put it in <p>"),
-				     f);
+				     _("text \"%s%s\" stands outside a paragraph: put it in <p>"),
+				     q != NULL ? q : f, q != NULL ? "..." : "");
+				g_free(q);
+			}
 			g_free(f);
 			return NULL;
 		}
@@ -636,6 +646,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_BR, n);
 	} else if (is(n, "call")) {
 		o = op_new(t, OP_CALL, n);
+		o->in_para = inline_ctx;
 		if ((v = attr(n, "name")) == NULL)
 			terr(t, n, _("<call> needs name=\"...\""));
 		o->text = g_strdup(v ? v : "");
@@ -710,12 +721,23 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->restart = flag_attr(t, n, "restart-numbers", 0);
 	} else if (is(n, "include")) {
 		o = op_new(t, OP_INCLUDE, n);
-		if ((v = attr(n, "template")) == NULL ||
+		if ((v = attr(n, "template")) == NULL || v[0] == '\0' ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
 			terr(t, n,
 			     _("<include> needs template=\"name\" (a template such as appendix)"));
 			return o;
 		}
+		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
+			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
+				terr(t, n,
+				     _("<include template=\"%s\"/>: %s.xml is already being "
+				       "included "
+				       "here (a template cannot include itself, directly or "
+				       "through "
+				       "another): remove this <include>"),
+				     v, v);
+				return o;
+			}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
 			terr(t, n,
 			     _("templates include each other more than %d deep: is there a cycle?"),
@@ -816,6 +838,24 @@ static void link_ops(template *t)
 				       "template"),
 				     o->text, o->text);
 				t->errors++;
+			} else if (o->target->in_para != o->in_para) {
+				/* inline content run where blocks go (or the reverse) has no
+				 * paragraph to write into */
+				diag(o->file, o->line, DIAG_ERROR,
+				     o->in_para
+					     ? _("<call name=\"%s\"/> stands inside a paragraph, "
+						 "but "
+						 "<define name=\"%s\"> holds blocks: write "
+						 "inline=\"yes\" on the definition if it holds "
+						 "only "
+						 "text, or call it outside the <p>")
+					     : _("<call name=\"%s\"/> stands where blocks go, but "
+						 "<define "
+						 "name=\"%s\"> is inline=\"yes\" (text for inside "
+						 "a "
+						 "paragraph): call it inside a <p>"),
+				     o->text, o->text);
+				t->errors++;
 			}
 		}
 	}
@@ -829,10 +869,28 @@ static void load_includes(template *t)
 		op *o = g_ptr_array_index(t->ops, i);
 		if (o->kind != OP_INCLUDE || o->text == NULL)
 			continue;
+		char rel[256];
+		char *found;
+		int before = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
+		/* a template that is not there is this template's mistake, at this line */
+		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
+		if ((found = paths_find(rel)) == NULL) {
+			char *dir = g_path_get_dirname(t->path);
+			diag(o->file, o->line, DIAG_ERROR,
+			     _("<include template=\"%s\"/>: there is no template %s.xml in %s: "
+			       "check the name, or put that template in the folder"),
+			     o->text, o->text, dir);
+			g_free(dir);
+			t->errors++;
+			continue;
+		}
+		free(found);
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
-			diag(o->file, o->line, DIAG_ERROR,
-			     _("the included template \"%s\" cannot be used"), o->text);
+			/* its own problems were said, with its lines; else say where it is used */
+			if (diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == before)
+				diag(o->file, o->line, DIAG_ERROR,
+				     _(_("the included template \"%s\" cannot be used")), o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -921,6 +979,8 @@ static template *load(const char *name, int depth)
 	t = g_new0(template, 1);
 	t->path = path;
 	t->include_depth = depth;
+	if (depth < (int)G_N_ELEMENTS(chain))
+		chain[depth] = name;
 	t->styles = g_ptr_array_new();
 	t->variants = g_ptr_array_new();
 	t->pages = g_ptr_array_new_with_free_func(g_free);
@@ -987,7 +1047,15 @@ static template *load(const char *name, int depth)
 		xmlNodePtr n = g_ptr_array_index(top, i);
 		if (is(n, "define")) {
 			op *holder = op_new(t, OP_COL, n);
-			holder->child = compile_list(t, n->children, flag_attr(t, n, "inline", 0));
+			holder->in_para = flag_attr(t, n, "inline", 0);
+			holder->child = compile_list(t, n->children, holder->in_para);
+			/* inline-NAME prints a plan element met in running text */
+			if (!holder->in_para &&
+			    g_str_has_prefix(attr(n, "name") ? attr(n, "name") : "", "inline-"))
+				terr(t, n,
+				     _("<define name=\"%s\"> prints an element inside a paragraph: "
+				       "write inline=\"yes\" on it"),
+				     attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
 			for (int k = 0; k < 5; k++)
@@ -1115,19 +1183,25 @@ struct ex {
 	const op *table; /* the <table> whose rows are being expanded, or NULL */
 	int depth;
 	long blocks;
+	long steps;   /* elements of the template run so far */
+	size_t bytes; /* text put into the document so far */
 	int failed;
 };
 
 static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void exlimit(struct ex *e, const op *o, const char *what, long limit);
 
 /* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
  * to be quoted in our own message instead of printed raw on stderr. */
 static char eval_msg[256];
+static int eval_oom; /* the last evaluation failed for want of memory */
 
 static void on_eval_error(void *ctx, xmlErrorPtr err)
 {
 	(void)ctx;
+	if (err != NULL && err->code == XML_ERR_NO_MEMORY)
+		eval_oom = 1;
 	if (err != NULL && err->message != NULL) {
 		snprintf(eval_msg, sizeof eval_msg, "%s", err->message);
 		eval_msg[strcspn(eval_msg, "\n")] = '\0';
@@ -1145,6 +1219,18 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (eval_oom) {
+		diag(o->file, o->line, DIAG_SYSTEM, "%s", DIAG_OUT_OF_MEMORY);
+		eval_oom = 0;
+		eval_msg[0] = '\0';
+		e->failed = 1;
+		return;
+	}
+	if (e->ctx->opLimit != 0 && e->ctx->opCount >= e->ctx->opLimit) {
+		exlimit(e, o, _("steps of its expressions (XPath)"), (long)TEMPLATE_MAX_XPATH_OPS);
+		eval_msg[0] = '\0';
+		return;
+	}
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -1154,6 +1240,19 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 		diag(o->file, o->line, DIAG_ERROR, "%s", msg);
 	eval_msg[0] = '\0';
 	g_free(msg);
+	e->failed = 1;
+}
+
+/* A limit on the work of one expansion was reached (TEMPLATE_MAX_BLOCKS, _STEPS,
+ * _DOC_BYTES): the computer's limit, not a mistake the plan or the template can be told
+ * of line by line; said with the template's line that was running. */
+static void exlimit(struct ex *e, const op *o, const char *what, long limit)
+{
+	diag(o->file, o->line, DIAG_SYSTEM,
+	     _("the document made from this template grows beyond %ld %s, more than any plan "
+	       "needs: does a <for> here select far too much (//node(), or a loop inside a "
+	       "loop)? Correct the template; vbgen stopped"),
+	     limit, what);
 	e->failed = 1;
 }
 
@@ -1191,6 +1290,7 @@ static void para_append(struct ex *e, const char *s)
 	if (e->style != NULL && e->style->upper)
 		s = up = text_upper(s);
 	fold_into(e->text, s);
+	e->bytes += e->text->len - start;
 	free(up);
 	if ((e->bold || e->italic) && e->text->len > start) {
 		doc_run *last =
@@ -1320,10 +1420,8 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 	doc_block *b = NULL;
 
 	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
-		exerr(e, o,
-		      _("a paragraph made here is longer than %d KB; no paragraph of a plan is "
-			"that long: shorten that text in the plan"),
-		      TEMPLATE_MAX_PARA_BYTES / 1024);
+		exlimit(e, o, _("MB of text in one paragraph"),
+			TEMPLATE_MAX_PARA_BYTES / (1024 * 1024));
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
 	if (e->text->len > 0 || always) {
@@ -1588,8 +1686,15 @@ static void run_op(struct ex *e, const op *o)
 	if (e->failed)
 		return;
 	if (e->blocks > TEMPLATE_MAX_BLOCKS) {
-		exerr(e, o, _("the document grows beyond %d blocks: does a loop select too much?"),
-		      TEMPLATE_MAX_BLOCKS);
+		exlimit(e, o, _("blocks (paragraphs, table rows)"), TEMPLATE_MAX_BLOCKS);
+		return;
+	}
+	if (++e->steps > TEMPLATE_MAX_STEPS) {
+		exlimit(e, o, _("steps (template elements run)"), TEMPLATE_MAX_STEPS);
+		return;
+	}
+	if (e->bytes > TEMPLATE_MAX_DOC_BYTES) {
+		exlimit(e, o, _("MB of text"), TEMPLATE_MAX_DOC_BYTES / (1024 * 1024));
 		return;
 	}
 	switch (o->kind) {
@@ -1854,6 +1959,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 
 	/* libxml2 would print its own XPath messages on stderr; ours quote them instead */
 	eval_msg[0] = '\0';
+	eval_oom = 0;
 	xmlSetStructuredErrorFunc(NULL, on_eval_error);
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
 	e.t = t;
@@ -1874,11 +1980,16 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 		*slot[k] = doc_str(d, s);
 		free(s);
 	}
+	/* libxml2 counts the steps of every evaluation against this, so that one costly
+	 * expression in a loop stops too */
+	ctx->opLimit = TEMPLATE_MAX_XPATH_OPS;
+	ctx->opCount = 0;
 	run_list(&e, t->document);
+	ctx->opLimit = 0;
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
-		if (diag_count(DIAG_ERROR) == 0)
+		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
 			diag(t->path, 0, DIAG_ERROR,
 			     _("the document could not be made from this template"));
 		doc_free(d);

@@ -85,12 +85,22 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 		text_quote(q, (const char *)sys);
 		refuse(r,
 		       _("the file declares a DOCTYPE that points to an outside file (\"%s\"); "
-		       "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration"),
+			 "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration"),
 		       q);
 	} else {
-		refuse(r, _("the file declares a DOCTYPE; plan files must not have one (entities and "
-			  "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration"));
+		refuse(r,
+		       _("the file declares a DOCTYPE; plan files must not have one (entities and "
+			 "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration"));
 	}
+}
+
+/* The markup inside a plan's running text (schema: "inline"): a paragraph's text is
+ * counted across it, so that XMLREAD_MAX_TEXT bounds a whole paragraph, bold and italic
+ * parts included, as a template lays it out. */
+static int is_inline_markup(const xmlChar *local)
+{
+	return xmlStrEqual(local, BAD_CAST "b") || xmlStrEqual(local, BAD_CAST "i") ||
+	       xmlStrEqual(local, BAD_CAST "appendix-ref");
 }
 
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -98,11 +108,13 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 {
 	struct reader *r = reader_of(ctx);
 
-	r->text_len = 0;
+	if (!is_inline_markup(local))
+		r->text_len = 0;
 	if (++r->depth > XMLREAD_MAX_DEPTH) {
 		refuse(r,
-		       _("elements are nested more than %d deep here (at <%s>); a plan nests only a "
-		       "few levels: check that every element is closed"),
+		       _("elements are nested more than %d deep here (at <%s>); a plan nests only "
+			 "a "
+			 "few levels: check that every element is closed"),
 		       XMLREAD_MAX_DEPTH, (const char *)local);
 		return;
 	}
@@ -116,7 +128,8 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const
 	struct reader *r = reader_of(ctx);
 
 	r->depth--;
-	r->text_len = 0;
+	if (!is_inline_markup(local))
+		r->text_len = 0;
 	r->end(ctx, local, prefix, uri);
 }
 
@@ -127,8 +140,9 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 	r->text_len += len;
 	if (r->text_len > XMLREAD_MAX_TEXT) {
 		refuse(r,
-		       _("a text here is longer than %ld MB; no paragraph of a plan is that long: "
-		       "check that the file is a plan and that no closing tag is missing"),
+		       _("a text here is longer than %ld MB (a paragraph, with its bold and italic "
+			 "parts); no paragraph of a plan is that long: shorten or split it, and "
+			 "check that no closing tag is missing"),
 		       XMLREAD_MAX_TEXT / (1024 * 1024));
 		return;
 	}
@@ -159,30 +173,34 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 			break;
 		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
 			snprintf(msg, size,
-				 _("a closing tag here has no proper name: close <%s> (line %d) with "
-				 "</%s>"),
+				 _("a closing tag here has no proper name: close <%s> (line %d) "
+				   "with "
+				   "</%s>"),
 				 s1, e->int1, s1);
 			return 1;
 		}
 		snprintf(msg, size,
-			 _("</%s> here does not match the open <%s> (line %d): close <%s> with </%s> "
-			 "where its text ends, or correct the spelling of one of the two tags"),
+			 _("</%s> here does not match the open <%s> (line %d): close <%s> with "
+			   "</%s> "
+			   "where its text ends, or correct the spelling of one of the two tags"),
 			 s2, s1, e->int1, s1, s1);
 		return 1;
 	case XML_ERR_TAG_NOT_FINISHED:
 		if (*s1 == '\0')
 			break;
 		snprintf(msg, size,
-			 _("the file ends while <%s> (opened on line %d) is still open: add </%s> at "
-			 "its end, or check that the file is complete (was its end lost in "
-			 "copying?)"),
+			 _("the file ends while <%s> (opened on line %d) is still open: add </%s> "
+			   "at "
+			   "its end, or check that the file is complete (was its end lost in "
+			   "copying?)"),
 			 s1, e->int1, s1);
 		return 1;
 	case XML_ERR_GT_REQUIRED:
 		if (*s1 != '\0')
 			snprintf(msg, size,
-				 _("the tag <%s> (line %d) is not finished: check its attributes and "
-				 "quotes, and that it ends with >"),
+				 _("the tag <%s> (line %d) is not finished: check its attributes "
+				   "and "
+				   "quotes, and that it ends with >"),
 				 s1, e->int1);
 		else
 			snprintf(msg, size, _("a tag here is not finished: it must end with >"));
@@ -197,8 +215,9 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 		}
 		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
 			snprintf(msg, size,
-				 _("a bare < here: in XML text, write < as &lt; (if it begins a tag, "
-				 "correct the tag's name)"));
+				 _("a bare < here: in XML text, write < as &lt; (if it begins a "
+				   "tag, "
+				   "correct the tag's name)"));
 			return 1;
 		}
 		break;
@@ -225,14 +244,14 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_ERR_EXTRA_CONTENT:
 		snprintf(msg, size,
 			 _("something follows the closing </%s> here: only comments may come after "
-			 "it; "
-			 "delete the rest (were two files pasted together?)"),
+			   "it; "
+			   "delete the rest (were two files pasted together?)"),
 			 root != NULL ? root : "...");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_STARTED:
 		snprintf(msg, size,
 			 _("an attribute value here has no quotes: write it in quotes, like "
-			 "lead=\"xa\""));
+			   "lead=\"xa\""));
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
 		snprintf(msg, size, _("an attribute value here has no closing quote: add it"));
@@ -240,7 +259,8 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, _("the attribute %s here has no value: write %s=\"...\""), s1, s1);
+		snprintf(msg, size, _("the attribute %s here has no value: write %s=\"...\""), s1,
+			 s1);
 		return 1;
 	case XML_ERR_ATTRIBUTE_REDEFINED:
 		if (*s1 == '\0')
@@ -295,8 +315,9 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 		break;
 	}
 	snprintf(msg, size,
-		 _("the file is not well-formed XML here: check the tags and quotes on this line and "
-		 "the line before (the XML reader says: %s)"),
+		 _("the file is not well-formed XML here: check the tags and quotes on this line "
+		   "and "
+		   "the line before (the XML reader says: %s)"),
 		 m);
 	return 1;
 }
@@ -328,7 +349,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
 		r->quiet = 1;
 	} else if (r->errors >= XMLREAD_MAX_ERRORS) {
 		diag(r->path, 0, DIAG_NOTE,
-		     _("more problems of this kind may follow; correct these first and check again"));
+		     _("more problems of this kind may follow; correct these first and check "
+		       "again"));
 		r->quiet = 1;
 	}
 }
@@ -340,23 +362,38 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	struct stat st;
 	char *buf;
 	size_t got = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY);
+	/* not blocking: a pipe (FIFO) given as the plan would wait for a writer forever;
+	 * it is refused below, at once */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		diag(path, 0, errno == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-		     _("cannot open the file: %s; check the name and the folder"), i18n_strerror(errno));
-		*status = errno == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
+		int err = errno;
+		if (err == EACCES || err == EPERM)
+			diag(path, 0, DIAG_SYSTEM,
+			     _("you may not read this file (%s): ask its owner to let you read it, "
+			       "or work on a copy you may read"),
+			     i18n_strerror(err));
+		else
+			diag(path, 0, err == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
+			     _("cannot open the file: %s; check the name and the folder"),
+			     i18n_strerror(err));
+		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag(path, 0, DIAG_ERROR,
-		     _("this is not an ordinary file: give the path of a plan file"));
+		     _("this is %s, not an ordinary file: give the path of a plan file"),
+		     S_ISDIR(st.st_mode)                          ? _("a folder")
+		     : S_ISFIFO(st.st_mode)                       ? _("a pipe")
+		     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
+								  : _("something else"));
 		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* A file over the limit is not read whole: its first XMLREAD_MAX_BYTES are, so that the
 	 * parser can say on which line it stops being a plan (a runaway text, a missing
 	 * closing tag); xmlread_file() then refuses it. */
@@ -372,6 +409,14 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	}
 	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
+	if (n < 0 && got < (size_t)st.st_size) {
+		diag(path, 0, DIAG_SYSTEM, _("the file could not be read: %s; check the disk"),
+		     i18n_strerror(errno));
+		*status = EXIT_SYSTEM;
+		free(buf);
+		close(fd);
+		return NULL;
+	}
 	close(fd);
 	buf[got] = '\0';
 	if (*too_big) {
@@ -397,13 +442,13 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 	if (i == size) {
 		diag(path, 0, DIAG_ERROR,
 		     _("the file is empty; a plan file starts with <plan version=\"1\"> (see "
-		     "samples/par-index-2023.xml)"));
+		       "samples/par-index-2023.xml)"));
 		return -1;
 	}
 	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
 		diag(path, 0, DIAG_ERROR,
 		     _("the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
-		     "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"));
+		       "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"));
 		return -1;
 	}
 	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
@@ -412,8 +457,8 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
 		     _("the file contains a NUL byte (code 0) on this line: it is not a text file, "
-		     "or "
-		     "it was saved as UTF-16; save it as UTF-8 text"));
+		       "or "
+		       "it was saved as UTF-16; save it as UTF-8 text"));
 		return -1;
 	}
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
@@ -421,7 +466,7 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 			line += *p == '\n';
 		diag(path, line, DIAG_ERROR,
 		     _("the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
-		     "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
+		       "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
 		     (unsigned char)*end);
 		return -1;
 	}
@@ -514,10 +559,10 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		if (r.errors == 0)
 			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
 			     _("the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
-			     "take "
-			     "about 5 MB), and this one is still going at this line: check that "
-			     "this "
-			     "is the right file"),
+			       "take "
+			       "about 5 MB), and this one is still going at this line: check that "
+			       "this "
+			       "is the right file"),
 			     too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
