@@ -228,17 +228,17 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_WAR_UNDECLARED_ENTITY:
 		if (*s1 == '\0')
 			break;
-		snprintf(
-			msg, size,
-			"&%s; is an HTML name that XML does not know: type the character itself%s, "
-			"and write & as &amp;",
-			s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
+		snprintf(msg, size,
+			 _("&%s; is an HTML name that XML does not know: type the character "
+			   "itself%s, "
+			   "and write & as &amp;"),
+			 s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
-		snprintf(
-			msg, size,
-			"no element begins here: the file must hold one main element (a plan file: "
-			"<plan version=\"1\"> ... </plan>); is this the right file?");
+		snprintf(msg, size,
+			 _("no element begins here: the file must hold one main element (a plan "
+			   "file: "
+			   "<plan version=\"1\"> ... </plan>); is this the right file?"));
 		return 1;
 	case XML_ERR_DOCUMENT_END:
 	case XML_ERR_EXTRA_CONTENT:
@@ -276,40 +276,40 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
 		if (e->int1 > 0 && e->int1 < 0x20)
-			snprintf(
-				msg, size,
-				"an invisible control character (code %d) is here, probably copied "
-				"from another program: delete it",
-				e->int1);
+			snprintf(msg, size,
+				 _("an invisible control character (code %d) is here, probably "
+				   "copied "
+				   "from another program: delete it"),
+				 e->int1);
 		else
 			snprintf(msg, size, _("a character here is not allowed in XML: delete it"));
 		return 0;
 	case XML_ERR_HYPHEN_IN_COMMENT:
-		snprintf(
-			msg, size,
-			"a comment <!-- ... --> here has two hyphens in a row inside it, which XML "
-			"does not allow: separate them, or use a dash (–)");
+		snprintf(msg, size,
+			 _("a comment <!-- ... --> here has two hyphens in a row inside it, which "
+			   "XML "
+			   "does not allow: separate them, or use a dash (–)"));
 		return 0;
 	case XML_ERR_COMMENT_NOT_FINISHED:
 		snprintf(msg, size, _("a comment <!-- here is never closed: end it with -->"));
 		return 1;
 	case XML_ERR_RESERVED_XML_NAME:
-		snprintf(
-			msg, size,
-			"the line <?xml ...?> must be the very first thing in the file: move it to "
-			"line 1, before any comment or space");
+		snprintf(msg, size,
+			 _("the line <?xml ...?> must be the very first thing in the file: move it "
+			   "to "
+			   "line 1, before any comment or space"));
 		return 1;
 	case XML_NS_ERR_UNDEFINED_NAMESPACE:
-		snprintf(
-			msg, size,
-			"a name here has a prefix (the part before ':'), as in files made by Word; "
-			"plan files use plain names such as <p>: remove the prefix");
+		snprintf(msg, size,
+			 _("a name here has a prefix (the part before ':'), as in files made by "
+			   "Word; "
+			   "plan files use plain names such as <p>: remove the prefix"));
 		return 1; /* the closing tag of the prefixed element would be reported next */
 	case XML_ERR_SPACE_REQUIRED:
-		snprintf(
-			msg, size,
-			"the attributes of this tag are not written right: each is name=\"value\", "
-			"with a space before the next one");
+		snprintf(msg, size,
+			 _("the attributes of this tag are not written right: each is "
+			   "name=\"value\", "
+			   "with a space before the next one"));
 		return 1;
 	default:
 		break;
