@@ -99,7 +99,9 @@ struct pdf_out {
 	FILE *f;
 	long pos;        /* bytes written */
 	GChecksum *md5;  /* of the bytes written, for the /ID */
-	int share_fonts; /* see pdf_open() */
+	int share_fonts; /* PDF_SHARE_FONTS: see pdf_open() */
+	int fields;      /* PDF_FIELDS */
+	GArray *widgets; /* int: the signature fields' objects (field and widget in one) */
 	const lay_font *memo_font[PDF_FONT_MEMO];
 	struct face *memo_face[PDF_FONT_MEMO];
 	int memo_next;
@@ -463,6 +465,47 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 	}
 }
 
+/* The signing places of page pg as empty signature fields, each one object that is both
+ * the field and its widget (a signing tool fills it in an incremental update); appends
+ * " /Annots [...]" to the page's dictionary d when there are any. */
+static void emit_fields(pdf_out *o, const lay_page *pg, int page, GString *d)
+{
+	GString *w = NULL;
+	guint first = o->widgets->len;
+
+	for (guint i = 0; o->fields && i < pg->elems->len; i++) {
+		const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+		int n;
+		if (e->kind != EL_FIELD)
+			continue;
+		if (w == NULL)
+			w = g_string_new(NULL);
+		n = new_obj(o);
+		g_array_append_val(o->widgets, n);
+		/* the names are short ASCII words (template.c): a literal string as written */
+		g_string_printf(w, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /F 4 /Rect [",
+				e->text);
+		num(w, e->x);
+		g_string_append_c(w, ' ');
+		num(w, pg->height - e->y - e->h);
+		g_string_append_c(w, ' ');
+		num(w, e->x + e->w);
+		g_string_append_c(w, ' ');
+		num(w, pg->height - e->y);
+		g_string_append_printf(w, "] /P %d 0 R >>\nendobj\n", page);
+		begin_obj(o, n);
+		put(o, w->str, w->len);
+	}
+	if (w == NULL)
+		return;
+	g_string_append(d, " /Annots [");
+	for (guint i = first; i < o->widgets->len; i++)
+		g_string_append_printf(d, "%s%d 0 R", i > first ? " " : "",
+				       g_array_index(o->widgets, int, i));
+	g_string_append_c(d, ']');
+	g_string_free(w, TRUE);
+}
+
 static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 {
 	GString *c = o->buf;
@@ -473,6 +516,8 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 		int in_text = 0;
 		for (guint i = 0; i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+			if (e->kind == EL_FIELD) /* not drawn: a widget (emit_fields) */
+				continue;
 			if (e->kind == EL_TEXT) {
 				if (!in_text)
 					g_string_append(c, "BT\n");
@@ -509,12 +554,15 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 			g_string_append(c, "ET\n");
 	}
 	stream(o, content, "", (const unsigned char *)c->str, c->len, 1);
-	begin_obj(o, page);
 	GString *d = g_string_new("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
 	num(d, pg->width);
 	g_string_append_c(d, ' ');
 	num(d, pg->height);
-	g_string_append_printf(d, "] /Resources 3 0 R /Contents %d 0 R >>\nendobj\n", content);
+	g_string_append_printf(d, "] /Resources 3 0 R /Contents %d 0 R", content);
+	if (!blank)
+		emit_fields(o, pg, page, d);
+	g_string_append(d, " >>\nendobj\n");
+	begin_obj(o, page);
 	put(o, d->str, d->len);
 	g_string_free(d, TRUE);
 	g_array_append_val(o->pages, page);
@@ -542,7 +590,7 @@ static char *creation_date(const doc *d)
 	return g_strdup(buf);
 }
 
-pdf_out *pdf_open(const char *path, const doc *meta, int share_fonts)
+pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 {
 	pdf_out *o = g_new0(pdf_out, 1);
 
@@ -552,7 +600,9 @@ pdf_out *pdf_open(const char *path, const doc *meta, int share_fonts)
 		return NULL;
 	}
 	o->path = g_strdup(path);
-	o->share_fonts = share_fonts;
+	o->share_fonts = (flags & PDF_SHARE_FONTS) != 0;
+	o->fields = (flags & PDF_FIELDS) != 0;
+	o->widgets = g_array_new(FALSE, FALSE, sizeof(int));
 	o->md5 = g_checksum_new(G_CHECKSUM_MD5);
 	o->offsets = g_array_new(FALSE, TRUE, sizeof(long));
 	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
@@ -881,6 +931,7 @@ static void free_out(pdf_out *o)
 	g_array_free(o->marks, TRUE);
 	g_array_free(o->offsets, TRUE);
 	g_array_free(o->pages, TRUE);
+	g_array_free(o->widgets, TRUE);
 	g_string_free(o->buf, TRUE);
 	if (o->md5 != NULL)
 		g_checksum_free(o->md5);
@@ -918,14 +969,28 @@ int pdf_close(pdf_out *o)
 	g_string_append_printf(g, "] /Count %u >>\nendobj\n", o->pages->len);
 	put(o, g->str, g->len);
 
+	/* the form: every signature field, in the order of the pages (no /SigFlags: the
+	 * signing tool sets them with the first signature) */
+	int form = 0;
+	if (o->widgets->len > 0) {
+		form = new_obj(o);
+		g_string_assign(g, "<< /Fields [");
+		for (guint i = 0; i < o->widgets->len; i++)
+			g_string_append_printf(g, "%s%d 0 R", i ? " " : "",
+					       g_array_index(o->widgets, int, i));
+		g_string_append(g, "] >>\nendobj\n");
+		begin_obj(o, form);
+		put(o, g->str, g->len);
+	}
+
 	begin_obj(o, 1);
+	g_string_assign(g, "<< /Type /Catalog /Pages 2 0 R");
 	if (outline > 0)
-		putf(o,
-		     "<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-		     "/Lang (vi-VN) >>\nendobj\n",
-		     outline);
-	else
-		putf(o, "<< /Type /Catalog /Pages 2 0 R /Lang (vi-VN) >>\nendobj\n");
+		g_string_append_printf(g, " /Outlines %d 0 R /PageMode /UseOutlines", outline);
+	if (form > 0)
+		g_string_append_printf(g, " /AcroForm %d 0 R", form);
+	g_string_append(g, " /Lang (vi-VN) >>\nendobj\n");
+	put(o, g->str, g->len);
 
 	g_string_assign(g, "<< ");
 	if (o->title != NULL) {
@@ -985,9 +1050,9 @@ void pdf_cancel(pdf_out *o)
 	free_out(o);
 }
 
-int pdf_write(const lay_doc *ld, const char *path, int share_fonts)
+int pdf_write(const lay_doc *ld, const char *path, int flags)
 {
-	pdf_out *o = pdf_open(path, ld->d, share_fonts);
+	pdf_out *o = pdf_open(path, ld->d, flags);
 
 	if (o == NULL)
 		return EXIT_SYSTEM;
