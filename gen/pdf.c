@@ -9,6 +9,12 @@
  * random tags (the subset tag is derived from the glyph set), and the file's /ID is the
  * MD5 of the bytes before it, so that two different documents never share one.
  *
+ * For the e-government workflow: the signing places of the pages become empty signature
+ * fields (one object each, field and widget merged, in the AcroForm), the file keeps one
+ * classic cross-reference table so that a signing tool appends without rewriting, and
+ * the document's metadata is written twice, as the Info dictionary and as XMP (the
+ * catalog's /Metadata), saying the same.
+ *
  * It reads the laid-out lines' glyph runs (lay.h) and nothing of Pango: a face is known
  * by its file, and its base repertoire is read from the file with HarfBuzz.
  *
@@ -944,6 +950,85 @@ static void free_out(pdf_out *o)
 	g_free(o);
 }
 
+/* Appends s to g with XML's special characters escaped. */
+static void xml_text(GString *g, const char *s)
+{
+	for (; s != NULL && *s; s++)
+		switch (*s) {
+		case '&':
+			g_string_append(g, "&amp;");
+			break;
+		case '<':
+			g_string_append(g, "&lt;");
+			break;
+		case '>':
+			g_string_append(g, "&gt;");
+			break;
+		default:
+			g_string_append_c(g, *s);
+		}
+}
+
+/* The document's XMP metadata (the catalog's /Metadata): the same title, author, subject,
+ * keywords, dates and producer as the Info dictionary, which archives and PDF/A read
+ * first; uncompressed, as XMP readers (and PDF/A) expect. Returns its object. */
+static int write_xmp(pdf_out *o)
+{
+	/* D:YYYYMMDDHHmmSSZ as XMP writes a date */
+	const char *d = o->date + 2;
+	char *date = g_strdup_printf("%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6, d + 8,
+				     d + 10, d + 12);
+	GString *x =
+		g_string_new("<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+			     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+			     "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+			     "<rdf:Description rdf:about=\"\""
+			     " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+			     " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+			     " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+			     "<dc:format>application/pdf</dc:format>\n");
+	int n = new_obj(o);
+
+	if (o->title != NULL) {
+		g_string_append(x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		xml_text(x, o->title);
+		g_string_append(x, "</rdf:li></rdf:Alt></dc:title>\n");
+	}
+	if (o->author != NULL) {
+		g_string_append(x, "<dc:creator><rdf:Seq><rdf:li>");
+		xml_text(x, o->author);
+		g_string_append(x, "</rdf:li></rdf:Seq></dc:creator>\n");
+	}
+	if (o->subject != NULL) {
+		g_string_append(x, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		xml_text(x, o->subject);
+		g_string_append(x, "</rdf:li></rdf:Alt></dc:description>\n");
+	}
+	if (o->keywords != NULL) {
+		g_string_append(x, "<pdf:Keywords>");
+		xml_text(x, o->keywords);
+		g_string_append(x, "</pdf:Keywords>\n");
+	}
+	g_string_append_printf(
+		x,
+		"<dc:language><rdf:Bag><rdf:li>vi-VN</rdf:li></rdf:Bag></dc:language>\n"
+		"<pdf:Producer>vbgen " VBGEN_VERSION "</pdf:Producer>\n"
+		"<xmp:CreatorTool>vbgen " VBGEN_VERSION "</xmp:CreatorTool>\n"
+		"<xmp:CreateDate>%s</xmp:CreateDate>\n"
+		"<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+		"<xmp:MetadataDate>%s</xmp:MetadataDate>\n"
+		"</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+		"<?xpacket end=\"r\"?>",
+		date, date, date);
+	begin_obj(o, n);
+	putf(o, "<< /Type /Metadata /Subtype /XML /Length %lu >>\nstream\n", (unsigned long)x->len);
+	put(o, x->str, x->len);
+	put(o, "\nendstream\nendobj\n", 18);
+	g_string_free(x, TRUE);
+	g_free(date);
+	return n;
+}
+
 int pdf_close(pdf_out *o)
 {
 	GString *g = g_string_new(NULL);
@@ -983,13 +1068,14 @@ int pdf_close(pdf_out *o)
 		put(o, g->str, g->len);
 	}
 
+	int metadata = write_xmp(o);
 	begin_obj(o, 1);
 	g_string_assign(g, "<< /Type /Catalog /Pages 2 0 R");
 	if (outline > 0)
 		g_string_append_printf(g, " /Outlines %d 0 R /PageMode /UseOutlines", outline);
 	if (form > 0)
 		g_string_append_printf(g, " /AcroForm %d 0 R", form);
-	g_string_append(g, " /Lang (vi-VN) >>\nendobj\n");
+	g_string_append_printf(g, " /Metadata %d 0 R /Lang (vi-VN) >>\nendobj\n", metadata);
 	put(o, g->str, g->len);
 
 	g_string_assign(g, "<< ");
