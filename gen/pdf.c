@@ -108,6 +108,7 @@ struct pdf_out {
 	int share_fonts; /* PDF_SHARE_FONTS: see pdf_open() */
 	int fields;      /* PDF_FIELDS */
 	GArray *widgets; /* int: the signature fields' objects (field and widget in one) */
+	int blank_ap;    /* their appearance, an empty form (0 until a field needs it) */
 	const lay_font *memo_font[PDF_FONT_MEMO];
 	struct face *memo_face[PDF_FONT_MEMO];
 	int memo_next;
@@ -498,7 +499,13 @@ static void emit_fields(pdf_out *o, const lay_page *pg, int page, GString *d)
 		num(w, e->x + e->w);
 		g_string_append_c(w, ' ');
 		num(w, pg->height - e->y);
-		g_string_append_printf(w, "] /P %d 0 R >>\nendobj\n", page);
+		/* an appearance of its own, empty (PDF/A asks one of every widget): the page
+		 * looks as printed until it is signed (MuPDF alone draws its SIGN mark on an
+		 * unsigned field whatever the file says) */
+		if (o->blank_ap == 0)
+			o->blank_ap = new_obj(o);
+		g_string_append_printf(w, "] /P %d 0 R /AP << /N %d 0 R >> >>\nendobj\n", page,
+				       o->blank_ap);
 		begin_obj(o, n);
 		put(o, w->str, w->len);
 	}
@@ -1058,6 +1065,13 @@ int pdf_close(pdf_out *o)
 	 * signing tool sets them with the first signature) */
 	int form = 0;
 	if (o->widgets->len > 0) {
+		begin_obj(o, o->blank_ap);
+		put(o,
+		    "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length 0 >>\nstream\n"
+		    "\nendstream\nendobj\n",
+		    sizeof "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length 0 >>\nstream\n"
+			   "\nendstream\nendobj\n" -
+			    1);
 		form = new_obj(o);
 		g_string_assign(g, "<< /Fields [");
 		for (guint i = 0; i < o->widgets->len; i++)

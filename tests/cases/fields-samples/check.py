@@ -4,17 +4,20 @@ read back with qpdf --json and pdftotext -bbox, independently of vbgen:
   plan.pdf, plan-no-appendix.pdf  'signer' over the signing space, 'seal' over its left
                                   third, on the page of the signature (never on the
                                   appendix's pages)
-  appendix.pdf                    'issuer' on page 1, in the top margin, flush right
+  appendix.pdf                    'issuer' on page 1 from the top margin, flush right
   letters/*.pdf                   'receiver' (left block) and 'head' (right block) on the
                                   last page
   letters-print.pdf               none (it is for paper)
 
 Each field is an AcroForm /Sig field merged with its widget (/Subtype /Widget, printed,
-/P its page, listed in that page's /Annots), inside the page and clear of every word; a
+/P its page, listed in that page's /Annots, an empty appearance of its own), inside the
+page and clear of every word; on the appendix's page 1, drawn by MuPDF, nothing but its
+mark for an unsigned field (SIGN) stands outside the margins; a
 space's field lies right under the title lines (or the note) and above the signer's name.
 The file stays ready for an incremental update: one cross-reference table, one %%EOF, no
 object streams."""
 import glob
+import html
 import json
 import os
 import re
@@ -74,6 +77,9 @@ def fields_of(path):
             bad(path, f"field {name}: /F {w.get('/F')}, not 4 (printed)")
         if "/V" in w or "/Kids" in w:
             bad(path, f"field {name} is not empty")
+        ap = w.get("/AP", {}).get("/N")
+        if ap is None or objs.get(ap, {}).get("/Subtype") != "/Form":
+            bad(path, f"field {name} has no appearance of its own (/AP /N, a form)")
         page = w.get("/P")
         if page not in pages:
             bad(path, f"field {name}: /P {page} is not a page")
@@ -177,10 +183,21 @@ for folder in sorted(d for d in glob.glob("*") if os.path.isdir(d)):
         ws = clear_of_text(path, "issuer", p, r)
         if p != 1:
             bad(path, f"issuer on page {p}, not the first")
-        if ws and r[3] > min(wd[1] for wd in ws) + EPS:
-            bad(path, f"issuer {r} is not above the text (in the top margin)")
+        if ws and r[1] > min(wd[1] for wd in ws) - EPS:
+            bad(path, f"issuer {r} does not start above the text (in the top margin)")
         if ws and abs(r[2] - max(wd[2] for wd in ws)) > 60:
             bad(path, f"issuer {r} is not at the right of the page")
+        # as MuPDF draws the page (the records office's checker reads it so): outside the
+        # margins only its own mark for an unsigned field, SIGN (nd30-samples allows it)
+        st = subprocess.run(["mutool", "draw", "-F", "stext", "-o", "-", path, "1"],
+                            capture_output=True).stdout.decode("utf-8")
+        mm = 72 / 25.4
+        for m in re.finditer(r'<line bbox="([\d.-]+) ([\d.-]+) ([\d.-]+) ([\d.-]+)"(.*?)</line>',
+                             st, re.S):
+            x0, y0, x1, y1 = (float(m[i]) for i in range(1, 5))
+            t = "".join(html.unescape(c) for c in re.findall(r' c="([^"]*)"', m[5]))
+            if (x0 < 20 * mm - 1 or x1 > 841.89 - 15 * mm + 1 or y0 < 20 * mm - 3) and t != "SIGN":
+                bad(path, f"'{t}' stands outside the margins of page 1 ({x0:.0f}, {y0:.0f})")
     for path in sorted(glob.glob(os.path.join(folder, "letters", "*.pdf"))):
         f = fields_of(path)
         counted["files"] += 1
