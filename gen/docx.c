@@ -539,6 +539,7 @@ static void collect_styles(struct dx *x, const doc_block *b)
 			break;
 		case BLOCK_RULE:
 		case BLOCK_SPACE:
+		case BLOCK_FIELD:
 			break;
 		}
 }
@@ -710,7 +711,8 @@ static void styles_part(struct dx *x)
  * keep-with-previous (the closing block), looked for past vertical space. */
 static int next_keeps(const doc_block *b)
 {
-	for (b = b->next; b != NULL && b->kind == BLOCK_SPACE; b = b->next)
+	for (b = b->next; b != NULL && (b->kind == BLOCK_SPACE || b->kind == BLOCK_FIELD);
+	     b = b->next)
 		;
 	return b != NULL && b->keep_with_prev;
 }
@@ -1278,6 +1280,8 @@ static void block(struct dx *x, const doc_block *b, const doc_block **above, dou
 	case BLOCK_TABLE:
 		table(x, b, *col_w);
 		*above = NULL;
+		break;
+	case BLOCK_FIELD: /* a signing place is for the signed PDF: the draft has none */
 		break;
 	case BLOCK_BREAK:
 		page_break(x, b);

@@ -68,19 +68,23 @@ typedef struct lay_line {
 } lay_line;
 
 enum lay_kind {
-	EL_TEXT, /* one line of text */
-	EL_RULE, /* a horizontal rule */
-	EL_BOX,  /* a rectangle outline (table cell borders), or a vertical/horizontal line */
+	EL_TEXT,  /* one line of text */
+	EL_RULE,  /* a horizontal rule */
+	EL_BOX,   /* a rectangle outline (table cell borders), or a vertical/horizontal line */
+	EL_FIELD, /* a signature field's place: nothing drawn (PDF: a /Sig widget) */
 };
 
 typedef struct lay_elem {
 	enum lay_kind kind;
+	int anchored;           /* EL_FIELD: y is from the paper's top edge, wherever the flow
+				 * places the element */
 	double x, y;            /* EL_TEXT: left end of the baseline; EL_RULE: left end of
-				 * the rule's centre line; EL_BOX: top-left corner */
-	double w, h;            /* width; EL_RULE: thickness; EL_BOX: height */
+				 * the rule's centre line; EL_BOX, EL_FIELD: top-left corner */
+	double w, h;            /* width; EL_RULE: thickness; EL_BOX, EL_FIELD: height */
 	const lay_line *line;   /* EL_TEXT */
 	const doc_style *style; /* EL_TEXT */
-	const char *text;       /* EL_TEXT: the line's text in its block (not NUL-terminated) */
+	const char *text;       /* EL_TEXT: the line's text in its block (not NUL-terminated);
+				 * EL_FIELD: the field's name (NUL-terminated) */
 	int len;
 	int bookmark;               /* outline level of the paragraph this line opens, or 0 */
 	const char *bookmark_title; /* NUL-terminated, when bookmark */

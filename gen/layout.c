@@ -753,6 +753,26 @@ double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, dou
 	return r->offset + r->thickness;
 }
 
+void layout_field(GArray *elems, const doc_field *f, double x, double width, double y, double h)
+{
+	lay_elem e = {0};
+
+	e.kind = EL_FIELD;
+	e.w = f->share > 0 ? width * f->share : f->width;
+	e.x = f->align == ALIGN_LEFT    ? x
+	      : f->align == ALIGN_RIGHT ? x + width - e.w
+					: x + (width - e.w) / 2;
+	e.y = y;
+	e.h = h;
+	if (f->height > 0) { /* a BLOCK_FIELD's */
+		e.anchored = 1;
+		e.y = f->top;
+		e.h = f->height;
+	}
+	e.text = f->name;
+	g_array_append_val(elems, e);
+}
+
 /* One column of a grid being laid out: the next block, the paragraph a rule goes under,
  * and how far down the column has come. */
 struct column {
@@ -788,8 +808,15 @@ static int flow_step(layout_ctx *lc, struct column *c, double x, double width, G
 			c->y += c->last->block->style->space_after;
 		break;
 	case BLOCK_SPACE:
+		for (int k = 0; k < b->nfields; k++)
+			layout_field(elems, &b->fields[k], x, width, c->y, b->height);
 		c->y += b->height;
 		break;
+	case BLOCK_FIELD:
+		/* it takes no room: the next block is still the column's first */
+		layout_field(elems, b->field, x, width, 0, 0);
+		c->b = b->next;
+		return 0;
 	case BLOCK_GRID: {
 		double h = layout_grid(lc, b, x, width, c->y, elems);
 		if (h < 0)

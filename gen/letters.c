@@ -260,7 +260,9 @@ static pdf_out *open_print(plan *p, const char *path)
 	meta.title = title;
 	meta.author = author;
 	meta.create_date = date;
-	out = pdf_open(path, &meta, 1); /* the letters share their font programs */
+	/* the letters share their font programs; the print file is for paper: no signing
+	 * places */
+	out = pdf_open(path, &meta, PDF_SHARE_FONTS);
 	free(title);
 	free(author);
 	free(date);

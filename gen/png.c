@@ -88,6 +88,8 @@ static void draw(const lay_page *pg, cairo_t *cr, GHashTable *faces)
 			cairo_rectangle(cr, e->x, e->y, e->w, e->h);
 			cairo_stroke(cr);
 			break;
+		case EL_FIELD: /* an empty signing place draws nothing */
+			break;
 		}
 	}
 }

@@ -43,8 +43,10 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 			     : stdout;
 
 	*pages = 0;
+	int flags = (o->share_fonts ? PDF_SHARE_FONTS : 0) | PDF_FIELDS;
+
 	if (!o->dump && !keep && o->pdf != NULL) {
-		pdf = pdf_open(o->pdf, d, o->share_fonts);
+		pdf = pdf_open(o->pdf, d, flags);
 		if (pdf == NULL)
 			return EXIT_SYSTEM;
 		sink = (page_sink){pdf_page, pdf};
@@ -60,7 +62,7 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 		return EXIT_OK;
 	}
 	if (o->pdf != NULL) {
-		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, o->share_fonts);
+		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, flags);
 		if (status == EXIT_OK && o->report)
 			fprintf(said,
 				P_("vbgen: wrote %s (%d page)\n", "vbgen: wrote %s (%d pages)\n",

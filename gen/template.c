@@ -32,6 +32,10 @@
  * being compiled), to name an include cycle once, where it closes. */
 static const char *chain[TEMPLATE_MAX_INCLUDE + 2];
 
+/* A signing place's name is a short word (signer, head, receiver): signing tools list it,
+ * and vbgen sign's --field takes it (sign.h allows up to 64 bytes). */
+#define TEMPLATE_MAX_FIELD_NAME 32
+
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
 	OP_VALUE,   /* the string value of an expression */
@@ -57,6 +61,7 @@ enum op_kind {
 	OP_LET,       /* binds $text to the value of expr for the rest of the enclosing list */
 	OP_BR,        /* a line break inside a paragraph */
 	OP_PLANTABLE, /* the tables of the plan that expr selects, laid out as tables */
+	OP_FIELD,     /* a signing place: in a <space> (its children), or on the page */
 };
 
 typedef struct op op;
@@ -83,6 +88,7 @@ struct op {
 	char **captions;
 	op **caption_ops;            /* OP_TABLE: a <column>'s <caption> with logic, or NULL */
 	const doc_style *aligned[3]; /* OP_PLANTABLE: cell styles for left, center, right */
+	doc_field field;             /* OP_FIELD (its name in text) */
 };
 
 struct template
@@ -559,6 +565,65 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 }
 
 /* Compiles one element (or text node) of a block or inline list. */
+/* A field's name: a letter, then letters, digits, - or _ (signing tools show it, and
+ * `vbgen sign --field NAME` takes it). */
+static int field_name_ok(const char *v)
+{
+	return v != NULL && g_ascii_isalpha(v[0]) && strlen(v) <= TEMPLATE_MAX_FIELD_NAME &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+		       strlen(v);
+}
+
+/* <field name= width= align= [top= height=]>: in a <space>, a part of the space; alone,
+ * a place on the page measured from the paper's top edge. */
+static void compile_field(template *t, xmlNodePtr n, op *o)
+{
+	const char *v = attr(n, "name");
+	int in_space = n->parent != NULL && is(n->parent, "space");
+
+	if (!field_name_ok(v))
+		terr(t, n,
+		     _("<field> needs name=\"...\" (at most %d characters: a letter, then letters, "
+		       "digits, - or _), for example name=\"signer\""),
+		     TEMPLATE_MAX_FIELD_NAME);
+	o->text = g_strdup(v != NULL ? v : "");
+	o->field.name = o->text;
+	o->field.align = ALIGN_CENTER;
+	if ((v = attr(n, "align")) != NULL) {
+		if (strcmp(v, "left") == 0)
+			o->field.align = ALIGN_LEFT;
+		else if (strcmp(v, "center") == 0 || strcmp(v, "centre") == 0)
+			o->field.align = ALIGN_CENTER;
+		else if (strcmp(v, "right") == 0)
+			o->field.align = ALIGN_RIGHT;
+		else
+			terr(t, n, _("align=\"%s\" must be left, center or right"), v);
+	}
+	/* width: a share of the width it stands in (1/3, 0.5), or a length (70mm) */
+	v = attr(n, "width");
+	if (v == NULL)
+		o->field.share = 1;
+	else if (strpbrk(v, "abcdefghijklmnopqrstuvwxyz") != NULL) {
+		o->field.width = length_attr(t, n, "width", 0);
+		if (o->field.width <= 0)
+			terr(t, n, _("width=\"%s\" must be more than 0"), v);
+	} else
+		o->field.share = number_attr(t, n, "width", 1, 0.01, 1);
+	if (in_space) {
+		if (attr(n, "top") != NULL || attr(n, "height") != NULL)
+			terr(t, n,
+			     _("a <field> in a <space> takes the space's height: leave out top and "
+			       "height"));
+		return;
+	}
+	need(t, n, "top", "3mm");
+	need(t, n, "height", "16mm");
+	o->field.top = length_attr(t, n, "top", 0);
+	o->field.height = length_attr(t, n, "height", 0);
+	if (o->field.height <= 0)
+		terr(t, n, _("height=\"%s\" must be more than 0"), attr(n, "height"));
+}
+
 static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 {
 	op *o = NULL;
@@ -714,6 +779,17 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_SPACE, n);
 		need(t, n, "height", "12pt");
 		o->a = length_attr(t, n, "height", 0);
+		/* the signing places over it */
+		o->child = compile_list(t, n->children, 0);
+		for (const op *c = o->child; c != NULL; c = c->next)
+			if (c->kind != OP_FIELD) {
+				terr(t, n,
+				     _("<space> holds only <field> elements (signing places)"));
+				break;
+			}
+	} else if (is(n, "field")) {
+		o = op_new(t, OP_FIELD, n);
+		compile_field(t, n, o);
 	} else if (is(n, "page-break")) {
 		o = op_new(t, OP_BREAK, n);
 		if ((v = attr(n, "page")) != NULL)
@@ -1186,6 +1262,7 @@ struct ex {
 	long steps;   /* elements of the template run so far */
 	size_t bytes; /* text put into the document so far */
 	int failed;
+	GHashTable *fields; /* the signing places' names so far -> their op */
 };
 
 static void exerr(struct ex *e, const op *o, const char *fmt, ...)
@@ -1261,6 +1338,23 @@ static void set_ctx(struct ex *e, xmlNodePtr node)
 	e->ctx->node = node;
 	e->ctx->proximityPosition = e->pos;
 	e->ctx->contextSize = e->size;
+}
+
+/* Gives field op o's name to the document: true, or false after reporting a name the
+ * document already has (a signing tool, and vbgen sign, find a field by its name). */
+static int field_named(struct ex *e, const op *o)
+{
+	const op *other = g_hash_table_lookup(e->fields, o->text);
+
+	if (other != NULL) {
+		exerr(e, o,
+		      _("the document already has a signing place named \"%s\" (%s:%ld): give each "
+			"<field> its own name"),
+		      o->text, other->file, other->line);
+		return 0;
+	}
+	g_hash_table_insert(e->fields, o->text, (gpointer)o);
+	return 1;
 }
 
 /* Appends s to g, folding white space into single spaces and dropping leading space. */
@@ -1788,7 +1882,32 @@ static void run_op(struct ex *e, const op *o)
 	}
 	case OP_SPACE: {
 		doc_block *b = doc_block_new(e->d, BLOCK_SPACE, o->file, o->line);
+		int n = 0;
 		b->height = o->a;
+		for (const op *c = o->child; c != NULL; c = c->next)
+			n++;
+		if (n > 0) {
+			doc_field *f = doc_alloc(e->d, sizeof(doc_field) * (size_t)n);
+			n = 0;
+			for (const op *c = o->child; c != NULL; c = c->next)
+				if (field_named(e, c)) {
+					f[n] = c->field;
+					f[n++].name = doc_str(e->d, c->text);
+				}
+			b->fields = f;
+			b->nfields = n;
+		}
+		append_block(e, b);
+		break;
+	}
+	case OP_FIELD: {
+		doc_block *b = doc_block_new(e->d, BLOCK_FIELD, o->file, o->line);
+		doc_field *f = doc_alloc(e->d, sizeof(doc_field));
+		if (!field_named(e, o))
+			break;
+		*f = o->field;
+		f->name = doc_str(e->d, o->text);
+		b->field = f;
 		append_block(e, b);
 		break;
 	}
@@ -1863,7 +1982,10 @@ static void run_op(struct ex *e, const op *o)
 		b->restart_numbers = 1;
 		append_block(e, b);
 		e->t = o->include;
+		xmlXPathObjectPtr was = xmlXPathVariableLookup(e->ctx, BAD_CAST "included");
+		xmlXPathRegisterVariable(e->ctx, BAD_CAST "included", xmlXPathNewBoolean(1));
 		run_list(e, o->include->document);
+		xmlXPathRegisterVariable(e->ctx, BAD_CAST "included", was);
 		e->t = saved;
 		break;
 	}
@@ -1967,6 +2089,10 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	e.d = d;
 	e.tail = &d->first;
 	e.pos = e.size = 1;
+	e.fields = g_hash_table_new(g_str_hash, g_str_equal);
+	/* $included: false here, true in the document of a template another includes (the
+	 * appendix inside the plan, whose signing place is the plan's) */
+	xmlXPathRegisterVariable(ctx, BAD_CAST "included", xmlXPathNewBoolean(0));
 	d->page = (doc_page *)t->page;
 	ctx->node = node != NULL ? node : (xmlNodePtr)ctx->doc;
 	for (int k = 0; k < 5; k++) {
@@ -1986,6 +2112,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	ctx->opCount = 0;
 	run_list(&e, t->document);
 	ctx->opLimit = 0;
+	g_hash_table_destroy(e.fields);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
