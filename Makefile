@@ -9,7 +9,7 @@ MANDIR  = $(PREFIX)/share/man
 DESTDIR ?=
 CC      ?= cc
 PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zlib libzip \
-	   libcrypto p11-kit-1 libpng
+	   libcrypto p11-kit-1 libpng lcms2
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
