@@ -269,8 +269,18 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	 * streaming over the whole document, which for a plan of 1,000 agencies made every
 	 * value cost a walk through thousands of nodes. A parenthesised expression means
 	 * the same and is evaluated by following the path. */
-	char *wrapped = g_strdup_printf("(%s)", s);
+	/* Absolute paths as variables that the context evaluates once (xpath.h); should
+	 * that not compile, the expression as written, whose message is then the one. */
+	char *indexed = xpath_index_paths(s);
+	char *wrapped = g_strdup_printf("(%s)", indexed);
 	e = xmlXPathCompile(BAD_CAST wrapped);
+	if (e == NULL && strcmp(indexed, s) != 0) {
+		g_free(wrapped);
+		wrapped = g_strdup_printf("(%s)", s);
+		xpath_msg[0] = '\0';
+		e = xmlXPathCompile(BAD_CAST wrapped);
+	}
+	g_free(indexed);
 	g_free(wrapped);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (e == NULL)

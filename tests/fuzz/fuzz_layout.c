@@ -80,7 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plan_template = template_load("plan");
 		fts = plan_template != NULL ? fonts_open() : NULL;
 		if (fts == NULL) {
-			fprintf(stderr, "fuzz_layout: cannot load the plan template or the fonts\n");
+			fprintf(stderr,
+				"fuzz_layout: cannot load the plan template or the fonts\n");
 			abort();
 		}
 	}

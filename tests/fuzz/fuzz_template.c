@@ -50,8 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix", xmlXPathNewBoolean(1));
 		doc_free(template_expand(t, ctx, NULL));
 		if (agency != NULL) {
-			xmlXPathRegisterVariable(ctx, BAD_CAST "agency",
-						 xmlXPathNewString(BAD_CAST plan_attr(agency, "id")));
+			xmlXPathRegisterVariable(
+				ctx, BAD_CAST "agency",
+				xmlXPathNewString(BAD_CAST plan_attr(agency, "id")));
 			doc_free(template_expand(t, ctx, agency));
 		}
 		xpath_free(ctx);
