@@ -45,7 +45,6 @@ static int is_space(gunichar c)
 	return g_unichar_isspace(c) || c == 0x0B || c == 0x85;
 }
 
-
 /* Characters that can never change under NFC, so that the usual Vietnamese text is
  * answered without normalising: everything below U+0300 and the precomposed Latin
  * letters of U+1E00-U+1EFF (Unicode's NFC quick-check says "yes" for all of them). */
