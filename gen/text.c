@@ -68,10 +68,24 @@ static int surely_nfc(const char *s)
 
 /* GLib's normalisation moves the rest of its buffer for each character it composes, which
  * is quadratic: a 1.4 MB text took six seconds. NFC of a text is the NFC of its pieces
- * joined when each piece after the first starts with an ASCII character (one that never
- * composes with or reorders around what comes before it), so long text is normalised
- * in pieces of about this many bytes, cut before an ASCII character. */
-#define TEXT_NFC_PIECE 4096
+ * joined when each piece after the first starts with a letter that never composes with
+ * or reorders around what comes before it (ASCII and the precomposed Latin letters), so
+ * long text is normalised in pieces of about this many bytes, cut before such a letter:
+ * small, since each composition still moves the rest of its piece. */
+#define TEXT_NFC_PIECE 256
+
+/* Whether a piece of text may start at p (see above). */
+static int nfc_cut(const char *p)
+{
+	gunichar c;
+
+	if ((unsigned char)*p < 0x80)
+		return 1;
+	if (((unsigned char)*p & 0xC0) == 0x80)
+		return 0;
+	c = g_utf8_get_char(p);
+	return (c >= 0xC0 && c <= 0x24F) || (c >= 0x1E00 && c <= 0x1EFF);
+}
 
 /* NFC of s as a g_malloc()ed string, or NULL when s is not valid UTF-8. */
 static gchar *nfc(const char *s)
@@ -87,7 +101,7 @@ static gchar *nfc(const char *s)
 	for (const char *p = s; *p;) {
 		const char *cut = p + TEXT_NFC_PIECE < s + n ? p + TEXT_NFC_PIECE : s + n;
 		gchar *piece;
-		while (*cut && (unsigned char)*cut >= 0x80)
+		while (*cut && !nfc_cut(cut))
 			cut++;
 		piece = g_utf8_normalize(p, cut - p, G_NORMALIZE_NFC);
 		if (!piece) {
