@@ -4,6 +4,8 @@
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
+LOCALEDIR = $(PREFIX)/share/locale
+MANDIR  = $(PREFIX)/share/man
 DESTDIR ?=
 CC      ?= cc
 PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zlib libzip \
@@ -11,7 +13,7 @@ PKGS     = libxml-2.0 pangocairo pangoft2 cairo fontconfig glib-2.0 harfbuzz zli
 WARN     = -Wall -Wextra -Wshadow -Wformat=2 -Werror
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
-	-DVBGEN_VERSION='"$(VERSION)"' -DVBGEN_DATADIR='"$(PREFIX)/share/vbgen"' \
+	-Ibuild -DVBGEN_VERSION='"$(VERSION)"' -DVBGEN_DATADIR='"$(PREFIX)/share/vbgen"' -DVBGEN_LOCALEDIR='"$(LOCALEDIR)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = -Wl,-O1,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -24,9 +26,9 @@ LIBOBJS  = $(LIBSRCS:gen/%.c=build/%.o)
 SANOBJS  = $(SRCS:gen/%.c=build/san/%.o)
 SANLIB   = $(LIBSRCS:gen/%.c=build/san/%.o)
 
-.PHONY: all deps check sample bench fuzz fuzz-build install uninstall clean format FORCE
+.PHONY: all deps check sample bench fuzz fuzz-build install uninstall clean format pot FORCE
 
-all: deps vbgen
+all: deps vbgen mo
 
 # The dependency step: installs missing Debian packages as root, or says what to run.
 deps: build/.deps
@@ -47,6 +49,36 @@ build/.prefix: FORCE
 	@echo "$(PREFIX)" | cmp -s - $@ || echo "$(PREFIX)" > $@
 build/paths.o build/san/paths.o: build/.prefix
 FORCE:
+
+# plan.c's tables of the plan format, written from the schema, never copied by hand.
+build/plan-schema.h: schema/plan.rng tools/schema_tables.py build/.deps
+	@mkdir -p build
+	@echo "  GEN   $@"
+	$(Q)$(PYTHON) tools/schema_tables.py schema/plan.rng $@
+build/plan.o build/san/plan.o build/fuzz/plan.o: build/plan-schema.h
+
+# The translations: po/LANG.po compiled into build/locale/LANG/LC_MESSAGES/vbgen.mo, where
+# a vbgen run from this tree finds them (gen/i18n.h). --check: a translation keeps its
+# text's printf conversions.
+LINGUAS  = $(basename $(notdir $(wildcard po/*.po)))
+MOS      = $(LINGUAS:%=build/locale/%/LC_MESSAGES/vbgen.mo)
+.PHONY: mo
+mo: $(MOS)
+build/locale/%/LC_MESSAGES/vbgen.mo: po/%.po build/.deps
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT $<"
+	$(Q)msgfmt --check -o $@.tmp $< && mv $@.tmp $@
+
+# `make pot`: the messages marked in the sources (_, N_, P_) into po/vbgen.pot, and the
+# translations brought up to date with it (new texts untranslated, changed ones fuzzy:
+# tests/cases/po-complete fails until a translator has seen them).
+XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	--keyword=P_:1,2 --add-comments=TRANSLATORS: --package-name=vbgen \
+	--package-version=$(VERSION) --no-wrap
+pot:
+	$(XGETTEXT) -o po/vbgen.pot $(sort $(SRCS))
+	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --no-wrap \
+		po/$$l.po po/vbgen.pot || exit 1; done
 
 build/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	@mkdir -p build
@@ -100,7 +132,7 @@ SUBMAKE  = $(MAKE) --no-print-directory -j2
 
 check: deps
 	@mkdir -p build
-	@$(CHECK_LOCK) sh -c '$(SUBMAKE) vbgen build/unit && \
+	@$(CHECK_LOCK) sh -c '$(SUBMAKE) vbgen mo build/unit && \
 		$(SUBMAKE) -k -o vbgen -o build/unit check-suites; $(DRIVER) summary'
 
 # The cases with the optimised build first: cases-san and nd30 read their outputs.
@@ -176,15 +208,24 @@ fuzz-build: deps $(FUZZERS)
 fuzz: fuzz-build
 	FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
 
-install: vbgen
+install: vbgen mo
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vbgen
 	install -m 755 vbgen $(DESTDIR)$(PREFIX)/bin/vbgen
+	for l in $(LINGUAS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 build/locale/$$l/LC_MESSAGES/vbgen.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/vbgen.mo || exit 1; done
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/vi/man1
+	install -m 644 man/vbgen.1 $(DESTDIR)$(MANDIR)/man1/vbgen.1
+	install -m 644 man/vi/man1/vbgen.1 $(DESTDIR)$(MANDIR)/vi/man1/vbgen.1
 	cp -R templates fonts schema $(DESTDIR)$(PREFIX)/share/vbgen/
 	install -d $(DESTDIR)$(PREFIX)/share/doc/vbgen
 	cp -R README.md docs samples $(DESTDIR)$(PREFIX)/share/doc/vbgen/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/vbgen
+	rm -f $(DESTDIR)$(PREFIX)/bin/vbgen $(DESTDIR)$(MANDIR)/man1/vbgen.1 \
+		$(DESTDIR)$(MANDIR)/vi/man1/vbgen.1
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/vbgen.mo; done
 	rm -rf $(DESTDIR)$(PREFIX)/share/vbgen $(DESTDIR)$(PREFIX)/share/doc/vbgen
 
 format:

@@ -6,15 +6,13 @@
 
 #include "date.h"
 #include "diag.h"
+#include "i18n.h"
 #include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Values quoted back in messages are cut to this many bytes (a message is one line). */
-#define CHECK_QUOTE_MAX 60
 
 /* An unknown reference within this many letters of a declared id is taken for a typing
  * mistake and the id suggested ("phong-noi-v": did you mean "phong-noi-vu"?). */
@@ -36,24 +34,24 @@ static const struct {
 	const char *name;
 	const char *what;
 } required_text[] = {
-	{"name", "the name"},
-	{"short", "the short name, for example UBND huyện Cam Lộ"},
-	{"place", "the place name printed before the date"},
-	{"symbol", "the symbol, for example KH-UBND"},
-	{"kind", "the document kind, for example Kế hoạch"},
-	{"summary", "the summary (trích yếu)"},
-	{"title", "the title"},
-	{"text", "what the task is"},
-	{"p", "the paragraph's text, or delete the element"},
-	{"item", "the item's text, or delete the element"},
-	{"basis", "the legal basis, or delete the element"},
-	{"line", "the line of the name, or delete the element"},
-	{"to", "the recipient"},
-	{"archive", "who keeps the file copy, for example VT"},
-	{"authority", "the authority, for example TM. Ủy ban nhân dân"},
-	{"product", "the expected product, or delete the element"},
-	{"note", "the note, or delete the element"},
-	{"parent", "the parent body, or delete the element"},
+	{"name", N_("the name")},
+	{"short", N_("the short name, for example UBND huyện Cam Lộ")},
+	{"place", N_("the place name printed before the date")},
+	{"symbol", N_("the symbol, for example KH-UBND")},
+	{"kind", N_("the document kind, for example Kế hoạch")},
+	{"summary", N_("the summary (trích yếu)")},
+	{"title", N_("the title")},
+	{"text", N_("what the task is")},
+	{"p", N_("the paragraph's text, or delete the element")},
+	{"item", N_("the item's text, or delete the element")},
+	{"basis", N_("the legal basis, or delete the element")},
+	{"line", N_("the line of the name, or delete the element")},
+	{"to", N_("the recipient")},
+	{"archive", N_("who keeps the file copy, for example VT")},
+	{"authority", N_("the authority, for example TM. Ủy ban nhân dân")},
+	{"product", N_("the expected product, or delete the element")},
+	{"note", N_("the note, or delete the element")},
+	{"parent", N_("the parent body, or delete the element")},
 };
 
 static int is(xmlNodePtr n, const char *name)
@@ -62,7 +60,7 @@ static int is(xmlNodePtr n, const char *name)
 }
 
 struct ctx {
-	plan *p;
+	const plan *p;
 	int errors;
 	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
 	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
@@ -80,31 +78,6 @@ static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
 	diag_v(c->p->path, plan_line(at), DIAG_ERROR, fmt, ap);
 	va_end(ap);
 	c->errors++;
-}
-
-/* Copies s into buf (CHECK_QUOTE_MAX + 4 bytes) for quoting: white space folded, cut
- * with "..." at a character boundary. Attribute values may hold line breaks (&#10;), and a
- * message is one line. */
-static const char *quote(char *buf, const char *s)
-{
-	char *sq = text_squeeze(s != NULL ? s : "");
-	size_t n;
-
-	if (sq == NULL) {
-		buf[0] = '\0';
-		return buf;
-	}
-	n = strlen(sq);
-	if (n > CHECK_QUOTE_MAX) {
-		n = CHECK_QUOTE_MAX;
-		while (n > 0 && ((unsigned char)sq[n] & 0xC0) == 0x80)
-			n--;
-		memcpy(sq + n, "...", 4);
-		n += 3;
-	}
-	memcpy(buf, sq, n + 1);
-	free(sq);
-	return buf;
 }
 
 static void collect_sections(struct ctx *c, xmlNodePtr n)
@@ -159,11 +132,11 @@ static void hint_search(struct ctx *c, const char *id, const char *k1, const cha
 			}
 		}
 	if (best != NULL) {
-		snprintf(buf, size, "did you mean \"%s\"?", best);
+		snprintf(buf, size, _("did you mean \"%s\"?"), best);
 		return;
 	}
 	used = (size_t)snprintf(buf, size, "%s",
-				strcmp(k1, "section") == 0 ? "section ids: " : "declared: ");
+				strcmp(k1, "section") == 0 ? _("section ids: ") : _("declared: "));
 	for (int l = 0; l < 2; l++)
 		for (guint i = 0; lists[l] != NULL && i < lists[l]->len; i++) {
 			const char *cand = plan_attr(g_ptr_array_index(lists[l], i), "id");
@@ -177,8 +150,9 @@ static void hint_search(struct ctx *c, const char *id, const char *k1, const cha
 			shown++;
 		}
 	if (shown == 0)
-		snprintf(buf, size, "no %s has an id yet",
-			 strcmp(k1, "section") == 0 ? "section" : "agency or group");
+		snprintf(buf, size, "%s",
+			 strcmp(k1, "section") == 0 ? _("no section has an id yet")
+						    : _("no agency or group has an id yet"));
 	else if (total > shown && used + 8 < size)
 		snprintf(buf + used, size - used, ", ...");
 }
@@ -205,16 +179,16 @@ static void hint_for(struct ctx *c, const char *id, const char *k1, const char *
 static const char *kind_words(const char *name)
 {
 	if (strcmp(name, "agency") == 0)
-		return "an agency";
+		return _("an agency");
 	if (strcmp(name, "appendix") == 0)
-		return "an appendix";
+		return _("an appendix");
 	if (strcmp(name, "group") == 0)
-		return "a group";
+		return _("a group");
 	if (strcmp(name, "section") == 0)
-		return "a section";
+		return _("a section");
 	if (strcmp(name, "task") == 0)
-		return "a task";
-	return "another element";
+		return _("a task");
+	return _("another element");
 }
 
 /* Checks one reference; kinds are element names ("agency", "group", "section"). Returns
@@ -223,46 +197,51 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 		      const char *k1, const char *k2)
 {
 	xmlNodePtr target = plan_find(c->p, id);
-	const char *want = k2 != NULL ? "an agency or a group" : kind_words(k1);
-	char hint[400], q[CHECK_QUOTE_MAX + 4];
+	const char *want = k2 != NULL ? _("an agency or a group") : kind_words(k1);
+	char hint[400], q[TEXT_QUOTE_MAX + 4];
 
 	if (target != NULL && (is(target, k1) || (k2 != NULL && is(target, k2))))
 		return target;
 	if (text_is_blank(id)) {
-		err(c, at, "%s=\"\" is empty: write the id of %s", attr, want);
+		err(c, at, _("%s=\"\" is empty: write the id of %s"), attr, want);
 		return NULL;
 	}
 	if (!text_is_id(id)) {
 		err(c, at,
-		    "%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, digits "
-		    "and hyphens, for example \"phong-noi-vu\"",
-		    attr, quote(q, id));
+		    _("%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, "
+		      "digits "
+		      "and hyphens, for example \"phong-noi-vu\""),
+		    attr, text_quote(q, id));
 		return NULL;
 	}
 	if (target != NULL) {
-		err(c, at, "%s=\"%s\" names %s (line %ld), not %s: write the id of %s", attr, id,
+		err(c, at, _("%s=\"%s\" names %s (line %ld), not %s: write the id of %s"), attr, id,
 		    kind_words((const char *)target->name), plan_line(target), want, want);
 		return NULL;
 	}
 	hint_for(c, id, k1, k2, hint, sizeof hint);
 	if (strcmp(k1, "section") == 0)
 		err(c, at,
-		    "%s=\"%s\" names no section: give that section id=\"%s\", or correct the name "
-		    "(%s)",
+		    _("%s=\"%s\" names no section: give that section id=\"%s\", or correct the "
+		      "name "
+		      "(%s)"),
 		    attr, id, id, hint);
 	else
-		err(c, at, "%s=\"%s\" names no %s declared in <agencies> (%s)", attr, id,
-		    k2 != NULL ? "agency or group" : k1, hint);
+		err(c, at, _("%s=\"%s\" names no %s declared in <agencies> (%s)"), attr, id,
+		    k2 != NULL                 ? _("agency or group")
+		    : strcmp(k1, "group") == 0 ? _("group")
+					       : k1,
+		    hint);
 	return NULL;
 }
 
-/* Indexes every id; reports duplicates and malformed ids. */
-static void index_ids(struct ctx *c, xmlNodePtr n)
+/* Reports malformed and duplicate ids (the reader indexed the first of each, plan.c). */
+static void check_ids(struct ctx *c, xmlNodePtr n)
 {
 	for (; n != NULL; n = n->next) {
 		const char *id;
 		xmlNodePtr first;
-		char q[CHECK_QUOTE_MAX + 4];
+		char q[TEXT_QUOTE_MAX + 4];
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
@@ -270,20 +249,19 @@ static void index_ids(struct ctx *c, xmlNodePtr n)
 		if (id != NULL) {
 			if (!text_is_id(id))
 				err(c, n,
-				    "id=\"%s\" is not a valid id: use lower-case ASCII letters, "
-				    "digits "
-				    "and hyphens, for example \"phong-noi-vu\"",
-				    quote(q, id));
-			else if ((first = g_hash_table_lookup(c->p->ids, id)) != NULL)
+				    _("id=\"%s\" is not a valid id: use lower-case ASCII letters, "
+				      "digits "
+				      "and hyphens, for example \"phong-noi-vu\""),
+				    text_quote(q, id));
+			else if ((first = plan_find(c->p, id)) != n)
 				err(c, n,
-				    "id \"%s\" is used twice: here and on line %ld; give each its "
-				    "own "
-				    "id",
+				    _("id \"%s\" is used twice: here and on line %ld; give each "
+				      "its "
+				      "own "
+				      "id"),
 				    id, plan_line(first));
-			else
-				g_hash_table_insert(c->p->ids, (gpointer)id, n);
 		}
-		index_ids(c, n->children);
+		check_ids(c, n->children);
 	}
 }
 
@@ -306,23 +284,23 @@ static int vietnamese_date(const char *s, char *iso, size_t size)
 static void check_date(struct ctx *c, xmlNodePtr at, const char *what, const char *s,
 		       const char *like)
 {
-	char q[CHECK_QUOTE_MAX + 4], iso[16];
+	char q[TEXT_QUOTE_MAX + 4], iso[16];
 	int rc = date_parse(s, NULL), y = 0;
 
 	if (rc == 0)
 		return;
-	quote(q, s);
+	text_quote(q, s);
 	if (rc == -2 && sscanf(s, " %4d", &y) == 1 && (y < CHECK_YEAR_MIN || y > CHECK_YEAR_MAX))
-		err(c, at, "%s %s is out of range: the year must be between %d and %d", what, q,
+		err(c, at, _("%s %s is out of range: the year must be between %d and %d"), what, q,
 		    CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	else if (rc == -2)
-		err(c, at, "%s %s does not exist in the calendar: check the day and the month",
+		err(c, at, _("%s %s does not exist in the calendar: check the day and the month"),
 		    what, q);
 	else if (vietnamese_date(s, iso, sizeof iso))
-		err(c, at, "%s \"%s\" is not written as year-month-day: write %s", what, q, iso);
+		err(c, at, _("%s \"%s\" is not written as year-month-day: write %s"), what, q, iso);
 	else
-		err(c, at, "%s \"%s\" is not written as year-month-day: write it like %s", what, q,
-		    like);
+		err(c, at, _("%s \"%s\" is not written as year-month-day: write it like %s"), what,
+		    q, like);
 }
 
 /* Is there anything but XML white space in the text of n (or an element in it)? */
@@ -345,46 +323,46 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 {
 	const char *ds = plan_attr(n, "date"), *q = plan_attr(n, "quarter");
 	const char *y = plan_attr(n, "year");
-	char qt[CHECK_QUOTE_MAX + 4];
+	char qt[TEXT_QUOTE_MAX + 4];
 
 	if (ds == NULL && q == NULL && y == NULL) {
 		char *t = plan_text(n);
 		if (text_is_blank(t))
 			err(c, n,
-			    "<deadline> is empty: write a date=\"2023-12-31\", a quarter=\"4\" "
-			    "year=\"2023\", a year=\"2024\" or words such as Thường xuyên");
+			    _("<deadline> is empty: write a date=\"2023-12-31\", a quarter=\"4\" "
+			      "year=\"2023\", a year=\"2024\" or words such as Thường xuyên"));
 		free(t);
 		return;
 	}
 	if (has_content(n)) {
 		char *t = plan_text(n);
 		err(c, n,
-		    "a <deadline> with date=, quarter= or year= has nothing inside: delete the "
-		    "words \"%s\", or the attributes",
-		    quote(qt, t));
+		    _("a <deadline> with date=, quarter= or year= has nothing inside: delete the "
+		      "words \"%s\", or the attributes"),
+		    text_quote(qt, t));
 		free(t);
 	}
 	if (ds != NULL && (q != NULL || y != NULL))
 		err(c, n,
-		    "date= cannot go with quarter= or year=: a deadline is one date, one quarter "
-		    "with its year, or one year");
+		    _("date= cannot go with quarter= or year=: a deadline is one date, one quarter "
+		      "with its year, or one year"));
 	if (ds != NULL) {
 		if (strlen(ds) != strspn(ds, "0123456789-") && date_parse(ds, NULL) == 0)
-			err(c, n, "date=\"...\" has spaces around the date: write date=\"%s\"",
-			    quote(qt, ds));
+			err(c, n, _("date=\"...\" has spaces around the date: write date=\"%s\""),
+			    text_quote(qt, ds));
 		else
-			check_date(c, n, "the deadline date", ds, "2023-12-31");
+			check_date(c, n, _("the deadline date"), ds, "2023-12-31");
 	}
 	if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
-		err(c, n, "quarter=\"%s\" must be 1, 2, 3 or 4", quote(qt, q));
+		err(c, n, _("quarter=\"%s\" must be 1, 2, 3 or 4"), text_quote(qt, q));
 	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
 			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
 		err(c, n,
-		    "year=\"%s\" is not a year between %d and %d: write four digits, like 2024",
-		    quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
+		    _("year=\"%s\" is not a year between %d and %d: write four digits, like 2024"),
+		    text_quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
-		err(c, n, "a quarter needs its year: write quarter=\"%s\" year=\"2023\"",
-		    quote(qt, q));
+		err(c, n, _("a quarter needs its year: write quarter=\"%s\" year=\"2023\""),
+		    text_quote(qt, q));
 }
 
 /* Required text, dates and deadlines, everywhere in the file. */
@@ -398,13 +376,13 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 				continue;
 			char *t = plan_text(n);
 			if (text_is_blank(t))
-				err(c, n, "<%s> is empty: write %s", (const char *)n->name,
-				    required_text[i].what);
+				err(c, n, _("<%s> is empty: write %s"), (const char *)n->name,
+				    _(required_text[i].what));
 			free(t);
 		}
 		if (is(n, "date")) {
 			char *t = plan_text(n);
-			check_date(c, n, "the date", t ? t : "", "2023-08-04");
+			check_date(c, n, _("the date"), t ? t : "", "2023-08-04");
 			free(t);
 		}
 		if (is(n, "deadline"))
@@ -413,7 +391,7 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 			const char *note = plan_attr(n, "note");
 			if (note != NULL && text_is_blank(note))
 				err(c, n,
-				    "note=\"\" is empty: write the note, or delete note=\"\"");
+				    _("note=\"\" is empty: write the note, or delete note=\"\""));
 		}
 		check_values(c, n->children);
 	}
@@ -443,13 +421,13 @@ static void check_agencies(struct ctx *c)
 	for (guint i = 0; i < c->p->groups->len && !unsure; i++) {
 		xmlNodePtr g = g_ptr_array_index(c->p->groups, i);
 		const char *id = plan_attr(g, "id");
-		char q[CHECK_QUOTE_MAX + 4];
+		char q[TEXT_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
 			err(c, g,
-			    "group \"%s\" has no members: give some agencies group=\"%s\", or "
-			    "delete "
-			    "the group",
-			    quote(q, id), q);
+			    _("group \"%s\" has no members: give some agencies group=\"%s\", or "
+			      "delete "
+			      "the group"),
+			    text_quote(q, id), q);
 	}
 	g_hash_table_destroy(members);
 }
@@ -490,21 +468,22 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 	xmlNodePtr receiver = plan_child(plan_child(root, "commitments"), "receiver");
 	char *iname = plan_text(plan_child(issuer, "name"));
 	char *ishort = plan_text(plan_child(issuer, "short"));
-	char q[CHECK_QUOTE_MAX + 4];
+	char q[TEXT_QUOTE_MAX + 4];
 
 	if (text_committee(iname, NULL, NULL) && plan_child(issuer, "parent") != NULL)
 		warn(c, plan_child(issuer, "parent"),
-		     "a People's Committee writes its own name out and has no parent line above "
-		     "it: vbgen does not print this <parent>; delete it");
+		     _("a People's Committee writes its own name out and has no parent line above "
+		       "it: vbgen does not print this <parent>; delete it"));
 	if (receiver != NULL) {
 		char *t = plan_text(plan_child(receiver, "title"));
 		if (!text_is_blank(t) && !names_a_body(t))
 			warn(c, plan_child(receiver, "title"),
-			     "the receiver's title \"%s\" does not say whose it is, and the "
-			     "letters "
-			     "print it as it is (\"Cam kết với %s ...\"): write it with the body, "
-			     "for example \"%s %s\"",
-			     quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
+			     _("the receiver's title \"%s\" does not say whose it is, and the "
+			       "letters "
+			       "print it as it is (\"Cam kết với %s ...\"): write it with the "
+			       "body, "
+			       "for example \"%s %s\""),
+			     text_quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
 		free(t);
 	}
 	int parents = 0, titles = 0;
@@ -516,32 +495,34 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 			free(name);
 			continue;
 		}
-		quote(q, name);
+		text_quote(q, name);
 		if (plan_child(a, "parent") != NULL && parents++ < CHECK_REPEAT_MAX)
 			warn(c, plan_child(a, "parent"),
-			     "%s is a People's Committee, which writes its own name out and has no "
-			     "parent line: vbgen does not print this <parent>; delete it",
+			     _("%s is a People's Committee, which writes its own name out and has "
+			       "no "
+			       "parent line: vbgen does not print this <parent>; delete it"),
 			     q);
 		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
 		if (!text_is_blank(t) && strstr(t, place) == NULL && titles++ < CHECK_REPEAT_MAX) {
-			char qt[CHECK_QUOTE_MAX + 4];
+			char qt[TEXT_QUOTE_MAX + 4];
 			warn(c, plan_child(plan_child(a, "head"), "title"),
-			     "the title \"%s\" does not say which committee, and the letter prints "
-			     "\"Chức vụ: %s\": write the title with the committee's name, for "
-			     "example "
-			     "\"Chủ tịch %s\"",
-			     quote(qt, t), qt, q);
+			     _("the title \"%s\" does not say which committee, and the letter "
+			       "prints "
+			       "\"Chức vụ: %s\": write the title with the committee's name, for "
+			       "example "
+			       "\"Chủ tịch %s\""),
+			     text_quote(qt, t), qt, q);
 		}
 		free(t);
 		free(name);
 	}
 	if (parents > CHECK_REPEAT_MAX)
-		warn(c, NULL, "%d more People's Committees have a <parent> that is not printed",
+		warn(c, NULL, _("%d more People's Committees have a <parent> that is not printed"),
 		     parents - CHECK_REPEAT_MAX);
 	if (titles > CHECK_REPEAT_MAX)
 		warn(c, NULL,
-		     "%d more People's Committees' heads have a title that does not say which "
-		     "committee (as above)",
+		     _("%d more People's Committees' heads have a title that does not say which "
+		       "committee (as above)"),
 		     titles - CHECK_REPEAT_MAX);
 	free(iname);
 	free(ishort);
@@ -568,12 +549,12 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 		return;
 	diag(c->p->path, plan_line(t), DIAG_NOTE,
 	     is(leader, "agency")
-		     ? "task \"%s\": \"%s\" leads it and cooperates on it through its group "
-		       "\"%s\": its letter lists the task once, among the tasks it leads, and "
-		       "never names it as its own partner"
-		     : "task \"%s\": \"%s\" cooperates on it and leads it through its group "
-		       "\"%s\": its letter lists the task once, among the tasks it leads, and "
-		       "never names it as its own partner",
+		     ? _("task \"%s\": \"%s\" leads it and cooperates on it through its group "
+			 "\"%s\": its letter lists the task once, among the tasks it leads, and "
+			 "never names it as its own partner")
+		     : _("task \"%s\": \"%s\" cooperates on it and leads it through its group "
+			 "\"%s\": its letter lists the task once, among the tasks it leads, and "
+			 "never names it as its own partner"),
 	     task, agency, group);
 }
 
@@ -585,7 +566,7 @@ static void check_tasks(struct ctx *c)
 		const char *sup = plan_attr(t, "support");
 		const char *tid = plan_attr(t, "id");
 		xmlNodePtr leader = NULL;
-		char q[CHECK_QUOTE_MAX + 4];
+		char q[TEXT_QUOTE_MAX + 4];
 		int listed = 0;
 
 		if (sec != NULL)
@@ -595,7 +576,7 @@ static void check_tasks(struct ctx *c)
 			leader = ref(c, t, "lead", lead, "agency", "group");
 		if (sup == NULL)
 			continue;
-		quote(q, tid);
+		text_quote(q, tid);
 		gchar **ids = g_strsplit_set(sup, " \t\r\n", -1);
 		for (int k = 0; ids[k] != NULL; k++) {
 			int twice = 0;
@@ -606,15 +587,15 @@ static void check_tasks(struct ctx *c)
 				twice = strcmp(ids[j], ids[k]) == 0;
 			if (twice) {
 				err(c, t,
-				    "task \"%s\": support=\"...\" lists \"%s\" twice: keep one", q,
-				    ids[k]);
+				    _("task \"%s\": support=\"...\" lists \"%s\" twice: keep one"),
+				    q, ids[k]);
 				continue;
 			}
 			xmlNodePtr s = ref(c, t, "support", ids[k], "agency", "group");
 			if (s != NULL && s == leader)
 				err(c, t,
-				    "task \"%s\": \"%s\" is the lead agency and cannot also be a "
-				    "cooperating agency: remove it from support=\"...\"",
+				    _("task \"%s\": \"%s\" is the lead agency and cannot also be a "
+				      "cooperating agency: remove it from support=\"...\""),
 				    q, ids[k]);
 			else if (s != NULL && leader != NULL)
 				note_own_group(c, t, q, leader, s);
@@ -622,8 +603,8 @@ static void check_tasks(struct ctx *c)
 		g_strfreev(ids);
 		if (listed == 0)
 			err(c, t,
-			    "task \"%s\": support=\"\" is empty: list the ids of the cooperating "
-			    "agencies or groups, or delete support=\"\"",
+			    _("task \"%s\": support=\"\" is empty: list the ids of the cooperating "
+			      "agencies or groups, or delete support=\"\""),
 			    q);
 	}
 }
@@ -642,21 +623,21 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 	}
 }
 
-int check_plan(plan *p)
+int check_plan(const plan *p)
 {
 	struct ctx c = {p, 0, NULL, NULL, 0};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
-	g_hash_table_remove_all(p->ids);
-	index_ids(&c, root);
+	check_ids(&c, root);
 	check_values(&c, root);
 	check_agencies(&c);
 	check_tasks(&c);
 	check_targets(&c, root);
 	if (c.own_group_notes > CHECK_REPEAT_MAX)
 		diag(p->path, 0, DIAG_NOTE,
-		     "%d more tasks are led by an agency that also cooperates on them through its "
-		     "group; each is listed once in its letter, among the tasks it leads",
+		     _("%d more tasks are led by an agency that also cooperates on them through "
+		       "its "
+		       "group; each is listed once in its letter, among the tasks it leads"),
 		     c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
@@ -668,8 +649,9 @@ int check_plan(plan *p)
 	if (!p->schema_ok && c.errors == 0 && diag_count(DIAG_ERROR) == 0 &&
 	    diag_count(DIAG_SYSTEM) == 0)
 		err(&c, root,
-		    "the file does not follow the plan format, but vbgen cannot say where: check "
-		    "it with xmllint --noout --relaxng schema/plan.rng (see docs/plan-format.md)");
+		    _("the file does not follow the plan format, but vbgen cannot say where: check "
+		      "it with xmllint --noout --relaxng schema/plan.rng (see "
+		      "docs/plan-format.md)"));
 	return c.errors;
 }
 

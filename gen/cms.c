@@ -8,6 +8,7 @@
 #include "cms.h"
 
 #include "diag.h"
+#include "i18n.h"
 
 #include <glib.h>
 #include <openssl/cms.h>
@@ -76,8 +77,8 @@ static void ossl_failed(const char *file, const char *what)
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	diag(file, 0, DIAG_SYSTEM, "the signature cannot be made (%s: %s)", what,
-	     r != NULL ? r : "unknown reason");
+	diag(file, 0, DIAG_SYSTEM, _("the signature cannot be made (%s: %s)"), what,
+	     r != NULL ? r : _("unknown reason"));
 }
 
 unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, const char *file)
@@ -109,7 +110,7 @@ unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, con
 		if (X509_cmp(sk_X509_value(chain, i), cert) != 0 &&
 		    !CMS_add1_cert(cms, sk_X509_value(chain, i)) &&
 		    ERR_GET_REASON(ERR_peek_last_error()) != CMS_R_CERTIFICATE_ALREADY_PRESENT) {
-			ossl_failed(file, "certificate chain");
+			ossl_failed(file, _("certificate chain"));
 			goto done;
 		}
 	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
@@ -128,7 +129,7 @@ unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, con
 	if (sig == NULL)
 		goto done;
 	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)slen)) {
-		ossl_failed(file, "signature value");
+		ossl_failed(file, _("signature value"));
 		goto done;
 	}
 	dlen = i2d_CMS_ContentInfo(cms, &der);

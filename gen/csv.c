@@ -7,6 +7,7 @@
 #include "csv.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "out.h"
 
 #include <string.h>
@@ -103,8 +104,8 @@ int csv_write(const doc *d, const char *path)
 		tables += b->kind == BLOCK_TABLE;
 	if (tables == 0) {
 		diag(path, 0, DIAG_ERROR,
-		     "the document has no table to write as CSV (does the plan have an "
-		     "<appendix>?)");
+		     _("the document has no table to write as CSV (does the plan have an "
+		       "<appendix>?)"));
 		return EXIT_INVALID;
 	}
 	out = out_open(path, &tmp);

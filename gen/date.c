@@ -131,10 +131,3 @@ char *date_short(const date *d, int blank_day)
 {
 	return format_date(d, 0, blank_day);
 }
-
-int date_compare(const date *a, const date *b)
-{
-	long ka = (long)a->year * 10000 + a->month * 100 + a->day;
-	long kb = (long)b->year * 10000 + b->month * 100 + b->day;
-	return ka < kb ? -1 : ka > kb ? 1 : 0;
-}

@@ -34,7 +34,4 @@ char *date_long(const date *d, int blank_day);
  * "      /02/2024". NULL as for date_long. */
 char *date_short(const date *d, int blank_day);
 
-/* Returns -1 when a is before b, 0 when equal, 1 when after (like strcmp). */
-int date_compare(const date *a, const date *b);
-
 #endif

@@ -2,17 +2,21 @@
  * one fprintf so that lines from parallel letter workers never interleave mid-line. */
 #include "diag.h"
 
+#include "i18n.h"
+
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
 
 static int counts[DIAG_SYSTEM + 1];
-static int quiet, silent;
+static int quiet, silent, muted;
 
+/* The level words, translated when printed ("lỗi", "cảnh báo", "ghi chú"). */
 static const char *const level_names[] = {
-	[DIAG_NOTE] = "note",
-	[DIAG_WARNING] = "warning",
-	[DIAG_ERROR] = "error",
-	[DIAG_SYSTEM] = "error",
+	[DIAG_NOTE] = N_("note"),
+	[DIAG_WARNING] = N_("warning"),
+	[DIAG_ERROR] = N_("error"),
+	[DIAG_SYSTEM] = N_("error"),
 };
 
 /* One message is at most this long; longer ones are cut, which only happens with
@@ -21,17 +25,58 @@ static const char *const level_names[] = {
 
 static char last_error[DIAG_MSG_MAX];
 
+/* Makes s one line of valid UTF-8, in place: messages quote the input (an attribute
+ * with a line break or a tab in it, an excerpt cut at a byte count, a file name), and a
+ * message must stay one line that any terminal and log shows. Control characters become
+ * spaces; bytes that are not UTF-8 (the half of a character an excerpt cut) are left
+ * out. */
+static void one_line(char *s)
+{
+	char *out = s;
+	const char *p = s;
+	size_t left = strlen(s);
+
+	while (left > 0) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x80) {
+			*out++ = c < 0x20 || c == 0x7F ? ' ' : (char)c;
+			p++;
+			left--;
+			continue;
+		}
+		gunichar u = g_utf8_get_char_validated(p, (gssize)left);
+		if (u == (gunichar)-1 || u == (gunichar)-2) {
+			p++; /* not UTF-8: dropped */
+			left--;
+			continue;
+		}
+		size_t n = (size_t)(g_utf8_next_char(p) - p);
+		if (u >= 0x80 && u <= 0x9F) /* C1 controls */
+			*out++ = ' ';
+		else {
+			memmove(out, p, n);
+			out += n;
+		}
+		p += n;
+		left -= n;
+	}
+	*out = '\0';
+}
+
 void diag_v(const char *file, long line, enum diag_level level, const char *fmt, va_list ap)
 {
 	char msg[DIAG_MSG_MAX], where[1024] = "";
 	int n;
 
+	if (muted)
+		return;
 	counts[level]++;
 	if ((level == DIAG_NOTE && quiet) || (silent && level < DIAG_ERROR))
 		return;
 	n = vsnprintf(msg, sizeof msg, fmt, ap);
 	if (n >= (int)sizeof msg)
 		memcpy(msg + sizeof msg - 5, "...", 4);
+	one_line(msg);
 	if (level >= DIAG_ERROR)
 		memcpy(last_error, msg, sizeof msg);
 	if (silent)
@@ -40,7 +85,8 @@ void diag_v(const char *file, long line, enum diag_level level, const char *fmt,
 		snprintf(where, sizeof where, "%s:%ld: ", file, line);
 	else if (file != NULL)
 		snprintf(where, sizeof where, "%s: ", file);
-	fprintf(stderr, "vbgen: %s%s: %s\n", where, level_names[level], msg);
+	one_line(where);
+	fprintf(stderr, "vbgen: %s%s: %s\n", where, _(level_names[level]), msg);
 }
 
 void diag(const char *file, long line, enum diag_level level, const char *fmt, ...)
@@ -70,6 +116,16 @@ void diag_reset(void)
 {
 	memset(counts, 0, sizeof counts);
 	last_error[0] = '\0';
+}
+
+void diag_set_muted(int m)
+{
+	muted = m;
+}
+
+int diag_muted(void)
+{
+	return muted;
 }
 
 void diag_set_silent(int s)

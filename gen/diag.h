@@ -22,6 +22,13 @@ enum diag_level {
 #define EXIT_USAGE 2
 #define EXIT_SYSTEM 3
 
+/* The words for an allocation that failed, wherever it is found (GLib's handler in
+ * main.c, libxml2's evaluation in template.c). */
+#define DIAG_OUT_OF_MEMORY                                                                         \
+	"the computer ran out of memory (or the work grew beyond what it allows): close "          \
+	"other programs, or make letters for fewer agencies at once (--agency, -j 1), and "        \
+	"run vbgen again"
+
 /* Reports one problem. file may be NULL; line <= 0 means no line. */
 void diag(const char *file, long line, enum diag_level level, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -43,6 +50,13 @@ void diag_set_quiet(int quiet);
 /* Silences every message while still counting them (a second pass over work whose
  * problems were already reported). */
 void diag_set_silent(int silent);
+
+/* Drops every message, neither printed nor counted, while set: work done ahead of its
+ * time (cover.c reads the templates and fonts before the documents are made), whose
+ * problems the real work reports in its turn. */
+void diag_set_muted(int muted);
+/* Whether messages are dropped now (for what is said once per run). */
+int diag_muted(void);
 
 /* The text of the last error reported (without file and line), or "" when none since
  * diag_reset(); lives until the next message. */

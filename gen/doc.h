@@ -66,7 +66,19 @@ enum doc_kind {
 	BLOCK_BREAK, /* a new page; with page set, a new page sequence (e.g. landscape) */
 	BLOCK_TABLE, /* a table: the header row repeated on each page; a row kept whole
 		      * unless it alone is taller than a page */
+	BLOCK_FIELD, /* a signature field placed on the page, taking no room in the flow */
 };
+
+/* A signing place: an empty signature field for a signing tool (pdf.c writes it as an
+ * AcroForm /Sig field with its widget). In a BLOCK_SPACE it covers the space's height
+ * and a part of its width; a BLOCK_FIELD is placed from the paper's top edge. */
+typedef struct doc_field {
+	const char *name;     /* the field's name, unique in its document (signer, head...) */
+	double share;         /* a fraction (0, 1] of the width it stands in, or 0 ... */
+	double width;         /* ... then this width, pt */
+	enum doc_align align; /* where in that width: left, center or right */
+	double top, height;   /* BLOCK_FIELD: from the paper's top edge, and its height, pt */
+} doc_field;
 
 typedef struct doc_block doc_block;
 
@@ -131,6 +143,11 @@ struct doc_block {
 
 	/* BLOCK_SPACE */
 	double height;
+	const doc_field *fields; /* the signing places over the space (nfields), or NULL */
+	int nfields;
+
+	/* BLOCK_FIELD */
+	const doc_field *field;
 
 	/* BLOCK_BREAK */
 	const doc_page *page; /* NULL: same geometry */

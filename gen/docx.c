@@ -29,8 +29,10 @@
 #include "docx.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "out.h"
 
+#include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <math.h>
 #include <stdint.h>
@@ -537,6 +539,7 @@ static void collect_styles(struct dx *x, const doc_block *b)
 			break;
 		case BLOCK_RULE:
 		case BLOCK_SPACE:
+		case BLOCK_FIELD:
 			break;
 		}
 }
@@ -708,7 +711,8 @@ static void styles_part(struct dx *x)
  * keep-with-previous (the closing block), looked for past vertical space. */
 static int next_keeps(const doc_block *b)
 {
-	for (b = b->next; b != NULL && b->kind == BLOCK_SPACE; b = b->next)
+	for (b = b->next; b != NULL && (b->kind == BLOCK_SPACE || b->kind == BLOCK_FIELD);
+	     b = b->next)
 		;
 	return b != NULL && b->keep_with_prev;
 }
@@ -959,8 +963,8 @@ static void sect_props(struct dx *x)
 
 	if (ns != NULL && g->number_from > 2 && !x->warned_from) {
 		diag(x->path, 0, DIAG_WARNING,
-		     "Word can hide the page number on the first page of a section only: the "
-		     "template's number-from=\"%d\" shows numbers from page 2 in the .docx",
+		     _("Word can hide the page number on the first page of a section only: the "
+		       "template's number-from=\"%d\" shows numbers from page 2 in the .docx"),
 		     g->number_from);
 		x->warned_from = 1;
 	}
@@ -1277,6 +1281,8 @@ static void block(struct dx *x, const doc_block *b, const doc_block **above, dou
 		table(x, b, *col_w);
 		*above = NULL;
 		break;
+	case BLOCK_FIELD: /* a signing place is for the signed PDF: the draft has none */
+		break;
 	case BLOCK_BREAK:
 		page_break(x, b);
 		if (b->page != NULL) {
@@ -1584,7 +1590,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	src = zip_source_buffer_create(NULL, 0, 0, &ze);
 	za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
 	if (za == NULL) {
-		diag(x->path, 0, DIAG_SYSTEM, "cannot make the Word file: %s",
+		diag(x->path, 0, DIAG_SYSTEM, _("cannot make the Word file: %s"),
 		     zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
@@ -1605,18 +1611,18 @@ static int write_zip(struct dx *x, const struct tm *when)
 		zip_file_set_mtime(za, (zip_uint64_t)k, mtime, 0);
 	}
 	if (x->failed || zip_close(za) < 0) {
-		diag(x->path, 0, DIAG_SYSTEM, "cannot make the Word file: %s", zip_strerror(za));
+		diag(x->path, 0, DIAG_SYSTEM, _("cannot make the Word file: %s"), zip_strerror(za));
 		zip_discard(za);
 		goto done;
 	}
 	if (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0) {
-		diag(x->path, 0, DIAG_SYSTEM, "cannot make the Word file: %s",
+		diag(x->path, 0, DIAG_SYSTEM, _("cannot make the Word file: %s"),
 		     zip_error_strerror(zip_source_error(src)));
 		goto done;
 	}
 	data = g_malloc(st.size > 0 ? st.size : 1);
 	if (zip_source_read(src, data, st.size) != (zip_int64_t)st.size) {
-		diag(x->path, 0, DIAG_SYSTEM, "cannot make the Word file: %s",
+		diag(x->path, 0, DIAG_SYSTEM, _("cannot make the Word file: %s"),
 		     zip_error_strerror(zip_source_error(src)));
 		zip_source_close(src);
 		goto done;
@@ -1626,7 +1632,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	if (f == NULL)
 		goto done;
 	if (fwrite(data, 1, st.size, f) != st.size) {
-		diag(x->path, 0, DIAG_SYSTEM, "writing failed (disk full?)");
+		out_write_failed(x->path, errno);
 		out_abort(f, tmp);
 		goto done;
 	}
@@ -1674,7 +1680,7 @@ int docx_write(const doc *d, const lay_doc *ld, const char *path)
 	g_ptr_array_insert(x.parts, 0, g_ptr_array_steal_index(x.parts, x.parts->len - 1));
 
 	if (x.failed) {
-		diag(path, 0, DIAG_SYSTEM, "cannot make the Word file: out of memory");
+		diag(path, 0, DIAG_SYSTEM, _("cannot make the Word file: out of memory"));
 		rc = EXIT_SYSTEM;
 	} else
 		rc = write_zip(&x, &when);

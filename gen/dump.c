@@ -18,6 +18,8 @@ void dump_page(const lay_page *pg, int number, FILE *out)
 		case EL_BOX:
 			fprintf(out, "  box  %7.2f %7.2f %7.2f %7.2f\n", e->x, e->y, e->w, e->h);
 			break;
+		case EL_FIELD: /* nothing on the page: the dump shows what is drawn */
+			break;
 		}
 	}
 }

@@ -9,6 +9,7 @@
 #include "fonts.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 
 #include <fontconfig/fontconfig.h>
@@ -65,7 +66,7 @@ fonts *fonts_open(void)
 
 	if (conf == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find fonts/fonts.conf: reinstall vbgen or run it from its folder");
+		     _("cannot find fonts/fonts.conf: reinstall vbgen or run it from its folder"));
 		return NULL;
 	}
 	f = g_new0(fonts, 1);
@@ -73,7 +74,7 @@ fonts *fonts_open(void)
 	if (!FcConfigParseAndLoad(f->config, (const FcChar8 *)conf, FcTrue) ||
 	    !FcConfigBuildFonts(f->config)) {
 		diag(conf, 0, DIAG_SYSTEM,
-		     "the font configuration cannot be loaded: reinstall vbgen");
+		     _("the font configuration cannot be loaded: reinstall vbgen"));
 		free(conf);
 		fonts_free(f);
 		return NULL;
@@ -137,6 +138,11 @@ PangoContext *fonts_context(fonts *f)
 	return f->ctx;
 }
 
+int fonts_pango_started(const fonts *f)
+{
+	return f->ctx != NULL || f->map != NULL;
+}
+
 const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
 {
 	lay_font *lf = g_hash_table_lookup(f->lay, pf);
@@ -149,7 +155,7 @@ const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
 		return lf;
 	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		diag(NULL, 0, DIAG_SYSTEM, "a font has no file to embed");
+		diag(NULL, 0, DIAG_SYSTEM, _("a font has no file to embed"));
 		return NULL;
 	}
 	lf = g_new0(lay_font, 1);
@@ -211,11 +217,13 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 	}
 	if (!ok) {
 		diag(file, line, DIAG_SYSTEM,
-		     "the font \"%s\" is not installed%s%s%s; vbgen does not substitute fonts: "
-		     "install it (for Times New Roman: apt-get install ttf-mscorefonts-installer, "
-		     "or its twin: apt-get install fonts-liberation2) or copy its .ttf files into "
-		     "the fonts folder",
-		     requested, got ? " (the closest is \"" : "", got ? (const char *)got : "",
+		     _("the font \"%s\" is not installed%s%s%s; vbgen does not substitute fonts: "
+		       "install it (for Times New Roman: apt-get install "
+		       "ttf-mscorefonts-installer, "
+		       "or its twin: apt-get install fonts-liberation2) or copy its .ttf files "
+		       "into "
+		       "the fonts folder"),
+		     requested, got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
 		     got ? "\")" : "");
 	} else {
 		fam->used = g_strdup((const char *)got);
@@ -234,11 +242,11 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			    ((face & 1) && weight < FC_WEIGHT_DEMIBOLD) ||
 			    ((face >> 1) && slant == FC_SLANT_ROMAN))
 				diag(file, line, DIAG_WARNING,
-				     "the font \"%s\" has no %s face; letters will be slanted or "
-				     "thickened artificially: install the whole family",
+				     _("the font \"%s\" has no %s face; letters will be slanted or "
+				       "thickened artificially: install the whole family"),
 				     fam->used,
-				     (const char *[]){"regular", "bold", "italic",
-						      "bold italic"}[face]);
+				     (const char *[]){_("regular"), _("bold"), _("italic"),
+						      _("bold italic")}[face]);
 			if (FcPatternGetCharSet(fm, FC_CHARSET, 0, &cs) == FcResultMatch)
 				fam->cs[face] = FcCharSetCopy(cs);
 			FcPatternDestroy(fm);
@@ -247,15 +255,16 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		static GHashTable *noted;
 		if (noted == NULL)
 			noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		if (!g_hash_table_contains(noted, requested)) {
+		if (!diag_muted() && !g_hash_table_contains(noted, requested)) {
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
 				diag(NULL, 0, DIAG_NOTE,
-				     "font: \"%s\" is not installed; using its metric twin \"%s\" "
-				     "(same letter widths, same line breaks)",
+				     _("font: \"%s\" is not installed; using its metric twin "
+				       "\"%s\" "
+				       "(same letter widths, same line breaks)"),
 				     requested, fam->used);
 			else
-				diag(NULL, 0, DIAG_NOTE, "font: using \"%s\"", fam->used);
+				diag(NULL, 0, DIAG_NOTE, _("font: using \"%s\""), fam->used);
 		}
 	}
 	if (m != NULL)
@@ -291,7 +300,7 @@ const char *fonts_used_family(fonts *f, const char *requested)
 }
 
 int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, const doc_run *runs,
-		     int nruns)
+		     int nruns, const char *file, long line)
 {
 	struct family *fam = g_hash_table_lookup(f->families, s->family);
 	const char *p = text, *end = text + len;
@@ -318,11 +327,12 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 					from--;
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
-				diag(NULL, 0, DIAG_SYSTEM,
-				     "the character \"%s\" (U+%04X) in \"%.*s\" is not in the font "
-				     "\"%s\"; vbgen does not substitute fonts: replace the "
-				     "character in "
-				     "the plan, or install a font that has it",
+				diag(file, line, DIAG_SYSTEM,
+				     _("the character \"%s\" (U+%04X) in \"%.*s\" is not in the "
+				       "font "
+				       "\"%s\"; vbgen does not substitute fonts: replace the "
+				       "character in "
+				       "the template at that line, or install a font that has it"),
 				     ch, (unsigned)c,
 				     (int)(end - text - from > 80 ? 80 : end - text - from),
 				     text + from, fam->used);
@@ -331,6 +341,16 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 		p = g_utf8_next_char(p);
 	}
 	return missing;
+}
+
+int fonts_has_char(fonts *f, const doc_style *s, gunichar c)
+{
+	struct family *fam = g_hash_table_lookup(f->families, s->family);
+	int face = (s->bold ? 1 : 0) | (s->italic ? 2 : 0);
+
+	if (fam == NULL || fam->used == NULL || fam->cs[face] == NULL)
+		return 1; /* not resolved: reported by fonts_style() */
+	return FcCharSetHasChar(fam->cs[face], c);
 }
 
 void fonts_forget_reports(fonts *f)

@@ -20,7 +20,12 @@ typedef struct fonts fonts;
 fonts *fonts_open(void);
 void fonts_free(fonts *f);
 
+/* The Pango context, made on first use (see fonts.c). */
 PangoContext *fonts_context(fonts *f);
+
+/* 1 once fonts_context() made f's Pango side, else 0: the letters' workers are forked
+ * only while it is 0 (letters.c asserts it). */
+int fonts_pango_started(const fonts *f);
 
 /* Returns the font description for a style (family resolved, size in true points),
  * or NULL after reporting when the family cannot be used: not installed and no accepted
@@ -30,9 +35,14 @@ const PangoFontDescription *fonts_style(fonts *f, const doc_style *s);
 
 /* Checks that every character of text (len bytes) exists in the style's font, with
  * bold/italic as the runs say. Reports each missing character once with the text it came
- * from and the font. Returns the number of missing characters. */
+ * from, the font, and file:line (the template line that made the text; NULL, 0 for
+ * none). Returns the number of missing characters. */
 int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, const doc_run *runs,
-		     int nruns);
+		     int nruns, const char *file, long line);
+
+/* Whether the font of style s (its face: bold, italic) has the character c; 1 when the
+ * style's family is not resolved (fonts_style() reported it). */
+int fonts_has_char(fonts *f, const doc_style *s, gunichar c);
 
 /* Forgets which missing characters were reported, so that the next document (the
  * next letter) reports its own. */

@@ -10,6 +10,7 @@
 #include "key.h"
 
 #include "diag.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -123,9 +124,10 @@ static char *pin_from_file(const char *path, int *status)
 
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		diag(path, 0, DIAG_ERROR,
-		     "--pin-file: cannot read this file%s%s: give the file that "
-		     "holds the PIN on its first line",
-		     fd < 0 ? ": " : " (it is not a regular file)", fd < 0 ? strerror(errno) : "");
+		     _("--pin-file: cannot read this file%s%s: give the file that "
+		       "holds the PIN on its first line"),
+		     fd < 0 ? ": " : _(" (it is not a regular file)"),
+		     fd < 0 ? i18n_strerror(errno) : "");
 		if (fd >= 0)
 			close(fd);
 		*status = EXIT_INVALID;
@@ -133,16 +135,16 @@ static char *pin_from_file(const char *path, int *status)
 	}
 	if (st.st_mode & 077)
 		diag(path, 0, DIAG_WARNING,
-		     "other users of this computer can read this PIN file: make it yours alone "
-		     "with 'chmod 600 %s'",
+		     _("other users of this computer can read this PIN file: make it yours alone "
+		       "with 'chmod 600 %s'"),
 		     path);
 	pin = g_malloc0(KEY_MAX_PIN + 2);
 	got = read(fd, pin, KEY_MAX_PIN + 1);
 	close(fd);
 	if (got < 0 || (got > KEY_MAX_PIN && memchr(pin, '\n', KEY_MAX_PIN) == NULL)) {
 		diag(path, 0, DIAG_ERROR,
-		     "--pin-file: this is not a PIN file (no line of at most %d characters): put "
-		     "the PIN alone on the first line",
+		     _("--pin-file: this is not a PIN file (no line of at most %d characters): put "
+		       "the PIN alone on the first line"),
 		     KEY_MAX_PIN);
 		OPENSSL_cleanse(pin, KEY_MAX_PIN + 2);
 		g_free(pin);
@@ -166,23 +168,23 @@ static char *get_pin(const char *what, const char *pin_file, int *status)
 	if (env != NULL) {
 		if (strlen(env) > KEY_MAX_PIN) {
 			diag(NULL, 0, DIAG_ERROR,
-			     "VBGEN_PIN is longer than %d characters: it is not "
-			     "a PIN",
+			     _("VBGEN_PIN is longer than %d characters: it is not "
+			       "a PIN"),
 			     KEY_MAX_PIN);
 			*status = EXIT_INVALID;
 			return NULL;
 		}
 		return g_strdup(env);
 	}
-	prompt = g_strdup_printf("vbgen: type %s (not shown as you type): ", what);
+	prompt = g_strdup_printf(_("vbgen: type %s (not shown as you type): "), what);
 	pin = ask_tty(prompt);
 	g_free(prompt);
 	if (pin == NULL) {
 		diag(NULL, 0, DIAG_ERROR,
-		     "there is no terminal to ask for %s: put it in a file readable only by you "
-		     "and "
-		     "give --pin-file FILE, or set the environment variable VBGEN_PIN (never on "
-		     "the command line)",
+		     _("there is no terminal to ask for %s: put it in a file readable only by you "
+		       "and "
+		       "give --pin-file FILE, or set the environment variable VBGEN_PIN (never on "
+		       "the command line)"),
 		     what);
 		*status = EXIT_USAGE;
 	}
@@ -218,8 +220,8 @@ static int check_cert(X509 *cert, const char *source)
 	if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
 		when = time_text(X509_get0_notAfter(cert));
 		diag(source, 0, DIAG_ERROR,
-		     "this certificate expired on %s, so a signature made with it is not valid: "
-		     "use your current certificate (ask your certificate authority to renew it)",
+		     _("this certificate expired on %s, so a signature made with it is not valid: "
+		       "use your current certificate (ask your certificate authority to renew it)"),
 		     when);
 		g_free(when);
 		return EXIT_INVALID;
@@ -227,25 +229,25 @@ static int check_cert(X509 *cert, const char *source)
 	if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
 		when = time_text(X509_get0_notBefore(cert));
 		diag(source, 0, DIAG_ERROR,
-		     "this certificate is valid only from %s: check the computer's date, or sign "
-		     "from that day",
+		     _("this certificate is valid only from %s: check the computer's date, or sign "
+		       "from that day"),
 		     when);
 		g_free(when);
 		return EXIT_INVALID;
 	}
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
 		diag(source, 0, DIAG_ERROR,
-		     "this certificate is not meant for signing documents (its key usage has "
-		     "neither digital signature nor non-repudiation): use your signing "
-		     "certificate");
+		     _("this certificate is not meant for signing documents (its key usage has "
+		       "neither digital signature nor non-repudiation): use your signing "
+		       "certificate"));
 		return EXIT_INVALID;
 	}
 	int type = EVP_PKEY_get_base_id(X509_get0_pubkey(cert));
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
 		diag(source, 0, DIAG_ERROR,
-		     "vbgen signs with RSA or elliptic-curve keys, and this certificate has "
-		     "another "
-		     "kind");
+		     _("vbgen signs with RSA or elliptic-curve keys, and this certificate has "
+		       "another "
+		       "kind"));
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
@@ -256,7 +258,7 @@ static const char *ossl_reason(void)
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	return r != NULL ? r : "unknown reason";
+	return r != NULL ? r : _("unknown reason");
 }
 
 /* ------------------------------------------------------------------ PKCS#12 */
@@ -273,9 +275,9 @@ static key *open_p12(key *k, const key_source *src, int *status)
 
 	if (!g_file_get_contents(src->p12, &bytes, &size, &err) || size > KEY_MAX_P12) {
 		diag(src->p12, 0, DIAG_ERROR,
-		     "cannot read the certificate file%s%s: give the .p12 "
-		     "or .pfx file exported with your private key",
-		     err ? ": " : " (it is too large to be one)", err ? err->message : "");
+		     _("cannot read the certificate file%s%s: give the .p12 "
+		       "or .pfx file exported with your private key"),
+		     err ? ": " : _(" (it is too large to be one)"), err ? err->message : "");
 		g_clear_error(&err);
 		g_free(bytes);
 		*status = EXIT_INVALID;
@@ -286,8 +288,8 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	g_free(bytes);
 	if (p12 == NULL) {
 		diag(src->p12, 0, DIAG_ERROR,
-		     "this is not a PKCS#12 certificate file (.p12 or .pfx): export your "
-		     "certificate with its private key into one");
+		     _("this is not a PKCS#12 certificate file (.p12 or .pfx): export your "
+		       "certificate with its private key into one"));
 		*status = EXIT_INVALID;
 		return NULL;
 	}
@@ -295,7 +297,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	 * its legacy provider; loading it replaces the implicit default, so both are loaded. */
 	k->legacy = OSSL_PROVIDER_load(NULL, "legacy");
 	k->deflt = OSSL_PROVIDER_load(NULL, "default");
-	what = g_strdup_printf("the password of %s", src->p12);
+	what = g_strdup_printf(_("the password of %s"), src->p12);
 	pin = get_pin(what, src->pin_file, status);
 	g_free(what);
 	if (pin == NULL) {
@@ -306,8 +308,8 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	     (pin[0] == '\0' && PKCS12_verify_mac(p12, NULL, 0));
 	if (!ok) {
 		diag(src->p12, 0, DIAG_ERROR,
-		     "the password is wrong: nothing was signed; run the command again and type "
-		     "the password you set when the certificate was exported");
+		     _("the password is wrong: nothing was signed; run the command again and type "
+		       "the password you set when the certificate was exported"));
 		free_pin(pin);
 		PKCS12_free(p12);
 		*status = EXIT_INVALID;
@@ -319,25 +321,25 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	PKCS12_free(p12);
 	if (!ok) {
 		diag(src->p12, 0, DIAG_SYSTEM,
-		     "the certificate file cannot be opened (%s): export it again from your "
-		     "certificate tool",
+		     _("the certificate file cannot be opened (%s): export it again from your "
+		       "certificate tool"),
 		     ossl_reason());
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	if (k->pkey == NULL || k->cert == NULL) {
 		diag(src->p12, 0, DIAG_ERROR,
-		     "this file holds %s: export the certificate again together with its private "
-		     "key (\"Yes, export the private key\")",
-		     k->pkey == NULL ? "a certificate but no private key to sign with"
-				     : "a private key but no certificate");
+		     _("this file holds %s: export the certificate again together with its private "
+		       "key (\"Yes, export the private key\")"),
+		     k->pkey == NULL ? _("a certificate but no private key to sign with")
+				     : _("a private key but no certificate"));
 		*status = EXIT_INVALID;
 		return NULL;
 	}
 	if (!X509_check_private_key(k->cert, k->pkey)) {
 		diag(src->p12, 0, DIAG_ERROR,
-		     "the private key in this file does not belong to its certificate: export "
-		     "them again together");
+		     _("the private key in this file does not belong to its certificate: export "
+		       "them again together"));
 		*status = EXIT_INVALID;
 		return NULL;
 	}
@@ -442,7 +444,7 @@ static const char *p11_error(CK_RV rv)
 {
 	const char *m = p11_kit_strerror(rv);
 
-	return m != NULL ? m : "unknown error";
+	return m != NULL ? m : _("unknown error");
 }
 
 /* Picks the token: the one labelled src->token, or the only one present. */
@@ -479,17 +481,17 @@ static int pick_slot(key *k, const key_source *src, CK_SLOT_ID *slot, CK_TOKEN_I
 	}
 	if (found == 0 && labels->len == 0)
 		diag(src->module, 0, DIAG_ERROR,
-		     "no token is plugged in: plug in your USB token (and check that this is its "
-		     "module)");
+		     _("no token is plugged in: plug in your USB token (and check that this is its "
+		       "module)"));
 	else if (found == 0)
 		diag(src->module, 0, DIAG_ERROR,
-		     "there is no token labelled '%s' (the tokens plugged in: %s): give one of "
-		     "those with --token",
+		     _("there is no token labelled '%s' (the tokens plugged in: %s): give one of "
+		       "those with --token"),
 		     src->token, labels->str);
 	else
 		diag(src->module, 0, DIAG_ERROR,
-		     "%d tokens are plugged in (%s): say which with --token LABEL, or unplug the "
-		     "others",
+		     _("%d tokens are plugged in (%s): say which with --token LABEL, or unplug the "
+		       "others"),
 		     found, labels->str);
 	g_string_free(labels, TRUE);
 	return EXIT_INVALID;
@@ -503,18 +505,19 @@ static int token_login(key *k, const key_source *src, CK_SLOT_ID slot, CK_TOKEN_
 
 	if (info->flags & CKF_USER_PIN_LOCKED) {
 		diag(src->module, 0, DIAG_ERROR,
-		     "the token '%s' is locked after too many wrong PINs: have it unlocked with "
-		     "its administrator PIN (PUK) by whoever issued it",
+		     _("the token '%s' is locked after too many wrong PINs: have it unlocked with "
+		       "its administrator PIN (PUK) by whoever issued it"),
 		     k->label);
 		return EXIT_INVALID;
 	}
 	if (info->flags & CKF_USER_PIN_FINAL_TRY)
 		diag(src->module, 0, DIAG_WARNING,
-		     "the token '%s' allows one more try: a wrong PIN now locks it", k->label);
+		     _("the token '%s' allows one more try: a wrong PIN now locks it"), k->label);
 	if (info->flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
-		fprintf(stderr, "vbgen: enter the PIN on the keypad of the token '%s'\n", k->label);
+		fprintf(stderr, _("vbgen: enter the PIN on the keypad of the token '%s'\n"),
+			k->label);
 	} else {
-		what = g_strdup_printf("the PIN of the token '%s'", k->label);
+		what = g_strdup_printf(_("the PIN of the token '%s'"), k->label);
 		pin = get_pin(what, src->pin_file, &status);
 		g_free(what);
 		if (pin == NULL)
@@ -532,19 +535,19 @@ static int token_login(key *k, const key_source *src, CK_SLOT_ID slot, CK_TOKEN_
 		int final = k->mod->C_GetTokenInfo(slot, &after) == CKR_OK &&
 			    (after.flags & CKF_USER_PIN_FINAL_TRY);
 		diag(src->module, 0, DIAG_ERROR,
-		     "the PIN of the token '%s' is wrong: nothing was signed; run the command "
-		     "again with the right PIN%s",
+		     _("the PIN of the token '%s' is wrong: nothing was signed; run the command "
+		       "again with the right PIN%s"),
 		     k->label,
-		     final ? " (careful: one more wrong PIN locks the token)"
-			   : " (the token locks itself after a few wrong PINs)");
+		     final ? _(" (careful: one more wrong PIN locks the token)")
+			   : _(" (the token locks itself after a few wrong PINs)"));
 	} else if (rv == CKR_PIN_LOCKED)
 		diag(src->module, 0, DIAG_ERROR,
-		     "the token '%s' is locked after too many wrong PINs: have it unlocked with "
-		     "its administrator PIN (PUK) by whoever issued it",
+		     _("the token '%s' is locked after too many wrong PINs: have it unlocked with "
+		       "its administrator PIN (PUK) by whoever issued it"),
 		     k->label);
 	else {
-		diag(src->module, 0, DIAG_SYSTEM, "the token '%s' refused the login: %s", k->label,
-		     p11_error(rv));
+		diag(src->module, 0, DIAG_SYSTEM, _("the token '%s' refused the login: %s"),
+		     k->label, p11_error(rv));
 		return EXIT_SYSTEM;
 	}
 	return EXIT_INVALID;
@@ -585,15 +588,16 @@ static key *open_token(key *k, const key_source *src, int *status)
 	k->mod = p11_kit_module_load(src->module, 0);
 	if (k->mod == NULL) {
 		diag(src->module, 0, DIAG_SYSTEM,
-		     "cannot load this token module (%s): give the PKCS#11 module (.so) that came "
-		     "with your token's software",
-		     p11_kit_message() ? p11_kit_message() : "not a PKCS#11 module");
+		     _("cannot load this token module (%s): give the PKCS#11 module (.so) that "
+		       "came "
+		       "with your token's software"),
+		     p11_kit_message() ? p11_kit_message() : _("not a PKCS#11 module"));
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	rv = p11_kit_module_initialize(k->mod);
 	if (rv != CKR_OK) {
-		diag(src->module, 0, DIAG_SYSTEM, "the token module cannot start: %s",
+		diag(src->module, 0, DIAG_SYSTEM, _("the token module cannot start: %s"),
 		     p11_error(rv));
 		p11_kit_module_release(k->mod);
 		k->mod = NULL;
@@ -605,7 +609,7 @@ static key *open_token(key *k, const key_source *src, int *status)
 		return NULL;
 	rv = k->mod->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &k->session);
 	if (rv != CKR_OK) {
-		diag(src->module, 0, DIAG_SYSTEM, "cannot talk to the token '%s': %s", k->label,
+		diag(src->module, 0, DIAG_SYSTEM, _("cannot talk to the token '%s': %s"), k->label,
 		     p11_error(rv));
 		k->session = CK_INVALID_HANDLE;
 		*status = EXIT_SYSTEM;
@@ -639,27 +643,30 @@ static key *open_token(key *k, const key_source *src, int *status)
 		GString *names = g_string_new(NULL);
 		for (CK_ULONG i = 0; i < nkeys; i++)
 			g_string_append_printf(names, "%s'%s'", names->len ? ", " : "",
-					       keys[i].label ? keys[i].label : "(no label)");
+					       keys[i].label ? keys[i].label : _("(no label)"));
 		if (nkeys == 0)
 			diag(src->module, 0, DIAG_ERROR,
-			     "the token '%s' holds no private key to sign with: check that this is "
-			     "your signing token",
+			     _("the token '%s' holds no private key to sign with: check that this "
+			       "is "
+			       "your signing token"),
 			     k->label);
 		else if (matches == 0 && src->key_label != NULL)
 			diag(src->module, 0, DIAG_ERROR,
-			     "the token '%s' has no key labelled '%s' (its keys: %s): give one of "
-			     "those with --key",
+			     _("the token '%s' has no key labelled '%s' (its keys: %s): give one "
+			       "of "
+			       "those with --key"),
 			     k->label, src->key_label, names->str);
 		else if (matches == 0 || k->cert == NULL)
 			diag(src->module, 0, DIAG_ERROR,
-			     "the token '%s' holds a private key (%s) but not its certificate: "
-			     "have the certificate written onto the token by whoever issued it",
+			     _("the token '%s' holds a private key (%s) but not its certificate: "
+			       "have the certificate written onto the token by whoever issued it"),
 			     k->label,
 			     chosen != NULL && chosen->label ? chosen->label : names->str);
 		else
 			diag(src->module, 0, DIAG_ERROR,
-			     "the token '%s' holds several signing keys (%s): say which with --key "
-			     "LABEL",
+			     _("the token '%s' holds several signing keys (%s): say which with "
+			       "--key "
+			       "LABEL"),
 			     k->label, names->str);
 		g_string_free(names, TRUE);
 		*status = EXIT_INVALID;
@@ -741,14 +748,14 @@ static unsigned char *token_sign(key *k, const unsigned char hash[32], size_t *s
 	if (rv == CKR_OK)
 		rv = k->mod->C_Sign(k->session, in, inlen, NULL, &outlen);
 	if (rv != CKR_OK || outlen == 0 || outlen > 4096) {
-		diag(file, 0, DIAG_SYSTEM, "the token '%s' did not sign: %s", k->label,
-		     rv != CKR_OK ? p11_error(rv) : "no signature");
+		diag(file, 0, DIAG_SYSTEM, _("the token '%s' did not sign: %s"), k->label,
+		     rv != CKR_OK ? p11_error(rv) : _("no signature"));
 		return NULL;
 	}
 	sig = g_malloc(outlen);
 	rv = k->mod->C_Sign(k->session, in, inlen, sig, &outlen);
 	if (rv != CKR_OK) {
-		diag(file, 0, DIAG_SYSTEM, "the token '%s' did not sign: %s", k->label,
+		diag(file, 0, DIAG_SYSTEM, _("the token '%s' did not sign: %s"), k->label,
 		     p11_error(rv));
 		g_free(sig);
 		return NULL;
@@ -794,7 +801,8 @@ unsigned char *key_sign(key *k, const unsigned char *data, size_t len, size_t *s
 	}
 	EVP_MD_CTX_free(ctx);
 	if (sig == NULL)
-		diag(file, 0, DIAG_SYSTEM, "the signature cannot be computed: %s", ossl_reason());
+		diag(file, 0, DIAG_SYSTEM, _("the signature cannot be computed: %s"),
+		     ossl_reason());
 	*siglen = n;
 	return sig;
 }

@@ -1,39 +1,44 @@
 /* kinds.c - the table of document kinds; see kinds.h. */
 #include "kinds.h"
 
+#include "i18n.h"
+
 #include <stddef.h>
 #include <string.h>
 
 const kind kinds[] = {
 	{
 		.command = "plan",
-		.help = "write the plan as PDF, followed by its appendix (-o FILE)",
+		.help = N_("write the plan as PDF, followed by its appendix (-o FILE)"),
 		.template = "plan",
 		.suffix = ".pdf",
 		.in_all = "plan.pdf",
 	},
 	{
 		.command = "appendix",
-		.help = "write the responsibility appendix alone as PDF (-o FILE, --csv FILE)",
+		.help = N_("write the responsibility appendix alone as PDF (-o FILE, --csv FILE)"),
 		.template = "appendix",
 		.requires = "appendix",
-		.missing = "the plan has no <appendix>, so there is no appendix to make: add one "
-			   "with its tasks (see docs/plan-format.md)",
-		.missing_all =
-			"the plan has no <appendix>, so no appendix.pdf or appendix.csv was made",
+		.missing =
+			N_("the plan has no <appendix>, so there is no appendix to make: add one "
+			   "with its tasks (see docs/plan-format.md)"),
+		.missing_all = N_(
+			"the plan has no <appendix>, so no appendix.pdf or appendix.csv was made"),
 		.suffix = "-phu-luc.pdf",
 		.in_all = "appendix.pdf",
 		.csv = 1,
 	},
 	{
 		.command = "letters",
-		.help = "write one commitment letter per agency (-o DIR, --print FILE)",
+		.help = N_("write one commitment letter per agency (-o DIR, --print FILE)"),
 		.template = "letter",
 		.requires = "commitments",
-		.missing = "the plan has no <commitments>, which the letters are made from (their "
+		.missing =
+			N_("the plan has no <commitments>, which the letters are made from (their "
 			   "date, summary and the chairman who receives them): add it (see "
-			   "docs/plan-format.md)",
-		.missing_all = "the plan has no <commitments>, so no commitment letters were made",
+			   "docs/plan-format.md)"),
+		.missing_all =
+			N_("the plan has no <commitments>, so no commitment letters were made"),
 		.suffix = "letters",
 		.in_all = "letters",
 		.each = "/plan/agencies//agency[has-letter(.)]",

@@ -24,6 +24,11 @@
 /* Glyph advances and offsets are in 1/LAY_UNIT pt. */
 #define LAY_UNIT 1024
 
+/* Heights and widths are sums of doubles from Pango's 1/LAY_UNIT pt: a box fits where it
+ * overshoots by at most this much (a hundredth of a point, far below what prints), so that
+ * rounding never moves a line that fits to the next page or refuses a table that fits. */
+#define LAY_FIT_SLACK 0.01
+
 /* A glyph that draws nothing: a character the font lacks (refused before layout, see
  * fonts_check_text) or a zero-width control (a line break). */
 #define LAY_GLYPH_NONE UINT32_MAX
@@ -63,19 +68,23 @@ typedef struct lay_line {
 } lay_line;
 
 enum lay_kind {
-	EL_TEXT, /* one line of text */
-	EL_RULE, /* a horizontal rule */
-	EL_BOX,  /* a rectangle outline (table cell borders), or a vertical/horizontal line */
+	EL_TEXT,  /* one line of text */
+	EL_RULE,  /* a horizontal rule */
+	EL_BOX,   /* a rectangle outline (table cell borders), or a vertical/horizontal line */
+	EL_FIELD, /* a signature field's place: nothing drawn (PDF: a /Sig widget) */
 };
 
 typedef struct lay_elem {
 	enum lay_kind kind;
+	int anchored;           /* EL_FIELD: y is from the paper's top edge, wherever the flow
+				 * places the element */
 	double x, y;            /* EL_TEXT: left end of the baseline; EL_RULE: left end of
-				 * the rule's centre line; EL_BOX: top-left corner */
-	double w, h;            /* width; EL_RULE: thickness; EL_BOX: height */
+				 * the rule's centre line; EL_BOX, EL_FIELD: top-left corner */
+	double w, h;            /* width; EL_RULE: thickness; EL_BOX, EL_FIELD: height */
 	const lay_line *line;   /* EL_TEXT */
 	const doc_style *style; /* EL_TEXT */
-	const char *text;       /* EL_TEXT: the line's text in its block (not NUL-terminated) */
+	const char *text;       /* EL_TEXT: the line's text in its block (not NUL-terminated);
+				 * EL_FIELD: the field's name (NUL-terminated) */
 	int len;
 	int bookmark;               /* outline level of the paragraph this line opens, or 0 */
 	const char *bookmark_title; /* NUL-terminated, when bookmark */

@@ -7,6 +7,7 @@
 #include "layout.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "text.h"
 
 #include <pango/pangocairo.h>
@@ -301,6 +302,10 @@ static int fill(PangoLayout *l, const doc_block *b, const PangoFontDescription *
 #define LAYOUT_BALANCE_SLACK 1.0
 /* A line holding one word alone, when there are several lines. */
 #define LAYOUT_BALANCE_LONELY 50
+/* Taken off the width the words are balanced in: room for Pango's own measure of each
+ * line, since the words are measured apart and the line they make must not come out wider
+ * than the width and wrap again. */
+#define LAYOUT_BALANCE_MEASURE_SLACK 0.5
 /* Measures tried between the narrowest that gives the fewest lines and the full width. */
 #define LAYOUT_BALANCE_TRIES 32
 
@@ -418,8 +423,7 @@ static int plan_balance(PangoLayout *l, const doc_block *b, const PangoFontDescr
 			w->x1[k] = (double)logical.width / PANGO_SCALE;
 	}
 	g_object_unref(m);
-	/* a little room for Pango's own measure of each line */
-	width -= 0.5;
+	width -= LAYOUT_BALANCE_MEASURE_SLACK;
 	lines = fewest_lines(w, width, limit);
 	if (lines > LAYOUT_BALANCE_LINES) {
 		limit = TEXT_BREAK_FORBID + 1; /* no way round a forbidden break: allow it */
@@ -600,7 +604,8 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 	if (s == NULL)
 		return NULL;
 	fd = fonts_style(f, s);
-	if (fd == NULL || fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns) > 0)
+	if (fd == NULL ||
+	    fonts_check_text(f, s, b->text, b->text_len, b->runs, b->nruns, b->file, b->line) > 0)
 		return NULL;
 	l = pango_layout_new(fonts_context(f));
 	width -= s->margin_left + s->margin_right;
@@ -662,8 +667,8 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 			fill(l, b, fd);
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
-		diag(NULL, 0, DIAG_SYSTEM,
-		     "some characters of \"%.60s\" have no glyph in the font: replace them",
+		diag(b->file, b->line, DIAG_SYSTEM,
+		     _("some characters of \"%.60s\" have no glyph in the font: replace them"),
 		     b->text);
 		g_object_unref(l);
 		return NULL;
@@ -802,6 +807,26 @@ double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, dou
 	return r->offset + r->thickness;
 }
 
+void layout_field(GArray *elems, const doc_field *f, double x, double width, double y, double h)
+{
+	lay_elem e = {0};
+
+	e.kind = EL_FIELD;
+	e.w = f->share > 0 ? width * f->share : f->width;
+	e.x = f->align == ALIGN_LEFT    ? x
+	      : f->align == ALIGN_RIGHT ? x + width - e.w
+					: x + (width - e.w) / 2;
+	e.y = y;
+	e.h = h;
+	if (f->height > 0) { /* a BLOCK_FIELD's */
+		e.anchored = 1;
+		e.y = f->top;
+		e.h = f->height;
+	}
+	e.text = f->name;
+	g_array_append_val(elems, e);
+}
+
 /* One column of a grid being laid out: the next block, the paragraph a rule goes under,
  * and how far down the column has come. */
 struct column {
@@ -837,8 +862,15 @@ static int flow_step(layout_ctx *lc, struct column *c, double x, double width, G
 			c->y += c->last->block->style->space_after;
 		break;
 	case BLOCK_SPACE:
+		for (int k = 0; k < b->nfields; k++)
+			layout_field(elems, &b->fields[k], x, width, c->y, b->height);
 		c->y += b->height;
 		break;
+	case BLOCK_FIELD:
+		/* it takes no room: the next block is still the column's first */
+		layout_field(elems, b->field, x, width, 0, 0);
+		c->b = b->next;
+		return 0;
 	case BLOCK_GRID: {
 		double h = layout_grid(lc, b, x, width, c->y, elems);
 		if (h < 0)
@@ -850,7 +882,7 @@ static int flow_step(layout_ctx *lc, struct column *c, double x, double width, G
 	case BLOCK_BREAK:
 	case BLOCK_TABLE:
 		diag(b->file, b->line, DIAG_ERROR,
-		     "page breaks and tables cannot stand inside a grid column");
+		     _("page breaks and tables cannot stand inside a grid column"));
 		return -1;
 	}
 	c->first = 0;
@@ -879,7 +911,7 @@ double layout_grid(layout_ctx *lc, const doc_block *b, double x, double width, d
 	int more = 1;
 
 	if (b->ncols > DOC_GRID_MAX_COLS) {
-		diag(b->file, b->line, DIAG_ERROR, "a grid has at most %d columns, this one %d",
+		diag(b->file, b->line, DIAG_ERROR, _("a grid has at most %d columns, this one %d"),
 		     DOC_GRID_MAX_COLS, b->ncols);
 		return -1;
 	}

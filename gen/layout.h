@@ -91,6 +91,11 @@ double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, in
 double layout_grid(layout_ctx *c, const doc_block *b, double x, double width, double y,
 		   GArray *elems);
 
+/* Appends the signing place f as an EL_FIELD, its share of width from x (or its width),
+ * aligned: a space's field over the space, from y down h; a BLOCK_FIELD's (its height
+ * given) at its place on the page, from the paper's top edge, y and h unused. */
+void layout_field(GArray *elems, const doc_field *f, double x, double width, double y, double h);
+
 /* Appends the rule r drawn under the paragraph above (laid out with its left edge at x
  * and its last line ending at y); returns the height it takes. */
 double layout_rule(GArray *elems, const doc_block *r, const lay_para *above, double x, double y);

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "docx.h"
 #include "fonts.h"
+#include "i18n.h"
 #include "out.h"
 #include "pdf.h"
 #include "produce.h"
@@ -22,6 +23,7 @@
 #include "text.h"
 #include "xpath.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <libxml/xpathInternals.h>
 #include <poll.h>
@@ -121,8 +123,8 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 			r->status = EXIT_INVALID;
 	}
 	if (r->status != EXIT_OK)
-		r->reason =
-			g_strdup(diag_last_error()[0] ? diag_last_error() : "it could not be made");
+		r->reason = g_strdup(diag_last_error()[0] ? diag_last_error()
+							  : _("it could not be made"));
 	doc_free(d);
 	g_free(path);
 	g_free(word);
@@ -153,10 +155,29 @@ static void worker(struct job *j, atomic_uint *next, int fd)
 	}
 }
 
+/* The number of threads of this process, or 0 when the system does not say (no /proc).
+ * A thread running at fork() may hold a lock (fontconfig's, GLib's) that no thread of
+ * the worker would ever release. */
+static int threads_now(void)
+{
+	FILE *st = fopen("/proc/self/status", "r");
+	char line[128];
+	int n = 0;
+
+	while (st != NULL && fgets(line, sizeof line, st) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	if (st != NULL)
+		fclose(st);
+	return n;
+}
+
 static void progress(int shown, guint done, guint total)
 {
-	if (shown)
-		fprintf(stderr, "\rvbgen: letters %u/%u", done, total);
+	if (shown) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("vbgen: letters %u/%u"), done, total);
+	}
 }
 
 /* Reads the workers' lines until every pipe is closed. */
@@ -239,7 +260,9 @@ static pdf_out *open_print(plan *p, const char *path)
 	meta.title = title;
 	meta.author = author;
 	meta.create_date = date;
-	out = pdf_open(path, &meta, 1); /* the letters share their font programs */
+	/* the letters share their font programs; the print file is for paper: no signing
+	 * places */
+	out = pdf_open(path, &meta, PDF_SHARE_FONTS);
 	free(title);
 	free(author);
 	free(date);
@@ -256,7 +279,7 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	int status = EXIT_OK;
 
 	if (all == NULL) {
-		diag(NULL, 0, DIAG_SYSTEM, "the nodes of '%s' cannot be selected (%s)",
+		diag(NULL, 0, DIAG_SYSTEM, _("the nodes of '%s' cannot be selected (%s)"),
 		     j->k->command, j->k->each);
 		return EXIT_SYSTEM;
 	}
@@ -271,15 +294,16 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 		xmlNodePtr a = plan_find(j->p, id);
 		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST j->k->node)) {
 			fprintf(stderr,
-				"vbgen: --agency %s: the plan has no agency with this id (see the "
-				"id=\"...\" of its <agency> elements)\n",
+				_("vbgen: --agency %s: the plan has no agency with this id (see "
+				  "the "
+				  "id=\"...\" of its <agency> elements)\n"),
 				id);
 			status = EXIT_USAGE;
 		} else if (set == NULL || !xmlXPathNodeSetContains(set, a)) {
 			fprintf(stderr,
-				"vbgen: --agency %s: this agency gets no commitment letter "
-				"(letter=\"no\" "
-				"on it or on its group in the plan)\n",
+				_("vbgen: --agency %s: this agency gets no commitment letter "
+				  "(letter=\"no\" "
+				  "on it or on its group in the plan)\n"),
 				id);
 			status = EXIT_USAGE;
 		} else
@@ -289,13 +313,22 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	return status;
 }
 
+/* "12 letters" (translated) into buf, of LETTERS_COUNT_MAX bytes; returns buf. */
+#define LETTERS_COUNT_MAX 64
+static const char *letters_count(char *buf, guint n)
+{
+	snprintf(buf, LETTERS_COUNT_MAX, P_("%u letter", "%u letters", n), n);
+	return buf;
+}
+
 int letters_run(plan *p, const kind *k, const letters_opts *o)
 {
+	char count[LETTERS_COUNT_MAX];
 	struct job j = {0};
 	GPtrArray *sel = g_ptr_array_new();
 	struct result *res = NULL;
 	pdf_out *print = NULL;
-	guint jobs, failed = 0, pages = 0, made = 0;
+	guint jobs, failed = 0, system_failed = 0, pages = 0, made = 0;
 	int status, tty = isatty(2);
 
 	j.p = p;
@@ -303,7 +336,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	j.o = o;
 	j.sel = sel;
 	if (k->requires != NULL && plan_child(xmlDocGetRootElement(p->doc), k->requires) == NULL) {
-		diag(p->path, 0, DIAG_ERROR, "%s", k->missing);
+		diag(p->path, 0, DIAG_ERROR, "%s", _(k->missing));
 		status = EXIT_INVALID;
 		goto done;
 	}
@@ -313,8 +346,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		goto done;
 	if (sel->len == 0) {
 		diag(p->path, 0, DIAG_WARNING,
-		     "no agency of the plan gets a letter (letter=\"no\" on all of them): no "
-		     "letters to make");
+		     _("no agency of the plan gets a letter (letter=\"no\" on all of them): no "
+		       "letters to make"));
 		goto done;
 	}
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
@@ -325,13 +358,16 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		char *n = plan_text(num);
 		if (num != NULL && text_is_blank(n))
 			diag(p->path, plan_line(num), DIAG_WARNING,
-			     "the plan is a draft (its <number> is empty): its letters cite "
-			     "\"Kế hoạch số      /...\" and are for review only; make them again "
-			     "once the plan has its number");
+			     _("the plan is a draft (its <number> is empty): its letters cite "
+			       "\"Kế hoạch số      /...\" and are for review only; make them again "
+			       "once the plan has its number"));
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		diag(o->dir, 0, DIAG_SYSTEM, "cannot make the folder: %s", strerror(errno));
+		diag(o->dir, 0, DIAG_SYSTEM,
+		     _("cannot make the folder: %s; check that you may write there, or give "
+		       "another place with -o"),
+		     i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
@@ -356,11 +392,21 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > LETTERS_MAX_JOBS)
-		jobs = LETTERS_MAX_JOBS;
+		jobs = LETTERS_MAX_JOBS; /* the cores counted: -j never asks for more */
 	if (jobs > sel->len)
 		jobs = sel->len;
 	if (o->dump)
 		jobs = 1; /* one stream of text, in order */
+	/* Fork safety: the workers are forked before this process makes any Pango object of
+	 * its own (the styles were resolved with fontconfig alone), and while it runs no other
+	 * thread (Pango's font threads of an earlier document, in `vbgen all`, have ended). */
+	assert(!fonts_pango_started(j.f));
+	if (jobs > 1 && threads_now() > 1) {
+		diag(NULL, 0, DIAG_NOTE,
+		     _("another thread is still running in vbgen, so the letters are made one at a "
+		       "time"));
+		jobs = 1;
+	}
 
 	if (jobs == 1) {
 		/* One worker: this process, with the print file in the same pass. */
@@ -382,8 +428,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		atomic_uint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
 					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (next == MAP_FAILED) {
-			diag(NULL, 0, DIAG_SYSTEM, "cannot share memory with the workers: %s",
-			     strerror(errno));
+			diag(NULL, 0, DIAG_SYSTEM, _("cannot share memory with the workers: %s"),
+			     i18n_strerror(errno));
 			g_free(fds);
 			g_free(pids);
 			status = EXIT_SYSTEM;
@@ -394,8 +440,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
-				diag(NULL, 0, DIAG_SYSTEM, "cannot start a worker: %s",
-				     strerror(errno));
+				diag(NULL, 0, DIAG_SYSTEM, _("cannot start a worker: %s"),
+				     i18n_strerror(errno));
 				jobs = w;
 				break;
 			}
@@ -458,35 +504,57 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		failed++;
+		/* the computer's problem (a full disk), said with the file when it happened:
+		 * not the plan's line */
+		if (res[i].status == EXIT_SYSTEM) {
+			system_failed++;
+			continue;
+		}
 		char *label = node_label(&j, a);
-		diag(p->path, plan_line(a), DIAG_ERROR, "the letter of %s (%s) was not made: %s",
+		diag(p->path, plan_line(a), DIAG_ERROR, _("the letter of %s (%s) was not made: %s"),
 		     node_id(&j, a), label,
-		     res[i].status < 0 ? "its worker stopped before making it"
-				       : (res[i].reason && res[i].reason[0] ? res[i].reason
-									    : "unknown problem"));
+		     res[i].status < 0
+			     ? _("its worker stopped before making it")
+			     : (res[i].reason && res[i].reason[0] ? res[i].reason
+								  : _("unknown problem")));
 		g_free(label);
 	}
-	status = failed > 0 ? EXIT_INVALID : EXIT_OK;
+	if (system_failed > 0)
+		diag(o->dir, 0, DIAG_SYSTEM,
+		     P_("%u letter could not be made, for the computer's reason said above (the "
+			"plan is not at fault): put that right and run vbgen again",
+			"%u letters could not be made, for the computer's reasons said above (the "
+			"plan is not at fault): put that right and run vbgen again",
+			system_failed),
+		     system_failed);
+	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);
 		if (rc != EXIT_OK)
 			status = EXIT_SYSTEM;
 		else if (made > 0 && !o->quiet)
-			printf("vbgen: wrote %s (%u letter%s, %d cop%s each%s)\n", o->print, made,
-			       made == 1 ? "" : "s", o->copies, o->copies == 1 ? "y" : "ies",
-			       o->duplex ? ", each starting on a new sheet" : "");
+			printf(o->duplex ? P_("vbgen: wrote %s (%s, %d copy each, each starting on "
+					      "a new sheet)\n",
+					      "vbgen: wrote %s (%s, %d copies each, each starting "
+					      "on a new sheet)\n",
+					      (unsigned long)o->copies)
+					 : P_("vbgen: wrote %s (%s, %d copy each)\n",
+					      "vbgen: wrote %s (%s, %d copies each)\n",
+					      (unsigned long)o->copies),
+			       o->print, letters_count(count, made), o->copies);
 		print = NULL;
 	}
 	if (!o->quiet && !o->dump) {
 		if (o->pdf)
-			printf("vbgen: wrote %u letter%s (%u pages) into %s/%s", made,
-			       made == 1 ? "" : "s", pages, o->dir,
-			       o->docx ? ", each also as a Word file (.docx)" : "");
+			printf(o->docx ? _("vbgen: wrote %s (%u pages) into %s/, each also as a "
+					   "Word file (.docx)")
+				       : _("vbgen: wrote %s (%u pages) into %s/"),
+			       letters_count(count, made), pages, o->dir);
 		else
-			printf("vbgen: wrote %u letter%s as Word files (.docx) into %s/", made,
-			       made == 1 ? "" : "s", o->dir);
+			printf(_("vbgen: wrote %s as Word files (.docx) into %s/"),
+			       letters_count(count, made), o->dir);
 		if (failed)
-			printf("; %u failed", failed);
+			printf(_("; %u failed"), failed);
 		printf("\n");
 	}
 done:

@@ -10,8 +10,16 @@
 #include "kinds.h"
 #include "plan.h"
 
-/* More workers than this only add memory: letters are CPU-bound. */
+/* More workers than this only add memory: letters are CPU-bound. -j refuses more; the
+ * default (one a core) is held to it on a machine with more cores. */
 #define LETTERS_MAX_JOBS 64
+
+/* Copies of each letter in the print file: by default one for each party (the agency
+ * that commits and the issuer who keeps it). More than LETTERS_MAX_COPIES is refused: a
+ * letter is signed by hand in a few copies, and a typo (200) would make a print file of
+ * thousands of pages. */
+#define LETTERS_COPIES_DEFAULT 2
+#define LETTERS_MAX_COPIES 20
 
 typedef struct letters_opts {
 	const char *dir;   /* where DIR/<agency-id>.pdf (and .docx) go */

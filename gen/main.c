@@ -3,12 +3,15 @@
  * Each subcommand reads the plan (plan.c), checks its meaning (check.c) and then hands it
  * to the stage that makes its documents. Nothing is written unless the plan is valid. */
 #include "check.h"
+#include "cover.h"
 #include "csv.h"
 #include "diag.h"
 #include "docx.h"
 #include "fonts.h"
+#include "i18n.h"
 #include "kinds.h"
 #include "letters.h"
+#include "out.h"
 #include "paths.h"
 #include "pdf.h"
 #include "produce.h"
@@ -22,53 +25,60 @@
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef VBGEN_VERSION
 #define VBGEN_VERSION "0.0"
 #endif
 
 /* --help: the head, a line per kind of document (kinds.c), the rest. */
-static const char usage_head[] =
-	"Usage: vbgen COMMAND [OPTIONS] PLAN.xml\n"
-	"\n"
-	"Typesets a Vietnamese plan (Kế hoạch) and its documents from one XML plan file,\n"
-	"laid out to Decree 30/2020/NĐ-CP.\n"
-	"\n"
-	"Commands:\n"
-	"  check      check the plan file and say what is wrong with it, line by line\n";
+static const char *const usage_head =
+	N_("Usage: vbgen COMMAND [OPTIONS] PLAN.xml\n"
+	   "\n"
+	   "Typesets a Vietnamese plan (Kế hoạch) and its documents from one XML plan file,\n"
+	   "laid out to Decree 30/2020/NĐ-CP.\n"
+	   "\n"
+	   "Commands:\n"
+	   "  check      check the plan file and say what is wrong with it, line by line\n");
 
-static const char usage_text[] =
-	"  all        write every document into a folder (-o DIR)\n"
-	"  sign       sign documents vbgen made (ký số): 'vbgen sign --help' for its options\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output PATH      where to write: a file for plan and appendix (default:\n"
-	"                         PLAN.pdf, PLAN-phu-luc.pdf), a folder for letters and all\n"
-	"                         (default: letters, out)\n"
-	"      --format F         plan, appendix, letters: pdf, or docx for a Word file to\n"
-	"                         revise (default: docx when -o ends in .docx, else pdf)\n"
-	"      --docx             all: also write plan.docx, appendix.docx and\n"
-	"                         letters/ID.docx beside the PDFs\n"
-	"      --no-appendix      plan: leave the appendix pages out\n"
-	"      --csv FILE         appendix: also write the table as CSV (UTF-8)\n"
-	"      --print FILE       letters: also write one file of all letters for printing\n"
-	"      --agency ID        letters: only this agency (may be repeated)\n"
-	"      --copies N         letters: copies of each letter in the print file (default 2)\n"
-	"      --duplex           letters: start every copy on a new sheet\n"
-	"  -j, --jobs N           letters: work on N letters at once (default: all cores)\n"
-	"      --templates DIR    use the templates in DIR instead of the bundled ones\n"
-	"      --dump layout      print the laid-out pages as text on standard output;\n"
-	"                         no PDF or other file is written\n"
-	"      --png DIR          also write page previews as PNG images into DIR\n"
-	"  -q, --quiet            print only warnings and errors\n"
-	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n"
-	"\n"
-	"Exit status: 0 success (warnings allowed), 1 the plan file has problems,\n"
-	"2 the command line is wrong, 3 a problem of the computer (a file cannot be\n"
-	"written, a font is missing).\n";
+static const char *const usage_text =
+	N_("  all        write every document into a folder (-o DIR)\n"
+	   "  sign       sign documents vbgen made (ký số): 'vbgen sign --help' for its options\n"
+	   "\n"
+	   "Options:\n"
+	   "  -o, --output PATH      where to write: a file for plan and appendix (default:\n"
+	   "                         PLAN.pdf, PLAN-phu-luc.pdf; - for standard output), a\n"
+	   "                         folder for letters and all (default: letters, out)\n"
+	   "      --format F         plan, appendix, letters: pdf, or docx for a Word file to\n"
+	   "                         revise (default: docx when -o ends in .docx, else pdf)\n"
+	   "      --docx             all: also write plan.docx, appendix.docx and\n"
+	   "                         letters/ID.docx beside the PDFs\n"
+	   "      --no-appendix      plan: leave the appendix pages out\n"
+	   "      --csv FILE         appendix: also write the table as CSV (UTF-8; - for\n"
+	   "                         standard output)\n"
+	   "      --print FILE       letters: also write one file of all letters for printing\n"
+	   "      --agency ID        letters: only this agency (may be repeated)\n"
+	   "      --copies N         letters: copies of each letter in the print file (default 2)\n"
+	   "      --duplex           letters: start every copy on a new sheet\n"
+	   "  -j, --jobs N           letters: work on N letters at once (default: all cores)\n"
+	   "      --templates DIR    use the templates in DIR instead of the bundled ones\n"
+	   "      --dump layout      print the laid-out pages as text on standard output;\n"
+	   "                         no PDF or other file is written\n"
+	   "      --png DIR          also write page previews as PNG images into DIR\n"
+	   "  -q, --quiet            print only warnings and errors\n"
+	   "      --lang L           the language of the messages: vi (tiếng Việt) or en\n"
+	   "                         (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)\n"
+	   "  -h, --help             show this help\n"
+	   "  -V, --version          show the version\n"
+	   "\n"
+	   "Exit status: 0 success (warnings allowed), 1 the plan file has problems,\n"
+	   "2 the command line is wrong, 3 a problem of the computer (a file cannot be\n"
+	   "written, a font is missing).\n");
+_Static_assert(LETTERS_COPIES_DEFAULT == 2, "usage_text says --copies is 2 by default");
 
 enum {
 	OPT_NO_APPENDIX = 256,
@@ -81,7 +91,8 @@ enum {
 	OPT_DUMP,
 	OPT_PNG,
 	OPT_FORMAT,
-	OPT_DOCX
+	OPT_DOCX,
+	OPT_LANG /* read by choose_language() before the other options */
 };
 
 static const struct option long_options[] = {
@@ -98,6 +109,7 @@ static const struct option long_options[] = {
 	{"png", required_argument, NULL, OPT_PNG},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"docx", no_argument, NULL, OPT_DOCX},
+	{"lang", required_argument, NULL, OPT_LANG},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -135,7 +147,7 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	fprintf(stderr, "vbgen: ");
 	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nvbgen: try 'vbgen --help'\n");
+	fprintf(stderr, "\nvbgen: %s\n", _("try 'vbgen --help'"));
 	va_end(ap);
 	return EXIT_USAGE;
 }
@@ -147,6 +159,10 @@ static int load(const char *path, plan **out)
 
 	if (*out != NULL)
 		check_plan(*out);
+	/* the characters against the fonts, once the plan means something: a character
+	 * the font lacks is the plan's mistake at its line, found by check too */
+	if (*out != NULL && diag_status() == EXIT_OK)
+		cover_check(*out);
 	status = diag_status() > status ? diag_status() : status;
 	if (status != EXIT_OK) {
 		plan_free(*out);
@@ -161,31 +177,54 @@ static int load_to_write(const char *path, plan **out)
 {
 	int status = load(path, out);
 
-	if (status != EXIT_OK)
-		fprintf(stderr, "vbgen: %s: the plan has problems; nothing was written\n", path);
+	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0)
+		fprintf(stderr, _("vbgen: %s: the plan could not be read; nothing was written\n"),
+			path);
+	else if (status != EXIT_OK)
+		fprintf(stderr, _("vbgen: %s: the plan has problems; nothing was written\n"), path);
 	return status;
 }
+
+/* A number with its noun ("12 agencies"), translated, into buf of COUNT_MAX bytes. */
+#define COUNT_MAX 96
+#define counted(buf, fmt, n) snprintf(buf, COUNT_MAX, fmt, n)
 
 static int cmd_check(const char *path)
 {
 	plan *p;
 	check_counts c;
+	char sections[COUNT_MAX], appendices[COUNT_MAX], tasks[COUNT_MAX], agencies[COUNT_MAX],
+		groups[COUNT_MAX], letters[COUNT_MAX];
 	int status = load(path, &p);
 
-	if (status != EXIT_OK) {
+	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0) {
 		fprintf(stderr,
-			"vbgen: %s: %d problem%s found: correct the file and check it again\n",
-			path, diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM),
-			diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == 1 ? "" : "s");
+			"vbgen: %s: the plan could not be checked, for the computer's reason said "
+			"above: put that right and check it again\n",
+			path);
+		return status;
+	}
+	if (status != EXIT_OK) {
+		int n = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
+		fprintf(stderr,
+			P_("vbgen: %s: %d problem found: correct the file and check it again\n",
+			   "vbgen: %s: %d problems found: correct the file and check it again\n",
+			   (unsigned long)n),
+			path, n);
 		return status;
 	}
 	check_count(p, &c);
-	printf("%s: valid plan: %d section%s (%d main), %d appendix%s with %d task%s, %d "
-	       "agenc%s in %d group%s; %d commitment letter%s will be produced\n",
-	       path, c.sections, c.sections == 1 ? "" : "s", c.top, c.appendices,
-	       c.appendices == 1 ? "" : "es", c.tasks, c.tasks == 1 ? "" : "s", c.agencies,
-	       c.agencies == 1 ? "y" : "ies", c.groups, c.groups == 1 ? "" : "s", c.letters,
-	       c.letters == 1 ? "" : "s");
+	/* one count after the other: each has its own plural */
+	counted(sections, P_("%d section", "%d sections", c.sections), c.sections);
+	counted(appendices, P_("%d appendix", "%d appendixes", c.appendices), c.appendices);
+	counted(tasks, P_("%d task", "%d tasks", c.tasks), c.tasks);
+	counted(agencies, P_("%d agency", "%d agencies", c.agencies), c.agencies);
+	counted(groups, P_("%d group", "%d groups", c.groups), c.groups);
+	counted(letters, P_("%d commitment letter", "%d commitment letters", c.letters), c.letters);
+	/* TRANSLATORS: the counts are "5 sections", "1 appendix", "20 tasks", "12 agencies",
+	 * "3 groups", "12 commitment letters", in this order */
+	printf(_("%s: valid plan: %s (%d main), %s with %s, %s in %s; %s will be produced\n"), path,
+	       sections, c.top, appendices, tasks, agencies, groups, letters);
 	plan_free(p);
 	return EXIT_OK;
 }
@@ -254,7 +293,7 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 				 xmlXPathNewBoolean(!o->no_appendix));
 	d = template_expand(t, ctx, NULL);
 	if (d == NULL) {
-		status = EXIT_INVALID;
+		status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
 		goto done;
 	}
 	f = fonts_open();
@@ -272,7 +311,8 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 	po.csv = o->csv;
 	if (o->png != NULL) {
 		char *dot;
-		stem = g_path_get_basename(output);
+		/* the previews of a document sent to standard output: PLAN-1.png, ... */
+		stem = out_is_stdout(output) ? g_strdup(k->command) : g_path_get_basename(output);
 		if ((dot = strrchr(stem, '.')) != NULL)
 			*dot = '\0';
 		po.png = o->png;
@@ -310,12 +350,12 @@ static int document_format(struct opts *o)
 	}
 	o->word = strcmp(o->format, "docx") == 0;
 	if (o->word && pdf_name)
-		return usage_error("--format docx writes a Word file, but -o %s ends in .pdf: "
-				   "name it .docx",
+		return usage_error(_("--format docx writes a Word file, but -o %s ends in .pdf: "
+				     "name it .docx"),
 				   o->output);
 	if (!o->word && o->output != NULL && is_docx_name(o->output))
-		return usage_error("--format pdf writes a PDF, but -o %s ends in .docx: name it "
-				   ".pdf",
+		return usage_error(_("--format pdf writes a PDF, but -o %s ends in .docx: name it "
+				     ".pdf"),
 				   o->output);
 	return EXIT_OK;
 }
@@ -345,7 +385,7 @@ static int cmd_document(const char *path, const kind *k, const struct opts *give
 		ext = word_ext;
 	}
 	if (!has_source(p, k)) {
-		diag(path, 0, DIAG_ERROR, "%s", k->missing);
+		diag(path, 0, DIAG_ERROR, "%s", _(k->missing));
 		plan_free(p);
 		g_free(word_ext);
 		return EXIT_INVALID;
@@ -366,7 +406,7 @@ static void letters_options(const struct opts *o, letters_opts *lo, const char *
 	lo->print = print;
 	lo->only = o->agencies;
 	lo->jobs = o->jobs;
-	lo->copies = o->copies > 0 ? o->copies : 2; /* one for each party */
+	lo->copies = o->copies > 0 ? o->copies : LETTERS_COPIES_DEFAULT;
 	lo->duplex = o->duplex;
 	lo->dump = o->dump != NULL;
 	lo->quiet = o->quiet;
@@ -403,7 +443,10 @@ static int cmd_all(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder");
+		diag(dir, 0, DIAG_SYSTEM,
+		     _("cannot make the folder: %s; check that you may write there, or give "
+		       "another place with -o"),
+		     i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
 	}
@@ -412,7 +455,7 @@ static int cmd_all(const char *path, const struct opts *o)
 		if (k->in_all == NULL)
 			continue;
 		if (!has_source(p, k)) {
-			diag(path, 0, DIAG_WARNING, "%s", k->missing_all);
+			diag(path, 0, DIAG_WARNING, "%s", _(k->missing_all));
 			continue;
 		}
 		out = g_strdup_printf("%s/%s", dir, k->in_all);
@@ -443,37 +486,37 @@ static int cmd_all(const char *path, const struct opts *o)
 
 /* ---- vbgen sign: signs PDFs, not plans, so it has its own options (sign.h). */
 
-static const char sign_usage[] =
-	"Usage: vbgen sign FILE.pdf|DIR --field NAME (--cert FILE.p12 | --pkcs11 MODULE.so\n"
-	"                  [--token LABEL] [--key LABEL]) [--image SIGNATURE.png]\n"
-	"                  [--seal SEAL.png] [--reason TEXT] (-o OUT | --in-place)\n"
-	"\n"
-	"Signs the signing place NAME of a document vbgen made (receiver or head in a\n"
-	"commitment letter, signer or seal in a plan, issuer in an appendix), or of every PDF\n"
-	"in the folder DIR, with one PIN. Earlier signatures stay valid.\n"
-	"\n"
-	"  --field NAME         the signing place to sign\n"
-	"  --cert FILE.p12      the certificate and private key from a PKCS#12 file (.p12,\n"
-	"                       .pfx); its password is asked once\n"
-	"  --pkcs11 MODULE.so   the certificate and key on a USB token, through its module;\n"
-	"                       its PIN is asked once for all files\n"
-	"  --token LABEL        the token to use when several are plugged in\n"
-	"  --key LABEL          the key to use when the token holds several\n"
-	"  --image FILE.png     the signature image (transparent PNG), centred in the place\n"
-	"  --seal FILE.png      the seal image (transparent PNG), at its true size, over the\n"
-	"                       left third of the signature; without images the signer's\n"
-	"                       name, body and signing time are written instead\n"
-	"  --reason TEXT        why it is signed, stored in the signature\n"
-	"  -o, --output OUT     write the signed file there (for a folder: a folder)\n"
-	"      --in-place       replace the files themselves with their signed versions\n"
-	"      --pin-file FILE  read the PIN or password from the first line of FILE\n"
-	"  -q, --quiet          print only warnings and errors\n"
-	"\n"
-	"The PIN is never given on the command line: vbgen asks for it on the terminal, or\n"
-	"reads it from --pin-file FILE or the environment variable VBGEN_PIN.\n"
-	"Exit status: 0 every file signed, 1 a file could not be signed (not a vbgen PDF, no\n"
-	"such field, already signed, a bad image, a wrong PIN), 2 the command line is wrong,\n"
-	"3 a problem of the computer.\n";
+static const char *const sign_usage =
+	N_("Usage: vbgen sign FILE.pdf|DIR --field NAME (--cert FILE.p12 | --pkcs11 MODULE.so\n"
+	   "                  [--token LABEL] [--key LABEL]) [--image SIGNATURE.png]\n"
+	   "                  [--seal SEAL.png] [--reason TEXT] (-o OUT | --in-place)\n"
+	   "\n"
+	   "Signs the signing place NAME of a document vbgen made (receiver or head in a\n"
+	   "commitment letter, signer or seal in a plan, issuer in an appendix), or of every PDF\n"
+	   "in the folder DIR, with one PIN. Earlier signatures stay valid.\n"
+	   "\n"
+	   "  --field NAME         the signing place to sign\n"
+	   "  --cert FILE.p12      the certificate and private key from a PKCS#12 file (.p12,\n"
+	   "                       .pfx); its password is asked once\n"
+	   "  --pkcs11 MODULE.so   the certificate and key on a USB token, through its module;\n"
+	   "                       its PIN is asked once for all files\n"
+	   "  --token LABEL        the token to use when several are plugged in\n"
+	   "  --key LABEL          the key to use when the token holds several\n"
+	   "  --image FILE.png     the signature image (transparent PNG), centred in the place\n"
+	   "  --seal FILE.png      the seal image (transparent PNG), at its true size, over the\n"
+	   "                       left third of the signature; without images the signer's\n"
+	   "                       name, body and signing time are written instead\n"
+	   "  --reason TEXT        why it is signed, stored in the signature\n"
+	   "  -o, --output OUT     write the signed file there (for a folder: a folder)\n"
+	   "      --in-place       replace the files themselves with their signed versions\n"
+	   "      --pin-file FILE  read the PIN or password from the first line of FILE\n"
+	   "  -q, --quiet          print only warnings and errors\n"
+	   "\n"
+	   "The PIN is never given on the command line: vbgen asks for it on the terminal, or\n"
+	   "reads it from --pin-file FILE or the environment variable VBGEN_PIN.\n"
+	   "Exit status: 0 every file signed, 1 a file could not be signed (not a vbgen PDF, no\n"
+	   "such field, already signed, a bad image, a wrong PIN), 2 the command line is wrong,\n"
+	   "3 a problem of the computer.\n");
 
 enum {
 	SIGN_OPT_FIELD = 512,
@@ -502,6 +545,7 @@ static const struct option sign_options[] = {
 	{"in-place", no_argument, NULL, SIGN_OPT_IN_PLACE},
 	{"pin-file", required_argument, NULL, SIGN_OPT_PIN_FILE},
 	{"pin", optional_argument, NULL, SIGN_OPT_PIN}, /* only to say why there is none */
+	{"lang", required_argument, NULL, OPT_LANG},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -516,8 +560,51 @@ static int sign_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	fprintf(stderr, "vbgen: ");
 	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nvbgen: try 'vbgen sign --help'\n");
+	fprintf(stderr, "\nvbgen: %s\n", _("try 'vbgen sign --help'"));
 	va_end(ap);
+	return EXIT_USAGE;
+}
+
+/* What getopt found wrong with argv[optind - 1], said as glibc's getopt says it (the
+ * English is its text, word for word) but translated: getopt itself is silent (opterr = 0
+ * and a ':' leading the option letters), as its own messages would follow the C library's
+ * locale, not --lang. opt is what getopt_long returned ('?' or ':'). Returns EXIT_USAGE. */
+static int option_error(int opt, char **argv, const struct option *longs, const char *again)
+{
+	const char *arg = argv[optind - 1];
+	const struct option *found = NULL;
+
+	if (strncmp(arg, "--", 2) == 0 && optopt != 0)
+		for (const struct option *l = longs; l->name != NULL && found == NULL; l++)
+			if (l->val == optopt)
+				found = l;
+	if (opt == ':' && found != NULL)
+		fprintf(stderr, _("%s: option '--%s' requires an argument\n"), argv[0],
+			found->name);
+	else if (opt == ':')
+		fprintf(stderr, _("%s: option requires an argument -- '%c'\n"), argv[0], optopt);
+	else if (found != NULL)
+		fprintf(stderr, _("%s: option '--%s' doesn't allow an argument\n"), argv[0],
+			found->name);
+	else if (optopt != 0)
+		fprintf(stderr, _("%s: invalid option -- '%c'\n"), argv[0], optopt);
+	else {
+		/* an unknown long option, or the beginning of several */
+		size_t n = strcspn(arg + 2, "=");
+		int matches = 0;
+		for (const struct option *l = longs; l->name != NULL; l++)
+			matches += strncmp(l->name, arg + 2, n) == 0;
+		if (matches > 1) {
+			fprintf(stderr, _("%s: option '%s' is ambiguous; possibilities:"), argv[0],
+				arg);
+			for (const struct option *l = longs; l->name != NULL; l++)
+				if (strncmp(l->name, arg + 2, n) == 0)
+					fprintf(stderr, " '--%s'", l->name);
+			fputc('\n', stderr);
+		} else
+			fprintf(stderr, _("%s: unrecognized option '%s'\n"), argv[0], arg);
+	}
+	fprintf(stderr, "vbgen: %s\n", again);
 	return EXIT_USAGE;
 }
 
@@ -528,7 +615,8 @@ static int cmd_sign(int argc, char **argv, int quiet)
 
 	so.quiet = quiet;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:qh", sign_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:qh", sign_options, NULL)) != -1) {
 		switch (opt) {
 		case SIGN_OPT_FIELD:
 			so.field = optarg;
@@ -565,54 +653,215 @@ static int cmd_sign(int argc, char **argv, int quiet)
 			break;
 		case SIGN_OPT_PIN:
 			return sign_usage_error(
-				"%s", "there is no --pin: a PIN on the command line can be "
-				      "read by anyone on this computer; vbgen asks for it, "
-				      "or reads it from --pin-file FILE or VBGEN_PIN");
+				"%s", _("there is no --pin: a PIN on the command line can be "
+					"read by anyone on this computer; vbgen asks for it, "
+					"or reads it from --pin-file FILE or VBGEN_PIN"));
 		case 'q':
 			diag_set_quiet(1);
 			so.quiet = 1;
 			break;
+		case OPT_LANG:
+			break;
 		case 'h':
-			fputs(sign_usage, stdout);
+			fputs(_(sign_usage), stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "vbgen: try 'vbgen sign --help'\n");
-			return EXIT_USAGE;
+			return option_error(opt, argv, sign_options, _("try 'vbgen sign --help'"));
 		}
 	}
 	if (optind >= argc)
 		return sign_usage_error("%s",
-					"no file given: write 'vbgen sign FILE.pdf --field NAME "
-					"...' or give a folder of letters");
+					_("no file given: write 'vbgen sign FILE.pdf --field NAME "
+					  "...' or give a folder of letters"));
 	if (optind + 1 < argc)
 		return sign_usage_error(
-			"too many arguments: give one file or one folder (extra: '%s')",
+			_("too many arguments: give one file or one folder (extra: '%s')"),
 			argv[optind + 1]);
 	so.path = argv[optind];
 	if (so.field == NULL)
 		return sign_usage_error("%s",
-					"say which signing place to sign with --field NAME (in a "
-					"letter: receiver or head)");
+					_("say which signing place to sign with --field NAME (in a "
+					  "letter: receiver or head)"));
 	if (strlen(so.field) > SIGN_MAX_FIELD ||
 	    strspn(so.field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
 		    strlen(so.field) ||
 	    so.field[0] == '\0')
 		return sign_usage_error(
-			"--field %s: a signing place is named with letters only (in a "
-			"letter: receiver or head)",
+			_("--field %s: a signing place is named with letters only (in a "
+			  "letter: receiver or head)"),
 			so.field);
 	if ((so.key.p12 == NULL) == (so.key.module == NULL))
 		return sign_usage_error("%s",
-					"give the signer's certificate: --cert FILE.p12, or "
-					"--pkcs11 MODULE.so for a USB token (one of the two)");
+					_("give the signer's certificate: --cert FILE.p12, or "
+					  "--pkcs11 MODULE.so for a USB token (one of the two)"));
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
-		return sign_usage_error("%s", "--token and --key go with --pkcs11");
+		return sign_usage_error("%s", _("--token and --key go with --pkcs11"));
+	if (so.output != NULL && (so.output[0] == '\0' || out_is_stdout(so.output)))
+		return sign_usage_error(_("-o '%s': give the name of the signed file (or of a "
+					  "folder for a folder of letters)"),
+					so.output);
 	if ((so.output == NULL) == !so.in_place)
 		return sign_usage_error(
-			"%s", so.in_place ? "-o and --in-place exclude each other: give one"
-					  : "say where the signed file goes: -o OUT, or "
-					    "--in-place to replace the file itself");
+			"%s", so.in_place ? _("-o and --in-place exclude each other: give one")
+					  : _("say where the signed file goes: -o OUT, or "
+					      "--in-place to replace the file itself"));
 	return sign_run(&so);
+}
+
+/* Whether s is a language name --lang takes: "vi", "en", "vi_VN". */
+static int is_language_name(const char *s)
+{
+	size_t l = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+
+	return (l == 2 || l == 3) &&
+	       (s[l] == '\0' ||
+		(s[l] == '_' && strspn(s + l + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 2 &&
+		 s[l + 3] == '\0'));
+}
+
+/* Chooses the language of every message (i18n.h) before anything is said: --lang
+ * anywhere on the command line (the last one counts), else the environment. Returns
+ * EXIT_OK, or EXIT_USAGE for a --lang that names no language. */
+static int choose_language(int argc, char **argv)
+{
+	const char *lang = NULL;
+	char *missing = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	if (lang != NULL && !is_language_name(lang)) {
+		i18n_init(NULL, NULL);
+		return usage_error(_("--lang takes vi (Vietnamese) or en (English), not '%s'"),
+				   lang);
+	}
+	if (i18n_init(lang, &missing) != 0) {
+		diag(missing, 0, DIAG_WARNING,
+		     _("there are no messages in the language '%s' here; vbgen speaks English. "
+		       "Run 'make' in vbgen's folder, or 'make install', to build them"),
+		     lang);
+		g_free(missing);
+	}
+	return EXIT_OK;
+}
+
+/* The folder a file named path is written into ("." for a bare name); to free. */
+static char *folder_of(const char *path)
+{
+	return g_path_get_dirname(path);
+}
+
+/* A file output given on the command line (-o, --csv, --print): a file, a link to one, a
+ * new name in a folder that exists, or "-" where stdout_ok. Checked before anything is
+ * read or written, so that a mistake in the third output does not leave the first two
+ * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
+static int check_file_output(const char *opt, const char *path, int stdout_ok, const char *made)
+{
+	const char *why;
+	char *dir;
+	struct stat st;
+	int rc = EXIT_OK;
+
+	if (out_is_stdout(path) && !stdout_ok)
+		return usage_error(
+			_("%s -: standard output is not possible here; give a file name"), opt);
+	if (out_is_stdout(path))
+		return EXIT_OK;
+	if ((why = out_unusable(path)) != NULL)
+		return usage_error("%s %s: %s", opt, path, why);
+	dir = folder_of(path);
+	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
+	if (made != NULL) {
+		char *m = g_strdup(made);
+		size_t n = strlen(m);
+		while (n > 1 && m[n - 1] == '/')
+			m[--n] = '\0';
+		if (strcmp(m, dir) == 0) {
+			g_free(m);
+			g_free(dir);
+			return EXIT_OK;
+		}
+		g_free(m);
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		diag(path, 0, DIAG_SYSTEM,
+		     _("cannot write here: the folder %s does not exist; make it first, or give "
+		       "another place"),
+		     dir);
+		rc = EXIT_SYSTEM;
+	}
+	g_free(dir);
+	return rc;
+}
+
+/* A folder output (-o of letters and all, --png): a folder, or a name to make one. */
+static int check_folder_output(const char *opt, const char *path)
+{
+	struct stat st;
+
+	if (out_is_stdout(path))
+		return usage_error(_("%s -: this is a folder of files, which cannot go to standard "
+				     "output; give the name of a folder"),
+				   opt);
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		return usage_error(_("%s %s: this is a file, not a folder; give the name of a "
+				     "folder (it is made if it does not exist)"),
+				   opt, path);
+	return EXIT_OK;
+}
+
+/* Every output the command line names, before the plan is read (see above). */
+static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
+{
+	const char *named[] = {o->output, o->csv, o->print, o->png};
+	const char *names[] = {"-o", "--csv", "--print", "--png"};
+	int rc = EXIT_OK, single = k != NULL && k->each == NULL;
+
+	for (int i = 0; i < 4; i++)
+		if (named[i] != NULL && named[i][0] == '\0')
+			return usage_error(_("%s '': the name is empty; give a %s name"), names[i],
+					   i == 0 && !single ? _("folder")
+					   : i == 3          ? _("folder")
+							     : _("file"));
+	if (strcmp(cmd, "check") == 0 || o->dump != NULL)
+		return EXIT_OK; /* nothing is written */
+	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
+		return usage_error("%s", _("-o - and --csv - both write to standard output: send "
+					   "one of them to a file"));
+	if (o->output != NULL)
+		rc = single ? check_file_output("-o", o->output, 1, NULL)
+			    : check_folder_output("-o", o->output);
+	if (rc == EXIT_OK && o->csv != NULL)
+		rc = check_file_output("--csv", o->csv, 1, NULL);
+	if (rc == EXIT_OK && o->print != NULL)
+		rc = check_file_output("--print", o->print, 0,
+				       o->output != NULL ? o->output
+				       : k != NULL       ? k->suffix
+							 : NULL);
+	if (rc == EXIT_OK && o->png != NULL)
+		rc = check_folder_output("--png", o->png);
+	return rc;
+}
+
+/* GLib's fatal errors, above all an allocation that failed (g_malloc cannot return
+ * NULL; it logs an error and aborts): a plain message and exit status 3 instead of a
+ * trap and a core dump, and no temporary file left. Writes with write(2) and a fixed
+ * text: the memory may be gone. Other messages go to GLib's own handler. */
+static void on_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
+			gpointer data)
+{
+	static const char oom[] = "vbgen: error: " DIAG_OUT_OF_MEMORY "\n";
+
+	if (level & G_LOG_LEVEL_ERROR) {
+		out_remove_temporaries();
+		if (write(STDERR_FILENO, oom, sizeof oom - 1) < 0)
+			_exit(EXIT_SYSTEM);
+		_exit(EXIT_SYSTEM);
+	}
+	g_log_default_handler(domain, level, message, data);
 }
 
 int main(int argc, char **argv)
@@ -623,15 +872,28 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	char *end;
 
-	/* sign takes its own options; only -q may come before it */
+	g_log_set_default_handler(on_glib_log, NULL);
+	status = choose_language(argc, argv);
+	if (status != EXIT_OK)
+		return status;
+	/* sign takes its own options; only -q (and --lang) may come before it */
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+			i++;
+			continue;
+		}
 		if (strcmp(argv[i], "sign") == 0) {
-			int quiet = i > 1;
+			int quiet = 0;
 			for (int a = 1; a < i; a++)
-				if (strcmp(argv[a], "-q") != 0 && strcmp(argv[a], "--quiet") != 0)
+				if (strcmp(argv[a], "--lang") == 0 && a + 1 < i)
+					a++;
+				else if (strcmp(argv[a], "-q") == 0 ||
+					 strcmp(argv[a], "--quiet") == 0)
+					quiet = 1;
+				else if (strncmp(argv[a], "--lang=", 7) != 0)
 					return usage_error(
-						"'%s' before 'sign': write the options of "
-						"sign after it",
+						_("'%s' before 'sign': write the options of "
+						  "sign after it"),
 						argv[a]);
 			if (quiet)
 				diag_set_quiet(1);
@@ -642,13 +904,14 @@ int main(int argc, char **argv)
 			break;
 	}
 
-	while ((opt = getopt_long(argc, argv, "o:j:qhV", long_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":o:j:qhV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
-			fputs(usage_head, stdout);
+			fputs(_(usage_head), stdout);
 			for (const kind *h = kinds; h->command != NULL; h++)
-				printf("  %-10s %s\n", h->command, h->help);
-			fputs(usage_text, stdout);
+				printf("  %-10s %s\n", h->command, _(h->help));
+			fputs(_(usage_text), stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("vbgen %s\n", VBGEN_VERSION);
@@ -660,9 +923,9 @@ int main(int argc, char **argv)
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
 				return usage_error(
-					"--templates %s: there is no such folder; give the "
-					"folder that holds your plan.xml, appendix.xml and "
-					"letter.xml",
+					_("--templates %s: there is no such folder; give the "
+					  "folder that holds your plan.xml, appendix.xml and "
+					  "letter.xml"),
 					optarg);
 			paths_set_templates(optarg);
 			break;
@@ -685,23 +948,24 @@ int main(int argc, char **argv)
 			break;
 		case OPT_COPIES:
 			o.copies = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.copies < 1 || o.copies > 20)
-				return usage_error("--copies takes a number from 1 to 20, not '%s'",
-						   optarg);
+			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
+				return usage_error(
+					_("--copies takes a number from 1 to %d, not '%s'"),
+					LETTERS_MAX_COPIES, optarg);
 			break;
 		case OPT_DUPLEX:
 			o.duplex = 1;
 			break;
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.jobs < 1 || o.jobs > 256)
+			if (*end != '\0' || o.jobs < 1 || o.jobs > LETTERS_MAX_JOBS)
 				return usage_error(
-					"-j takes a number of workers from 1 to 256, not '%s'",
-					optarg);
+					_("-j takes a number of workers from 1 to %d, not '%s'"),
+					LETTERS_MAX_JOBS, optarg);
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)
-				return usage_error("--dump takes 'layout', not '%s'", optarg);
+				return usage_error(_("--dump takes 'layout', not '%s'"), optarg);
 			o.dump = optarg;
 			break;
 		case OPT_PNG:
@@ -709,41 +973,48 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "pdf") != 0 && strcmp(optarg, "docx") != 0)
-				return usage_error("--format takes pdf or docx, not '%s'", optarg);
+				return usage_error(_("--format takes pdf or docx, not '%s'"),
+						   optarg);
 			o.format = optarg;
 			break;
 		case OPT_DOCX:
 			o.docx = 1;
 			break;
+		case OPT_LANG:
+			break;
 		case '?':
-			fprintf(stderr, "vbgen: try 'vbgen --help'\n");
-			return EXIT_USAGE;
+		case ':':
+			return option_error(opt, argv, long_options, _("try 'vbgen --help'"));
 		default:
 			break;
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no command given: say what to do, for example "
-					 "'vbgen check plan.xml'");
+		return usage_error("%s", _("no command given: say what to do, for example "
+					   "'vbgen check plan.xml'"));
 	cmd = argv[optind];
 	if (optind + 1 >= argc)
-		return usage_error("no plan file given: write 'vbgen %s PLAN.xml'", cmd);
+		return usage_error(_("no plan file given: write 'vbgen %s PLAN.xml'"), cmd);
 	if (optind + 2 < argc)
-		return usage_error("too many arguments: give one plan file (extra: '%s')",
+		return usage_error(_("too many arguments: give one plan file (extra: '%s')"),
 				   argv[optind + 2]);
 	path = argv[optind + 1];
 	LIBXML_TEST_VERSION;
 	k = kinds_find(cmd);
 	if (o.csv != NULL && (k == NULL || !k->csv))
-		return usage_error("--csv goes with the %s command, not '%s'", csv_commands(), cmd);
+		return usage_error(_("--csv goes with the %s command, not '%s'"), csv_commands(),
+				   cmd);
 	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0))
-		return usage_error("--format goes with %s; 'vbgen all' writes PDF, and Word "
-				   "files too with --docx",
+		return usage_error(_("--format goes with %s; 'vbgen all' writes PDF, and Word "
+				     "files too with --docx"),
 				   list_commands(" and "));
 	if (o.docx && strcmp(cmd, "all") != 0)
-		return usage_error("--docx goes with 'vbgen all'; for one document write "
-				   "--format docx");
-	if (strcmp(cmd, "check") == 0)
+		return usage_error(_("--docx goes with 'vbgen all'; for one document write "
+				     "--format docx"));
+	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
+	    (status = check_outputs(cmd, k, &o)) != EXIT_OK)
+		; /* said */
+	else if (strcmp(cmd, "check") == 0)
 		status = cmd_check(path);
 	else if (strcmp(cmd, "all") == 0)
 		status = cmd_all(path, &o);
@@ -752,11 +1023,12 @@ int main(int argc, char **argv)
 	else if (k != NULL)
 		status = cmd_document(path, k, &o);
 	else
-		status = usage_error("unknown command '%s': use check, %s or all", cmd,
+		status = usage_error(_("unknown command '%s': use check, %s or all"), cmd,
 				     list_commands(", "));
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
 	pdf_shutdown();
 	xmlCleanupParser();
+	i18n_shutdown();
 	return status;
 }

@@ -1,11 +1,7 @@
 /* num.c - numbers as Vietnamese documents print them: Roman numerals for sections and
- * appendices, zero-padded numbers, list letters a) b) ... đ) ..., decimal commas.
- *
- * No locale: printf's decimal point follows LC_NUMERIC, so num_decimal rewrites whatever
- * separator it gets rather than trusting it to be '.'. */
+ * appendices, zero-padded numbers, list letters a) b) ... đ) .... */
 #include "num.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,44 +84,4 @@ char *num_alpha(int n)
 	}
 	out[len] = '\0';
 	return out;
-}
-
-char *num_decimal(double n, int decimals)
-{
-	if (!isfinite(n))
-		return NULL;
-	if (decimals < 0)
-		decimals = 0;
-	if (decimals > NUM_DECIMALS_MAX)
-		decimals = NUM_DECIMALS_MAX;
-	int len = snprintf(NULL, 0, "%.*f", decimals, n);
-	if (len < 0)
-		return NULL;
-	char *buf = malloc((size_t)len + 1);
-	if (!buf)
-		return NULL;
-	snprintf(buf, (size_t)len + 1, "%.*f", decimals, n);
-
-	/* buf is [-]digits[<point>digits], where <point> is whatever the locale says (maybe
-	 * several bytes). Rewrite it in place; the result is never longer. */
-	char *r = buf, *w = buf;
-	if (*r == '-')
-		*w++ = *r++;
-	while (*r >= '0' && *r <= '9')
-		*w++ = *r++;
-	while (*r && (*r < '0' || *r > '9'))
-		r++; /* the decimal point */
-	char *comma = w;
-	*w++ = ',';
-	while (*r >= '0' && *r <= '9')
-		*w++ = *r++;
-	while (w > comma + 1 && w[-1] == '0')
-		w--; /* trailing zeros */
-	if (w == comma + 1)
-		w--; /* no decimals left: no comma either */
-	*w = '\0';
-	/* Rounding can leave "-0" (num_decimal(-0.001, 2)); a document prints that as 0. */
-	if (strcmp(buf, "-0") == 0)
-		memmove(buf, buf + 1, 2);
-	return buf;
 }

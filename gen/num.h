@@ -23,13 +23,4 @@ char *num_pad(long n, int width);
  * n < 1. */
 char *num_alpha(int n);
 
-/* Returns n with a decimal comma and at most `decimals` decimals, trailing zeros
- * removed: num_decimal(28.6, 2) -> "28,6", num_decimal(1.27, 2) -> "1,27",
- * num_decimal(100, 2) -> "100". Rounds like printf; no thousands separator; never "-0".
- * decimals is clamped to 0..NUM_DECIMALS_MAX; NULL when n is NaN or infinite. */
-char *num_decimal(double n, int decimals);
-
-/* A double carries 15 to 17 significant digits: more decimals would print binary noise. */
-#define NUM_DECIMALS_MAX 15
-
 #endif

@@ -4,6 +4,7 @@
 #include "out.h"
 
 #include "diag.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -17,6 +18,11 @@
  * letter and the print file at once. */
 #define OUT_MAX_OPEN 8
 #define OUT_PATH_MAX 4096
+/* Links followed to find where an output really goes; the kernel's own limit (40) for a
+ * name with links in it, so that a loop of links ends. */
+#define OUT_MAX_LINKS 40
+/* The suffix mkstemp() fills in. */
+#define OUT_TMP_SUFFIX ".tmp-XXXXXX"
 static char open_tmp[OUT_MAX_OPEN][OUT_PATH_MAX];
 static volatile sig_atomic_t open_used[OUT_MAX_OPEN];
 
@@ -35,11 +41,16 @@ static void track(const char *tmp, int on)
 	}
 }
 
-static void on_signal(int sig)
+void out_remove_temporaries(void)
 {
 	for (int i = 0; i < OUT_MAX_OPEN; i++)
 		if (open_used[i])
 			unlink(open_tmp[i]);
+}
+
+static void on_signal(int sig)
+{
+	out_remove_temporaries();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -49,22 +60,125 @@ void out_install_signal_cleanup(void)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, on_signal); /* vbgen letters ... | head */
+}
+
+int out_is_stdout(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
+}
+
+/* What kind of thing st is, for a message. */
+static const char *kind_of(const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		return _("a folder");
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		return _("a device");
+	if (S_ISFIFO(st->st_mode))
+		return _("a pipe");
+	if (S_ISSOCK(st->st_mode))
+		return _("a socket");
+	return _("not a regular file");
+}
+
+const char *out_unusable(const char *path)
+{
+	static char why[256];
+	struct stat st;
+
+	if (out_is_stdout(path))
+		return NULL;
+	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+		return NULL; /* a new name (its folder is checked when it is written) or a file */
+	snprintf(why, sizeof why,
+		 _("this is %s, not a file: vbgen writes only files here; give a file name%s%s"),
+		 kind_of(&st), S_ISDIR(st.st_mode) ? _(" inside the folder") : "",
+		 S_ISDIR(st.st_mode) ? "" : _(" (- writes to standard output)"));
+	return why;
+}
+
+/* Where an output named path really goes: path itself, or the file a symbolic link (or a
+ * chain of them) names, so that the link stays and its target is replaced. Returns a
+ * new string, or NULL after reporting when that is not a regular file or a new name. */
+static char *resolve(const char *path)
+{
+	char *cur = g_strdup(path);
+	struct stat st;
+
+	for (int hops = 0;; hops++) {
+		char *link, *dir;
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			break;
+		if (hops >= OUT_MAX_LINKS || (link = g_file_read_link(cur, NULL)) == NULL) {
+			diag(path, 0, DIAG_SYSTEM,
+			     _("this symbolic link leads nowhere (or around in a loop): give the "
+			       "file's own name"));
+			g_free(cur);
+			return NULL;
+		}
+		dir = g_path_get_dirname(cur);
+		g_free(cur);
+		cur = g_path_is_absolute(link) ? link : g_build_filename(dir, link, NULL);
+		if (cur != link)
+			g_free(link);
+		g_free(dir);
+	}
+	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
+		diag(path, 0, DIAG_SYSTEM, "%s", out_unusable(cur) ? out_unusable(cur) : "");
+		g_free(cur);
+		return NULL;
+	}
+	return cur;
+}
+
+void out_write_failed(const char *path, int err)
+{
+	if (err == ENOSPC)
+		diag(path, 0, DIAG_SYSTEM,
+		     _("the disk is full, so this file could not be written: free some space on "
+		       "it (or write somewhere else with -o) and run vbgen again"));
+	else if (err == EDQUOT)
+		diag(path, 0, DIAG_SYSTEM,
+		     _("your disk quota is used up, so this file could not be written: delete "
+		       "files you no longer need (or write somewhere else with -o) and run vbgen "
+		       "again"));
+	else if (err == EFBIG)
+		diag(path, 0, DIAG_SYSTEM,
+		     _("this file would be larger than this computer allows a file to be: write it "
+		       "on another disk with -o, or ask your IT staff to lift the limit"));
+	else
+		diag(path, 0, DIAG_SYSTEM,
+		     _("this file could not be written (%s): check the disk and run vbgen again"),
+		     i18n_strerror(err != 0 ? err : EIO));
 }
 
 FILE *out_open(const char *path, char **tmp)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash != NULL ? (size_t)(slash - path + 1) : 0;
-	char *name = g_strdup_printf("%.*s.%s.tmp-XXXXXX", (int)dirlen, path,
-				     slash != NULL ? slash + 1 : path);
-	int fd = mkstemp(name);
+	char *target, *slash, *name;
+	int fd;
 	FILE *f;
 
+	*tmp = NULL;
+	if (out_is_stdout(path))
+		return stdout;
+	if ((target = resolve(path)) == NULL)
+		return NULL;
+	slash = strrchr(target, '/');
+	name = g_strdup_printf("%.*s.%s" OUT_TMP_SUFFIX,
+			       slash != NULL ? (int)(slash - target + 1) : 0, target,
+			       slash != NULL ? slash + 1 : target);
+	g_free(target);
+	fd = mkstemp(name);
 	if (fd < 0) {
-		diag(path, 0, DIAG_SYSTEM,
-		     "cannot write here: %s; check that the folder exists and that you may write "
-		     "in it",
-		     strerror(errno));
+		int err = errno;
+		if (err == ENOSPC || err == EDQUOT)
+			out_write_failed(path, err);
+		else
+			diag(path, 0, DIAG_SYSTEM,
+			     _("cannot write here: %s; check that the folder exists and that you "
+			       "may write in it"),
+			     i18n_strerror(err));
 		g_free(name);
 		return NULL;
 	}
@@ -75,32 +189,59 @@ FILE *out_open(const char *path, char **tmp)
 	return f;
 }
 
+/* The final name of the temporary file tmp: "DIR/.NAME.tmp-XXXXXX" is DIR/NAME. */
+static char *final_name(const char *tmp)
+{
+	const char *slash = strrchr(tmp, '/');
+	size_t dirlen = slash != NULL ? (size_t)(slash - tmp + 1) : 0;
+	size_t n = strlen(tmp) - dirlen - 1 - strlen(OUT_TMP_SUFFIX);
+
+	return g_strdup_printf("%.*s%.*s", (int)dirlen, tmp, (int)n, tmp + dirlen + 1);
+}
+
 int out_commit(FILE *f, char *tmp, const char *path)
 {
-	int bad = ferror(f) || fflush(f) != 0;
+	int err = 0;
+	char *target;
 
-	if (fclose(f) != 0 || bad) {
-		diag(path, 0, DIAG_SYSTEM, "writing failed (disk full?): %s", strerror(errno));
+	/* a write that failed earlier leaves its error on f; flushing again meets it once
+	 * more (a full disk stays full) and tells which it was */
+	errno = 0;
+	if (fflush(f) != 0 || ferror(f))
+		err = errno != 0 ? errno : EIO;
+	if (tmp == NULL) { /* standard output: it stays open */
+		if (err != 0)
+			out_write_failed("standard output", err);
+		return err != 0 ? EXIT_SYSTEM : EXIT_OK;
+	}
+	if (fclose(f) != 0 && err == 0)
+		err = errno != 0 ? errno : EIO;
+	if (err != 0) {
+		out_write_failed(path, err);
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);
 		return EXIT_SYSTEM;
 	}
-	if (rename(tmp, path) != 0) {
-		diag(path, 0, DIAG_SYSTEM, "cannot put the file in place: %s", strerror(errno));
+	target = final_name(tmp);
+	if (rename(tmp, target) != 0) {
+		diag(path, 0, DIAG_SYSTEM, _("cannot put the file in place: %s"),
+		     i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);
+		g_free(target);
 		return EXIT_SYSTEM;
 	}
 	track(tmp, 0);
 	g_free(tmp);
+	g_free(target);
 	return EXIT_OK;
 }
 
 void out_abort(FILE *f, char *tmp)
 {
-	if (f != NULL)
+	if (f != NULL && f != stdout)
 		fclose(f);
 	if (tmp != NULL) {
 		unlink(tmp);

@@ -8,16 +8,33 @@
 
 #include <stdio.h>
 
-/* Opens a temporary file beside path for writing; returns the FILE and sets *tmp (to
- * free) or returns NULL after reporting. Finish with out_commit() or out_abort(). */
+/* Opens a temporary file for writing beside where path goes (through a symbolic link,
+ * the file it names: the link stays); returns the FILE and sets *tmp (to free), or
+ * returns NULL after reporting, also when path is a folder, a device or anything else
+ * that is not a regular file. The path "-" is standard output (*tmp is then NULL).
+ * Finish with out_commit() or out_abort(). */
 FILE *out_open(const char *path, char **tmp);
-/* Closes f and renames tmp to path; returns EXIT_OK or EXIT_SYSTEM after reporting. */
+/* Closes f (standard output: flushes it) and renames tmp to its final name; returns
+ * EXIT_OK or EXIT_SYSTEM after reporting (a full disk said as such). */
 int out_commit(FILE *f, char *tmp, const char *path);
-/* Closes f and removes tmp. */
+/* Closes f (never standard output) and removes tmp. */
 void out_abort(FILE *f, char *tmp);
+
+/* Whether path is "-", standard output. */
+int out_is_stdout(const char *path);
+/* Why path cannot be an output file (it exists and is a folder, a device, ... or a link
+ * to one), in words for the user; NULL when it can be ("-", a regular file, a link to one,
+ * or a new name). The text lives until the next call. */
+const char *out_unusable(const char *path);
+/* Reports that writing path failed with errno err: a full disk, a quota, a size limit
+ * or another system error, each with what to do. */
+void out_write_failed(const char *path, int err);
 
 /* Removes the temporary files still open when vbgen is interrupted (SIGINT, SIGTERM,
  * SIGHUP), so that a killed run leaves nothing but complete files behind. */
 void out_install_signal_cleanup(void);
+/* Removes the temporary files still open (async-signal-safe: no allocation), for a
+ * process that must stop at once. */
+void out_remove_temporaries(void);
 
 #endif

@@ -30,6 +30,12 @@
  * least this many lines of its longest cell; fewer would look like a stray border. */
 #define TABLE_SPLIT_MIN_LINES 2
 
+/* A paragraph breaks across pages only where at least PAGE_ORPHAN_LINES stay at the foot
+ * of the page and PAGE_WIDOW_LINES go to the top of the next (no first or last line
+ * alone, as typesetters do): a paragraph of three lines or fewer is never split. */
+#define PAGE_ORPHAN_LINES 2
+#define PAGE_WIDOW_LINES 2
+
 enum item_kind { IT_LINE, IT_ATOM, IT_SPACE, IT_BREAK };
 
 typedef struct item {
@@ -39,8 +45,8 @@ typedef struct item {
 	int no_break;   /* a page may not start with it */
 	lay_para *para; /* IT_LINE */
 	int line;
-	const GArray *elems;   /* IT_ATOM: elements relative to the text block's left and the
-				* item's top */
+	const GArray *elems;   /* IT_ATOM, and IT_SPACE with signing places (else NULL):
+				* elements relative to the text block's left and the item's top */
 	const lay_row *header; /* IT_ATOM of a table: the header row to repeat on a new page */
 	int is_header;
 	const lay_row *row;   /* IT_ATOM of a table row taller than a page: cut between lines */
@@ -129,8 +135,8 @@ static void block_items(struct flow *fl, const doc_block *b, lay_pool *pool)
 				it.before = fl->pending + b->style->space_before;
 				it.no_break = fl->prev != NULL && fl->prev->keep_with_next;
 			} else {
-				/* no single first or last line alone; short paragraphs whole */
-				it.no_break = b->keep_together || n < 4 || k < 2 || n - k < 2;
+				it.no_break = b->keep_together || k < PAGE_ORPHAN_LINES ||
+					      n - k < PAGE_WIDOW_LINES;
 			}
 			add(fl, &it);
 		}
@@ -151,6 +157,12 @@ static void block_items(struct flow *fl, const doc_block *b, lay_pool *pool)
 	case BLOCK_SPACE:
 		it.kind = IT_SPACE;
 		it.h = b->height;
+		if (b->nfields > 0) { /* signing places over it */
+			GArray *elems = layout_pool_array(pool);
+			for (int k = 0; k < b->nfields; k++)
+				layout_field(elems, &b->fields[k], 0, fl->width, 0, b->height);
+			it.elems = elems;
+		}
 		it.no_break = fl->prev != NULL && fl->prev->keep_with_next;
 		it.before = fl->pending;
 		fl->pending = 0;
@@ -177,6 +189,14 @@ static void block_items(struct flow *fl, const doc_block *b, lay_pool *pool)
 		fl->pending = 0;
 		add(fl, &it);
 		fl->prev_para = NULL;
+		break;
+	}
+	case BLOCK_FIELD: { /* on the page where the flow stands, taking no room */
+		GArray *elems = layout_pool_array(pool);
+		layout_field(elems, b->field, 0, fl->width, 0, 0);
+		it.kind = IT_ATOM;
+		it.elems = elems;
+		add(fl, &it);
 		break;
 	}
 	case BLOCK_TABLE: /* row by row: see table_item() */
@@ -220,7 +240,8 @@ static void table_item(struct flow *fl)
 	it.is_header = r->header;
 	it.header = fl->header;
 	/* taller than an empty page under the header: cut it between lines */
-	if (!r->header && r->height > page - (fl->header != NULL ? fl->header->height : 0) + 0.01)
+	if (!r->header &&
+	    r->height > page - (fl->header != NULL ? fl->header->height : 0) + LAY_FIT_SLACK)
 		it.row = r;
 	if (k == 0)
 		it.before = fl->pending;
@@ -283,7 +304,8 @@ static int more_items(struct flow *fl)
 		block_items(fl, b, pool);
 		layout_pool_unref(pool);
 	}
-	fl->prev = b;
+	if (b->kind != BLOCK_FIELD) /* a field is no block to keep with */
+		fl->prev = b;
 	fl->b = b->next;
 	return !fl->failed;
 }
@@ -313,7 +335,8 @@ static void place_elems(GArray *dst, const GArray *src, double dx, double dy)
 	for (guint i = 0; i < src->len; i++) {
 		lay_elem e = g_array_index(src, lay_elem, i);
 		e.x += dx;
-		e.y += dy;
+		if (!e.anchored)
+			e.y += dy;
 		g_array_append_val(dst, e);
 	}
 }
@@ -410,9 +433,11 @@ static int paginate(struct flow *fl)
 			double h = it->h;
 			if (i == cont.item)
 				h = table_row_cut(it->row, cont.from, G_MAXDOUBLE, 0, cut);
-			if (it->kind == IT_SPACE && i == start)
+			/* a space is dropped at the top of a page, unless it is a signing place */
+			if (it->kind == IT_SPACE && i == start && it->elems == NULL)
 				h = 0;
-			if (y + before + h <= avail + 0.01 || (i == start && it->row == NULL)) {
+			if (y + before + h <= avail + LAY_FIT_SLACK ||
+			    (i == start && it->row == NULL)) {
 				y += before + h;
 				i++;
 				continue;
@@ -443,7 +468,7 @@ static int paginate(struct flow *fl)
 			const item *pk = at(fl, k);
 			if (k > start)
 				y += pk->before;
-			if (pk->kind == IT_SPACE && k == start)
+			if (pk->kind == IT_SPACE && k == start && pk->elems == NULL)
 				continue;
 			if (k == cont.item)
 				y += table_row_part(pg->elems, pk->row, cont.from, NULL, g->left,
@@ -451,7 +476,7 @@ static int paginate(struct flow *fl)
 			else if (pk->kind == IT_LINE)
 				y += layout_emit_para(pg->elems, pk->para, g->left, top + y,
 						      pk->line, pk->line + 1);
-			else if (pk->kind == IT_ATOM) {
+			else if (pk->kind == IT_ATOM || pk->elems != NULL) {
 				place_elems(pg->elems, pk->elems, g->left, top + y);
 				y += pk->h;
 			} else

@@ -1,6 +1,7 @@
 /* paths.c - finding the schema, templates and fonts; see paths.h. */
 #include "paths.h"
 
+#include <glib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,10 @@
 
 #ifndef VBGEN_DATADIR
 #define VBGEN_DATADIR "/usr/local/share/vbgen"
+#endif
+
+#ifndef VBGEN_LOCALEDIR
+#define VBGEN_LOCALEDIR "/usr/local/share/locale"
 #endif
 
 static const char *templates_dir;
@@ -73,4 +78,13 @@ char *paths_find(const char *rel)
 	    access(buf, R_OK) != 0)
 		return NULL;
 	return strdup(buf);
+}
+
+char *paths_localedir(void)
+{
+	const char *dir = paths_datadir();
+
+	if (dir != NULL && strcmp(dir, VBGEN_DATADIR) != 0)
+		return g_strdup_printf("%s/build/locale", dir);
+	return g_strdup(VBGEN_LOCALEDIR);
 }

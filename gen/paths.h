@@ -2,7 +2,8 @@
  *
  * Looked up, in order: the directory given with --templates (templates only), the
  * directory holding the running vbgen when it is a source tree (it has schema/plan.rng),
- * then PREFIX/share/vbgen as installed by `make install`. */
+ * then PREFIX/share/vbgen as installed by `make install`. The message catalogs are in
+ * the source tree's build/locale, or installed in PREFIX/share/locale. */
 #ifndef VBGEN_PATHS_H
 #define VBGEN_PATHS_H
 
@@ -17,5 +18,10 @@ const char *paths_datadir(void);
  * malloc()ed, or NULL when it is not found. Templates ("templates/plan.xml") are
  * looked up first in the --templates directory (as "DIR/plan.xml"). */
 char *paths_find(const char *rel);
+
+/* Returns the folder of the message catalogs (LANG/LC_MESSAGES/vbgen.mo), g_malloc()ed:
+ * build/locale in the source tree the running vbgen belongs to (where `make` compiles
+ * them), else PREFIX/share/locale as installed by `make install`. */
+char *paths_localedir(void);
 
 #endif

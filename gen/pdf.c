@@ -9,6 +9,12 @@
  * random tags (the subset tag is derived from the glyph set), and the file's /ID is the
  * MD5 of the bytes before it, so that two different documents never share one.
  *
+ * For the e-government workflow: the signing places of the pages become empty signature
+ * fields (one object each, field and widget merged, in the AcroForm), the file keeps one
+ * classic cross-reference table so that a signing tool appends without rewriting, and
+ * the document's metadata is written twice, as the Info dictionary and as XMP (the
+ * catalog's /Metadata), saying the same.
+ *
  * It reads the laid-out lines' glyph runs (lay.h) and nothing of Pango: a face is known
  * by its file, and its base repertoire is read from the file with HarfBuzz.
  *
@@ -17,9 +23,11 @@
 #include "pdf.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "out.h"
 #include "ttf.h"
 
+#include <errno.h>
 #include <harfbuzz/hb.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,7 +58,6 @@ static const gunichar base_ranges[][2] = {
 	{0x1EA0, 0x1EF9}, {0x2013, 0x2014}, {0x2018, 0x201D}, {0x2026, 0x2026},
 };
 
-/* A font face known to the writer (process lifetime). */
 /* The parts of a font's PDF objects that depend only on its glyph set: made once per
  * set and reused by every document with that set (a batch of letters). */
 struct font_dicts {
@@ -64,6 +71,7 @@ struct font_dicts {
 /* Glyph-set dictionaries kept per face; a batch needs one or two. */
 #define PDF_DICTS_MAX 16
 
+/* A font face known to the writer (process lifetime). */
 struct face {
 	char *path;
 	int index;
@@ -99,7 +107,10 @@ struct pdf_out {
 	FILE *f;
 	long pos;        /* bytes written */
 	GChecksum *md5;  /* of the bytes written, for the /ID */
-	int share_fonts; /* see pdf_open() */
+	int share_fonts; /* PDF_SHARE_FONTS: see pdf_open() */
+	int fields;      /* PDF_FIELDS */
+	GArray *widgets; /* int: the signature fields' objects (field and widget in one) */
+	int blank_ap;    /* their appearance, an empty form (0 until a field needs it) */
 	const lay_font *memo_font[PDF_FONT_MEMO];
 	struct face *memo_face[PDF_FONT_MEMO];
 	int memo_next;
@@ -110,6 +121,7 @@ struct pdf_out {
 	GArray *marks; /* struct bookmark */
 	char *title, *author, *subject, *keywords, *date;
 	int failed;
+	int werr;     /* errno of the first write that failed, or 0 */
 	GString *buf; /* scratch for content */
 };
 
@@ -197,7 +209,7 @@ static struct face *face_for(const char *path, int index)
 	fc->index = index;
 	fc->t = ttf_open(path, index, &why);
 	if (fc->t == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "this font cannot be embedded in a PDF: %s", why);
+		diag(path, 0, DIAG_SYSTEM, _("this font cannot be embedded in a PDF: %s"), why);
 		g_free(fc->path);
 		g_free(fc);
 		g_free(key);
@@ -236,8 +248,11 @@ static struct face *face_of(pdf_out *o, const lay_font *lf)
 
 static void put(pdf_out *o, const char *s, size_t n)
 {
-	if (fwrite(s, 1, n, o->f) != n)
+	if (fwrite(s, 1, n, o->f) != n) {
+		if (o->werr == 0)
+			o->werr = errno != 0 ? errno : EIO;
 		o->failed = 1;
+	}
 	if (o->md5 != NULL)
 		g_checksum_update(o->md5, (const guchar *)s, (gssize)n);
 	o->pos += (long)n;
@@ -364,7 +379,7 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		diag(o->path, 0, DIAG_SYSTEM, "the document uses more than %d fonts",
+		diag(o->path, 0, DIAG_SYSTEM, _("the document uses more than %d fonts"),
 		     PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
@@ -463,6 +478,53 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 	}
 }
 
+/* The signing places of page pg as empty signature fields, each one object that is both
+ * the field and its widget (a signing tool fills it in an incremental update); appends
+ * " /Annots [...]" to the page's dictionary d when there are any. */
+static void emit_fields(pdf_out *o, const lay_page *pg, int page, GString *d)
+{
+	GString *w = NULL;
+	guint first = o->widgets->len;
+
+	for (guint i = 0; o->fields && i < pg->elems->len; i++) {
+		const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+		int n;
+		if (e->kind != EL_FIELD)
+			continue;
+		if (w == NULL)
+			w = g_string_new(NULL);
+		n = new_obj(o);
+		g_array_append_val(o->widgets, n);
+		/* the names are short ASCII words (template.c): a literal string as written */
+		g_string_printf(w, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /F 4 /Rect [",
+				e->text);
+		num(w, e->x);
+		g_string_append_c(w, ' ');
+		num(w, pg->height - e->y - e->h);
+		g_string_append_c(w, ' ');
+		num(w, e->x + e->w);
+		g_string_append_c(w, ' ');
+		num(w, pg->height - e->y);
+		/* an appearance of its own, empty (PDF/A asks one of every widget): the page
+		 * looks as printed until it is signed (MuPDF alone draws its SIGN mark on an
+		 * unsigned field whatever the file says) */
+		if (o->blank_ap == 0)
+			o->blank_ap = new_obj(o);
+		g_string_append_printf(w, "] /P %d 0 R /AP << /N %d 0 R >> >>\nendobj\n", page,
+				       o->blank_ap);
+		begin_obj(o, n);
+		put(o, w->str, w->len);
+	}
+	if (w == NULL)
+		return;
+	g_string_append(d, " /Annots [");
+	for (guint i = first; i < o->widgets->len; i++)
+		g_string_append_printf(d, "%s%d 0 R", i > first ? " " : "",
+				       g_array_index(o->widgets, int, i));
+	g_string_append_c(d, ']');
+	g_string_free(w, TRUE);
+}
+
 static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 {
 	GString *c = o->buf;
@@ -473,6 +535,8 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 		int in_text = 0;
 		for (guint i = 0; i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
+			if (e->kind == EL_FIELD) /* not drawn: a widget (emit_fields) */
+				continue;
 			if (e->kind == EL_TEXT) {
 				if (!in_text)
 					g_string_append(c, "BT\n");
@@ -509,12 +573,15 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 			g_string_append(c, "ET\n");
 	}
 	stream(o, content, "", (const unsigned char *)c->str, c->len, 1);
-	begin_obj(o, page);
 	GString *d = g_string_new("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
 	num(d, pg->width);
 	g_string_append_c(d, ' ');
 	num(d, pg->height);
-	g_string_append_printf(d, "] /Resources 3 0 R /Contents %d 0 R >>\nendobj\n", content);
+	g_string_append_printf(d, "] /Resources 3 0 R /Contents %d 0 R", content);
+	if (!blank)
+		emit_fields(o, pg, page, d);
+	g_string_append(d, " >>\nendobj\n");
+	begin_obj(o, page);
 	put(o, d->str, d->len);
 	g_string_free(d, TRUE);
 	g_array_append_val(o->pages, page);
@@ -542,7 +609,7 @@ static char *creation_date(const doc *d)
 	return g_strdup(buf);
 }
 
-pdf_out *pdf_open(const char *path, const doc *meta, int share_fonts)
+pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 {
 	pdf_out *o = g_new0(pdf_out, 1);
 
@@ -552,7 +619,9 @@ pdf_out *pdf_open(const char *path, const doc *meta, int share_fonts)
 		return NULL;
 	}
 	o->path = g_strdup(path);
-	o->share_fonts = share_fonts;
+	o->share_fonts = (flags & PDF_SHARE_FONTS) != 0;
+	o->fields = (flags & PDF_FIELDS) != 0;
+	o->widgets = g_array_new(FALSE, FALSE, sizeof(int));
 	o->md5 = g_checksum_new(G_CHECKSUM_MD5);
 	o->offsets = g_array_new(FALSE, TRUE, sizeof(long));
 	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
@@ -647,7 +716,9 @@ static void append_uni(GString *g, const struct docfont *df, int gid)
 	g_free(u);
 }
 
-/* The /W array and the ToUnicode CMap of a glyph set, made once per set. */
+/* The /W array and the ToUnicode CMap of a glyph set, made once per set. The result
+ * belongs to the face's list of PDF_DICTS_MAX sets and is valid until the next
+ * font_dicts() for the same face, which may drop the oldest: use it before asking again. */
 static struct font_dicts *font_dicts(const struct docfont *df, guint hash)
 {
 	struct face *fc = df->face;
@@ -731,7 +802,7 @@ static void write_font(pdf_out *o, struct docfont *df)
 	GString *g = g_string_new(NULL);
 
 	if (prog == NULL) {
-		diag(df->face->path, 0, DIAG_SYSTEM, "the font cannot be subset for embedding");
+		diag(df->face->path, 0, DIAG_SYSTEM, _("the font cannot be subset for embedding"));
 		o->failed = 1;
 		g_string_free(g, TRUE);
 		return;
@@ -881,6 +952,7 @@ static void free_out(pdf_out *o)
 	g_array_free(o->marks, TRUE);
 	g_array_free(o->offsets, TRUE);
 	g_array_free(o->pages, TRUE);
+	g_array_free(o->widgets, TRUE);
 	g_string_free(o->buf, TRUE);
 	if (o->md5 != NULL)
 		g_checksum_free(o->md5);
@@ -891,6 +963,85 @@ static void free_out(pdf_out *o)
 	g_free(o->date);
 	g_free(o->path);
 	g_free(o);
+}
+
+/* Appends s to g with XML's special characters escaped. */
+static void xml_text(GString *g, const char *s)
+{
+	for (; s != NULL && *s; s++)
+		switch (*s) {
+		case '&':
+			g_string_append(g, "&amp;");
+			break;
+		case '<':
+			g_string_append(g, "&lt;");
+			break;
+		case '>':
+			g_string_append(g, "&gt;");
+			break;
+		default:
+			g_string_append_c(g, *s);
+		}
+}
+
+/* The document's XMP metadata (the catalog's /Metadata): the same title, author, subject,
+ * keywords, dates and producer as the Info dictionary, which archives and PDF/A read
+ * first; uncompressed, as XMP readers (and PDF/A) expect. Returns its object. */
+static int write_xmp(pdf_out *o)
+{
+	/* D:YYYYMMDDHHmmSSZ as XMP writes a date */
+	const char *d = o->date + 2;
+	char *date = g_strdup_printf("%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", d, d + 4, d + 6, d + 8,
+				     d + 10, d + 12);
+	GString *x =
+		g_string_new("<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+			     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+			     "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+			     "<rdf:Description rdf:about=\"\""
+			     " xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+			     " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\""
+			     " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+			     "<dc:format>application/pdf</dc:format>\n");
+	int n = new_obj(o);
+
+	if (o->title != NULL) {
+		g_string_append(x, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		xml_text(x, o->title);
+		g_string_append(x, "</rdf:li></rdf:Alt></dc:title>\n");
+	}
+	if (o->author != NULL) {
+		g_string_append(x, "<dc:creator><rdf:Seq><rdf:li>");
+		xml_text(x, o->author);
+		g_string_append(x, "</rdf:li></rdf:Seq></dc:creator>\n");
+	}
+	if (o->subject != NULL) {
+		g_string_append(x, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+		xml_text(x, o->subject);
+		g_string_append(x, "</rdf:li></rdf:Alt></dc:description>\n");
+	}
+	if (o->keywords != NULL) {
+		g_string_append(x, "<pdf:Keywords>");
+		xml_text(x, o->keywords);
+		g_string_append(x, "</pdf:Keywords>\n");
+	}
+	g_string_append_printf(
+		x,
+		"<dc:language><rdf:Bag><rdf:li>vi-VN</rdf:li></rdf:Bag></dc:language>\n"
+		"<pdf:Producer>vbgen " VBGEN_VERSION "</pdf:Producer>\n"
+		"<xmp:CreatorTool>vbgen " VBGEN_VERSION "</xmp:CreatorTool>\n"
+		"<xmp:CreateDate>%s</xmp:CreateDate>\n"
+		"<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+		"<xmp:MetadataDate>%s</xmp:MetadataDate>\n"
+		"</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+		"<?xpacket end=\"r\"?>",
+		date, date, date);
+	begin_obj(o, n);
+	putf(o, "<< /Type /Metadata /Subtype /XML /Length %lu >>\nstream\n", (unsigned long)x->len);
+	put(o, x->str, x->len);
+	put(o, "\nendstream\nendobj\n", 18);
+	g_string_free(x, TRUE);
+	g_free(date);
+	return n;
 }
 
 int pdf_close(pdf_out *o)
@@ -918,14 +1069,36 @@ int pdf_close(pdf_out *o)
 	g_string_append_printf(g, "] /Count %u >>\nendobj\n", o->pages->len);
 	put(o, g->str, g->len);
 
+	/* the form: every signature field, in the order of the pages (no /SigFlags: the
+	 * signing tool sets them with the first signature) */
+	int form = 0;
+	if (o->widgets->len > 0) {
+		begin_obj(o, o->blank_ap);
+		put(o,
+		    "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length 0 >>\nstream\n"
+		    "\nendstream\nendobj\n",
+		    sizeof "<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Length 0 >>\nstream\n"
+			   "\nendstream\nendobj\n" -
+			    1);
+		form = new_obj(o);
+		g_string_assign(g, "<< /Fields [");
+		for (guint i = 0; i < o->widgets->len; i++)
+			g_string_append_printf(g, "%s%d 0 R", i ? " " : "",
+					       g_array_index(o->widgets, int, i));
+		g_string_append(g, "] >>\nendobj\n");
+		begin_obj(o, form);
+		put(o, g->str, g->len);
+	}
+
+	int metadata = write_xmp(o);
 	begin_obj(o, 1);
+	g_string_assign(g, "<< /Type /Catalog /Pages 2 0 R");
 	if (outline > 0)
-		putf(o,
-		     "<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines "
-		     "/Lang (vi-VN) >>\nendobj\n",
-		     outline);
-	else
-		putf(o, "<< /Type /Catalog /Pages 2 0 R /Lang (vi-VN) >>\nendobj\n");
+		g_string_append_printf(g, " /Outlines %d 0 R /PageMode /UseOutlines", outline);
+	if (form > 0)
+		g_string_append_printf(g, " /AcroForm %d 0 R", form);
+	g_string_append_printf(g, " /Metadata %d 0 R /Lang (vi-VN) >>\nendobj\n", metadata);
+	put(o, g->str, g->len);
 
 	g_string_assign(g, "<< ");
 	if (o->title != NULL) {
@@ -968,7 +1141,9 @@ int pdf_close(pdf_out *o)
 	g_string_free(g, TRUE);
 	if (o->failed || o->pages->len == 0) {
 		if (o->pages->len == 0)
-			diag(o->path, 0, DIAG_SYSTEM, "the document has no pages");
+			diag(o->path, 0, DIAG_SYSTEM, _("the document has no pages"));
+		else if (o->werr != 0)
+			out_write_failed(o->path, o->werr);
 		out_abort(o->f, o->tmp);
 		rc = EXIT_SYSTEM;
 	} else
@@ -981,13 +1156,15 @@ void pdf_cancel(pdf_out *o)
 {
 	if (o == NULL)
 		return;
+	if (o->werr != 0) /* pagination stopped because the file could not be written */
+		out_write_failed(o->path, o->werr);
 	out_abort(o->f, o->tmp);
 	free_out(o);
 }
 
-int pdf_write(const lay_doc *ld, const char *path, int share_fonts)
+int pdf_write(const lay_doc *ld, const char *path, int flags)
 {
-	pdf_out *o = pdf_open(path, ld->d, share_fonts);
+	pdf_out *o = pdf_open(path, ld->d, flags);
 
 	if (o == NULL)
 		return EXIT_SYSTEM;

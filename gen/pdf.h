@@ -1,7 +1,8 @@
 /* pdf.h - laid-out documents written as PDF.
  *
  * Fonts embedded and subset, metadata from the doc, bookmarks from bookmarked
- * paragraphs, identical bytes for identical input; the file is written through out.h,
+ * paragraphs, signature fields at the signing places, identical bytes for identical
+ * input; the file is written through out.h,
  * so that it appears whole under its name or not at all. */
 #ifndef VBGEN_PDF_H
 #define VBGEN_PDF_H
@@ -12,12 +13,18 @@
  * laid-out documents one after another (pdf_add: the print file of all letters). */
 typedef struct pdf_out pdf_out;
 
-/* Starts path (through a temporary file); metadata from meta. With share_fonts, every
- * font subset also carries the glyphs of the Vietnamese alphabet, ASCII and common
- * punctuation, so that a batch of documents (letters) shares one subset and its
- * compressed program; without, a document carries exactly its glyphs. NULL after
+/* pdf_open()'s flags. PDF_SHARE_FONTS: every font subset also carries the glyphs of the
+ * Vietnamese alphabet, ASCII and common punctuation, so that a batch of documents
+ * (letters) shares one subset and its compressed program; without, a document carries
+ * exactly its glyphs. PDF_FIELDS: the signing places of the pages (EL_FIELD) become
+ * empty signature fields, AcroForm /Sig fields merged with their widgets; without, they
+ * are left out (the print file, which is for paper). */
+#define PDF_SHARE_FONTS 1
+#define PDF_FIELDS 2
+
+/* Starts path (through a temporary file); metadata from meta; flags as above. NULL after
  * reporting. */
-pdf_out *pdf_open(const char *path, const doc *meta, int share_fonts);
+pdf_out *pdf_open(const char *path, const doc *meta, int flags);
 
 /* Appends one page with the bookmarks of its lines. Returns EXIT_OK, or EXIT_SYSTEM
  * after reporting. A page_sink's function (page.h) with data the pdf_out. */
@@ -35,7 +42,7 @@ int pdf_close(pdf_out *o);
 void pdf_cancel(pdf_out *o);
 
 /* Writes the kept pages of ld as the PDF path: pdf_open, pdf_add, pdf_close. */
-int pdf_write(const lay_doc *ld, const char *path, int share_fonts);
+int pdf_write(const lay_doc *ld, const char *path, int flags);
 
 /* Frees the fonts the PDF writer keeps between documents (at the end of the program). */
 void pdf_shutdown(void);

@@ -7,6 +7,7 @@
 #include "pdfin.h"
 
 #include "diag.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,13 +347,14 @@ static pdfin_val *parse_value(struct cursor *c, int depth)
 
 /* ------------------------------------------------------------------ the file */
 
-static const char rewritten[] = "this PDF was rewritten by another program (it has %s); sign "
-				"the file vbgen made";
+/* a macro, so that the format stays a literal that the compiler checks */
+#define REWRITTEN                                                                                  \
+	_("this PDF was rewritten by another program (it has %s); sign the file vbgen made")
 
 static void damaged(const pdfin *r, const char *what)
 {
 	diag(r->path, 0, DIAG_ERROR,
-	     "this PDF is damaged (%s); make it again with vbgen, or copy it again whole", what);
+	     _("this PDF is damaged (%s); make it again with vbgen, or copy it again whole"), what);
 }
 
 /* Reads the table at off into r->offsets (entries not set by a newer table only) and
@@ -364,9 +366,9 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 
 	if (!at_word(&c, "xref")) {
 		if (read_uint(&c) >= 0 && read_uint(&c) >= 0 && at_word(&c, "obj"))
-			diag(r->path, 0, DIAG_ERROR, rewritten, "a cross-reference stream");
+			diag(r->path, 0, DIAG_ERROR, REWRITTEN, _("a cross-reference stream"));
 		else
-			damaged(r, "its cross-reference table is not where the file says");
+			damaged(r, _("its cross-reference table is not where the file says"));
 		return NULL;
 	}
 	c.p += 4;
@@ -377,7 +379,7 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 		first = read_uint(&c);
 		count = read_uint(&c);
 		if (first < 0 || count < 0 || first + count > PDFIN_MAX_OBJECTS) {
-			damaged(r, "a bad cross-reference table");
+			damaged(r, _("a bad cross-reference table"));
 			return NULL;
 		}
 		if ((guint)(first + count) > r->offsets->len)
@@ -387,7 +389,7 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 			int type;
 			skip_space(&c);
 			if (o < 0 || gen < 0 || c.p >= c.end || (*c.p != 'n' && *c.p != 'f')) {
-				damaged(r, "a bad cross-reference entry");
+				damaged(r, _("a bad cross-reference entry"));
 				return NULL;
 			}
 			type = *c.p++;
@@ -400,17 +402,17 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 	c.p += 7;
 	trailer = parse_value(&c, 0);
 	if (trailer == NULL || trailer->kind != PDFIN_DICT) {
-		damaged(r, "a bad trailer");
+		damaged(r, _("a bad trailer"));
 		return NULL;
 	}
 	if (pdfin_get(trailer, "XRefStm") != NULL) {
-		diag(r->path, 0, DIAG_ERROR, rewritten, "a cross-reference stream");
+		diag(r->path, 0, DIAG_ERROR, REWRITTEN, _("a cross-reference stream"));
 		return NULL;
 	}
 	if (pdfin_get(trailer, "Encrypt") != NULL) {
 		diag(r->path, 0, DIAG_ERROR,
-		     "this PDF is encrypted, and signing needs a plain PDF; sign the file vbgen "
-		     "made");
+		     _("this PDF is encrypted, and signing needs a plain PDF; sign the file vbgen "
+		       "made"));
 		return NULL;
 	}
 	return trailer;
@@ -433,7 +435,8 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 	r->owned = g_ptr_array_new_with_free_func(g_free);
 	r->arrays = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	if (len < 8 || memcmp(data, "%PDF-", 5) != 0) {
-		diag(path, 0, DIAG_ERROR, "this is not a PDF file: sign the PDF files vbgen made");
+		diag(path, 0, DIAG_ERROR,
+		     _("this is not a PDF file: sign the PDF files vbgen made"));
 		pdfin_close(r);
 		return NULL;
 	}
@@ -441,14 +444,14 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 		if (memcmp(data + i, "startxref", 9) == 0)
 			sx = data + i;
 	if (sx == NULL) {
-		damaged(r, "its end is missing");
+		damaged(r, _("its end is missing"));
 		pdfin_close(r);
 		return NULL;
 	}
 	struct cursor c = {r, sx + 9, data + len};
 	off = read_uint(&c);
 	if (off <= 0 || (size_t)off >= len) {
-		damaged(r, "its end points outside the file");
+		damaged(r, _("its end points outside the file"));
 		pdfin_close(r);
 		return NULL;
 	}
@@ -460,7 +463,7 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 			if (g_array_index(seen, long, i) == off)
 				off = -1;
 		if (off < 0 || ++revisions > PDFIN_MAX_REVISIONS) {
-			damaged(r, "its revisions loop");
+			damaged(r, _("its revisions loop"));
 			break;
 		}
 		g_array_append_val(seen, off);
@@ -474,7 +477,7 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 		if (prev != NULL) {
 			if (prev->kind != PDFIN_NUMBER || prev->num <= 0 ||
 			    prev->num >= (double)len) {
-				damaged(r, "a revision points outside the file");
+				damaged(r, _("a revision points outside the file"));
 				off = -1;
 				break;
 			}
@@ -509,7 +512,7 @@ const pdfin_val *pdfin_object(pdfin *r, int num)
 
 	if (num <= 0 || (guint)num >= r->offsets->len ||
 	    (off = g_array_index(r->offsets, long, num)) <= 0 || (size_t)off >= r->len) {
-		snprintf(what, sizeof what, "object %d is missing", num);
+		snprintf(what, sizeof what, _("object %d is missing"), num);
 		damaged(r, what);
 		return NULL;
 	}
@@ -517,20 +520,20 @@ const pdfin_val *pdfin_object(pdfin *r, int num)
 		return g_ptr_array_index(r->objects, num);
 	c = (struct cursor){r, r->data + off, r->data + r->len};
 	if (read_uint(&c) != num || read_uint(&c) < 0 || !at_word(&c, "obj")) {
-		snprintf(what, sizeof what, "object %d is not where its table says", num);
+		snprintf(what, sizeof what, _("object %d is not where its table says"), num);
 		damaged(r, what);
 		return NULL;
 	}
 	c.p += 3;
 	v = parse_value(&c, 0);
 	if (v == NULL || !(at_word(&c, "endobj") || at_word(&c, "stream"))) {
-		snprintf(what, sizeof what, "object %d cannot be read", num);
+		snprintf(what, sizeof what, _("object %d cannot be read"), num);
 		damaged(r, what);
 		return NULL;
 	}
 	if (pdfin_is_name(pdfin_get(v, "Type"), "ObjStm") ||
 	    pdfin_is_name(pdfin_get(v, "Type"), "XRef")) {
-		diag(r->path, 0, DIAG_ERROR, rewritten, "object streams");
+		diag(r->path, 0, DIAG_ERROR, REWRITTEN, _("object streams"));
 		return NULL;
 	}
 	g_ptr_array_index(r->objects, num) = v;

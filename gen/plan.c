@@ -1,38 +1,23 @@
-/* plan.c - reading a plan definition: the bytes, the XML, the schema.
+/* plan.c - reading a plan definition: the XML (xmlread.c), the schema, the plan.
  *
- * Reading is the one place where hostile input meets the program, so it is strict and
- * cheap: the file size is bounded before anything is read, bytes that are not UTF-8 are
- * refused with their line, the XML parser never loads a DTD, an entity or anything from
- * the network (a DOCTYPE stops the parse at once), nesting depth and text length are
- * bounded while parsing, and every libxml2 message is rewritten in plain words. */
+ * The bytes and the XML are read by xmlread.c, with the same safety rules as templates;
+ * this file checks the plan's form against schema/plan.rng, says in plain words what the
+ * schema refuses, and builds the plan the later stages read (the id index and the lists
+ * of groups, agencies and tasks). */
 #include "plan.h"
 
 #include "date.h"
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 #include "text.h"
+#include "xmlread.h"
 
-#include <errno.h>
-#include <stdarg.h>
-#include <fcntl.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
-#include <libxml/SAX2.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-/* At most this many well-formedness problems are shown for one file. Problems that break
- * the structure (a tag not closed, a quote missing) end the list at once: everything the
- * XML reader says after them is an echo of the first. */
-#define PLAN_MAX_XML_ERRORS 20
-
-/* Values quoted back in messages are cut to this many bytes: a whole paragraph quoted is
- * no help, and a message stays one line. */
-#define PLAN_QUOTE_MAX 60
 
 /* A misspelt name is recognised when at most this many letters differ ("sumary",
  * "laed"). */
@@ -41,493 +26,15 @@
 /* One message of ours, before diag() adds the file and line. */
 #define PLAN_MSG_MAX 1024
 
-/* What one parse needs to know about itself in the SAX callbacks. */
-struct reader {
-	xmlParserCtxtPtr ctxt;
-	const char *path;
-	int depth;
-	long text_len; /* length of the text node being read */
-	int refused;   /* we stopped the parser on purpose: its own follow-up error is noise */
-	int quiet;     /* a problem that breaks the structure was shown: the rest are echoes */
-	int truncated; /* only the first PLAN_MAX_BYTES of a larger file are parsed, to find
-			* the line where it goes wrong: the parser's own errors are noise */
-	int errors;
-	long last_line; /* the line of the last parse problem shown, and its words: the same */
-	char last[PLAN_MSG_MAX]; /* problem twice on one line (two &nbsp;) is shown once */
-	startElementNsSAX2Func start;
-	endElementNsSAX2Func end;
-	charactersSAXFunc characters;
-	unsigned char structural[PLAN_MAX_DEPTH + 2]; /* per depth: holds elements only */
-};
-
-/* True for elements that hold other elements and never text of their own (the schema
- * tables below): the white space between their children is the file's indentation. It
- * is dropped while reading, which keeps a large plan's tree (a node per indented line)
- * about a third smaller. */
-static int is_structural(const xmlChar *name);
-
-/* libxml2 passes the parser context as ctx; we find our reader through its _private. */
-static struct reader *reader_of(void *ctx)
-{
-	return ((xmlParserCtxtPtr)ctx)->_private;
-}
-
-static long ctx_line(xmlParserCtxtPtr ctxt)
-{
-	return ctxt->input != NULL ? ctxt->input->line : 0;
-}
-
-static void refuse(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void refuse(struct reader *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_v(r->path, ctx_line(r->ctxt), DIAG_ERROR, fmt, ap);
-	va_end(ap);
-	r->errors++;
-	r->refused = 1;
-	xmlStopParser(r->ctxt);
-}
-
-static void quote(char *buf, const char *s);
-
-static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
-{
-	struct reader *r = reader_of(ctx);
-	char q[PLAN_QUOTE_MAX + 4];
-
-	(void)name;
-	(void)ext;
-	if (sys != NULL) {
-		quote(q, (const char *)sys);
-		refuse(r,
-		       "the file declares a DOCTYPE that points to an outside file (\"%s\"); "
-		       "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration",
-		       q);
-	} else {
-		refuse(r, "the file declares a DOCTYPE; plan files must not have one (entities and "
-			  "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration");
-	}
-}
-
-static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
-		     int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
-{
-	struct reader *r = reader_of(ctx);
-
-	r->text_len = 0;
-	if (++r->depth > PLAN_MAX_DEPTH) {
-		refuse(r,
-		       "elements are nested more than %d deep here (at <%s>); a plan nests only a "
-		       "few levels: check that every element is closed",
-		       PLAN_MAX_DEPTH, (const char *)local);
-		return;
-	}
-	r->structural[r->depth] = (unsigned char)is_structural(local);
-	r->start(ctx, local, prefix, uri, nns, ns, nattr, ndef, attrs);
-}
-
-static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
-{
-	struct reader *r = reader_of(ctx);
-
-	r->depth--;
-	r->text_len = 0;
-	r->end(ctx, local, prefix, uri);
-}
-
-static void on_characters(void *ctx, const xmlChar *ch, int len)
-{
-	struct reader *r = reader_of(ctx);
-
-	r->text_len += len;
-	if (r->text_len > PLAN_MAX_TEXT) {
-		refuse(r,
-		       "a text here is longer than %ld MB; no paragraph of a plan is that long: "
-		       "check that the file is a plan and that no closing tag is missing",
-		       PLAN_MAX_TEXT / (1024 * 1024));
-		return;
-	}
-	if (r->depth > 0 && r->depth <= PLAN_MAX_DEPTH && r->structural[r->depth]) {
-		int i = 0;
-		while (i < len && (ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r'))
-			i++;
-		if (i == len)
-			return; /* indentation */
-	}
-	r->characters(ctx, ch, len);
-}
-
-/* Copies s into buf (PLAN_QUOTE_MAX + 4 bytes) for quoting in a message: white space runs
- * folded to one space (a message is one line), cut at a character boundary with "..." when
- * longer than PLAN_QUOTE_MAX bytes. */
-static void quote(char *buf, const char *s)
-{
-	char *sq = text_squeeze(s != NULL ? s : "");
-	size_t n;
-
-	if (sq == NULL) {
-		buf[0] = '\0';
-		return;
-	}
-	n = strlen(sq);
-	if (n <= PLAN_QUOTE_MAX) {
-		memcpy(buf, sq, n + 1);
-	} else {
-		n = PLAN_QUOTE_MAX;
-		while (n > 0 && ((unsigned char)sq[n] & 0xC0) == 0x80)
-			n--; /* do not cut a character in two */
-		memcpy(buf, sq, n);
-		memcpy(buf + n, "...", 4);
-	}
-	free(sq);
-}
-
-/* Says in plain words what a libxml2 parse error means and what to do. Returns 1 when the
- * problem breaks the structure of the file (everything reported after it is an echo), 0
- * when the reader goes on cleanly after it (an unknown entity, a stray character). */
-static int explain_parse_error(const xmlError *e, const char *root, char *msg, size_t size)
-{
-	const char *s1 = e->str1 != NULL ? e->str1 : "", *s2 = e->str2 != NULL ? e->str2 : "";
-	char m[PLAN_MSG_MAX / 2];
-
-	/* libxml2's own words, one line, for the last resort below */
-	snprintf(m, sizeof m, "%s", e->message != NULL ? e->message : "");
-	m[strcspn(m, "\r\n")] = '\0';
-	switch (e->code) {
-	case XML_ERR_TAG_NAME_MISMATCH:
-		if (*s1 == '\0' || *s2 == '\0')
-			break;
-		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
-			snprintf(msg, size,
-				 "a closing tag here has no proper name: close <%s> (line %d) with "
-				 "</%s>",
-				 s1, e->int1, s1);
-			return 1;
-		}
-		snprintf(msg, size,
-			 "</%s> here does not match the open <%s> (line %d): close <%s> with </%s> "
-			 "where its text ends, or correct the spelling of one of the two tags",
-			 s2, s1, e->int1, s1, s1);
-		return 1;
-	case XML_ERR_TAG_NOT_FINISHED:
-		if (*s1 == '\0')
-			break;
-		snprintf(msg, size,
-			 "the file ends while <%s> (opened on line %d) is still open: add </%s> at "
-			 "its end, or check that the file is complete (was its end lost in "
-			 "copying?)",
-			 s1, e->int1, s1);
-		return 1;
-	case XML_ERR_GT_REQUIRED:
-		if (*s1 != '\0')
-			snprintf(msg, size,
-				 "the tag <%s> (line %d) is not finished: check its attributes and "
-				 "quotes, and that it ends with >",
-				 s1, e->int1);
-		else
-			snprintf(msg, size, "a tag here is not finished: it must end with >");
-		return 1;
-	case XML_ERR_LTSLASH_REQUIRED:
-		snprintf(msg, size, "a closing tag here is not finished: write it like </name>");
-		return 1;
-	case XML_ERR_NAME_REQUIRED:
-		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
-			snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
-			return 0;
-		}
-		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
-			snprintf(msg, size,
-				 "a bare < here: in XML text, write < as &lt; (if it begins a tag, "
-				 "correct the tag's name)");
-			return 1;
-		}
-		break;
-	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-		snprintf(msg, size, "a bare & here: in XML, write & as &amp;");
-		return 0;
-	case XML_ERR_UNDECLARED_ENTITY:
-	case XML_WAR_UNDECLARED_ENTITY:
-		if (*s1 == '\0')
-			break;
-		snprintf(
-			msg, size,
-			"&%s; is an HTML name that XML does not know: type the character itself%s, "
-			"and write & as &amp;",
-			s1, strcmp(s1, "nbsp") == 0 ? " (a non-breaking space is &#160;)" : "");
-		return 0;
-	case XML_ERR_DOCUMENT_EMPTY:
-		snprintf(
-			msg, size,
-			"no element begins here: the file must hold one main element (a plan file: "
-			"<plan version=\"1\"> ... </plan>); is this the right file?");
-		return 1;
-	case XML_ERR_DOCUMENT_END:
-	case XML_ERR_EXTRA_CONTENT:
-		snprintf(msg, size,
-			 "something follows the closing </%s> here: only comments may come after "
-			 "it; "
-			 "delete the rest (were two files pasted together?)",
-			 root != NULL ? root : "...");
-		return 1;
-	case XML_ERR_ATTRIBUTE_NOT_STARTED:
-		snprintf(msg, size,
-			 "an attribute value here has no quotes: write it in quotes, like "
-			 "lead=\"xa\"");
-		return 1;
-	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
-		snprintf(msg, size, "an attribute value here has no closing quote: add it");
-		return 1;
-	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
-		if (*s1 == '\0')
-			break;
-		snprintf(msg, size, "the attribute %s here has no value: write %s=\"...\"", s1, s1);
-		return 1;
-	case XML_ERR_ATTRIBUTE_REDEFINED:
-		if (*s1 == '\0')
-			break;
-		snprintf(msg, size, "%s= is written twice in this tag: keep one", s1);
-		return 0;
-	case XML_ERR_LT_IN_ATTRIBUTE:
-		snprintf(msg, size, "an attribute value here contains <: write it as &lt;");
-		return 1;
-	case XML_ERR_INVALID_ENCODING:
-		snprintf(msg, size, "the text here is not UTF-8: save the file as UTF-8 text");
-		return 1;
-	case XML_ERR_INVALID_CHAR:
-	case XML_ERR_INVALID_CHARREF:
-		if (e->int1 > 0 && e->int1 < 0x20)
-			snprintf(
-				msg, size,
-				"an invisible control character (code %d) is here, probably copied "
-				"from another program: delete it",
-				e->int1);
-		else
-			snprintf(msg, size, "a character here is not allowed in XML: delete it");
-		return 0;
-	case XML_ERR_HYPHEN_IN_COMMENT:
-		snprintf(
-			msg, size,
-			"a comment <!-- ... --> here has two hyphens in a row inside it, which XML "
-			"does not allow: separate them, or use a dash (–)");
-		return 0;
-	case XML_ERR_COMMENT_NOT_FINISHED:
-		snprintf(msg, size, "a comment <!-- here is never closed: end it with -->");
-		return 1;
-	case XML_ERR_RESERVED_XML_NAME:
-		snprintf(
-			msg, size,
-			"the line <?xml ...?> must be the very first thing in the file: move it to "
-			"line 1, before any comment or space");
-		return 1;
-	case XML_NS_ERR_UNDEFINED_NAMESPACE:
-		snprintf(
-			msg, size,
-			"a name here has a prefix (the part before ':'), as in files made by Word; "
-			"plan files use plain names such as <p>: remove the prefix");
-		return 1; /* the closing tag of the prefixed element would be reported next */
-	case XML_ERR_SPACE_REQUIRED:
-		snprintf(
-			msg, size,
-			"the attributes of this tag are not written right: each is name=\"value\", "
-			"with a space before the next one");
-		return 1;
-	default:
-		break;
-	}
-	snprintf(msg, size,
-		 "the file is not well-formed XML here: check the tags and quotes on this line and "
-		 "the line before (the XML reader says: %s)",
-		 m);
-	return 1;
-}
-
-/* Reports a libxml2 parse error in plain words (see explain_parse_error). */
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-	struct reader *r = reader_of(ctx);
-	char msg[PLAN_MSG_MAX];
-	xmlNodePtr root;
-	size_t n;
-	int structural;
-
-	if (e == NULL || e->level < XML_ERR_ERROR || r->refused || r->quiet || r->truncated)
-		return;
-	root = r->ctxt->myDoc != NULL ? xmlDocGetRootElement(r->ctxt->myDoc) : NULL;
-	structural = explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, msg,
-					 sizeof msg);
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	if (!structural && e->line == r->last_line && strncmp(msg, r->last, sizeof r->last) == 0)
-		return;
-	r->last_line = e->line;
-	snprintf(r->last, sizeof r->last, "%s", msg);
-	diag(r->path, e->line, DIAG_ERROR, "%s", msg);
-	r->errors++;
-	if (structural) {
-		r->quiet = 1;
-	} else if (r->errors >= PLAN_MAX_XML_ERRORS) {
-		diag(r->path, 0, DIAG_NOTE,
-		     "more problems of this kind may follow; correct these first and check again");
-		r->quiet = 1;
-	}
-}
-
-/* Reads the whole file, refusing what is not a plan before parsing. Returns the buffer
- * (malloc()ed) and its size, or NULL with the problem reported. */
-static char *read_bytes(const char *path, size_t *size, int *status, double *too_big)
-{
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		diag(path, 0, errno == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-		     "cannot open the file: %s; check the name and the folder", strerror(errno));
-		*status = errno == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag(path, 0, DIAG_ERROR,
-		     "this is not an ordinary file: give the path of a plan file");
-		*status = EXIT_INVALID;
-		close(fd);
-		return NULL;
-	}
-	/* A file over the limit is not read whole: its first PLAN_MAX_BYTES are, so that the
-	 * parser can say on which line it stops being a plan (a runaway text, a missing
-	 * closing tag); plan_parse() then refuses it. */
-	*too_big = st.st_size > PLAN_MAX_BYTES ? (double)st.st_size : 0;
-	if (*too_big)
-		st.st_size = PLAN_MAX_BYTES;
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "out of memory reading the file");
-		*status = EXIT_SYSTEM;
-		close(fd);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	buf[got] = '\0';
-	if (*too_big) {
-		/* end the part before a character that it would cut in two */
-		while (got > 0 && ((unsigned char)buf[got] & 0xC0) == 0x80)
-			got--;
-		buf[got] = '\0';
-	}
-	*size = got;
-	return buf;
-}
-
-/* Refuses empty files, UTF-16 files, NUL bytes and bytes that are not UTF-8, naming the
- * line of the first bad byte. Returns 0 when the bytes are acceptable. */
-static int check_bytes(const char *path, const char *buf, size_t size)
-{
-	const char *end, *nul, *p;
-	long line = 1;
-	size_t i;
-
-	for (i = 0; i < size && strchr(" \t\r\n", buf[i]) != NULL; i++)
-		;
-	if (i == size) {
-		diag(path, 0, DIAG_ERROR,
-		     "the file is empty; a plan file starts with <plan version=\"1\"> (see "
-		     "samples/par-index-2023.xml)");
-		return -1;
-	}
-	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
-		diag(path, 0, DIAG_ERROR,
-		     "the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
-		     "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)");
-		return -1;
-	}
-	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
-	if ((nul = memchr(buf, '\0', size)) != NULL) {
-		for (p = buf; p < nul; p++)
-			line += *p == '\n';
-		diag(path, line, DIAG_ERROR,
-		     "the file contains a NUL byte (code 0) on this line: it is not a text file, "
-		     "or "
-		     "it was saved as UTF-16; save it as UTF-8 text");
-		return -1;
-	}
-	if (!g_utf8_validate(buf, (gssize)size, &end)) {
-		for (p = buf; p < end; p++)
-			line += *p == '\n';
-		diag(path, line, DIAG_ERROR,
-		     "the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
-		     "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)",
-		     (unsigned char)*end);
-		return -1;
-	}
-	return 0;
-}
-
-/* Puts every text and attribute value in NFC, so that a plan typed with decomposed
- * accents prints and compares like any other. */
-static void normalise(xmlNodePtr node)
-{
-	for (; node != NULL; node = node->next) {
-		if (node->type == XML_TEXT_NODE && node->content != NULL &&
-		    !text_is_nfc((const char *)node->content)) {
-			char *nfc = text_nfc((const char *)node->content);
-			xmlNodeSetContent(node, (const xmlChar *)nfc);
-			free(nfc);
-		}
-		if (node->type == XML_ELEMENT_NODE) {
-			for (xmlAttrPtr a = node->properties; a != NULL; a = a->next)
-				normalise(a->children);
-			normalise(node->children);
-		}
-	}
-}
-
 /* The form of every element, as schema/plan.rng defines it, for saying in plain words what
  * is missing, misplaced or misspelt when the schema refuses a file: libxml2's own findings
  * are terse ("Expecting an element , got nothing") and stop at the first problem of an
- * element. Keep these tables in step with the schema. A stale entry can only make a
- * message less precise: when they explain nothing, the schema's own finding is reported.
- *
- * Children, in their order; a mark after a name: ? optional, * any number, + one or more;
- * a|b|c* is any number of a, b and c in any order. */
-static const struct {
-	const char *element;
-	const char *children;
-} contents[] = {
-	{"plan", "document body agencies appendix* commitments? signature recipients"},
-	{"document", "issuer place number symbol date kind summary bases?"},
-	{"issuer", "parent? name short? header?"},
-	{"header", "line+"},
-	{"bases", "basis+"},
-	{"body", "p|item|section|table*"},
-	{"section", "title p|item|section|table*"},
-	{"table", "title? columns row+"},
-	{"columns", "cell+"},
-	{"row", "cell+"},
-	{"agencies", "group+ agency+"},
-	{"group", "name parent?"},
-	{"agency", "name short? header? parent? place? head?"},
-	{"head", "title name? also*"},
-	{"appendix", "title task+"},
-	{"task", "text deadline product? note?"},
-	{"commitments", "date summary receiver common? targets*"},
-	{"receiver", "title name"},
-	{"common", "item+"},
-	{"targets", "item+"},
-	{"signature", "authority? title name"},
-	{"recipients", "to+ archive"},
-};
-
-/* Running text: words mixed with <b> and <i> (the schema's "inline"). */
-static const char *const running_text[] = {"p", "item", "basis", "text", "b", "i", "cell"};
+ * element. make writes the tables from the schema (tools/schema_tables.py, which says
+ * what they hold): contents[] (the children of each element, in their order; a mark after
+ * a name: ? optional, * any number, + one or more; a|b|c* is any number of a, b and c in
+ * any order), running_text[] (words mixed with <b> and <i>) and attributes[] ("!" marks a
+ * required one). When they explain nothing, the schema's own finding is reported. */
+#include "plan-schema.h"
 
 static int is_structural(const xmlChar *name)
 {
@@ -537,36 +44,18 @@ static int is_structural(const xmlChar *name)
 	return 0;
 }
 
-/* The attributes of every element that has any; "!" marks a required one. */
-static const struct {
-	const char *element;
-	const char *names;
-} attributes[] = {
-	{"plan", "version!"},
-	{"section", "id runin"},
-	{"group", "id! kind form requested letter"},
-	{"agency", "id! group! kind form requested letter"},
-	{"table", "widths"},
-	{"cell", "align"},
-	{"appendix-ref", "to"},
-	{"appendix", "id!"},
-	{"task", "id! section! lead! support"},
-	{"deadline", "date quarter year"},
-	{"targets", "for!"},
-	{"to", "note"},
-};
-
 /* What to write when a required attribute is missing. */
 static const struct {
 	const char *name;
 	const char *hint;
 } attribute_hints[] = {
-	{"version", "write <plan version=\"1\">"},
-	{"id", "add id=\"...\" (lower-case letters, digits and hyphens, unique in the file)"},
-	{"group", "add group=\"...\" with the id of the group it belongs to"},
-	{"section", "add section=\"...\" with the id of the section of the plan it carries out"},
-	{"lead", "add lead=\"...\" with the id of the agency or group in charge"},
-	{"for", "add for=\"...\" with the id of a group or of one agency"},
+	{"version", N_("write <plan version=\"1\">")},
+	{"id", N_("add id=\"...\" (lower-case letters, digits and hyphens, unique in the file)")},
+	{"group", N_("add group=\"...\" with the id of the group it belongs to")},
+	{"section",
+	 N_("add section=\"...\" with the id of the section of the plan it carries out")},
+	{"lead", N_("add lead=\"...\" with the id of the agency or group in charge")},
+	{"for", N_("add for=\"...\" with the id of a group or of one agency")},
 };
 
 /* Attributes whose values check.c checks, with clearer messages than the schema's (ids,
@@ -769,8 +258,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			    (is_named(c, "item") && strcmp(pname, "item") == 0))
 				continue;
 			report(v, c,
-			       "<%s> is not allowed in running text: only <b> (bold) and <i> "
-			       "(italic) are; remove the <%s> tags and keep the words",
+			       _("<%s> is not allowed in running text: only <b> (bold) and <i> "
+				 "(italic) are; remove the <%s> tags and keep the words"),
 			       (const char *)c->name, (const char *)c->name);
 			found++;
 		}
@@ -813,17 +302,17 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 						later = d;
 				if (later != NULL) {
 					report(v, c,
-					       "<%s> (line %ld) must come before this <%s>: in "
-					       "<%s> "
-					       "the order is %s",
+					       _("<%s> (line %ld) must come before this <%s>: in "
+						 "<%s> "
+						 "the order is %s"),
 					       (const char *)later->name, plan_line(later),
 					       (const char *)c->name, pname, order);
 					g_hash_table_add(explained, later);
 				} else {
 					report(v, c,
-					       "<%s> is missing in %s (line %ld): add it before "
-					       "this "
-					       "<%s>",
+					       _("<%s> is missing in %s (line %ld): add it before "
+						 "this "
+						 "<%s>"),
 					       t[k].names, label(parent, what, sizeof what),
 					       plan_line(parent), (const char *)c->name);
 				}
@@ -841,7 +330,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			;
 		if (k < n && token_matches(&t[k], c->name) && t[k].max == 1 && count[k] > 0 &&
 		    first[k] != NULL) {
-			report(v, c, "<%s> is given twice in %s (first on line %ld): keep one",
+			report(v, c, _("<%s> is given twice in %s (first on line %ld): keep one"),
 			       (const char *)c->name, label(parent, what, sizeof what),
 			       plan_line(first[k]));
 		} else if (k < i) {
@@ -850,12 +339,14 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				after = first[m];
 			if (after != NULL)
 				report(v, c,
-				       "this <%s> is out of order: it must come before the <%s> on "
-				       "line %ld (in <%s> the order is %s)",
+				       _("this <%s> is out of order: it must come before the <%s> "
+					 "on "
+					 "line %ld (in <%s> the order is %s)"),
 				       (const char *)c->name, (const char *)after->name,
 				       plan_line(after), pname, order);
 			else
-				report(v, c, "this <%s> is out of order: in <%s> the order is %s",
+				report(v, c,
+				       _("this <%s> is out of order: in <%s> the order is %s"),
 				       (const char *)c->name, pname, order);
 		} else {
 			char sug[64];
@@ -865,15 +356,16 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (*a == '|')
 					*a = ' ';
 			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
-				report(v, c, "<%s> is not an element of <%s>: did you mean <%s>?",
+				report(v, c,
+				       _("<%s> is not an element of <%s>: did you mean <%s>?"),
 				       (const char *)c->name, pname, sug);
 				if (nsuggested < PLAN_MODEL_MAX)
 					snprintf(suggested[nsuggested++], sizeof suggested[0], "%s",
 						 sug);
 			} else {
 				report(v, c,
-				       "<%s> does not belong in <%s>: a <%s> holds %s (see "
-				       "docs/plan-format.md)",
+				       _("<%s> does not belong in <%s>: a <%s> holds %s (see "
+					 "docs/plan-format.md)"),
 				       (const char *)c->name, pname, pname, order);
 			}
 		}
@@ -893,12 +385,12 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 		if (was_suggested)
 			continue;
 		if (after == NULL)
-			report(v, at, "<%s> is missing in this %s: add it inside", t[k].names,
+			report(v, at, _("<%s> is missing in this %s: add it inside"), t[k].names,
 			       label(parent, what, sizeof what));
 		else
-			report(v, at, "<%s> is missing in %s (line %ld): add it after %s<%s>",
+			report(v, at, _("<%s> is missing in %s (line %ld): add it after %s<%s>"),
 			       t[k].names, label(parent, what, sizeof what), plan_line(parent),
-			       next_to_last ? "this " : "", after);
+			       next_to_last ? _("this ") : "", after);
 		after = t[k].names;
 		next_to_last = 0;
 		found++;
@@ -913,7 +405,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 static int explain_attributes(struct vctx *v, xmlNodePtr n)
 {
 	const char *allowed, *ename;
-	char what[160], q[PLAN_QUOTE_MAX + 4], sug[64], suggested[64] = "";
+	char what[160], q[TEXT_QUOTE_MAX + 4], sug[64], suggested[64] = "";
 	int found = 0;
 
 	if (n == NULL || n->type != XML_ELEMENT_NODE)
@@ -933,18 +425,19 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 				 (const char *)a->name);
 		else
 			snprintf(name, sizeof name, "%s", (const char *)a->name);
-		quote(q, val);
+		text_quote(q, val);
 		if (a->ns == NULL && in_words(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
 				report(v, n,
-				       "version=\"%s\" is not a version of the plan format: write "
-				       "<plan version=\"1\">",
+				       _("version=\"%s\" is not a version of the plan format: "
+					 "write "
+					 "<plan version=\"1\">"),
 				       q);
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
-				report(v, n, "runin=\"%s\" must be runin=\"yes\" or runin=\"no\"",
-				       q);
+				report(v, n,
+				       _("runin=\"%s\" must be runin=\"yes\" or runin=\"no\""), q);
 				found++;
 			} else if (in_list(checked_later,
 					   sizeof checked_later / sizeof checked_later[0], name)) {
@@ -954,18 +447,18 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			continue;
 		}
 		if (*allowed == '\0') {
-			report(v, n, "%s takes no attributes: delete %s=\"%s\"",
+			report(v, n, _("%s takes no attributes: delete %s=\"%s\""),
 			       label(n, what, sizeof what), name, q);
 		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
-			report(v, n, "%s has %s=, which plans do not use: did you mean %s=?",
+			report(v, n, _("%s has %s=, which plans do not use: did you mean %s=?"),
 			       label(n, what, sizeof what), name, sug);
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
 			report(v, n,
-			       "%s has an attribute %s= that plans do not use: delete it or "
-			       "correct "
-			       "its spelling (see <%s> in docs/plan-format.md)",
+			       _("%s has an attribute %s= that plans do not use: delete it or "
+				 "correct "
+				 "its spelling (see <%s> in docs/plan-format.md)"),
 			       label(n, what, sizeof what), name, ename);
 		}
 		found++;
@@ -977,13 +470,13 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			memcpy(name, w, len - 1);
 			name[len - 1] = '\0';
 			if (xmlHasProp(n, BAD_CAST name) == NULL && strcmp(name, suggested) != 0) {
-				const char *hint = "add it";
+				const char *hint = _("add it");
 				for (size_t h = 0;
 				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
-						hint = attribute_hints[h].hint;
-				report(v, n, "%s has no %s=: %s", label(n, what, sizeof what), name,
-				       hint);
+						hint = _(attribute_hints[h].hint);
+				report(v, n, _("%s has no %s=: %s"), label(n, what, sizeof what),
+				       name, hint);
 				found++;
 			}
 		}
@@ -1038,30 +531,31 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 {
 	const char *name = (const char *)el->name;
 	char *text = plan_text(el);
-	char q[PLAN_QUOTE_MAX + 4];
+	char q[TEXT_QUOTE_MAX + 4];
 
-	quote(q, text);
+	text_quote(q, text);
 	if (is_named(el, "deadline") || (is_named(el, "date") && date_parse(text, NULL) != 0) ||
 	    text_is_blank(text)) {
 		v->seen++; /* check.c: deadlines, dates and blank text, with what to write */
 	} else if (is_named(el, "number") && has_space(el)) {
 		report(v, el,
-		       "<number> has spaces in it: write the digits alone, not even a space around "
-		       "them, like <number>186</number>");
+		       _("<number> has spaces in it: write the digits alone, not even a space "
+			 "around "
+			 "them, like <number>186</number>"));
 	} else if (is_named(el, "number")) {
 		report(v, el,
-		       "<number>%s</number> is not a document number: write digits only (at most "
-		       "six), without spaces, or <number/> for a draft",
+		       _("<number>%s</number> is not a document number: write digits only (at most "
+			 "six), without spaces, or <number/> for a draft"),
 		       q);
 	} else if (is_named(el, "symbol")) {
 		report(v, el,
-		       "<symbol>%s</symbol> is not written like a symbol: capital letters and "
-		       "digits in parts joined by hyphens, without spaces, for example KH-UBND",
+		       _("<symbol>%s</symbol> is not written like a symbol: capital letters and "
+			 "digits in parts joined by hyphens, without spaces, for example KH-UBND"),
 		       q);
 	} else {
 		report(v, el,
-		       "<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
-		       "docs/plan-format.md",
+		       _("<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
+			 "docs/plan-format.md"),
 		       name, q, name);
 	}
 	free(text);
@@ -1144,9 +638,9 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		for (xmlNodePtr c = el->children; c != NULL; c = c->next)
 			if (c->type == XML_ELEMENT_NODE) {
 				report(v, c,
-				       "<%s> holds plain text only, without tags such as <%s>: "
-				       "remove "
-				       "the <%s> tags and keep the words",
+				       _("<%s> holds plain text only, without tags such as <%s>: "
+					 "remove "
+					 "the <%s> tags and keep the words"),
 				       (const char *)el->name, (const char *)c->name,
 				       (const char *)c->name);
 				r = 1;
@@ -1163,19 +657,20 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			    strspn((const char *)c->content, " \t\r\n") ==
 				    strlen((const char *)c->content))
 				continue;
-			char q[PLAN_QUOTE_MAX + 4];
-			quote(q, (const char *)c->content);
+			char q[TEXT_QUOTE_MAX + 4];
+			text_quote(q, (const char *)c->content);
 			if (q[0] == '\0')
 				report(v, c,
-				       "there is an invisible character (such as a non-breaking "
-				       "space) "
-				       "directly inside %s, where only elements belong: delete it",
+				       _("there is an invisible character (such as a non-breaking "
+					 "space) "
+					 "directly inside %s, where only elements belong: delete "
+					 "it"),
 				       label(el, what, sizeof what));
 			else
 				report(v, c,
-				       "there is text directly inside %s (\"%s\"), where only "
-				       "elements "
-				       "belong: put it inside the right element, or delete it",
+				       _("there is text directly inside %s (\"%s\"), where only "
+					 "elements "
+					 "belong: put it inside the right element, or delete it"),
 				       label(el, what, sizeof what), q);
 			r = 1;
 		}
@@ -1190,12 +685,12 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			return;
 		v->ns_done = 1;
 		if (el != NULL && el->ns != NULL && el->ns->href != NULL) {
-			char q[PLAN_QUOTE_MAX + 4];
-			quote(q, (const char *)el->ns->href);
+			char q[TEXT_QUOTE_MAX + 4];
+			text_quote(q, (const char *)el->ns->href);
 			report(v, el,
-			       "<%s> is in the XML namespace \"%s\", but plan files use none: "
-			       "delete "
-			       "its xmlns=\"...\"",
+			       _("<%s> is in the XML namespace \"%s\", but plan files use none: "
+				 "delete "
+				 "its xmlns=\"...\""),
 			       (const char *)el->name, q);
 			r = 1;
 		}
@@ -1225,13 +720,14 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 	}
 	if (el != NULL)
 		report(v, el,
-		       "%s does not follow the plan format here (the schema says: %s): see <%s> in "
-		       "docs/plan-format.md",
+		       _("%s does not follow the plan format here (the schema says: %s): see <%s> "
+			 "in "
+			 "docs/plan-format.md"),
 		       label(el, what, sizeof what), msg, (const char *)el->name);
 	else if (v->seen == 0)
 		report(v, NULL,
-		       "the file does not follow the plan format (the schema says: %s): see "
-		       "docs/plan-format.md",
+		       _("the file does not follow the plan format (the schema says: %s): see "
+			 "docs/plan-format.md"),
 		       msg);
 }
 
@@ -1289,8 +785,8 @@ static int validate(plan *p)
 
 	if (path == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
-		     "its source folder");
+		     _("cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
+		       "its source folder"));
 		return -1;
 	}
 	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -1301,7 +797,7 @@ static int validate(plan *p)
 	xmlRelaxNGFreeParserCtxt(pctxt);
 	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "the schema cannot be read: reinstall vbgen");
+		diag(path, 0, DIAG_SYSTEM, _("the schema cannot be read: reinstall vbgen"));
 		free(path);
 		return -1;
 	}
@@ -1314,8 +810,8 @@ static int validate(plan *p)
 	rc = xmlRelaxNGValidateDoc(vctxt, p->doc);
 	if (rc != 0 && v.seen == 0 && v.pending[0] != '\0')
 		report(&v, NULL,
-		       "the file does not follow the plan format (the schema says: %s): see "
-		       "docs/plan-format.md",
+		       _("the file does not follow the plan format (the schema says: %s): see "
+			 "docs/plan-format.md"),
 		       v.pending);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(schema);
@@ -1325,11 +821,18 @@ static int validate(plan *p)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Lists the groups, agencies and tasks and indexes the ids, in file order. An id that is
+ * malformed or given before is left out of the index: check_plan() says what is wrong
+ * with it, and a reference always finds the first element that carries an id. */
 static void collect(plan *p, xmlNodePtr node)
 {
 	for (; node != NULL; node = node->next) {
+		const char *id;
 		if (node->type != XML_ELEMENT_NODE)
 			continue;
+		id = plan_attr(node, "id");
+		if (id != NULL && text_is_id(id) && !g_hash_table_contains(p->ids, id))
+			g_hash_table_insert(p->ids, (gpointer)id, node);
 		if (xmlStrEqual(node->name, BAD_CAST "group"))
 			g_ptr_array_add(p->groups, node);
 		else if (xmlStrEqual(node->name, BAD_CAST "agency"))
@@ -1340,101 +843,6 @@ static void collect(plan *p, xmlNodePtr node)
 	}
 }
 
-xmlDocPtr plan_parse(const char *path, int *status)
-{
-	struct reader r = {0};
-	double too_big = 0;
-	int surely_nfc;
-	xmlSAXHandler sax;
-	xmlDocPtr doc = NULL;
-	size_t size = 0;
-	char *buf;
-	int skip = 0;
-
-	*status = EXIT_INVALID;
-	buf = read_bytes(path, &size, status, &too_big);
-	if (buf == NULL)
-		return NULL;
-	if (too_big)
-		r.truncated = 1;
-	/* most files need no normalising at all: one pass over the bytes says so */
-	surely_nfc = text_surely_nfc(buf, size);
-	if (check_bytes(path, buf, size) != 0) {
-		free(buf);
-		return NULL;
-	}
-	if (size >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		skip = 3; /* a byte-order mark, as Notepad writes it */
-
-	r.path = path;
-	r.ctxt = xmlNewParserCtxt();
-	if (r.ctxt == NULL) {
-		free(buf);
-		diag(path, 0, DIAG_SYSTEM, "out of memory starting the XML reader");
-		*status = EXIT_SYSTEM;
-		return NULL;
-	}
-	/* SAX2 defaults, with our guards in front of the tree builder. */
-	xmlSAXVersion(&sax, 2);
-	r.start = sax.startElementNs;
-	r.end = sax.endElementNs;
-	r.characters = sax.characters;
-	sax.startElementNs = on_start;
-	sax.endElementNs = on_end;
-	sax.characters = on_characters;
-	sax.internalSubset = on_doctype;
-	sax.externalSubset = NULL;
-	sax.resolveEntity = NULL;
-	sax.getEntity = NULL;
-	sax.getParameterEntity = NULL;
-	sax.entityDecl = NULL;
-	sax.serror = on_error;
-	sax.error = NULL;
-	sax.warning = NULL;
-	memcpy(r.ctxt->sax, &sax, sizeof sax);
-	r.ctxt->_private = &r;
-	/* the bytes are known to be UTF-8 (check_bytes): read them as they are, whatever
-	 * encoding the declaration names, without a converting copy */
-	doc = xmlCtxtReadMemory(r.ctxt, buf + skip, (int)(size - skip), path, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-					XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT |
-					XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	free(buf);
-	if (r.truncated) {
-		/* refused for its size: where it went wrong when a guard saw it, else where the
-		 * part read ends */
-		if (r.errors == 0)
-			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
-			     "the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
-			     "take "
-			     "about 5 MB), and this one is still going at this line: check that "
-			     "this "
-			     "is the right file",
-			     too_big / 1048576.0, PLAN_MAX_BYTES / 1048576);
-		xmlFreeDoc(doc);
-		xmlFreeParserCtxt(r.ctxt);
-		return NULL;
-	}
-	if (doc != NULL && (r.errors > 0 || !r.ctxt->wellFormed)) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	if (doc == NULL && r.errors == 0)
-		diag(path, 0, DIAG_ERROR, "the file could not be read as XML");
-	xmlFreeParserCtxt(r.ctxt);
-	if (doc == NULL)
-		return NULL;
-	if (xmlDocGetRootElement(doc) == NULL) {
-		diag(path, 0, DIAG_ERROR, "the file holds no element");
-		xmlFreeDoc(doc);
-		return NULL;
-	}
-	if (!surely_nfc)
-		normalise(xmlDocGetRootElement(doc));
-	*status = EXIT_OK;
-	return doc;
-}
-
 int plan_read(const char *path, plan **out)
 {
 	xmlDocPtr doc;
@@ -1443,14 +851,14 @@ int plan_read(const char *path, plan **out)
 	plan *p;
 
 	*out = NULL;
-	doc = plan_parse(path, &status);
+	doc = xmlread_file(path, is_structural, &status);
 	if (doc == NULL)
 		return status;
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
 		diag(path, plan_line(root), DIAG_ERROR,
-		     "the main element is <%s>, but a plan file must start with <plan "
-		     "version=\"1\">: is this the right file?",
+		     _("the main element is <%s>, but a plan file must start with <plan "
+		       "version=\"1\">: is this the right file?"),
 		     (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;

@@ -8,15 +8,10 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
-/* Limits on what a plan file may be. Each refusal is an error naming the file. */
-#define PLAN_MAX_BYTES (32L * 1024 * 1024) /* 10,000 tasks take about 5 MB: 6x that is no plan */
-#define PLAN_MAX_TEXT (1L * 1024 * 1024)   /* the longest paragraph of a real plan is a few KB */
-#define PLAN_MAX_DEPTH 64                  /* real plans nest about 8 deep; deep trees cost stack */
-
 typedef struct plan {
 	char *path;          /* the file name as the user gave it, for messages */
 	xmlDocPtr doc;       /* the plan, NFC-normalised */
-	GHashTable *ids;     /* id (owned by doc) -> element carrying it */
+	GHashTable *ids;     /* id (owned by doc) -> the first element carrying it */
 	GPtrArray *groups;   /* <group> elements in file order */
 	GPtrArray *agencies; /* <agency> elements in file order */
 	GPtrArray *tasks;    /* <task> elements in file order, all appendices */
@@ -26,16 +21,11 @@ typedef struct plan {
 /* Reads and schema-validates path. On success (EXIT_OK) *out is the plan, which the
  * caller frees with plan_free(). When the file is refused (EXIT_INVALID, EXIT_SYSTEM)
  * every problem has been reported with diag(); *out is a plan when the XML could be
- * read at all (so meaning can still be checked) and NULL otherwise. */
+ * read at all (so meaning can still be checked) and NULL otherwise. The plan is complete
+ * as returned: plan_find() and the lists work at once, before check_plan(). */
 int plan_read(const char *path, plan **out);
 
 void plan_free(plan *p);
-
-/* Reads any XML file (plans, templates) with the same safety rules: bounded size,
- * UTF-8 only, no DOCTYPE, entities or network, bounded depth and text, NFC text.
- * Returns the document (caller frees with xmlFreeDoc) and sets *status to EXIT_OK, or
- * returns NULL with every problem reported and *status EXIT_INVALID or EXIT_SYSTEM. */
-xmlDocPtr plan_parse(const char *path, int *status);
 
 /* The line an element starts on. */
 long plan_line(xmlNodePtr node);

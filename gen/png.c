@@ -4,6 +4,7 @@
 #include "png.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "out.h"
 
 #include <cairo-ft.h>
@@ -87,6 +88,8 @@ static void draw(const lay_page *pg, cairo_t *cr, GHashTable *faces)
 			cairo_rectangle(cr, e->x, e->y, e->w, e->h);
 			cairo_stroke(cr);
 			break;
+		case EL_FIELD: /* an empty signing place draws nothing */
+			break;
 		}
 	}
 }
@@ -98,7 +101,7 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 	int rc = EXIT_OK;
 
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM, "cannot make the folder: %s", strerror(errno));
+		diag(dir, 0, DIAG_SYSTEM, _("cannot make the folder: %s"), i18n_strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
@@ -122,7 +125,7 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 		rc = f == NULL ? EXIT_SYSTEM : EXIT_OK;
 		if (f != NULL &&
 		    cairo_surface_write_to_png_stream(s, write_cb, f) != CAIRO_STATUS_SUCCESS) {
-			diag(path, 0, DIAG_SYSTEM, "the preview could not be written");
+			out_write_failed(path, errno);
 			out_abort(f, tmp);
 			rc = EXIT_SYSTEM;
 		} else if (f != NULL)

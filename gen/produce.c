@@ -5,11 +5,14 @@
  * file need every page, which are then kept until they are written. */
 #include "produce.h"
 
+#include "i18n.h"
+
 #include "csv.h"
 #include "diag.h"
 #include "docx.h"
 #include "dump.h"
 #include "page.h"
+#include "out.h"
 #include "png.h"
 
 #include <stdio.h>
@@ -21,6 +24,12 @@ static int dump_sink(void *out, const lay_doc *ld, const lay_page *pg)
 	return EXIT_OK;
 }
 
+/* How an output is named in a message. */
+static const char *out_name(const char *path)
+{
+	return out_is_stdout(path) ? "the document to standard output" : path;
+}
+
 int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 {
 	int keep = !o->dump && (o->docx != NULL || o->png != NULL || o->print != NULL);
@@ -28,10 +37,16 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	pdf_out *pdf = NULL;
 	lay_doc *ld;
 	int status = EXIT_OK;
+	/* what was written is said on standard output, unless a document goes there */
+	FILE *said = out_is_stdout(o->pdf) || out_is_stdout(o->docx) || out_is_stdout(o->csv)
+			     ? stderr
+			     : stdout;
 
 	*pages = 0;
+	int flags = (o->share_fonts ? PDF_SHARE_FONTS : 0) | PDF_FIELDS;
+
 	if (!o->dump && !keep && o->pdf != NULL) {
-		pdf = pdf_open(o->pdf, d, o->share_fonts);
+		pdf = pdf_open(o->pdf, d, flags);
 		if (pdf == NULL)
 			return EXIT_SYSTEM;
 		sink = (page_sink){pdf_page, pdf};
@@ -47,26 +62,31 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 		return EXIT_OK;
 	}
 	if (o->pdf != NULL) {
-		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, o->share_fonts);
+		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, flags);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s (%d page%s)\n", o->pdf, ld->npages,
-			       ld->npages == 1 ? "" : "s");
+			fprintf(said,
+				P_("vbgen: wrote %s (%d page)\n", "vbgen: wrote %s (%d pages)\n",
+				   (unsigned long)ld->npages),
+				out_name(o->pdf), ld->npages);
 	}
 	if (status == EXIT_OK && o->docx != NULL) {
 		status = docx_write(d, ld, o->docx);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s (Word, to revise)\n", o->docx);
+			fprintf(said, _("vbgen: wrote %s (Word, to revise)\n"), out_name(o->docx));
 	}
 	if (status == EXIT_OK && o->csv != NULL) {
 		status = csv_write(d, o->csv);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %s\n", o->csv);
+			fprintf(said, _("vbgen: wrote %s\n"), out_name(o->csv));
 	}
 	if (status == EXIT_OK && o->png != NULL) {
 		status = png_write(ld, o->png, o->png_stem, 60);
 		if (status == EXIT_OK && o->report)
-			printf("vbgen: wrote %d page preview%s into %s/\n", ld->npages,
-			       ld->npages == 1 ? "" : "s", o->png);
+			fprintf(said,
+				P_("vbgen: wrote %d page preview into %s/\n",
+				   "vbgen: wrote %d page previews into %s/\n",
+				   (unsigned long)ld->npages),
+				ld->npages, o->png);
 	}
 	if (status == EXIT_OK && o->print != NULL)
 		pdf_add(o->print, ld, o->print_label, o->copies, o->duplex);

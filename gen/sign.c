@@ -15,6 +15,7 @@
 
 #include "cms.h"
 #include "diag.h"
+#include "i18n.h"
 #include "out.h"
 #include "pdfin.h"
 #include "pdfup.h"
@@ -63,11 +64,11 @@ static unsigned char *read_file(const char *path, size_t *len)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PDFIN_MAX_FILE) {
-		diag(path, 0, DIAG_ERROR, "this file is too large to be a document vbgen made");
+		diag(path, 0, DIAG_ERROR, _("this file is too large to be a document vbgen made"));
 		return NULL;
 	}
 	if (!g_file_get_contents(path, &bytes, &n, &err)) {
-		diag(path, 0, DIAG_ERROR, "cannot read this file: %s", err->message);
+		diag(path, 0, DIAG_ERROR, _("cannot read this file: %s"), err->message);
 		g_error_free(err);
 		return NULL;
 	}
@@ -133,10 +134,10 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	    memcmp(prod->str, "vbgen ", 6) != 0) {
 		p = string_text(prod);
 		diag(path, 0, DIAG_ERROR,
-		     "this PDF was not made by vbgen%s%s%s: vbgen signs only the documents it "
-		     "made; "
-		     "sign this one with the program that made it",
-		     *p ? " (it was made by \"" : "", p, *p ? "\")" : "");
+		     _("this PDF was not made by vbgen%s%s%s: vbgen signs only the documents it "
+		       "made; "
+		       "sign this one with the program that made it"),
+		     *p ? _(" (it was made by \"") : "", p, *p ? "\")" : "");
 		g_free(p);
 		return EXIT_INVALID;
 	}
@@ -146,15 +147,16 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	acro_ref = pdfin_get(cat, "AcroForm");
 	if (acro_ref == NULL) {
 		diag(path, 0, DIAG_ERROR,
-		     "this file has no signing places (signature fields): it is a print file, "
-		     "which is for paper, or it was made by an older vbgen; make the documents "
-		     "again with this vbgen and sign those");
+		     _("this file has no signing places (signature fields): it is a print file, "
+		       "which is for paper, or it was made by an older vbgen; make the documents "
+		       "again with this vbgen and sign those"));
 		return EXIT_INVALID;
 	}
 	if (acro_ref->kind != PDFIN_REF) {
 		diag(path, 0, DIAG_ERROR,
-		     "this PDF was rewritten by another program (its form is not where vbgen puts "
-		     "it); sign the file vbgen made");
+		     _("this PDF was rewritten by another program (its form is not where vbgen "
+		       "puts "
+		       "it); sign the file vbgen made"));
 		return EXIT_INVALID;
 	}
 	acro = pdfin_resolve(r, acro_ref);
@@ -162,7 +164,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	if (acro == NULL || fields == NULL || fields->kind != PDFIN_ARRAY) {
 		if (acro != NULL)
 			diag(path, 0, DIAG_ERROR,
-			     "this file's form has no list of fields: make it again with vbgen");
+			     _("this file's form has no list of fields: make it again with vbgen"));
 		return EXIT_INVALID;
 	}
 	names = g_string_new(NULL);
@@ -183,9 +185,9 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		if (ref->kind != PDFIN_REF || !pdfin_is_name(pdfin_get(w, "FT"), "Sig") ||
 		    pdfin_get(w, "Kids") != NULL) {
 			diag(path, 0, DIAG_ERROR,
-			     "the field '%s' is not a signing place vbgen made: sign the file "
-			     "vbgen "
-			     "made",
+			     _("the field '%s' is not a signing place vbgen made: sign the file "
+			       "vbgen "
+			       "made"),
 			     name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
@@ -196,9 +198,10 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			char *who = string_text(pdfin_get(sd, "Name"));
 			char *when = pdf_date_text(pdfin_get(sd, "M"));
 			diag(path, 0, DIAG_ERROR,
-			     "the field '%s' is already signed%s%s%s%s: nothing was changed; a "
-			     "signing place takes one signature (sign the next one with --field)",
-			     name, *who ? " by " : "", who, *when ? " on " : "", when);
+			     _("the field '%s' is already signed%s%s%s%s: nothing was changed; a "
+			       "signing place takes one signature (sign the next one with "
+			       "--field)"),
+			     name, *who ? _(" by ") : "", who, *when ? _(" on ") : "", when);
 			g_free(who);
 			g_free(when);
 			g_string_free(names, TRUE);
@@ -207,8 +210,8 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		const pdfin_val *page = pdfin_resolve(r, pdfin_get(w, "P"));
 		if (!numbers(pdfin_get(w, "Rect"), f->rect) || page == NULL) {
 			diag(path, 0, DIAG_ERROR,
-			     "the field '%s' has no place on a page: make the file again with "
-			     "vbgen",
+			     _("the field '%s' has no place on a page: make the file again with "
+			       "vbgen"),
 			     name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
@@ -232,8 +235,8 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		return EXIT_OK;
 	}
 	diag(path, 0, DIAG_ERROR,
-	     "this file has no signing place named '%s' (%s%s): give one of those with --field",
-	     name, names->len ? "its signing places: " : "it has none", names->str);
+	     _("this file has no signing place named '%s' (%s%s): give one of those with --field"),
+	     name, names->len ? _("its signing places: ") : _("it has none"), names->str);
 	g_string_free(names, TRUE);
 	return EXIT_INVALID;
 }
@@ -283,7 +286,7 @@ static int write_out(const char *path, const unsigned char *a, size_t alen, cons
 	if (keep_mode != NULL)
 		fchmod(fileno(f), keep_mode->st_mode & 07777);
 	if (fwrite(a, 1, alen, f) != alen || fwrite(b, 1, blen, f) != blen) {
-		diag(path, 0, DIAG_SYSTEM, "writing failed (disk full?): %s", strerror(errno));
+		out_write_failed(path, errno);
 		out_abort(f, tmp);
 		return EXIT_SYSTEM;
 	}
@@ -375,7 +378,7 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 		 EVP_DigestFinal_ex(md, digest, NULL) == 1;
 	EVP_MD_CTX_free(md);
 	if (!hashed) {
-		diag(file, 0, DIAG_SYSTEM, "the document cannot be hashed (OpenSSL failed)");
+		diag(file, 0, DIAG_SYSTEM, _("the document cannot be hashed (OpenSSL failed)"));
 		return EXIT_SYSTEM;
 	}
 	cms = cms_sign(s->k, digest, &cmslen, file);
@@ -383,8 +386,10 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 		return EXIT_SYSTEM;
 	if (cmslen > SIGN_CMS_MAX) {
 		diag(file, 0, DIAG_ERROR,
-		     "the signature with its certificates takes %zu bytes, more than the %d vbgen "
-		     "makes room for: sign with a certificate file that holds fewer certificates",
+		     _("the signature with its certificates takes %zu bytes, more than the %d "
+		       "vbgen "
+		       "makes room for: sign with a certificate file that holds fewer "
+		       "certificates"),
 		     cmslen, SIGN_CMS_MAX);
 		g_free(cms);
 		return EXIT_INVALID;
@@ -422,7 +427,7 @@ static int sign_file(struct signer *s, const struct job *j)
 		goto done;
 	const pdfin_val *t = pdfin_trailer(r), *size = pdfin_get(t, "Size");
 	if (size == NULL || size->kind != PDFIN_NUMBER || size->num < 1) {
-		diag(j->in, 0, DIAG_ERROR, "this PDF is damaged (its trailer has no /Size)");
+		diag(j->in, 0, DIAG_ERROR, _("this PDF is damaged (its trailer has no /Size)"));
 		goto done;
 	}
 	gmtime_r(&vn, &tm);
@@ -479,7 +484,8 @@ static void job_fail(struct job *j, int status)
 {
 	j->status = status;
 	g_free(j->reason);
-	j->reason = g_strdup(diag_last_error()[0] ? diag_last_error() : "it could not be signed");
+	j->reason =
+		g_strdup(diag_last_error()[0] ? diag_last_error() : _("it could not be signed"));
 }
 
 /* Refuses to replace what is not a regular file (a link, a device): sign.h's promise
@@ -491,10 +497,10 @@ static int replaceable(const char *path, const char *what)
 	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
 		return 1;
 	diag(path, 0, DIAG_ERROR,
-	     "%s is not a regular file (%s): vbgen replaces only regular files; %s", what,
-	     S_ISLNK(st.st_mode) ? "it is a link" : "it is a folder or a device",
-	     S_ISLNK(st.st_mode) ? "sign the file it points to, or write elsewhere with -o"
-				 : "write elsewhere with -o");
+	     _("%s is not a regular file (%s): vbgen replaces only regular files; %s"), what,
+	     S_ISLNK(st.st_mode) ? _("it is a link") : _("it is a folder or a device"),
+	     S_ISLNK(st.st_mode) ? _("sign the file it points to, or write elsewhere with -o")
+				 : _("write elsewhere with -o"));
 	return 0;
 }
 
@@ -508,7 +514,7 @@ static void check_job(const sign_opts *o, struct job *j)
 	struct field f;
 
 	diag_reset();
-	if (!replaceable(j->out, o->in_place ? "the file to sign in place" : "the output")) {
+	if (!replaceable(j->out, o->in_place ? _("the file to sign in place") : _("the output"))) {
 		job_fail(j, EXIT_INVALID);
 		return;
 	}
@@ -516,9 +522,9 @@ static void check_job(const sign_opts *o, struct job *j)
 	char *dir = g_path_get_dirname(j->out);
 	if (access(dir, W_OK) != 0) {
 		diag(j->out, 0, DIAG_SYSTEM,
-		     "cannot write here: %s; check that the folder exists and that you may write "
-		     "in it",
-		     strerror(errno));
+		     _("cannot write here: %s; check that the folder exists and that you may write "
+		       "in it"),
+		     i18n_strerror(errno));
 		g_free(dir);
 		job_fail(j, EXIT_SYSTEM);
 		return;
@@ -564,7 +570,8 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	struct dirent *e;
 
 	if (d == NULL) {
-		diag(o->path, 0, DIAG_ERROR, "cannot read this folder: %s", strerror(errno));
+		diag(o->path, 0, DIAG_ERROR, _("cannot read this folder: %s"),
+		     i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -584,8 +591,9 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	g_array_sort(jobs, by_name);
 	if (jobs->len == 0) {
 		diag(o->path, 0, DIAG_ERROR,
-		     "this folder holds no PDF files to sign: give the folder of the letters (for "
-		     "example out/letters)");
+		     _("this folder holds no PDF files to sign: give the folder of the letters "
+		       "(for "
+		       "example out/letters)"));
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
@@ -597,23 +605,23 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 	struct stat st;
 
 	if (stat(o->path, &st) != 0) {
-		diag(o->path, 0, DIAG_ERROR, "there is no such file or folder: %s",
-		     strerror(errno));
+		diag(o->path, 0, DIAG_ERROR, _("there is no such file or folder: %s"),
+		     i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	*folder = S_ISDIR(st.st_mode);
 	if (*folder) {
 		if (!o->in_place) {
 			if (g_mkdir_with_parents(o->output, 0755) != 0) {
-				diag(o->output, 0, DIAG_SYSTEM, "cannot make the folder: %s",
-				     strerror(errno));
+				diag(o->output, 0, DIAG_SYSTEM, _("cannot make the folder: %s"),
+				     i18n_strerror(errno));
 				return EXIT_SYSTEM;
 			}
 			if (same_file(o->output, o->path)) {
 				fprintf(stderr,
-					"vbgen: -o %s is the folder being signed: to sign its "
-					"files "
-					"in place, write --in-place instead\n",
+					_("vbgen: -o %s is the folder being signed: to sign its "
+					  "files "
+					  "in place, write --in-place instead\n"),
 					o->output);
 				return EXIT_USAGE;
 			}
@@ -633,8 +641,8 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 	g_array_append_val(jobs, j);
 	if (!o->in_place && same_file(j.out, j.in)) {
 		fprintf(stderr,
-			"vbgen: -o %s is the file being signed: to sign it in place, write "
-			"--in-place instead\n",
+			_("vbgen: -o %s is the file being signed: to sign it in place, write "
+			  "--in-place instead\n"),
 			j.out);
 		return EXIT_USAGE;
 	}
@@ -683,8 +691,10 @@ int sign_run(const sign_opts *o)
 			worst = rc > worst ? rc : worst;
 		} else
 			signed_n++;
-		if (tty && folder)
-			fprintf(stderr, "\rvbgen: signing %u/%u", i + 1, jobs->len);
+		if (tty && folder) {
+			fputc('\r', stderr);
+			fprintf(stderr, _("vbgen: signing %u/%u"), i + 1, jobs->len);
+		}
 	}
 	if (tty && folder && ready > 0)
 		fputc('\n', stderr);
@@ -694,24 +704,31 @@ int sign_run(const sign_opts *o)
 		if (j->status == EXIT_OK)
 			continue;
 		failed++;
-		diag(j->in, 0, DIAG_ERROR, "not signed: %s", j->reason);
+		diag(j->in, 0, DIAG_ERROR, _("not signed: %s"), j->reason);
 	}
 	if (!folder && jobs->len == 1 && g_array_index(jobs, struct job, 0).status != EXIT_OK)
 		failed = 1;
 	status = worst;
 	if (!o->quiet && signed_n > 0) {
 		if (!folder)
-			printf("vbgen: signed '%s' of %s as %s into %s\n", o->field, o->path,
+			printf(_("vbgen: signed '%s' of %s as %s into %s\n"), o->field, o->path,
 			       s.name, g_array_index(jobs, struct job, 0).out);
+		else if (o->in_place)
+			printf(P_("vbgen: signed '%s' in %u file of %s/ as %s (in place)\n",
+				  "vbgen: signed '%s' in %u files of %s/ as %s (in place)\n",
+				  signed_n),
+			       o->field, signed_n, o->path, s.name);
 		else
-			printf("vbgen: signed '%s' in %u file%s of %s/ as %s%s%s%s\n", o->field,
-			       signed_n, signed_n == 1 ? "" : "s", o->path, s.name,
-			       o->in_place ? " (in place)" : " into ", o->in_place ? "" : o->output,
-			       o->in_place ? "" : "/");
+			printf(P_("vbgen: signed '%s' in %u file of %s/ as %s into %s/\n",
+				  "vbgen: signed '%s' in %u files of %s/ as %s into %s/\n",
+				  signed_n),
+			       o->field, signed_n, o->path, s.name, o->output);
 	}
 	if (failed > 0 && folder)
-		fprintf(stderr, "vbgen: %u of %u file%s not signed (listed above)\n", failed,
-			jobs->len, jobs->len == 1 ? "" : "s");
+		fprintf(stderr,
+			P_("vbgen: %u of %u file not signed (listed above)\n",
+			   "vbgen: %u of %u files not signed (listed above)\n", jobs->len),
+			failed, jobs->len);
 done:
 	for (guint i = 0; i < jobs->len; i++) {
 		struct job *j = &g_array_index(jobs, struct job, i);

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "doc.h"
 #include "fonts.h"
+#include "i18n.h"
 #include "ttf.h"
 
 #include <fontconfig/fontconfig.h>
@@ -111,14 +112,14 @@ static struct image *image_load(const char *path, const char *what, int *status)
 
 	*status = EXIT_INVALID;
 	if (!g_file_get_contents(path, &bytes, &n, &err)) {
-		diag(path, 0, DIAG_ERROR, "cannot read the %s: %s", what, err->message);
+		diag(path, 0, DIAG_ERROR, _("cannot read the %s: %s"), what, err->message);
 		g_error_free(err);
 		return NULL;
 	}
 	if (n > (gsize)STAMP_MAX_FILE || n < 8 || memcmp(bytes, sig, 8) != 0) {
 		diag(path, 0, DIAG_ERROR,
-		     "the %s is not a PNG image: save it as PNG with a transparent background "
-		     "(in a drawing program: Export as PNG)",
+		     _("the %s is not a PNG image: save it as PNG with a transparent background "
+		       "(in a drawing program: Export as PNG)"),
 		     what);
 		g_free(bytes);
 		return NULL;
@@ -129,8 +130,9 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		if ((long)pi.width * (long)pi.height > STAMP_MAX_PIXELS) {
 			png_image_free(&pi);
 			diag(path, 0, DIAG_ERROR,
-			     "the %s is too large (%u x %u pixels): a 600 dpi scan is enough; make "
-			     "it smaller",
+			     _("the %s is too large (%u x %u pixels): a 600 dpi scan is enough; "
+			       "make "
+			       "it smaller"),
 			     what, pi.width, pi.height);
 			g_free(bytes);
 			return NULL;
@@ -143,8 +145,8 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		}
 	}
 	if (px == NULL) {
-		diag(path, 0, DIAG_ERROR, "the %s is a damaged PNG image (%s): save it again", what,
-		     pi.message[0] ? pi.message : "unreadable");
+		diag(path, 0, DIAG_ERROR, _("the %s is a damaged PNG image (%s): save it again"),
+		     what, pi.message[0] ? pi.message : "unreadable");
 		png_image_free(&pi);
 		g_free(bytes);
 		return NULL;
@@ -169,15 +171,15 @@ static struct image *image_load(const char *path, const char *what, int *status)
 	g_free(rgb);
 	g_free(alpha);
 	if (im->rgb == NULL || im->alpha == NULL) {
-		diag(path, 0, DIAG_SYSTEM, "the %s cannot be compressed", what);
+		diag(path, 0, DIAG_SYSTEM, _("the %s cannot be compressed"), what);
 		image_free(im);
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	if (opaque)
 		diag(path, 0, DIAG_WARNING,
-		     "the %s has no transparent background, so it hides the page under it: save "
-		     "it as PNG with transparency",
+		     _("the %s has no transparent background, so it hides the page under it: save "
+		       "it as PNG with transparency"),
 		     what);
 	*status = EXIT_OK;
 	return im;
@@ -227,7 +229,7 @@ static int font_open(stamp *s, int *status)
 	if (pf == NULL || !PANGO_IS_FC_FONT(pf) ||
 	    (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		diag(NULL, 0, DIAG_SYSTEM, "the font \"%s\" has no file to embed", STAMP_FAMILY);
+		diag(NULL, 0, DIAG_SYSTEM, _("the font \"%s\" has no file to embed"), STAMP_FAMILY);
 		if (pf != NULL)
 			g_object_unref(pf);
 		return 0;
@@ -237,7 +239,7 @@ static int font_open(stamp *s, int *status)
 	g_object_unref(pf);
 	s->t = ttf_open(s->font_path, index, &why);
 	if (s->t == NULL) {
-		diag(s->font_path, 0, DIAG_SYSTEM, "this font cannot be embedded in a PDF: %s",
+		diag(s->font_path, 0, DIAG_SYSTEM, _("this font cannot be embedded in a PDF: %s"),
 		     why);
 		return 0;
 	}
@@ -465,15 +467,17 @@ stamp *stamp_new(const char *image, const char *seal, int *status)
 	stamp *s = g_new0(stamp, 1);
 
 	*status = EXIT_OK;
-	if (image != NULL && (s->sig = image_load(image, "signature image", status)) == NULL)
+	if (image != NULL && (s->sig = image_load(image, _("signature image"), status)) == NULL)
 		goto fail;
-	if (seal != NULL && (s->seal = image_load(seal, "seal image", status)) == NULL)
+	if (seal != NULL && (s->seal = image_load(seal, _("seal image"), status)) == NULL)
 		goto fail;
 	if (s->seal != NULL && s->seal->ppm == 0)
 		diag(seal, 0, DIAG_WARNING,
-		     "the seal image does not say its resolution, so its true size is unknown: it "
-		     "is drawn %.0f mm wide; save it with its resolution (dpi) to have it drawn at "
-		     "its own size",
+		     _("the seal image does not say its resolution, so its true size is unknown: "
+		       "it "
+		       "is drawn %.0f mm wide; save it with its resolution (dpi) to have it drawn "
+		       "at "
+		       "its own size"),
 		     STAMP_SEAL_DEFAULT_MM);
 	if (image == NULL && seal == NULL && !font_open(s, status))
 		goto fail;
@@ -579,7 +583,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
 		for (int i = 0; lines[i] != NULL; i++) {
 			if (fonts_check_text(s->f, &s->style, lines[i], (int)strlen(lines[i]), NULL,
-					     0) > 0)
+					     0, NULL, 0) > 0)
 				ok = 0;
 			char **w = wrap(s, lines[i], width);
 			for (int k = 0; w[k] != NULL; k++)
@@ -589,8 +593,9 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		nl = (int)all->len;
 		if (nl * lead > rect[3] - rect[1])
 			diag(file, 0, DIAG_WARNING,
-			     "the signer's details take %d lines and do not all fit in the signing "
-			     "place",
+			     _("the signer's details take %d lines and do not all fit in the "
+			       "signing "
+			       "place"),
 			     nl);
 		/* the base repertoire of times, so that a batch shares one font program */
 		struct shaped sh;
@@ -620,7 +625,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		font = ok ? font_write(s, u, used, uni) : 0;
 		if (ok && font == 0) {
 			diag(s->font_path, 0, DIAG_SYSTEM,
-			     "the font cannot be subset for embedding");
+			     _("the font cannot be subset for embedding"));
 			ok = 0;
 		}
 		g_string_append_printf(res, "/Font << /F0 %d 0 R >>", font);

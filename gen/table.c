@@ -11,6 +11,7 @@
 #include "table.h"
 
 #include "diag.h"
+#include "i18n.h"
 
 #include <string.h>
 
@@ -138,12 +139,13 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 	if (l != NULL)
 		g_object_unref(l);
 	room = width - fixed - nshares * TABLE_MIN_SHARE;
-	if (room < -0.01) {
+	if (room < -LAY_FIT_SLACK) {
 		diag(b->file, b->line, DIAG_ERROR,
-		     "the table's fixed column widths add up to %.0f mm, and the page leaves %.0f "
-		     "mm "
-		     "for the whole table%s: make the fixed columns narrower",
-		     fixed / MM, width / MM, nshares > 0 ? " including its share columns" : "");
+		     _("the table's fixed column widths add up to %.0f mm, and the page leaves "
+		       "%.0f "
+		       "mm "
+		       "for the whole table%s: make the fixed columns narrower"),
+		     fixed / MM, width / MM, nshares > 0 ? _(" including its share columns") : "");
 		return -1;
 	}
 	if (measured > room && measured > 0) {
@@ -163,9 +165,9 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 	for (int k = 0; k < b->tcols; k++) {
 		if (w[k] < 2 * b->padding + TABLE_MIN_TEXT) {
 			diag(b->file, b->line, DIAG_ERROR,
-			     "column %d (\"%s\") comes out %.1f mm wide, too narrow for its text "
-			     "and "
-			     "padding: give it a width, or make the other columns narrower",
+			     _("column %d (\"%s\") comes out %.1f mm wide, too narrow for its text "
+			       "and "
+			       "padding: give it a width, or make the other columns narrower"),
 			     k + 1, b->columns[k].caption ? b->columns[k].caption : "", w[k] / MM);
 			return -1;
 		}
@@ -234,7 +236,7 @@ double table_row_cut(const lay_row *r, const int *from, double room, int min_lin
 			to[k] = 0;
 			continue;
 		}
-		for (j = from[k]; j < p->n && h + p->h[j] <= inner + 0.01; j++)
+		for (j = from[k]; j < p->n && h + p->h[j] <= inner + LAY_FIT_SLACK; j++)
 			h += p->h[j];
 		to[k] = j;
 		shown += j - from[k];
@@ -266,7 +268,7 @@ lay_table *table_begin(layout_ctx *c, const doc_block *b, double width)
 	double total = 0;
 
 	if (b->tcols < 1 || b->tcols > DOC_TABLE_MAX_COLS) {
-		diag(b->file, b->line, DIAG_ERROR, "a table has 1 to %d columns, this one %d",
+		diag(b->file, b->line, DIAG_ERROR, _("a table has 1 to %d columns, this one %d"),
 		     DOC_TABLE_MAX_COLS, b->tcols);
 		return NULL;
 	}

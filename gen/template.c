@@ -9,10 +9,12 @@
 #include "template.h"
 
 #include "diag.h"
+#include "i18n.h"
 #include "paths.h"
 #include "plan.h"
 #include "text.h"
 #include "xpath.h"
+#include "xmlread.h"
 
 #include <libxml/xmlerror.h>
 #include <libxml/xpathInternals.h>
@@ -26,6 +28,13 @@
 /* Templates include each other (the plan includes its appendix); no real layout needs
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
+/* The names of the templates being read, the outermost first (chain[depth] is the one
+ * being compiled), to name an include cycle once, where it closes. */
+static const char *chain[TEMPLATE_MAX_INCLUDE + 2];
+
+/* A signing place's name is a short word (signer, head, receiver): signing tools list it,
+ * and vbgen sign's --field takes it (sign.h allows up to 64 bytes). */
+#define TEMPLATE_MAX_FIELD_NAME 32
 
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
@@ -52,6 +61,7 @@ enum op_kind {
 	OP_LET,       /* binds $text to the value of expr for the rest of the enclosing list */
 	OP_BR,        /* a line break inside a paragraph */
 	OP_PLANTABLE, /* the tables of the plan that expr selects, laid out as tables */
+	OP_FIELD,     /* a signing place: in a <space> (its children), or on the page */
 };
 
 typedef struct op op;
@@ -67,7 +77,8 @@ struct op {
 	op *target;               /* OP_CALL: the definition */
 	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
-	int level;                     /* OP_GRID: the columns' blocks stand level, row by row */
+	int level;   /* OP_GRID: the columns' blocks stand level, row by row */
+	int in_para; /* OP_CALL: called inside a paragraph; a definition's holder: inline="yes" */
 	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
 					* OP_TABLE: border, padding */
 	int ncols;                     /* OP_GRID, OP_TABLE */
@@ -77,6 +88,7 @@ struct op {
 	char **captions;
 	op **caption_ops;            /* OP_TABLE: a <column>'s <caption> with logic, or NULL */
 	const doc_style *aligned[3]; /* OP_PLANTABLE: cell styles for left, center, right */
+	doc_field field;             /* OP_FIELD (its name in text) */
 };
 
 struct template
@@ -171,8 +183,8 @@ static int need(template *t, xmlNodePtr n, const char *name, const char *example
 	if (attr(n, name) != NULL)
 		return 1;
 	terr(t, n,
-	     "<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
-	     "position is the template's",
+	     _("<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
+	       "position is the template's"),
 	     (const char *)n->name, name, name, example);
 	return 0;
 }
@@ -185,7 +197,7 @@ static double length_attr(template *t, xmlNodePtr n, const char *name, double df
 	if (s == NULL)
 		return dflt;
 	if (parse_length(s, &v) != 0 || v < -1000 || v > 5000) {
-		terr(t, n, "%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt", name,
+		terr(t, n, _("%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt"), name,
 		     s);
 		return dflt;
 	}
@@ -208,7 +220,7 @@ static double number_attr(template *t, xmlNodePtr n, const char *name, double df
 		v = d != 0 ? v / d : NAN;
 	}
 	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-		terr(t, n, "%s=\"%s\" must be a number from %g to %g", name, s, lo, hi);
+		terr(t, n, _("%s=\"%s\" must be a number from %g to %g"), name, s, lo, hi);
 		return dflt;
 	}
 	return v;
@@ -224,7 +236,7 @@ static int flag_attr(template *t, xmlNodePtr n, const char *name, int dflt)
 		return 1;
 	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
 		return 0;
-	terr(t, n, "%s=\"%s\" must be yes or no", name, s);
+	terr(t, n, _("%s=\"%s\" must be yes or no"), name, s);
 	return dflt;
 }
 
@@ -259,7 +271,7 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	xmlXPathCompExprPtr e;
 
 	if (s == NULL) {
-		terr(t, n, "<%s> needs %s=\"...\" (an XPath expression)", (const char *)n->name,
+		terr(t, n, _("<%s> needs %s=\"...\" (an XPath expression)"), (const char *)n->name,
 		     name);
 		return NULL;
 	}
@@ -284,8 +296,8 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	g_free(wrapped);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (e == NULL)
-		terr(t, n, "%s=\"%s\" is not a valid XPath expression (%s)", name, s,
-		     xpath_msg[0] ? xpath_msg : "syntax error");
+		terr(t, n, _("%s=\"%s\" is not a valid XPath expression (%s)"), name, s,
+		     xpath_msg[0] ? xpath_msg : _("syntax error"));
 	return e;
 }
 
@@ -302,7 +314,7 @@ static const doc_style *find_style(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->styles->len && i < 12; i++)
 		g_string_append_printf(known, "%s%s", i ? ", " : "",
 				       ((const doc_style *)g_ptr_array_index(t->styles, i))->name);
-	terr(t, n, "style \"%s\" is not defined (defined: %s)", name, known->str);
+	terr(t, n, _("style \"%s\" is not defined (defined: %s)"), name, known->str);
 	g_string_free(known, TRUE);
 	return NULL;
 }
@@ -313,7 +325,7 @@ static const doc_style *style_attr(template *t, xmlNodePtr n, const char *name, 
 
 	if (s == NULL) {
 		if (required)
-			terr(t, n, "<%s> needs %s=\"...\" naming a style", (const char *)n->name,
+			terr(t, n, _("<%s> needs %s=\"...\" naming a style"), (const char *)n->name,
 			     name);
 		return NULL;
 	}
@@ -326,7 +338,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	const char *name = attr(n, "name"), *parent = attr(n, "parent"), *v;
 
 	if (name == NULL) {
-		terr(t, n, "<style> needs name=\"...\"");
+		terr(t, n, _("<style> needs name=\"...\""));
 		g_free(s);
 		return;
 	}
@@ -334,8 +346,8 @@ static void compile_style(template *t, xmlNodePtr n)
 		const doc_style *o = g_ptr_array_index(t->styles, i);
 		if (strcmp(o->name, name) == 0) {
 			terr(t, n,
-			     "style \"%s\" is defined twice (here and at %s:%ld): give one of "
-			     "them another name, or change the one at %s:%ld",
+			     _("style \"%s\" is defined twice (here and at %s:%ld): give one of "
+			       "them another name, or change the one at %s:%ld"),
 			     name, o->file, o->line, o->file, o->line);
 			g_free(s);
 			return;
@@ -374,7 +386,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		else if (strcmp(v, "justify") == 0)
 			s->align = ALIGN_JUSTIFY;
 		else
-			terr(t, n, "align=\"%s\" must be left, center, right or justify", v);
+			terr(t, n, _("align=\"%s\" must be left, center, right or justify"), v);
 	}
 	s->indent = length_attr(t, n, "indent", s->indent);
 	s->margin_left = length_attr(t, n, "margin-left", s->margin_left);
@@ -389,7 +401,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		else if (strcmp(v, "as-is") == 0)
 			s->upper = 0;
 		else
-			terr(t, n, "case=\"%s\" must be upper or as-is", v);
+			terr(t, n, _("case=\"%s\" must be upper or as-is"), v);
 	}
 	s->balance = flag_attr(t, n, "balance", s->balance);
 	s->keep_groups = flag_attr(t, n, "keep-groups", s->keep_groups);
@@ -404,7 +416,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		doc_style *prev = s;
 		if (least > s->size)
 			terr(t, n,
-			     "shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size",
+			     _("shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size"),
 			     least, s->size);
 		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
 			doc_style *v2 = g_new(doc_style, 1);
@@ -435,7 +447,8 @@ static void compile_page(template *t, xmlNodePtr n)
 		need(t, n, "height", "297mm");
 	}
 	if (size != NULL && strcmp(size, "A4") != 0 && strcmp(size, "A5") != 0)
-		terr(t, n, "size=\"%s\": only A4 and A5 are known; give width and height instead",
+		terr(t, n,
+		     _("size=\"%s\": only A4 and A5 are known; give width and height instead"),
 		     size);
 	if (size != NULL && strcmp(size, "A5") == 0) {
 		p->width = 148 * MM;
@@ -448,7 +461,7 @@ static void compile_page(template *t, xmlNodePtr n)
 		p->width = p->height;
 		p->height = w;
 	} else if (o != NULL && strcmp(o, "portrait") != 0)
-		terr(t, n, "orientation=\"%s\" must be portrait or landscape", o);
+		terr(t, n, _("orientation=\"%s\" must be portrait or landscape"), o);
 	need(t, n, "top", "20mm");
 	need(t, n, "bottom", "20mm");
 	need(t, n, "left", "30mm");
@@ -466,7 +479,7 @@ static void compile_page(template *t, xmlNodePtr n)
 	if (ns != NULL)
 		p->number_style = find_style(t, n, ns);
 	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
-		terr(t, n, "the margins leave less than an inch for the text");
+		terr(t, n, _("the margins leave less than an inch for the text"));
 	g_ptr_array_add(t->pages, p);
 	g_ptr_array_add(t->page_names, g_strdup(name != NULL ? name : ""));
 }
@@ -476,7 +489,7 @@ static const doc_page *find_page(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->pages->len; i++)
 		if (strcmp(g_ptr_array_index(t->page_names, i), name) == 0)
 			return g_ptr_array_index(t->pages, i);
-	terr(t, n, "page \"%s\" is not defined: add <page name=\"%s\" .../> at the top", name,
+	terr(t, n, _("page \"%s\" is not defined: add <page name=\"%s\" .../> at the top"), name,
 	     name);
 	return NULL;
 }
@@ -517,7 +530,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
 	if (o->ncols == 0 || o->ncols > DOC_TABLE_MAX_COLS) {
-		terr(t, n, "<table> needs 1 to %d <column> elements, not %d", DOC_TABLE_MAX_COLS,
+		terr(t, n, _("<table> needs 1 to %d <column> elements, not %d"), DOC_TABLE_MAX_COLS,
 		     o->ncols);
 		o->ncols = 0;
 		return;
@@ -543,8 +556,8 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 			o->widths[k] = v;
 		else
 			terr(t, c,
-			     "width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
-			     "or auto (as wide as the column's widest cell)",
+			     _("width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
+			       "or auto (as wide as the column's widest cell)"),
 			     w ? w : "");
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
@@ -562,6 +575,65 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 }
 
 /* Compiles one element (or text node) of a block or inline list. */
+/* A field's name: a letter, then letters, digits, - or _ (signing tools show it, and
+ * `vbgen sign --field NAME` takes it). */
+static int field_name_ok(const char *v)
+{
+	return v != NULL && g_ascii_isalpha(v[0]) && strlen(v) <= TEMPLATE_MAX_FIELD_NAME &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+		       strlen(v);
+}
+
+/* <field name= width= align= [top= height=]>: in a <space>, a part of the space; alone,
+ * a place on the page measured from the paper's top edge. */
+static void compile_field(template *t, xmlNodePtr n, op *o)
+{
+	const char *v = attr(n, "name");
+	int in_space = n->parent != NULL && is(n->parent, "space");
+
+	if (!field_name_ok(v))
+		terr(t, n,
+		     _("<field> needs name=\"...\" (at most %d characters: a letter, then letters, "
+		       "digits, - or _), for example name=\"signer\""),
+		     TEMPLATE_MAX_FIELD_NAME);
+	o->text = g_strdup(v != NULL ? v : "");
+	o->field.name = o->text;
+	o->field.align = ALIGN_CENTER;
+	if ((v = attr(n, "align")) != NULL) {
+		if (strcmp(v, "left") == 0)
+			o->field.align = ALIGN_LEFT;
+		else if (strcmp(v, "center") == 0 || strcmp(v, "centre") == 0)
+			o->field.align = ALIGN_CENTER;
+		else if (strcmp(v, "right") == 0)
+			o->field.align = ALIGN_RIGHT;
+		else
+			terr(t, n, _("align=\"%s\" must be left, center or right"), v);
+	}
+	/* width: a share of the width it stands in (1/3, 0.5), or a length (70mm) */
+	v = attr(n, "width");
+	if (v == NULL)
+		o->field.share = 1;
+	else if (strpbrk(v, "abcdefghijklmnopqrstuvwxyz") != NULL) {
+		o->field.width = length_attr(t, n, "width", 0);
+		if (o->field.width <= 0)
+			terr(t, n, _("width=\"%s\" must be more than 0"), v);
+	} else
+		o->field.share = number_attr(t, n, "width", 1, 0.01, 1);
+	if (in_space) {
+		if (attr(n, "top") != NULL || attr(n, "height") != NULL)
+			terr(t, n,
+			     _("a <field> in a <space> takes the space's height: leave out top and "
+			       "height"));
+		return;
+	}
+	need(t, n, "top", "3mm");
+	need(t, n, "height", "16mm");
+	o->field.top = length_attr(t, n, "top", 0);
+	o->field.height = length_attr(t, n, "height", 0);
+	if (o->field.height <= 0)
+		terr(t, n, _("height=\"%s\" must be more than 0"), attr(n, "height"));
+}
+
 static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 {
 	op *o = NULL;
@@ -570,9 +642,16 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	if (n->type == XML_TEXT_NODE) {
 		if (!inline_ctx) {
 			char *f = fold_space((const char *)n->content);
-			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0)
+			/* quoted by its first characters, never half a character */
+			if (strcmp(f, "") != 0 && strcmp(f, " ") != 0) {
+				char *q = g_utf8_validate(f, -1, NULL) && g_utf8_strlen(f, -1) > 30
+						  ? g_utf8_substring(f, 0, 30)
+						  : NULL;
 				terr(t, n,
-				     "text \"%.40s\" stands outside a paragraph: put it in <p>", f);
+				     _("text \"%s%s\" stands outside a paragraph: put it in <p>"),
+				     q != NULL ? q : f, q != NULL ? "..." : "");
+				g_free(q);
+			}
 			g_free(f);
 			return NULL;
 		}
@@ -590,7 +669,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		return NULL;
 	if (is(n, "value") || is(n, "content")) {
 		if (!inline_ctx) {
-			terr(t, n, "<%s> stands outside a paragraph: put it in <p>",
+			terr(t, n, _("<%s> stands outside a paragraph: put it in <p>"),
 			     (const char *)n->name);
 			return NULL;
 		}
@@ -598,7 +677,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "b") || is(n, "i")) {
 		if (!inline_ctx) {
-			terr(t, n, "<%s> stands outside a paragraph: put it in <p>",
+			terr(t, n, _("<%s> stands outside a paragraph: put it in <p>"),
 			     (const char *)n->name);
 			return NULL;
 		}
@@ -617,7 +696,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 	} else if (is(n, "else")) {
 		if (!is(n->parent, "if")) {
 			terr(t, n,
-			     "<else> stands outside an <if>: put it inside the <if> it belongs to");
+			     _("<else> stands outside an <if>: put it inside the <if> it belongs "
+			       "to"));
 			return NULL;
 		}
 		o = op_new(t, OP_ELSE, n);
@@ -629,25 +709,26 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
 			    strlen(v))
 			terr(t, n,
-			     "<let> needs name=\"...\": a letter, then letters, digits, - or _");
+			     _("<let> needs name=\"...\": a letter, then letters, digits, - or _"));
 		o->text = g_strdup(v != NULL ? v : "");
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "br")) {
 		if (!inline_ctx) {
 			terr(t, n,
-			     "<br/> stands outside a paragraph: it breaks a line inside a <p>");
+			     _("<br/> stands outside a paragraph: it breaks a line inside a <p>"));
 			return NULL;
 		}
 		o = op_new(t, OP_BR, n);
 	} else if (is(n, "call")) {
 		o = op_new(t, OP_CALL, n);
+		o->in_para = inline_ctx;
 		if ((v = attr(n, "name")) == NULL)
-			terr(t, n, "<call> needs name=\"...\"");
+			terr(t, n, _("<call> needs name=\"...\""));
 		o->text = g_strdup(v ? v : "");
 	} else if (inline_ctx) {
 		terr(t, n,
-		     "<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
-		     "<content>, <if>, <else>, <for>, <call>)",
+		     _("<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
+		       "<content>, <if>, <else>, <for>, <call>)"),
 		     (const char *)n->name);
 		return NULL;
 	} else if (is(n, "p")) {
@@ -669,7 +750,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			if (c->kind == OP_COL)
 				o->ncols++;
 		if (o->ncols == 0) {
-			terr(t, n, "<grid> needs <col> elements");
+			terr(t, n, _("<grid> needs <col> elements"));
 			return o;
 		}
 		o->widths = g_new0(double, o->ncols);
@@ -686,8 +767,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		g_strfreev(cols);
 		if (k != o->ncols || sum <= 0) {
 			terr(t, n,
-			     "columns=\"...\" must give one width per <col> (%d), for example "
-			     "columns=\"45 55\"",
+			     _("columns=\"...\" must give one width per <col> (%d), for example "
+			       "columns=\"45 55\""),
 			     o->ncols);
 			return o;
 		}
@@ -708,6 +789,17 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_SPACE, n);
 		need(t, n, "height", "12pt");
 		o->a = length_attr(t, n, "height", 0);
+		/* the signing places over it */
+		o->child = compile_list(t, n->children, 0);
+		for (const op *c = o->child; c != NULL; c = c->next)
+			if (c->kind != OP_FIELD) {
+				terr(t, n,
+				     _("<space> holds only <field> elements (signing places)"));
+				break;
+			}
+	} else if (is(n, "field")) {
+		o = op_new(t, OP_FIELD, n);
+		compile_field(t, n, o);
 	} else if (is(n, "page-break")) {
 		o = op_new(t, OP_BREAK, n);
 		if ((v = attr(n, "page")) != NULL)
@@ -715,15 +807,26 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->restart = flag_attr(t, n, "restart-numbers", 0);
 	} else if (is(n, "include")) {
 		o = op_new(t, OP_INCLUDE, n);
-		if ((v = attr(n, "template")) == NULL ||
+		if ((v = attr(n, "template")) == NULL || v[0] == '\0' ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
 			terr(t, n,
-			     "<include> needs template=\"name\" (a template such as appendix)");
+			     _("<include> needs template=\"name\" (a template such as appendix)"));
 			return o;
 		}
+		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
+			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
+				terr(t, n,
+				     _("<include template=\"%s\"/>: %s.xml is already being "
+				       "included "
+				       "here (a template cannot include itself, directly or "
+				       "through "
+				       "another): remove this <include>"),
+				     v, v);
+				return o;
+			}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
 			terr(t, n,
-			     "templates include each other more than %d deep: is there a cycle?",
+			     _("templates include each other more than %d deep: is there a cycle?"),
 			     TEMPLATE_MAX_INCLUDE);
 			return o;
 		}
@@ -771,7 +874,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, 0);
 		for (const op *c = o->child; c != NULL; c = c->next)
 			if (c->kind != OP_TCELL) {
-				terr(t, n, "<row> holds <cell> elements only, one per <column>");
+				terr(t, n, _("<row> holds <cell> elements only, one per <column>"));
 				break;
 			}
 	} else if (is(n, "cell")) {
@@ -786,7 +889,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (attr(n, "level") != NULL)
 			o->expr = compile(t, n, "level");
 	} else {
-		terr(t, n, "<%s> is not a template element (see templates/README.md)",
+		terr(t, n, _("<%s> is not a template element (see templates/README.md)"),
 		     (const char *)n->name);
 	}
 	return o;
@@ -817,8 +920,26 @@ static void link_ops(template *t)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
 				diag(o->file, o->line, DIAG_ERROR,
-				     "<call name=\"%s\"/>: no <define name=\"%s\"> in this "
-				     "template",
+				     _("<call name=\"%s\"/>: no <define name=\"%s\"> in this "
+				       "template"),
+				     o->text, o->text);
+				t->errors++;
+			} else if (o->target->in_para != o->in_para) {
+				/* inline content run where blocks go (or the reverse) has no
+				 * paragraph to write into */
+				diag(o->file, o->line, DIAG_ERROR,
+				     o->in_para
+					     ? _("<call name=\"%s\"/> stands inside a paragraph, "
+						 "but "
+						 "<define name=\"%s\"> holds blocks: write "
+						 "inline=\"yes\" on the definition if it holds "
+						 "only "
+						 "text, or call it outside the <p>")
+					     : _("<call name=\"%s\"/> stands where blocks go, but "
+						 "<define "
+						 "name=\"%s\"> is inline=\"yes\" (text for inside "
+						 "a "
+						 "paragraph): call it inside a <p>"),
 				     o->text, o->text);
 				t->errors++;
 			}
@@ -834,10 +955,28 @@ static void load_includes(template *t)
 		op *o = g_ptr_array_index(t->ops, i);
 		if (o->kind != OP_INCLUDE || o->text == NULL)
 			continue;
+		char rel[256];
+		char *found;
+		int before = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
+		/* a template that is not there is this template's mistake, at this line */
+		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
+		if ((found = paths_find(rel)) == NULL) {
+			char *dir = g_path_get_dirname(t->path);
+			diag(o->file, o->line, DIAG_ERROR,
+			     _("<include template=\"%s\"/>: there is no template %s.xml in %s: "
+			       "check the name, or put that template in the folder"),
+			     o->text, o->text, dir);
+			g_free(dir);
+			t->errors++;
+			continue;
+		}
+		free(found);
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
-			diag(o->file, o->line, DIAG_ERROR,
-			     "the included template \"%s\" cannot be used", o->text);
+			/* its own problems were said, with its lines; else say where it is used */
+			if (diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == before)
+				diag(o->file, o->line, DIAG_ERROR,
+				     _(_("the included template \"%s\" cannot be used")), o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -863,23 +1002,23 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 
 	if (v == NULL || v[0] == '\0' || strlen(v) > 64 ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
-		terr(t, n, "<import> needs template=\"name\" (a template such as common)");
+		terr(t, n, _("<import> needs template=\"name\" (a template such as common)"));
 		return;
 	}
 	if (t->imports->len >= TEMPLATE_MAX_IMPORTS) {
-		terr(t, n, "a template imports at most %d others", TEMPLATE_MAX_IMPORTS);
+		terr(t, n, _("a template imports at most %d others"), TEMPLATE_MAX_IMPORTS);
 		return;
 	}
 	snprintf(rel, sizeof rel, "templates/%s.xml", v);
 	path = paths_find(rel);
 	if (path == NULL) {
 		terr(t, n,
-		     "<import template=\"%s\"/>: there is no template %s.xml beside this one: "
-		     "correct the name, or copy %s.xml into the templates folder",
+		     _("<import template=\"%s\"/>: there is no template %s.xml beside this one: "
+		       "correct the name, or copy %s.xml into the templates folder"),
 		     v, v, v);
 		return;
 	}
-	x = plan_parse(path, &status);
+	x = xmlread_file(path, NULL, &status);
 	if (x == NULL) {
 		free(path);
 		t->errors++;
@@ -889,7 +1028,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	g_ptr_array_add(t->import_paths, path);
 	root = xmlDocGetRootElement(x);
 	if (!is(root, "template")) {
-		terr(t, root, "the main element is <%s>; a template starts with <template>",
+		terr(t, root, _("the main element is <%s>; a template starts with <template>"),
 		     (const char *)root->name);
 		return;
 	}
@@ -900,8 +1039,8 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 			g_ptr_array_add(top, c);
 		else
 			terr(t, c,
-			     "<%s> is not allowed in an imported template (allowed: page, style, "
-			     "define)",
+			     _("<%s> is not allowed in an imported template (allowed: page, style, "
+			       "define)"),
 			     (const char *)c->name);
 	}
 }
@@ -918,14 +1057,16 @@ static template *load(const char *name, int depth)
 	path = paths_find(rel);
 	if (path == NULL) {
 		diag(NULL, 0, DIAG_SYSTEM,
-		     "cannot find the template %s: reinstall vbgen, or give --templates DIR with "
-		     "the folder that holds %s.xml",
+		     _("cannot find the template %s: reinstall vbgen, or give --templates DIR with "
+		       "the folder that holds %s.xml"),
 		     rel, name);
 		return NULL;
 	}
 	t = g_new0(template, 1);
 	t->path = path;
 	t->include_depth = depth;
+	if (depth < (int)G_N_ELEMENTS(chain))
+		chain[depth] = name;
 	t->styles = g_ptr_array_new();
 	t->variants = g_ptr_array_new();
 	t->pages = g_ptr_array_new_with_free_func(g_free);
@@ -937,14 +1078,14 @@ static template *load(const char *name, int depth)
 	t->includes = g_ptr_array_new();
 	t->imports = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeDoc);
 	t->import_paths = g_ptr_array_new_with_free_func(free);
-	t->xml = plan_parse(path, &status);
+	t->xml = xmlread_file(path, NULL, &status);
 	if (t->xml == NULL) {
 		template_free(t);
 		return NULL;
 	}
 	root = xmlDocGetRootElement(t->xml);
 	if (!is(root, "template")) {
-		terr(t, root, "the main element is <%s>; a template starts with <template>",
+		terr(t, root, _("the main element is <%s>; a template starts with <template>"),
 		     (const char *)root->name);
 		template_free(t);
 		return NULL;
@@ -971,12 +1112,12 @@ static template *load(const char *name, int depth)
 		else if (is(n, "define")) {
 			const char *dn = attr(n, "name");
 			if (dn == NULL)
-				terr(t, n, "<define> needs name=\"...\"");
+				terr(t, n, _("<define> needs name=\"...\""));
 			for (guint k = 0; dn != NULL && k < t->define_names->len; k++)
 				if (strcmp(g_ptr_array_index(t->define_names, k), dn) == 0)
 					terr(t, n,
-					     "<define name=\"%s\"> is defined twice (here and in "
-					     "%s): give one of them another name",
+					     _("<define name=\"%s\"> is defined twice (here and in "
+					       "%s): give one of them another name"),
 					     dn,
 					     (const char *)g_ptr_array_index(t->define_files, k));
 			g_ptr_array_add(t->define_files, (char *)node_file(t, n));
@@ -992,7 +1133,15 @@ static template *load(const char *name, int depth)
 		xmlNodePtr n = g_ptr_array_index(top, i);
 		if (is(n, "define")) {
 			op *holder = op_new(t, OP_COL, n);
-			holder->child = compile_list(t, n->children, flag_attr(t, n, "inline", 0));
+			holder->in_para = flag_attr(t, n, "inline", 0);
+			holder->child = compile_list(t, n->children, holder->in_para);
+			/* inline-NAME prints a plan element met in running text */
+			if (!holder->in_para &&
+			    g_str_has_prefix(attr(n, "name") ? attr(n, "name") : "", "inline-"))
+				terr(t, n,
+				     _("<define name=\"%s\"> prints an element inside a paragraph: "
+				       "write inline=\"yes\" on it"),
+				     attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
 			for (int k = 0; k < 5; k++)
@@ -1005,8 +1154,9 @@ static template *load(const char *name, int depth)
 			t->document = compile_list(t, n->children, 0);
 		} else if (!is(n, "style") && !is(n, "page")) {
 			terr(t, n,
-			     "<%s> is not allowed at the top of a template (allowed: import, page, "
-			     "style, define, metadata, document)",
+			     _("<%s> is not allowed at the top of a template (allowed: import, "
+			       "page, "
+			       "style, define, metadata, document)"),
 			     (const char *)n->name);
 		}
 	}
@@ -1014,7 +1164,7 @@ static template *load(const char *name, int depth)
 	if (t->page == NULL && t->pages->len > 0)
 		t->page = g_ptr_array_index(t->pages, 0);
 	if (t->page == NULL)
-		terr(t, root, "the template defines no <page>");
+		terr(t, root, _("the template defines no <page>"));
 	link_ops(t);
 	load_includes(t);
 	if (t->errors > 0) {
@@ -1119,19 +1269,26 @@ struct ex {
 	const op *table; /* the <table> whose rows are being expanded, or NULL */
 	int depth;
 	long blocks;
+	long steps;   /* elements of the template run so far */
+	size_t bytes; /* text put into the document so far */
 	int failed;
+	GHashTable *fields; /* the signing places' names so far -> their op */
 };
 
 static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static void exlimit(struct ex *e, const op *o, const char *what, long limit);
 
 /* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
  * to be quoted in our own message instead of printed raw on stderr. */
 static char eval_msg[256];
+static int eval_oom; /* the last evaluation failed for want of memory */
 
 static void on_eval_error(void *ctx, xmlErrorPtr err)
 {
 	(void)ctx;
+	if (err != NULL && err->code == XML_ERR_NO_MEMORY)
+		eval_oom = 1;
 	if (err != NULL && err->message != NULL) {
 		snprintf(eval_msg, sizeof eval_msg, "%s", err->message);
 		eval_msg[strcspn(eval_msg, "\n")] = '\0';
@@ -1149,6 +1306,18 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	va_list ap;
 	char *msg;
 
+	if (eval_oom) {
+		diag(o->file, o->line, DIAG_SYSTEM, "%s", DIAG_OUT_OF_MEMORY);
+		eval_oom = 0;
+		eval_msg[0] = '\0';
+		e->failed = 1;
+		return;
+	}
+	if (e->ctx->opLimit != 0 && e->ctx->opCount >= e->ctx->opLimit) {
+		exlimit(e, o, _("steps of its expressions (XPath)"), (long)TEMPLATE_MAX_XPATH_OPS);
+		eval_msg[0] = '\0';
+		return;
+	}
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -1161,11 +1330,41 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 	e->failed = 1;
 }
 
+/* A limit on the work of one expansion was reached (TEMPLATE_MAX_BLOCKS, _STEPS,
+ * _DOC_BYTES): the computer's limit, not a mistake the plan or the template can be told
+ * of line by line; said with the template's line that was running. */
+static void exlimit(struct ex *e, const op *o, const char *what, long limit)
+{
+	diag(o->file, o->line, DIAG_SYSTEM,
+	     _("the document made from this template grows beyond %ld %s, more than any plan "
+	       "needs: does a <for> here select far too much (//node(), or a loop inside a "
+	       "loop)? Correct the template; vbgen stopped"),
+	     limit, what);
+	e->failed = 1;
+}
+
 static void set_ctx(struct ex *e, xmlNodePtr node)
 {
 	e->ctx->node = node;
 	e->ctx->proximityPosition = e->pos;
 	e->ctx->contextSize = e->size;
+}
+
+/* Gives field op o's name to the document: true, or false after reporting a name the
+ * document already has (a signing tool, and vbgen sign, find a field by its name). */
+static int field_named(struct ex *e, const op *o)
+{
+	const op *other = g_hash_table_lookup(e->fields, o->text);
+
+	if (other != NULL) {
+		exerr(e, o,
+		      _("the document already has a signing place named \"%s\" (%s:%ld): give each "
+			"<field> its own name"),
+		      o->text, other->file, other->line);
+		return 0;
+	}
+	g_hash_table_insert(e->fields, o->text, (gpointer)o);
+	return 1;
 }
 
 /* Appends s to g, folding white space into single spaces and dropping leading space. */
@@ -1195,6 +1394,7 @@ static void para_append(struct ex *e, const char *s)
 	if (e->style != NULL && e->style->upper)
 		s = up = text_upper(s);
 	fold_into(e->text, s);
+	e->bytes += e->text->len - start;
 	free(up);
 	if ((e->bold || e->italic) && e->text->len > start) {
 		doc_run *last =
@@ -1324,10 +1524,8 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 	doc_block *b = NULL;
 
 	if (e->text->len > TEMPLATE_MAX_PARA_BYTES)
-		exerr(e, o,
-		      "a paragraph made here is longer than %d KB; no paragraph of a plan is "
-		      "that long: shorten that text in the plan",
-		      TEMPLATE_MAX_PARA_BYTES / 1024);
+		exlimit(e, o, _("MB of text in one paragraph"),
+			TEMPLATE_MAX_PARA_BYTES / (1024 * 1024));
 	while (e->text->len > 0 && e->text->str[e->text->len - 1] == ' ')
 		g_string_truncate(e->text, e->text->len - 1);
 	if (e->text->len > 0 || always) {
@@ -1376,7 +1574,7 @@ static void run_table(struct ex *e, const op *o)
 	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)o->ncols);
 	head.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
 	if (e->table != NULL) {
-		exerr(e, o, "a <table> cannot stand inside another table");
+		exerr(e, o, _("a <table> cannot stand inside another table"));
 		g_array_free(rows, TRUE);
 		return;
 	}
@@ -1422,7 +1620,7 @@ static void run_table(struct ex *e, const op *o)
 			row.cells = r->cols;
 		} else {
 			diag(r->file, r->line, DIAG_ERROR,
-			     "only <row> and <group-row> may stand inside a <table>");
+			     _("only <row> and <group-row> may stand inside a <table>"));
 			e->failed = 1;
 		}
 		g_array_append_val(rows, row);
@@ -1442,7 +1640,7 @@ static void run_row(struct ex *e, const op *o)
 	int n = 0, k = 0;
 
 	if (e->table == NULL) {
-		exerr(e, o, "<%s> stands outside a <table>",
+		exerr(e, o, _("<%s> stands outside a <table>"),
 		      o->kind == OP_TGROUP ? "group-row" : "row");
 		return;
 	}
@@ -1460,7 +1658,7 @@ static void run_row(struct ex *e, const op *o)
 			holder->tcols = lv != NULL ? atoi(lv) : 0; /* the row's level */
 			free(lv);
 			if (holder->tcols < 1 || holder->tcols > DOC_GROUP_LEVELS) {
-				exerr(e, o, "level=\"...\" must give a number from 1 to %d",
+				exerr(e, o, _("level=\"...\" must give a number from 1 to %d"),
 				      DOC_GROUP_LEVELS);
 				return;
 			}
@@ -1471,10 +1669,13 @@ static void run_row(struct ex *e, const op *o)
 	for (const op *c = o->child; c != NULL; c = c->next)
 		n += c->kind == OP_TCELL;
 	if (n != e->table->ncols) {
-		exerr(e, o,
-		      "this <row> has %d cell%s and its table %d column%s: give one <cell> per "
-		      "<column>",
-		      n, n == 1 ? "" : "s", e->table->ncols, e->table->ncols == 1 ? "" : "s");
+		char cells[64], cols[64];
+		snprintf(cells, sizeof cells, P_("%d cell", "%d cells", (unsigned long)n), n);
+		snprintf(cols, sizeof cols,
+			 P_("%d column", "%d columns", (unsigned long)e->table->ncols),
+			 e->table->ncols);
+		exerr(e, o, _("this <row> has %s and its table %s: give one <cell> per <column>"),
+		      cells, cols);
 		return;
 	}
 	holder->ncols = -2;
@@ -1504,7 +1705,7 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 	for (xmlNodePtr c = cols != NULL ? cols->children : NULL; c != NULL; c = c->next)
 		n += is(c, "cell");
 	if (n < 1 || n > DOC_TABLE_MAX_COLS) {
-		exerr(e, o, "a table of the plan (line %ld) has %d columns; a table has 1 to %d",
+		exerr(e, o, _("a table of the plan (line %ld) has %d columns; a table has 1 to %d"),
 		      plan_line(t), n, DOC_TABLE_MAX_COLS);
 		g_array_free(rows, TRUE);
 		return;
@@ -1573,7 +1774,7 @@ static void run_plan_tables(struct ex *e, const op *o)
 	set_ctx(e, e->ctx->node);
 	r = xpath_nodes(e->ctx, o->expr, e->ctx->node);
 	if (r == NULL) {
-		exerr(e, o, "select=\"...\" must select <table> elements of the plan");
+		exerr(e, o, _("select=\"...\" must select <table> elements of the plan"));
 		return;
 	}
 	for (int i = 0; i < r->nodesetval->nodeNr && !e->failed; i++)
@@ -1589,8 +1790,15 @@ static void run_op(struct ex *e, const op *o)
 	if (e->failed)
 		return;
 	if (e->blocks > TEMPLATE_MAX_BLOCKS) {
-		exerr(e, o, "the document grows beyond %d blocks: does a loop select too much?",
-		      TEMPLATE_MAX_BLOCKS);
+		exlimit(e, o, _("blocks (paragraphs, table rows)"), TEMPLATE_MAX_BLOCKS);
+		return;
+	}
+	if (++e->steps > TEMPLATE_MAX_STEPS) {
+		exlimit(e, o, _("steps (template elements run)"), TEMPLATE_MAX_STEPS);
+		return;
+	}
+	if (e->bytes > TEMPLATE_MAX_DOC_BYTES) {
+		exlimit(e, o, _("MB of text"), TEMPLATE_MAX_DOC_BYTES / (1024 * 1024));
 		return;
 	}
 	switch (o->kind) {
@@ -1602,8 +1810,8 @@ static void run_op(struct ex *e, const op *o)
 		s = xpath_string(e->ctx, o->expr, e->ctx->node);
 		if (s == NULL)
 			exerr(e, o,
-			      "this expression could not be evaluated (an unknown function or "
-			      "variable?)");
+			      _("this expression could not be evaluated (an unknown function or "
+				"variable?)"));
 		para_append(e, s);
 		free(s);
 		break;
@@ -1612,7 +1820,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		r = xmlXPathCompiledEval(o->expr, e->ctx);
 		if (r == NULL) {
-			exerr(e, o, "this expression could not be evaluated");
+			exerr(e, o, _("this expression could not be evaluated"));
 			break;
 		}
 		if (r->type == XPATH_NODESET && r->nodesetval != NULL) {
@@ -1684,7 +1892,32 @@ static void run_op(struct ex *e, const op *o)
 	}
 	case OP_SPACE: {
 		doc_block *b = doc_block_new(e->d, BLOCK_SPACE, o->file, o->line);
+		int n = 0;
 		b->height = o->a;
+		for (const op *c = o->child; c != NULL; c = c->next)
+			n++;
+		if (n > 0) {
+			doc_field *f = doc_alloc(e->d, sizeof(doc_field) * (size_t)n);
+			n = 0;
+			for (const op *c = o->child; c != NULL; c = c->next)
+				if (field_named(e, c)) {
+					f[n] = c->field;
+					f[n++].name = doc_str(e->d, c->text);
+				}
+			b->fields = f;
+			b->nfields = n;
+		}
+		append_block(e, b);
+		break;
+	}
+	case OP_FIELD: {
+		doc_block *b = doc_block_new(e->d, BLOCK_FIELD, o->file, o->line);
+		doc_field *f = doc_alloc(e->d, sizeof(doc_field));
+		if (!field_named(e, o))
+			break;
+		*f = o->field;
+		f->name = doc_str(e->d, o->text);
+		b->field = f;
 		append_block(e, b);
 		break;
 	}
@@ -1703,7 +1936,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, saved);
 		r = xpath_nodes(e->ctx, o->expr, saved);
 		if (r == NULL) {
-			exerr(e, o, "each=\"...\" must select nodes of the plan");
+			exerr(e, o, _("each=\"...\" must select nodes of the plan"));
 			break;
 		}
 		if (o->text != NULL)
@@ -1731,7 +1964,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		v = xpath_bool(e->ctx, o->expr, e->ctx->node);
 		if (v < 0) {
-			exerr(e, o, "test=\"...\" could not be evaluated");
+			exerr(e, o, _("test=\"...\" could not be evaluated"));
 			break;
 		}
 		run_seq(e, o->child, v == 1 ? RUN_THEN : RUN_ELSE);
@@ -1743,8 +1976,8 @@ static void run_op(struct ex *e, const op *o)
 	case OP_CALL:
 		if (++e->depth > TEMPLATE_MAX_CALL_DEPTH) {
 			exerr(e, o,
-			      "definitions call each other more than %d deep: is there a "
-			      "loop, or is the plan nested too deeply?",
+			      _("definitions call each other more than %d deep: is there a "
+				"loop, or is the plan nested too deeply?"),
 			      TEMPLATE_MAX_CALL_DEPTH);
 			e->depth--;
 			break;
@@ -1759,7 +1992,10 @@ static void run_op(struct ex *e, const op *o)
 		b->restart_numbers = 1;
 		append_block(e, b);
 		e->t = o->include;
+		xmlXPathObjectPtr was = xmlXPathVariableLookup(e->ctx, BAD_CAST "included");
+		xmlXPathRegisterVariable(e->ctx, BAD_CAST "included", xmlXPathNewBoolean(1));
 		run_list(e, o->include->document);
+		xmlXPathRegisterVariable(e->ctx, BAD_CAST "included", was);
 		e->t = saved;
 		break;
 	}
@@ -1805,7 +2041,8 @@ static void run_let(struct ex *e, const op *o, GArray **saved)
 	v = xmlXPathCompiledEval(o->expr, e->ctx);
 	if (v == NULL) {
 		exerr(e, o,
-		      "select=\"...\" could not be evaluated (an unknown function or variable?)");
+		      _("select=\"...\" could not be evaluated (an unknown function or "
+			"variable?)"));
 		return;
 	}
 	if (*saved == NULL)
@@ -1854,6 +2091,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 
 	/* libxml2 would print its own XPath messages on stderr; ours quote them instead */
 	eval_msg[0] = '\0';
+	eval_oom = 0;
 	xmlSetStructuredErrorFunc(NULL, on_eval_error);
 	xmlSetGenericErrorFunc(NULL, on_generic_error);
 	e.t = t;
@@ -1861,6 +2099,10 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	e.d = d;
 	e.tail = &d->first;
 	e.pos = e.size = 1;
+	e.fields = g_hash_table_new(g_str_hash, g_str_equal);
+	/* $included: false here, true in the document of a template another includes (the
+	 * appendix inside the plan, whose signing place is the plan's) */
+	xmlXPathRegisterVariable(ctx, BAD_CAST "included", xmlXPathNewBoolean(0));
 	d->page = (doc_page *)t->page;
 	ctx->node = node != NULL ? node : (xmlNodePtr)ctx->doc;
 	for (int k = 0; k < 5; k++) {
@@ -1874,13 +2116,19 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 		*slot[k] = doc_str(d, s);
 		free(s);
 	}
+	/* libxml2 counts the steps of every evaluation against this, so that one costly
+	 * expression in a loop stops too */
+	ctx->opLimit = TEMPLATE_MAX_XPATH_OPS;
+	ctx->opCount = 0;
 	run_list(&e, t->document);
+	ctx->opLimit = 0;
+	g_hash_table_destroy(e.fields);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
-		if (diag_count(DIAG_ERROR) == 0)
+		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
 			diag(t->path, 0, DIAG_ERROR,
-			     "the document could not be made from this template");
+			     _("the document could not be made from this template"));
 		doc_free(d);
 		return NULL;
 	}

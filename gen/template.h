@@ -13,6 +13,8 @@
 #define VBGEN_TEMPLATE_H
 
 #include "doc.h"
+#include "plan.h"
+#include "xmlread.h"
 
 #include <libxml/xpath.h>
 
@@ -21,7 +23,18 @@ typedef struct template template;
 /* Limits on a template, each enforced with an error naming the template's line. */
 #define TEMPLATE_MAX_CALL_DEPTH 32  /* definitions call each other, a section its subsections */
 #define TEMPLATE_MAX_BLOCKS 2000000 /* 10,000 tasks x 6 cells, with room: stops runaway loops */
-#define TEMPLATE_MAX_PARA_BYTES (256 * 1024) /* one paragraph; the plan already bounds text */
+/* The work of one expansion, so that a runaway loop (a <for> over //node() inside
+ * another) stops in seconds rather than running for hours into the memory's end. The
+ * appendix of 10,000 tasks (a 3 MB plan) takes 140,000 steps, 2 MB of text and 19
+ * million XPath steps; the largest plan vbgen reads (XMLREAD_MAX_BYTES, 32 MB) about ten
+ * times that: each limit leaves room above it. */
+#define TEMPLATE_MAX_STEPS 20000000L               /* template elements run */
+#define TEMPLATE_MAX_DOC_BYTES (64L * 1024 * 1024) /* text put into the document */
+#define TEMPLATE_MAX_XPATH_OPS 1000000000UL        /* libxml2's count of XPath steps */
+/* One paragraph a template makes: it joins a few of the plan's texts, each at most
+ * XMLREAD_MAX_TEXT (xmlread.h, checked by vbgen check), so that a plan check accepted never
+ * meets this; only a runaway loop inside a <p> does. */
+#define TEMPLATE_MAX_PARA_BYTES (4 * XMLREAD_MAX_TEXT)
 
 /* Reads and compiles a template: name is "plan", "appendix" or "letter", looked up as
  * templates/NAME.xml (see paths.h). Returns NULL after reporting every problem. */

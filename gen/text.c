@@ -1,12 +1,10 @@
-/* text.c - Vietnamese-aware text helpers: NFC, case mapping, collation, slugs, ids.
+/* text.c - Vietnamese-aware text helpers: NFC, case mapping, blanks, ids, quoting, the
+ * names of bodies and where they break.
  *
- * GLib does the Unicode work (normalisation, case tables, decompositions); everything we
- * hand back is copied into malloc()ed memory so callers never need to know about g_free().
- * The collation is written by hand because neither GLib nor the C library knows the
- * Vietnamese alphabet (ă â đ ê ô ơ ư are letters of their own, tones are not). */
+ * GLib does the Unicode work (normalisation, case tables); everything we hand back is
+ * copied into malloc()ed memory so callers never need to know about g_free(). */
 #include "text.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,306 +162,7 @@ char *text_lower(const char *s)
 	return change_case(s, g_utf8_strdown);
 }
 
-/* ---- collation -------------------------------------------------------------------- */
-
-/* Vietnamese tones in dictionary order; TONE_NONE sorts first. */
-enum { TONE_NONE, TONE_HUYEN, TONE_HOI, TONE_NGA, TONE_SAC, TONE_NANG };
-
-/* Marks that make a new letter rather than a tone: a+breve = ă, a/e/o+circumflex = â ê ô,
- * o/u+horn = ơ ư. */
-enum { MOD_NONE, MOD_BREVE, MOD_CIRCUMFLEX, MOD_HORN };
-
-/* Primary keys are ordered by class first, so that (as in dictionaries) white space and
- * punctuation sort before digits and digits before letters. The low 24 bits hold the
- * position inside the class; a code point (at most 0x10FFFF) always fits. */
-#define KEY_CLASS_SHIFT 24
-enum { CLASS_SPACE = 1, CLASS_SYMBOL, CLASS_DIGIT, CLASS_LATIN, CLASS_LETTER };
-#define KEY(cls, pos) (((uint32_t)(cls) << KEY_CLASS_SHIFT) | (uint32_t)(pos))
-
-/* Rank of each ASCII letter in the extended Vietnamese alphabet
- * a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z:
- * f j w z are not Vietnamese letters but occur in names and loan words, so they keep
- * their Latin places. The modified letters take the rank right after their base. */
-static const unsigned char latin_rank[26] = {
-	['a' - 'a'] = 1,  ['b' - 'a'] = 4,  ['c' - 'a'] = 5,  ['d' - 'a'] = 6,  ['e' - 'a'] = 8,
-	['f' - 'a'] = 10, ['g' - 'a'] = 11, ['h' - 'a'] = 12, ['i' - 'a'] = 13, ['j' - 'a'] = 14,
-	['k' - 'a'] = 15, ['l' - 'a'] = 16, ['m' - 'a'] = 17, ['n' - 'a'] = 18, ['o' - 'a'] = 19,
-	['p' - 'a'] = 22, ['q' - 'a'] = 23, ['r' - 'a'] = 24, ['s' - 'a'] = 25, ['t' - 'a'] = 26,
-	['u' - 'a'] = 27, ['v' - 'a'] = 29, ['w' - 'a'] = 30, ['x' - 'a'] = 31, ['y' - 'a'] = 32,
-	['z' - 'a'] = 33,
-};
-#define RANK_DD 7 /* đ: its own letter, right after d */
-
-/* One collation element: a base character with the combining marks that follow it. */
-typedef struct coll_elem {
-	uint32_t key; /* primary: letter (tone- and case-free), digit, or symbol */
-	int tone;     /* TONE_* */
-	int upper;    /* 1 when the base was upper (or title) case */
-	int word;     /* 1 for letters and digits, which make up syllables */
-} coll_elem;
-
-/* Walks a string as a sequence of collation elements without allocating: each source
- * character is canonically decomposed into buf (so "ậ" and "a\u0323\u0302" read alike)
- * and the decomposed code points are consumed from there. */
-typedef struct coll_iter {
-	const char *p;
-	gunichar buf[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
-	gsize n, i;
-} coll_iter;
-
-static void iter_init(coll_iter *it, const char *s)
-{
-	it->p = s;
-	it->n = 0;
-	it->i = 0;
-}
-
-/* Returns the next decomposed code point without consuming it, or 0 at the end. */
-static gunichar iter_peek(coll_iter *it)
-{
-	if (it->i == it->n) {
-		if (!*it->p)
-			return 0;
-		/* Fast path: ASCII neither decomposes nor needs validating, and it is most of
-		 * the text in names. */
-		if ((unsigned char)*it->p < 0x80) {
-			it->buf[0] = (unsigned char)*it->p++;
-			it->n = 1;
-			it->i = 0;
-			return it->buf[0];
-		}
-		gunichar c = next_char(&it->p);
-		it->n = g_unichar_fully_decompose(c, FALSE, it->buf, G_N_ELEMENTS(it->buf));
-		it->i = 0;
-	}
-	return it->buf[it->i];
-}
-
-/* How far a letter-forming mark moves a base letter along the alphabet: ă is one after
- * a, â two; ê ô ư one after e o u; ơ two after o. A mark Vietnamese does not use on that
- * letter (ĕ, ŭ ...) leaves the letter as it is. */
-static int modified_offset(gunichar lc, int mod)
-{
-	switch (mod) {
-	case MOD_BREVE:
-		return lc == 'a';
-	case MOD_CIRCUMFLEX:
-		return lc == 'a' ? 2 : (lc == 'e' || lc == 'o');
-	case MOD_HORN:
-		return lc == 'o' ? 2 : lc == 'u';
-	default:
-		return 0;
-	}
-}
-
-/* Primary key of a base character, given the letter-forming mark it carries. Sets *upper
- * from the character's case. */
-static uint32_t base_key(gunichar c, int mod, int *upper, int *word)
-{
-	gunichar lc;
-	*word = 1;
-	if (c < 0x80) { /* the common case, without GLib's table look-ups */
-		*upper = c >= 'A' && c <= 'Z';
-		lc = *upper ? c - 'A' + 'a' : c;
-	} else {
-		*upper = g_unichar_isupper(c) || g_unichar_istitle(c);
-		lc = g_unichar_tolower(c);
-	}
-	if (lc >= 'a' && lc <= 'z')
-		return KEY(CLASS_LATIN, latin_rank[lc - 'a'] + modified_offset(lc, mod));
-	/* đ does not decompose (the stroke is not a combining mark). Legacy converters often
-	 * wrote Đ as the look-alike eth Ð (U+00D0, lower ð), so that counts as đ too. */
-	if (lc == 0x0111 || lc == 0x00F0)
-		return KEY(CLASS_LATIN, RANK_DD);
-	if (g_unichar_isdigit(c))
-		return KEY(CLASS_DIGIT, g_unichar_digit_value(c));
-	if (g_unichar_isalpha(c))
-		return KEY(CLASS_LETTER, lc);
-	*word = 0;
-	if (is_space(c))
-		return KEY(CLASS_SPACE, 0); /* every kind of space is the same space */
-	return KEY(CLASS_SYMBOL, c);
-}
-
-/* Reads the next element into *e; returns 0 at the end of the string. */
-static int iter_next(coll_iter *it, coll_elem *e)
-{
-	gunichar base = iter_peek(it);
-	if (!base)
-		return 0;
-	it->i++;
-	int mod = MOD_NONE, tone = TONE_NONE;
-	/* No mark lies below U+0300, which spares the table look-up for ASCII. */
-	for (gunichar m; (m = iter_peek(it)) && m >= 0x0300 && g_unichar_ismark(m); it->i++) {
-		switch (m) {
-		case 0x0300:
-			tone = TONE_HUYEN;
-			break;
-		case 0x0309:
-			tone = TONE_HOI;
-			break;
-		case 0x0303:
-			tone = TONE_NGA;
-			break;
-		case 0x0301:
-			tone = TONE_SAC;
-			break;
-		case 0x0323:
-			tone = TONE_NANG;
-			break;
-		case 0x0306:
-			mod = MOD_BREVE;
-			break;
-		case 0x0302:
-			mod = MOD_CIRCUMFLEX;
-			break;
-		case 0x031B:
-			mod = MOD_HORN;
-			break;
-		default:
-			break; /* other marks (ü, ç ...) only matter at the byte level */
-		}
-	}
-	e->key = base_key(base, mod, &e->upper, &e->word);
-	e->tone = tone;
-	return 1;
-}
-
-/* Tone of the next syllable (run of letters and digits), or -1 at the end. Tones are
- * compared per syllable, not per letter, so that the old and new placements of the same
- * tone ("hòa", "hoà") are equal at this level. Non-word elements yield TONE_NONE so both
- * strings stay in step (they have the same shape once the primary level tied). */
-static int next_syllable_tone(coll_iter *it)
-{
-	coll_elem e;
-	if (!iter_next(it, &e))
-		return -1;
-	if (!e.word)
-		return TONE_NONE;
-	int tone = e.tone;
-	/* Peeking an element would need a second iterator; instead stop after the first
-	 * non-word element, which then counts as the boundary (and carries no tone). */
-	while (iter_next(it, &e) && e.word) {
-		if (e.tone != TONE_NONE)
-			tone = e.tone;
-	}
-	return tone;
-}
-
-static int cmp_primary(const char *a, const char *b)
-{
-	coll_iter ia, ib;
-	coll_elem ea, eb;
-	iter_init(&ia, a);
-	iter_init(&ib, b);
-	for (;;) {
-		int ha = iter_next(&ia, &ea), hb = iter_next(&ib, &eb);
-		if (!ha || !hb)
-			return ha - hb; /* a prefix sorts first */
-		if (ea.key != eb.key)
-			return ea.key < eb.key ? -1 : 1;
-	}
-}
-
-static int cmp_tone(const char *a, const char *b)
-{
-	coll_iter ia, ib;
-	iter_init(&ia, a);
-	iter_init(&ib, b);
-	for (;;) {
-		int ta = next_syllable_tone(&ia), tb = next_syllable_tone(&ib);
-		if (ta != tb)
-			return ta < tb ? -1 : 1;
-		if (ta < 0)
-			return 0;
-	}
-}
-
-static int cmp_case(const char *a, const char *b)
-{
-	coll_iter ia, ib;
-	coll_elem ea, eb;
-	iter_init(&ia, a);
-	iter_init(&ib, b);
-	for (;;) {
-		int ha = iter_next(&ia, &ea), hb = iter_next(&ib, &eb);
-		if (!ha || !hb)
-			return ha - hb;
-		if (ea.upper != eb.upper)
-			return ea.upper - eb.upper;
-	}
-}
-
-int text_collate(const char *a, const char *b)
-{
-	/* NULL sorts before every string, so a sort never crashes on a missing name. */
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	/* Each level is a full pass; most pairs differ at the first one, so the later passes
-	 * are rarely run. */
-	int r = cmp_primary(a, b);
-	if (!r)
-		r = cmp_tone(a, b);
-	if (!r)
-		r = cmp_case(a, b);
-	if (!r)
-		r = strcmp(a, b);
-	return r < 0 ? -1 : r > 0;
-}
-
-/* ---- slugs, blanks, ids ----------------------------------------------------------- */
-
-/* Writes the slug of s into out (when out is not NULL) and returns its length. Run once
- * to measure and once to fill: the compatibility decomposition can make the slug longer
- * than its source ("½" gives "1-2", "㎉" gives "kcal"), so strlen(s) is no bound. */
-static size_t slug_into(const char *s, char *out)
-{
-	size_t n = 0;
-	int pending_dash = 0;
-	for (const char *p = s; *p;) {
-		gunichar c = next_char(&p);
-		/* Compatibility decomposition also turns ligatures, full-width and superscript
-		 * forms into plain ASCII, which a file name wants. */
-		gunichar d[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
-		gsize nd = g_unichar_fully_decompose(c, TRUE, d, G_N_ELEMENTS(d));
-		for (gsize i = 0; i < nd; i++) {
-			gunichar lc = g_unichar_tolower(d[i]);
-			char ch;
-			if (g_unichar_ismark(lc))
-				continue; /* part of the letter before it: not a separator */
-			if ((lc >= 'a' && lc <= 'z') || (lc >= '0' && lc <= '9'))
-				ch = (char)lc;
-			else if (lc == 0x0111 || lc == 0x00F0) /* đ, and the look-alike ð */
-				ch = 'd';
-			else {
-				pending_dash = 1;
-				continue;
-			}
-			if (pending_dash && n > 0) {
-				if (out)
-					out[n] = '-';
-				n++;
-			}
-			pending_dash = 0;
-			if (out)
-				out[n] = ch;
-			n++;
-		}
-	}
-	if (out)
-		out[n] = '\0';
-	return n;
-}
-
-char *text_slug(const char *s)
-{
-	if (!s || !g_utf8_validate(s, -1, NULL))
-		return NULL;
-	char *out = malloc(slug_into(s, NULL) + 1);
-	if (out)
-		slug_into(s, out);
-	return out;
-}
+/* ---- blanks, ids, quoting ------------------------------------------------------- */
 
 int text_is_blank(const char *s)
 {
@@ -474,6 +173,29 @@ int text_is_blank(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+char *text_quote(char *buf, const char *s)
+{
+	char *sq = text_squeeze(s != NULL ? s : "");
+	size_t n;
+
+	if (sq == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	n = strlen(sq);
+	if (n <= TEXT_QUOTE_MAX) {
+		memcpy(buf, sq, n + 1);
+	} else {
+		n = TEXT_QUOTE_MAX;
+		while (n > 0 && ((unsigned char)sq[n] & 0xC0) == 0x80)
+			n--; /* do not cut a character in two */
+		memcpy(buf, sq, n);
+		memcpy(buf + n, "...", 4);
+	}
+	free(sq);
+	return buf;
 }
 
 char *text_squeeze(const char *s)

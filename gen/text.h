@@ -1,4 +1,4 @@
-/* text.h - Vietnamese-aware text helpers: NFC, upper case, collation, slugs.
+/* text.h - Vietnamese-aware text helpers: NFC, case, blanks, ids, the names of bodies.
  *
  * Pure functions over UTF-8 strings; no I/O. Every returned char * is newly allocated
  * with malloc() and owned by the caller, who frees it with free(). Inputs must be valid
@@ -27,27 +27,21 @@ char *text_upper(const char *s);
 /* Returns s lower-cased (Unicode), NFC. */
 char *text_lower(const char *s);
 
-/* Compares a and b in Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ
- * p q r s t u ư v x y, letter by letter, case-insensitively; tone marks (none < huyền <
- * hỏi < ngã < sắc < nặng) only break ties between otherwise equal strings, then case
- * (lower before upper), then bytes. Returns <0, 0, >0 like strcmp; 0 only for equal bytes.
- * Details: NFC and decomposed input differ only at the byte level, and so (a tone belongs
- * to its syllable) do "hòa" and "hoà"; white space sorts before punctuation, punctuation
- * before digits (one by one: "10" < "9"), digits before letters; f j w z keep their Latin
- * places; NULL sorts before every string. */
-int text_collate(const char *a, const char *b);
-
-/* Returns an ASCII file-name slug: lower case, Vietnamese letters stripped of marks
- * (đ -> d), runs of anything else folded to one '-', no leading or trailing '-'.
- * "Phòng Tài chính - Kế hoạch" -> "phong-tai-chinh-ke-hoach". */
-char *text_slug(const char *s);
-
 /* Returns 1 when s is NULL, empty or only white space (Unicode spaces included), else 0. */
 int text_is_blank(const char *s);
 
 /* Returns s with leading and trailing white space removed and every inner run of white
  * space (spaces, tabs, newlines, NBSP) folded to one ASCII space. */
 char *text_squeeze(const char *s);
+
+/* Values quoted back in messages are cut to this many bytes: a whole paragraph quoted is
+ * no help, and a message stays one line. */
+#define TEXT_QUOTE_MAX 60
+
+/* Copies s (NULL: "") into buf, which holds TEXT_QUOTE_MAX + 4 bytes, for quoting in a
+ * message: white space runs folded to one space, cut at a character boundary with "..."
+ * when longer than TEXT_QUOTE_MAX bytes. Returns buf. */
+char *text_quote(char *buf, const char *s);
 
 /* Returns 1 when s is a valid id: ASCII [a-z0-9][a-z0-9-]*, at most TEXT_ID_MAX bytes. */
 int text_is_id(const char *s);

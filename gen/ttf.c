@@ -5,6 +5,8 @@
  * read is bounds-checked: a malformed font gives NULL, never a crash. */
 #include "ttf.h"
 
+#include "i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +130,7 @@ ttf *ttf_open(const char *path, int index, const char **why)
 	size_t dir = 0;
 
 	if (!g_file_get_contents(path, &bytes, &size, NULL) || size > (gsize)TTF_MAX_FILE) {
-		*why = "the font file cannot be read";
+		*why = _("the font file cannot be read");
 		g_free(bytes);
 		g_free(t);
 		return NULL;
@@ -137,20 +139,20 @@ ttf *ttf_open(const char *path, int index, const char **why)
 	t->size = size;
 	if (u32(t, 0) == 0x74746366) { /* 'ttcf': a collection */
 		if (index < 0 || (uint32_t)index >= u32(t, 8)) {
-			*why = "the font collection has no such face";
+			*why = _("the font collection has no such face");
 			ttf_close(t);
 			return NULL;
 		}
 		dir = u32(t, 12 + (size_t)index * 4);
 	}
 	if (u32(t, dir) != 0x00010000 && u32(t, dir) != 0x74727565 /* 'true' */) {
-		*why = "it is not a TrueType font (vbgen embeds TrueType outlines only)";
+		*why = _("it is not a TrueType font (vbgen embeds TrueType outlines only)");
 		ttf_close(t);
 		return NULL;
 	}
 	if (find_tables(t, dir) != 0 || t->head.len < 54 || t->hhea.len < 36 || t->maxp.len < 6 ||
 	    t->hmtx.len == 0 || t->loca.len == 0 || t->glyf.len == 0) {
-		*why = "the font file is damaged or lacks a required table";
+		*why = _("the font file is damaged or lacks a required table");
 		ttf_close(t);
 		return NULL;
 	}
@@ -161,7 +163,7 @@ ttf *ttf_open(const char *path, int index, const char **why)
 	if (t->upem < 16 || t->glyphs == 0 || t->hmetrics == 0 ||
 	    t->loca.len < (uint32_t)(t->glyphs + 1) * (t->long_loca ? 4u : 2u) ||
 	    t->hmtx.len < (uint32_t)t->hmetrics * 4u) {
-		*why = "the font file is damaged";
+		*why = _("the font file is damaged");
 		ttf_close(t);
 		return NULL;
 	}

@@ -6,8 +6,11 @@
  * glyphs keep their components. Subsets are cached by glyph set, so documents that use
  * the same letters (a batch of commitment letters) share one compressed font program.
  *
- * Ownership: ttf_open() returns a face that owns the file's bytes and its cache; it
- * lives until ttf_close(). Returned pointers into it live as long as the face. */
+ * Ownership: ttf_open() returns a face that owns the file's bytes and its cache of
+ * subsets; it lives until ttf_close(). ttf_ps_name() lives as long as the face. A program
+ * ttf_subset() returns belongs to the cache and is valid only until the next ttf_subset()
+ * on the same face (which may drop the oldest of TTF_CACHE_MAX sets) or ttf_close():
+ * write it out before asking for another. */
 #ifndef VBGEN_TTF_H
 #define VBGEN_TTF_H
 
@@ -42,7 +45,8 @@ void ttf_metrics(const ttf *t, int *ascent, int *descent, int *cap_height, int b
 
 /* Returns the compressed (zlib) subset program holding the glyphs set in used (a bit
  * per glyph, ttf_glyphs() bits), its length in *len and the uncompressed length in
- * *len1. The bytes belong to the face's cache. NULL when the font is malformed. */
+ * *len1. The bytes belong to the face's cache and are valid until the next ttf_subset()
+ * on this face or ttf_close(). NULL when the font is malformed. */
 const unsigned char *ttf_subset(ttf *t, const uint8_t *used, size_t *len, size_t *len1);
 
 #endif

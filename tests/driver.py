@@ -81,7 +81,8 @@ SANITIZER = re.compile(r"runtime error|ERROR: AddressSanitizer|ERROR: LeakSaniti
 # skip, and under STRICT_SKIPS=1 a failure when tools/deps.sh installs its package.
 TOOLS = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
          "pdffonts": "poppler-utils", "mutool": "mupdf-tools", "qpdf": "qpdf",
-         "unzip": "unzip", "xmllint": "libxml2-utils", "soffice": "libreoffice-writer-nogui"}
+         "unzip": "unzip", "xmllint": "libxml2-utils", "soffice": "libreoffice-writer-nogui",
+         "msgfmt": "gettext", "msgmerge": "gettext", "xgettext": "gettext", "mandoc": "mandoc"}
 ND30CHECK = os.environ.get("ND30CHECK") or os.path.join(ROOT, "..", "shared", "checks",
                                                          "nd30check")
 TIMEOUT = 300  # s for one command: the slowest case takes a few seconds
@@ -134,6 +135,9 @@ def environment(binary=None):
     options, this driver's Python."""
     env = dict(os.environ)
     env["LC_ALL"] = "C.UTF-8"
+    # English, whatever the developer's own language: LANGUAGE would win over C.UTF-8
+    # (gen/i18n.h); a case that wants Vietnamese says --lang vi or sets LANG itself.
+    env.pop("LANGUAGE", None)
     env["SOURCE_DATE_EPOCH"] = "1700000000"
     python_first(env)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")

@@ -8,12 +8,12 @@ the output with tests/check-generated/NAME.out, like the cases in tests/check/. 
 same way on every run (no randomness, no dates), in well under a second:
 
   huge-text.xml       a valid-looking plan whose one <p> holds a 75 MB text node: refused
-                      for its size (PLAN_MAX_BYTES) before anything is read or parsed.
+                      for its size (XMLREAD_MAX_BYTES) before anything is read or parsed.
   deep-nesting.xml    a plan whose body nests 200,000 <section>s, one per line: refused at
-                      the first element nested deeper than PLAN_MAX_DEPTH, with its line,
+                      the first element nested deeper than XMLREAD_MAX_DEPTH, with its line,
                       without recursing through the rest.
   long-text.xml       a small plan with a 2 MB paragraph (one line): refused for the text
-                      length (PLAN_MAX_TEXT), with the line of the paragraph.
+                      length (XMLREAD_MAX_TEXT), with the line of the paragraph.
   long-attribute.xml  a small plan with a 2 MB id= value: within every reading limit; the
                       id is reported as invalid, quoted only in part (a message is one line).
   many-tasks.xml      a 5 MB valid plan of 10,000 tasks (the size the format is designed

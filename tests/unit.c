@@ -6,16 +6,16 @@
  * "unit: N passed, M failed", exiting 1 when anything failed. To add tests for another module,
  * write one static test_<module>(unit *u) function and call it from main. The tallies
  * travel in a unit struct rather than globals, so groups stay independent. */
+#include <glib.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
 #include <time.h>
 
-#include <glib.h>
-
 #include "date.h"
+#include "i18n.h"
 #include "num.h"
 #include "text.h"
 
@@ -75,47 +75,6 @@ static void expect_str(unit *u, const char *name, char *got, const char *want)
 
 /* ---- text ------------------------------------------------------------------------- */
 
-static int collate_ptr(const void *a, const void *b)
-{
-	return text_collate(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Sorts words (n of them) with text_collate, joins them with ", " and checks the result. */
-static void expect_sorted(unit *u, const char *name, const char **words, size_t n, const char *want)
-{
-	qsort(words, n, sizeof *words, collate_ptr);
-	size_t len = 1;
-	for (size_t i = 0; i < n; i++)
-		len += strlen(words[i]) + 2;
-	char *joined = malloc(len);
-	if (!joined) {
-		fail(u, name, "out of memory");
-		return;
-	}
-	joined[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			strcat(joined, ", ");
-		strcat(joined, words[i]);
-	}
-	expect_str(u, name, joined, want);
-}
-
-/* Checks that words is strictly increasing under text_collate, in both directions. */
-static void expect_chain(unit *u, const char *name, const char **words, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		int lt = text_collate(words[i], words[i + 1]);
-		int gt = text_collate(words[i + 1], words[i]);
-		if (lt >= 0 || gt <= 0) {
-			fail(u, name, "\"%s\" vs \"%s\": %d / %d, want <0 / >0", words[i],
-			     words[i + 1], lt, gt);
-			return;
-		}
-	}
-	pass(u, name);
-}
-
 static void test_text_nfc(unit *u)
 {
 	expect_str(u, "text_nfc hook above", text_nfc("Cu\u0309a"), "Của");
@@ -147,95 +106,19 @@ static void test_text_case(unit *u)
 	expect_str(u, "text_lower NULL", text_lower(NULL), NULL);
 }
 
-static void test_text_collate(unit *u)
-{
-	const char *names[] = {"Ân",  "Anh", "Ăn", "Bình", "Đông", "Dũng",
-			       "Yên", "Ý",   "Ở",  "Ơn",   "Ốc",   "ốc"};
-	expect_sorted(u, "text_collate names", names, sizeof names / sizeof names[0],
-		      "Anh, Ăn, Ân, Bình, Dũng, Đông, ốc, Ốc, Ở, Ơn, Ý, Yên");
-
-	const char *tones[] = {"ma", "mà", "mả", "mã", "má", "mạ"};
-	expect_chain(u, "text_collate tones ma mà mả mã má mạ", tones, 6);
-	const char *dd[] = {"d", "đ", "e"};
-	expect_chain(u, "text_collate d < đ < e", dd, 3);
-	const char *dd_upper[] = {"Dz", "Đa", "e"};
-	expect_chain(u, "text_collate Dz < Đa < e (đ is a letter)", dd_upper, 3);
-	const char *alphabet[] = {"a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g",
-				  "h", "i", "k", "l", "m", "n", "o", "ô", "ơ", "p",
-				  "q", "r", "s", "t", "u", "ư", "v", "x", "y"};
-	expect_chain(u, "text_collate alphabet", alphabet, sizeof alphabet / sizeof alphabet[0]);
-	/* Tones never outrank letters: "má" < "mai" although "à" would sort after "a". */
-	const char *letters_first[] = {"mạ", "mai", "màn", "mắt"};
-	expect_chain(u, "text_collate letters before tones", letters_first, 4);
-	/* Tone before case, case before bytes. */
-	const char *levels[] = {"a", "A", "á", "Á"};
-	expect_chain(u, "text_collate tone outranks case", levels, 4);
-	const char *prefix[] = {"", "An", "An Bình", "Anh"};
-	expect_chain(u, "text_collate prefix and space", prefix, 4);
-
-	expect_int(u, "text_collate equal", text_collate("Hà Nội", "Hà Nội"), 0);
-	expect_int(u, "text_collate NULL first", text_collate(NULL, "a") < 0, 1);
-	expect_int(u, "text_collate NULL NULL", text_collate(NULL, NULL), 0);
-	/* Out of contract, but must stay memory-safe: a truncated sequence at the end. */
-	expect_int(u, "text_collate truncated UTF-8", text_collate("a\xE1\xBB", "a") > 0, 1);
-	/* Decomposed input sorts like composed input, and only bytes tell them apart. */
-	const char *nfd_chain[] = {"ôc", "o\u0302\u0301c", "Ốc", "ơ"};
-	expect_chain(u, "text_collate decomposed ốc", nfd_chain, 4);
-	expect_int(u, "text_collate NFD vs NFC not equal",
-		   text_collate("o\u0302\u0301c", "ốc") != 0, 1);
-	/* "hòa" and "hoà" carry the same tone on the same syllable: case decides first. */
-	expect_int(u, "text_collate hòa < Hoà (tone per syllable)", text_collate("hòa", "Hoà") < 0,
-		   1);
-	expect_int(u, "text_collate hoà < Hòa (tone per syllable)", text_collate("hoà", "Hòa") < 0,
-		   1);
-	/* Syllable tones compare left to right. */
-	const char *two[] = {"ba ba", "ba bà", "bà ba", "bà bà"};
-	expect_chain(u, "text_collate tones per syllable, left first", two, 4);
-	const char *classes[] = {"a b", "a-b", "a1", "aa"};
-	expect_chain(u, "text_collate space < punctuation < digit < letter", classes, 4);
-
-	/* A bigger sort must be consistent: every earlier name is below every later one. */
-	const char *many[] = {
-		"Ư",     "u",     "ư",     "Ứng",   "ừng",      "Uyên",  "ữa",    "Vân",    "Xuân",
-		"ý",     "Y",     "Yến",   "Tuấn",  "Tuân",     "Tuần",  "tuấn",  "Thanh",  "Thành",
-		"Thạnh", "Trà",   "Trang", "Tráng", "Quang",    "Phúc",  "Phước", "Phương", "Ơ",
-		"ờ",     "Ôn",    "Ông",   "Nga",   "Ngà",      "Ngân",  "Nghĩa", "Mai",    "Mạnh",
-		"Lê",    "Lệ",    "Khoa",  "Khoá",  "Khoa Học", "Kiên",  "Hòa",   "Hoà",    "hoa",
-		"Hoa",   "Giang", "Gia",   "Đức",   "đức",      "Dương", "Dung",  "Cường",  "Chi",
-		"Bảo",   "Bá",    "Ấn",    "Ắt",    "An",       "An",    "an"};
-	size_t n = sizeof many / sizeof many[0];
-	qsort(many, n, sizeof *many, collate_ptr);
-	int consistent = 1;
-	for (size_t i = 0; i < n && consistent; i++) {
-		for (size_t j = i + 1; j < n; j++) {
-			int r = text_collate(many[i], many[j]);
-			if (r > 0 || (r == 0 && strcmp(many[i], many[j]) != 0)) {
-				fail(u, "text_collate consistent order", "\"%s\" before \"%s\": %d",
-				     many[i], many[j], r);
-				consistent = 0;
-				break;
-			}
-		}
-	}
-	if (consistent)
-		pass(u, "text_collate consistent order");
-}
-
 static void test_text_misc(unit *u)
 {
-	expect_str(u, "text_slug Phòng Tài chính", text_slug("Phòng Tài chính - Kế hoạch"),
-		   "phong-tai-chinh-ke-hoach");
-	expect_str(u, "text_slug Đội QLTT số 5", text_slug("Đội Quản lý thị trường số 5"),
-		   "doi-quan-ly-thi-truong-so-5");
-	expect_str(u, "text_slug trims and folds", text_slug("  --Đặc biệt!!  (2023) "),
-		   "dac-biet-2023");
-	expect_str(u, "text_slug decomposed", text_slug("Vie\u0302\u0323t  Nam"), "viet-nam");
-	expect_str(u, "text_slug ư ơ ă", text_slug("Thường trực Ủy ban Ăn"),
-		   "thuong-truc-uy-ban-an");
-	expect_str(u, "text_slug nothing left", text_slug("!!! …"), "");
-	/* Compatibility forms grow: "½" (two bytes) is three characters of slug. */
-	expect_str(u, "text_slug longer than source", text_slug("½ ½ ㎉"), "1-2-1-2-kcal");
-	expect_str(u, "text_slug NULL", text_slug(NULL), NULL);
+	char q[TEXT_QUOTE_MAX + 4];
+	expect_str(u, "text_quote folds white space", strdup(text_quote(q, " a\n\tb  ")), "a b");
+	expect_str(u, "text_quote NULL", strdup(text_quote(q, NULL)), "");
+	expect_str(u, "text_quote cuts at a character",
+		   strdup(text_quote(q, "đđđđđđđđđđ"
+					"đđđđđđđđđđ"
+					"đđđđđđđđđđ"
+					"đ")),
+		   "đđđđđđđđđđ"
+		   "đđđđđđđđđđ"
+		   "đđđđđđđđđđ...");
 
 	expect_int(u, "text_is_blank NULL", text_is_blank(NULL), 1);
 	expect_int(u, "text_is_blank empty", text_is_blank(""), 1);
@@ -435,7 +318,6 @@ static void test_text(unit *u)
 	test_text_nfc(u);
 	test_text_case(u);
 	test_text_large(u);
-	test_text_collate(u);
 	test_text_misc(u);
 }
 
@@ -521,12 +403,6 @@ static void test_date(unit *u)
 		   "\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/8/2023");
 	expect_str(u, "date_short 10/12/2023", date_short(&d4, 0), "10/12/2023");
 	expect_str(u, "date_short invalid", date_short(&bad, 0), NULL);
-
-	/* date.h: like strcmp, -1 when a is before b. */
-	expect_int(u, "date_compare before", date_compare(&d1, &d2), -1);
-	expect_int(u, "date_compare after", date_compare(&d2, &d1), 1);
-	expect_int(u, "date_compare equal", date_compare(&d1, &d1), 0);
-	expect_int(u, "date_compare same month", date_compare(&d5, &d2), -1);
 }
 
 /* ---- num -------------------------------------------------------------------------- */
@@ -581,21 +457,6 @@ static void test_num(unit *u)
 	char *big = num_alpha(2147483647);
 	expect(u, "num_alpha INT_MAX", big && strlen(big) > 0, "returned NULL or empty");
 	free(big);
-
-	expect_str(u, "num_decimal 28.6", num_decimal(28.6, 2), "28,6");
-	expect_str(u, "num_decimal 1.27", num_decimal(1.27, 2), "1,27");
-	expect_str(u, "num_decimal 100", num_decimal(100, 2), "100");
-	expect_str(u, "num_decimal 2.0", num_decimal(2.0, 3), "2");
-	expect_str(u, "num_decimal rounds 1.999", num_decimal(1.999, 2), "2");
-	expect_str(u, "num_decimal rounds 3.14159", num_decimal(3.14159, 3), "3,142");
-	expect_str(u, "num_decimal negative", num_decimal(-3.25, 2), "-3,25");
-	expect_str(u, "num_decimal no -0", num_decimal(-0.001, 2), "0");
-	expect_str(u, "num_decimal 0 decimals", num_decimal(12.4, 0), "12");
-	expect_str(u, "num_decimal negative decimals", num_decimal(12.4, -1), "12");
-	expect_str(u, "num_decimal 0", num_decimal(0.0, 2), "0");
-	expect_str(u, "num_decimal 1e6", num_decimal(1234567.5, 1), "1234567,5");
-	expect_str(u, "num_decimal NaN", num_decimal(NAN, 2), NULL);
-	expect_str(u, "num_decimal infinity", num_decimal(INFINITY, 2), NULL);
 }
 
 /* Groups in other files report through this callback (they cannot see unit). */
@@ -629,6 +490,108 @@ static void test_pdf_group(unit *u)
 
 /* Runs one group and prints "group NAME: N passed, M failed": the test driver counts
  * each group as one case. */
+/* A .mo file in memory (GNU gettext's format, as msgfmt writes it): n texts, keys sorted,
+ * each key and translation given with its length (plural keys hold a NUL). g_malloc()ed,
+ * *len its size. */
+static char *make_mo(int n, const char *const *keys, const size_t *klen, const char *const *vals,
+		     const size_t *vlen, unsigned long *len)
+{
+	size_t size = 28 + 16 * (size_t)n, off;
+	char *mo;
+	uint32_t w;
+
+	for (int i = 0; i < n; i++)
+		size += klen[i] + 1 + vlen[i] + 1;
+	mo = g_malloc0(size);
+	w = 0x950412de;
+	memcpy(mo, &w, 4);
+	w = (uint32_t)n;
+	memcpy(mo + 8, &w, 4);
+	w = 28;
+	memcpy(mo + 12, &w, 4);
+	w = 28 + 8 * (uint32_t)n;
+	memcpy(mo + 16, &w, 4);
+	off = 28 + 16 * (size_t)n;
+	for (int t = 0; t < 2; t++)
+		for (int i = 0; i < n; i++) {
+			const char *str = t ? vals[i] : keys[i];
+			size_t l = t ? vlen[i] : klen[i];
+			uint32_t pair[2] = {(uint32_t)l, (uint32_t)off};
+			memcpy(mo + 28 + 8 * (size_t)n * (size_t)t + 8 * (size_t)i, pair, 8);
+			memcpy(mo + off, str, l);
+			off += l + 1;
+		}
+	*len = size;
+	return mo;
+}
+
+/* Choosing the language, and reading catalogs, good and damaged. */
+static void test_i18n(unit *u)
+{
+	char names[4][I18N_NAME_MAX];
+	int n;
+	static const char *const keys[] = {"", "%d task\0%d tasks", "error", "zzz"};
+	static const size_t klen[] = {0, 16, 5, 3};
+	static const char *const vals[] = {"Language: vi\nPlural-Forms: nplurals=1; plural=0;\n",
+					   "%d nhiệm vụ", "lỗi", ""};
+	size_t vlen[4];
+	unsigned long len;
+	char *mo;
+
+	n = i18n_choose("vi", "en", "C", NULL, NULL, names, 4);
+	expect(u, "i18n: --lang wins", n == 1 && strcmp(names[0], "vi") == 0, "vi");
+	n = i18n_choose(NULL, NULL, NULL, NULL, "vi_VN.UTF-8", names, 4);
+	expect(u, "i18n: LANG=vi_VN.UTF-8 without a generated locale",
+	       n == 1 && strcmp(names[0], "vi_VN") == 0, "vi_VN");
+	n = i18n_choose(NULL, "vi:en", "C.UTF-8", NULL, "en_US.UTF-8", names, 4);
+	expect(u, "i18n: LANGUAGE over C.UTF-8",
+	       n == 3 && strcmp(names[0], "vi") == 0 && strcmp(names[1], "en") == 0 &&
+		       strcmp(names[2], "C") == 0,
+	       "vi, en, C");
+	n = i18n_choose(NULL, "vi", "C", NULL, "vi_VN.UTF-8", names, 4);
+	expect(u, "i18n: LC_ALL=C ignores LANGUAGE (POSIX output)",
+	       n == 1 && strcmp(names[0], "en") == 0, "en");
+	n = i18n_choose(NULL, "vi", NULL, NULL, NULL, names, 4);
+	expect(u, "i18n: no locale at all is English", n == 1 && strcmp(names[0], "en") == 0, "en");
+	n = i18n_choose(NULL, NULL, NULL, "vi_VN@tcvn", "en_GB", names, 4);
+	expect(u, "i18n: LC_MESSAGES over LANG, modifier removed",
+	       n == 1 && strcmp(names[0], "vi_VN") == 0, "vi_VN");
+
+	for (int i = 0; i < 4; i++)
+		vlen[i] = strlen(vals[i]);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	expect_int(u, "i18n: a catalog loads", i18n_load_mo(mo, len), 0);
+	expect(u, "i18n: a text is translated", strcmp(_("error"), "lỗi") == 0, "lỗi");
+	expect(u, "i18n: an empty translation is the English", strcmp(_("zzz"), "zzz") == 0, "zzz");
+	expect(u, "i18n: an unknown text stays English", strcmp(_("warning"), "warning") == 0,
+	       "warning");
+	expect(u, "i18n: one plural form for Vietnamese",
+	       strcmp(P_("%d task", "%d tasks", 5), "%d nhiệm vụ") == 0 &&
+		       strcmp(P_("%d task", "%d tasks", 1), "%d nhiệm vụ") == 0,
+	       "%d nhiệm vụ");
+	expect(u, "i18n: the header is not a translation of \"\"", strcmp(_(""), "") == 0, "\"\"");
+
+	/* damaged catalogs are refused whole, and English stays */
+	i18n_shutdown();
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	expect_int(u, "i18n: a truncated catalog is refused", i18n_load_mo(mo, len - 10), -1);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	mo[8] = (char)0xff; /* more texts than the file holds */
+	expect_int(u, "i18n: a wrong count is refused", i18n_load_mo(mo, len), -1);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	mo[0] = 'x';
+	expect_int(u, "i18n: a wrong magic is refused", i18n_load_mo(mo, len), -1);
+	mo = make_mo(4, keys, klen, vals, vlen, &len);
+	mo[28 + 8 + 4] = (char)0xf0; /* an offset beyond the end */
+	expect_int(u, "i18n: an offset outside the file is refused", i18n_load_mo(mo, len), -1);
+	expect(u, "i18n: English after refusals",
+	       strcmp(_("error"), "error") == 0 && strcmp(i18n_language(), "en") == 0, "error, en");
+	expect(u, "i18n: no catalog, English plurals",
+	       strcmp(P_("%d task", "%d tasks", 1), "%d task") == 0 &&
+		       strcmp(P_("%d task", "%d tasks", 2), "%d tasks") == 0,
+	       "%d task / %d tasks");
+}
+
 static void group(unit *u, const char *name, void (*fn)(unit *))
 {
 	int p = u->passed, f = u->failed;
@@ -644,6 +607,7 @@ int main(void)
 	group(&u, "text", test_text);
 	group(&u, "date", test_date);
 	group(&u, "num", test_num);
+	group(&u, "i18n", test_i18n);
 	group(&u, "xpath", test_xpath_group);
 	group(&u, "ttf", test_ttf_group);
 	group(&u, "pdf", test_pdf_group);

@@ -7,6 +7,7 @@
  * contours), the glyphs left out none, and a composite glyph its components. A font file
  * cut short anywhere inside its tables must be refused by ttf_open() with a reason. The
  * one public function, test_ttf(), is called by tests/unit.c with its check() reporter. */
+#include "fonts.h"
 #include "paths.h"
 #include "ttf.h"
 
@@ -427,12 +428,35 @@ static void test_face(reporter check, FT_Library lib, const char *path, int inde
 	ttf_close(t);
 }
 
+/* The letters' workers are forked only before Pango is set up (letters.c asserts it):
+ * opening the fonts and resolving a style use fontconfig alone. */
+static void test_pango_late(reporter check)
+{
+	fonts *f = fonts_open();
+	doc_style s = {0};
+
+	if (f == NULL) {
+		check(0, "fonts: open", "fonts_open() failed");
+		return;
+	}
+	s.family = "Times New Roman";
+	s.size = 13;
+	check(!fonts_pango_started(f), "fonts: no Pango after fonts_open()", "started");
+	check(fonts_style(f, &s) != NULL && !fonts_pango_started(f),
+	      "fonts: no Pango after resolving a style", "started");
+	check(fonts_context(f) != NULL && fonts_pango_started(f),
+	      "fonts: Pango is set up by fonts_context()", "not started");
+	fonts_free(f);
+}
+
 void test_ttf(reporter check)
 {
 	char *conf = paths_find("fonts/fonts.conf");
 	FcConfig *cfg = FcConfigCreate();
 	FT_Library lib = NULL;
 	int faces = 0;
+
+	test_pango_late(check);
 
 	if (conf == NULL || !FcConfigParseAndLoad(cfg, (const FcChar8 *)conf, FcTrue) ||
 	    !FcConfigBuildFonts(cfg) || FT_Init_FreeType(&lib) != 0) {

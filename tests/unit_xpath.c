@@ -204,6 +204,10 @@ static plan *read_plan(struct run *r)
 	g_free(detail);
 	if (p == NULL)
 		return NULL;
+	/* the reader builds the whole plan: its ids are found before any check ran */
+	r->check(plan_find(p, "t01") != NULL &&
+			 plan_find(p, "t01") == g_ptr_array_index(p->tasks, 0),
+		 "xpath: plan_read indexes the ids", "plan_find(\"t01\") before check_plan");
 	rc = check_plan(p);
 	detail = g_strdup_printf("check_plan found %d problems", rc);
 	r->check(rc == 0, "xpath: the test plan passes check_plan", rc == 0 ? "" : detail);

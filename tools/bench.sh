@@ -497,8 +497,7 @@ echo "   (.docx includes the same layout as the PDF: rule lengths and column wid
 echo
 echo "7. Signing the letters (vbgen sign DIR --field receiver, one PIN for the batch)"
 # The 1,000 letters of section 5's plan, signed with a PKCS#12 file made here (and, when
-# SoftHSM2 is installed, from a token in software). Until vbgen's writer makes signature
-# fields, tests/sign/add_fields.py adds them first (not timed).
+# SoftHSM2 is installed, from a token in software), into the fields vbgen wrote.
 SG=$B/sign
 if ! command -v openssl >/dev/null 2>&1; then
 	echo "   skipped: openssl is not installed (sh tools/deps.sh)"
@@ -511,8 +510,6 @@ else
 		echo "   skipped: vbgen letters failed: $(head -n 1 "$SG/letters.log")"
 	else
 		sg_n=$(find "$SG/letters" -name '*.pdf' | wc -l)
-		grep -q '/FT /Sig' "$SG/letters/xa-0001.pdf" 2>/dev/null ||
-			python3 tests/sign/add_fields.py "$SG"/letters/*.pdf
 		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$SG/pki/key.pem" -out "$SG/pki/cert.pem" \
 			-days 2 -utf8 -subj "/CN=Lê Văn Bench/O=UBND huyện Bench/C=VN" 2>/dev/null &&
 			openssl pkcs12 -export -inkey "$SG/pki/key.pem" -in "$SG/pki/cert.pem" \

@@ -4,7 +4,8 @@
 # exact command to run and fails, so that `make` stops with a clear reason.
 # Signing (`vbgen sign`) builds with OpenSSL, p11-kit and libpng; its tests use openssl,
 # SoftHSM2 (a token in software), opensc's pkcs11-tool, NSS's certutil and qpdf.
-PKGS="build-essential pkg-config libxml2-dev libxml2-utils libglib2.0-dev libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-liberation2 poppler-utils mupdf-tools python3 zlib1g-dev libharfbuzz-dev qpdf libfreetype-dev libzip-dev libreoffice-writer-nogui unzip libssl-dev libp11-kit-dev libpng-dev openssl softhsm2 opensc libnss3-tools"
+# Translations are compiled with gettext's msgfmt; the manual pages are checked with mandoc.
+PKGS="build-essential pkg-config libxml2-dev libxml2-utils libglib2.0-dev libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-liberation2 poppler-utils mupdf-tools python3 zlib1g-dev libharfbuzz-dev qpdf libfreetype-dev libzip-dev libreoffice-writer-nogui unzip libssl-dev libp11-kit-dev libpng-dev openssl softhsm2 opensc libnss3-tools gettext mandoc"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

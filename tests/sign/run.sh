@@ -6,8 +6,8 @@
 # Everything secret is made here, in OUTDIR, and never committed: a test CA, two signers
 # (the head of Phòng Nội vụ in a PKCS#12 file, the chairman on a SoftHSM2 token), a
 # certificate file without its key, and an NSS database that trusts the CA (for
-# pdfsig). The letters are the sample's (`vbgen letters`); until vbgen's writer makes
-# signature fields, tests/sign/add_fields.py gives them the fields it will make.
+# pdfsig). The letters are the sample's (`vbgen letters`), signed into the signature
+# fields vbgen's writer makes (`head`, `receiver`).
 #
 #   p12 head       the head signs 'head' from the PKCS#12 file (--pin-file); the input is
 #                  untouched
@@ -17,6 +17,10 @@
 #                  covers its revision, the second the whole file
 #   nd30check      the signed letter still passes the records office's checker
 #   qpdf           qpdf --check finds no error
+#   plan, appendix the plan's 'signer' from the token and its 'seal' from a file, the
+#                  appendix's 'issuer': all valid and trusted, qpdf and nd30check pass
+#   pdfsig -sign   poppler's own signing fills vbgen's field 'head': valid, trusted, the
+#                  whole file, an incremental update; qpdf and nd30check pass
 #   appearance     the signer's name, body and time (+07:00) in the page's text, in an
 #                  embedded font; with --image and --seal: the blue signature and the red
 #                  seal where they belong, the seal 36 mm wide (its true size)
@@ -69,8 +73,8 @@ for m in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libso
 	/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so; do
 	[ -f "$m" ] && sg_module=$m && break
 done
-for t in openssl softhsm2-util pkcs11-tool certutil pdfsig qpdf python3 pdftotext mutool \
-	pdftoppm setsid; do
+for t in openssl softhsm2-util pkcs11-tool certutil pk12util pdfsig qpdf python3 pdftotext \
+	mutool pdftoppm setsid; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		skip "all cases" "$t is not installed: run 'sh tools/deps.sh' as root"
 		finish
@@ -111,11 +115,9 @@ sg_no_tmp() { [ -z "$(find "$1" -name '.*.tmp-*' 2>/dev/null)" ]; }
 
 "$VBGEN" -q letters "$sg_sample" -o "$D/letters" --print "$D/letters-print.pdf" -j 2 \
 	>"$D/letters.out" 2>&1 || { bad "letters of the sample" "$(head -c 300 "$D/letters.out")"; finish; }
-if grep -q '/FT /Sig' "$D/letters/phong-noi-vu.pdf"; then
-	echo "      (the letters have their own signature fields)"
-else
-	python3 tests/sign/add_fields.py "$D"/letters/*.pdf ||
-		{ bad "signature fields for the tests" "add_fields.py failed"; finish; }
+if ! grep -q '/FT /Sig' "$D/letters/phong-noi-vu.pdf"; then
+	bad "signature fields" "vbgen's letters have no signature fields to sign"
+	finish
 fi
 L=$D/letters/phong-noi-vu.pdf
 cp "$L" "$D/original.pdf"
@@ -347,6 +349,69 @@ EOF
 			bad "images" "$(cat "$D/images.check")"
 		fi
 	fi
+fi
+
+# --- the plan and the appendix: their own signing places ------------------------------
+
+# The plan: the chairman signs 'signer' from his token, then the office signs 'seal' (the
+# body's signature over the left third of his) from a certificate file; the appendix
+# made alone: 'issuer' at the top right of its first page, in the top margin, with the
+# body's seal (Decree 30's image for an attachment; a text appearance there would be
+# text outside the margins, which nd30check refuses).
+"$VBGEN" -q plan "$sg_sample" -o "$D/plan.pdf" >"$D/plan.out" 2>&1 &&
+	"$VBGEN" -q appendix "$sg_sample" -o "$D/appendix.pdf" >>"$D/plan.out" 2>&1 ||
+	bad "plan and appendix" "$(head -c 300 "$D/plan.out")"
+VBGEN_PIN=$TOKEN_PIN sg_run plan-signer "$VBGEN" sign "$D/plan.pdf" --field signer \
+	--pkcs11 "$sg_module" -o "$D/out/plan-signer.pdf"
+sg_rc1=$sg_rc
+sg_run plan-seal "$VBGEN" sign "$D/out/plan-signer.pdf" --field seal --cert "$P/head.p12" \
+	--pin-file "$P/pin" -o "$D/out/plan-signed.pdf"
+sg_rc2=$sg_rc
+sg_run appendix-issuer "$VBGEN" sign "$D/appendix.pdf" --field issuer --cert "$P/head.p12" \
+	--pin-file "$P/pin" --seal "$D/seal.png" -o "$D/out/appendix-signed.pdf"
+if ! sg_sanitizer "plan and appendix"; then
+	sg_nd30=ok
+	if [ -x "$sg_checker" ]; then
+		"$sg_checker" --kind plan "$D/out/plan-signed.pdf" >"$D/nd30-plan.out" 2>&1 &&
+			"$sg_checker" --kind appendix "$D/out/appendix-signed.pdf" >>"$D/nd30-plan.out" 2>&1 ||
+			sg_nd30="nd30check: $(grep -E '^FAIL' "$D/nd30-plan.out" | head -n 3 | tr '\n' ' ')"
+	fi
+	if [ "$sg_rc1" -eq 0 ] && [ "$sg_rc2" -eq 0 ] && [ "$sg_rc" -eq 0 ] &&
+		sg_valid "$D/out/plan-signed.pdf" 2 && sg_valid "$D/out/appendix-signed.pdf" 1 &&
+		qpdf --check "$D/out/plan-signed.pdf" >/dev/null 2>&1 &&
+		qpdf --check "$D/out/appendix-signed.pdf" >/dev/null 2>&1 && [ "$sg_nd30" = ok ]; then
+		ok "the plan's 'signer' (token) and 'seal' (file), the appendix's 'issuer': valid, qpdf and nd30check pass"
+	else
+		bad "plan and appendix" "exit $sg_rc1/$sg_rc2/$sg_rc: $(sg_err) $sg_nd30"
+	fi
+fi
+
+# --- another signing tool: poppler's pdfsig signs into vbgen's field ------------------
+
+# The head's key and certificate in an NSS database of their own (pdfsig signs from NSS);
+# pdfsig -sign fills the existing field 'head' with an incremental update.
+mkdir -p "$D/nss-head"
+if certutil -N -d "sql:$D/nss-head" --empty-password >"$D/nss-head.log" 2>&1 &&
+	certutil -A -d "sql:$D/nss-head" -n ca -t "CT,C,C" -i "$P/ca.pem" >>"$D/nss-head.log" 2>&1 &&
+	pk12util -i "$P/head.p12" -d "sql:$D/nss-head" -W mat-khau-1 -K "" >>"$D/nss-head.log" 2>&1; then
+	pdfsig -nssdir "sql:$D/nss-head" -sign head -nick head "$L" "$D/out/pdfsig.pdf" \
+		>"$D/pdfsig-sign.out" 2>&1
+	sg_pdfsig "$D/out/pdfsig.pdf"
+	sg_nd30=ok
+	if [ -x "$sg_checker" ] && ! "$sg_checker" --kind letter "$D/out/pdfsig.pdf" >"$D/nd30-pdfsig.out" 2>&1; then
+		sg_nd30="nd30check: $(grep -E '^FAIL' "$D/nd30-pdfsig.out" | head -n 3 | tr '\n' ' ')"
+	fi
+	if [ -s "$D/out/pdfsig.pdf" ] && cmp -s -n "$(size_of "$L")" "$L" "$D/out/pdfsig.pdf" &&
+		grep -A 12 'Field Name: head' "$D/out/pdfsig.pdf.sig" | grep -q 'Signature is Valid' &&
+		grep -A 12 'Field Name: head' "$D/out/pdfsig.pdf.sig" | grep -q 'Total document signed' &&
+		grep -A 12 'Field Name: head' "$D/out/pdfsig.pdf.sig" | grep -q 'Certificate is Trusted' &&
+		qpdf --check "$D/out/pdfsig.pdf" >/dev/null 2>&1 && [ "$sg_nd30" = ok ]; then
+		ok "poppler's pdfsig signs vbgen's field 'head' (incremental): valid, trusted, whole file; qpdf and nd30check pass"
+	else
+		bad "pdfsig -sign head" "$(head -n 2 "$D/pdfsig-sign.out" | tr '\n' ' ') $(grep -E 'Validation|signed' "$D/out/pdfsig.pdf.sig" | tr '\n' ' ') $sg_nd30"
+	fi
+else
+	bad "NSS database with the head's key" "$(tail -n 2 "$D/nss-head.log" | tr '\n' ' ')"
 fi
 
 # --- a batch with one PIN typed at the terminal -------------------------------------

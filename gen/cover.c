@@ -1,0 +1,133 @@
+/* cover.c - whether the fonts of the templates have every character of the plan; see
+ * cover.h.
+ *
+ * vbgen never substitutes a font, so a character the font lacks (an emoji, a Chinese
+ * character) stops the layout. Found here, with the plan, it is the plan's mistake at
+ * the line of the text that holds it, and `vbgen check` says so before anything is laid
+ * out. Fonts are resolved with fontconfig only (fonts_style()): no Pango lookup happens,
+ * so that letter workers may still be forked afterwards. */
+#include "cover.h"
+
+#include "diag.h"
+#include "i18n.h"
+#include "fonts.h"
+#include "kinds.h"
+#include "template.h"
+
+#include <string.h>
+
+/* Places reported at most: a plan full of emoji is told of its first few, then once. */
+#define COVER_MAX_REPORTS 20
+/* Characters quoted on each side of the missing one. */
+#define COVER_CONTEXT 25
+
+struct cover {
+	const plan *p;
+	fonts *f;
+	GPtrArray *styles; /* const doc_style *, borrowed from the templates */
+	GHashTable *known; /* character -> the index + 1 of a style lacking it, or -1 */
+	int reported, more;
+};
+
+static void add_style(const doc_style *s, void *data)
+{
+	struct cover *c = data;
+
+	if (fonts_style(c->f, s) != NULL)
+		g_ptr_array_add(c->styles, (gpointer)s);
+}
+
+/* Whether some style's font lacks ch: the first such style, or NULL. Each character
+ * is looked up once: a plan has a few hundred distinct ones. */
+static const doc_style *lacking(struct cover *c, gunichar ch)
+{
+	gintptr k = GPOINTER_TO_INT(g_hash_table_lookup(c->known, GUINT_TO_POINTER(ch)));
+
+	if (k == 0) {
+		k = -1;
+		for (guint i = 0; i < c->styles->len && k < 0; i++)
+			if (!fonts_has_char(c->f, g_ptr_array_index(c->styles, i), ch))
+				k = (gintptr)i + 1;
+		g_hash_table_insert(c->known, GUINT_TO_POINTER(ch), GINT_TO_POINTER((int)k));
+	}
+	return k > 0 ? g_ptr_array_index(c->styles, (guint)k - 1) : NULL;
+}
+
+static void check_text(struct cover *c, xmlNodePtr text)
+{
+	const char *t = (const char *)text->content;
+	GHashTable *seen = NULL;
+
+	for (const char *q = t; *q != '\0'; q = g_utf8_next_char(q)) {
+		gunichar ch = g_utf8_get_char(q);
+		const doc_style *s;
+		if (ch < 0x80 || g_unichar_isspace(ch) || (s = lacking(c, ch)) == NULL)
+			continue;
+		if (seen == NULL)
+			seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+		if (!g_hash_table_add(seen, GUINT_TO_POINTER(ch)))
+			continue; /* once per text */
+		if (c->reported >= COVER_MAX_REPORTS) {
+			c->more++;
+			continue;
+		}
+		const char *from = q, *to = g_utf8_next_char(q);
+		for (int k = 0; k < COVER_CONTEXT && from > t; k++)
+			from = g_utf8_prev_char(from);
+		for (int k = 0; k < COVER_CONTEXT && *to != '\0'; k++)
+			to = g_utf8_next_char(to);
+		char one[8] = "";
+		g_unichar_to_utf8(ch, one);
+		c->reported++;
+		diag(c->p->path, plan_line(text->parent != NULL ? text->parent : text), DIAG_ERROR,
+		     _("the character \"%s\" (U+%04X) in \"%s%.*s%s\" is not in the font \"%s\" of "
+		       "the documents; vbgen does not substitute fonts: replace or remove it"),
+		     one, (unsigned)ch, from > t ? "..." : "", (int)(to - from), from,
+		     *to != '\0' ? "..." : "", fonts_used_family(c->f, s->family));
+	}
+	if (seen != NULL)
+		g_hash_table_destroy(seen);
+}
+
+static void walk(struct cover *c, xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+			check_text(c, n);
+		else if (n->type == XML_ELEMENT_NODE)
+			walk(c, n->children);
+	}
+}
+
+void cover_check(const plan *p)
+{
+	struct cover c = {p, NULL, NULL, NULL, 0, 0};
+	GPtrArray *loaded = g_ptr_array_new_with_free_func((GDestroyNotify)template_free);
+
+	/* the templates' and fonts' own problems (and the note on the font used) are said
+	 * when a document is made; here they only leave a style out */
+	diag_set_muted(1);
+	c.f = fonts_open();
+	c.styles = g_ptr_array_new();
+	c.known = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (const kind *k = kinds; c.f != NULL && k->command != NULL; k++) {
+		template *t = template_load(k->template);
+		if (t == NULL)
+			continue;
+		g_ptr_array_add(loaded, t);
+		template_each_style(t, add_style, &c);
+	}
+	diag_set_muted(0);
+	if (c.styles->len > 0)
+		walk(&c, xmlDocGetRootElement(p->doc));
+	if (c.more > 0)
+		diag(p->path, 0, DIAG_ERROR,
+		     _("%d more characters that the font does not have are not listed: replace "
+		       "those above and check again"),
+		     c.more);
+	g_hash_table_destroy(c.known);
+	g_ptr_array_free(c.styles, TRUE);
+	g_ptr_array_free(loaded, TRUE);
+	if (c.f != NULL)
+		fonts_free(c.f);
+}

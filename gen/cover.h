@@ -1,0 +1,16 @@
+/* cover.h - the characters of a plan against the fonts of its documents.
+ *
+ * Reads the templates of every kind (kinds.h), resolves the fonts of their styles with
+ * fontconfig and reports, as errors at the plan's line, every character of the plan's
+ * text that one of those fonts lacks. Run with the plan check, so that `vbgen check`
+ * finds what the layout would refuse. */
+#ifndef VBGEN_COVER_H
+#define VBGEN_COVER_H
+
+#include "plan.h"
+
+/* Reports the characters of p's text the fonts lack (diag errors). Allocates nothing
+ * that outlives the call. */
+void cover_check(const plan *p);
+
+#endif

@@ -1,0 +1,589 @@
+/* xmlread.c - reading an XML file safely; see xmlread.h.
+ *
+ * libxml2 builds the tree through its SAX2 callbacks; ours stand in front of them and
+ * count depth and text, so that a hostile file is stopped while it is read, not after. */
+#include "xmlread.h"
+
+#include "diag.h"
+#include "i18n.h"
+#include "text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* At most this many well-formedness problems are shown for one file. Problems that break
+ * the structure (a tag not closed, a quote missing) end the list at once: everything the
+ * XML reader says after them is an echo of the first. */
+#define XMLREAD_MAX_ERRORS 20
+
+/* One message of ours, before diag() adds the file and line. */
+#define XMLREAD_MSG_MAX 1024
+
+/* What one parse needs to know about itself in the SAX callbacks. */
+struct reader {
+	xmlParserCtxtPtr ctxt;
+	const char *path;
+	int depth;
+	long text_len; /* length of the text node being read */
+	int refused;   /* we stopped the parser on purpose: its own follow-up error is noise */
+	int quiet;     /* a problem that breaks the structure was shown: the rest are echoes */
+	xmlread_structural is_structural; /* NULL: every text is kept */
+	int truncated; /* only the first XMLREAD_MAX_BYTES of a larger file are parsed, to find
+			* the line where it goes wrong: the parser's own errors are noise */
+	int errors;
+	long last_line; /* the line of the last parse problem shown, and its words: the same */
+	char last[XMLREAD_MSG_MAX]; /* problem twice on one line (two &nbsp;) is shown once */
+	startElementNsSAX2Func start;
+	endElementNsSAX2Func end;
+	charactersSAXFunc characters;
+	unsigned char structural[XMLREAD_MAX_DEPTH + 2]; /* per depth: holds elements only */
+};
+
+/* libxml2 passes the parser context as ctx; we find our reader through its _private. */
+static struct reader *reader_of(void *ctx)
+{
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static long ctx_line(xmlParserCtxtPtr ctxt)
+{
+	return ctxt->input != NULL ? ctxt->input->line : 0;
+}
+
+static void refuse(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void refuse(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_v(r->path, ctx_line(r->ctxt), DIAG_ERROR, fmt, ap);
+	va_end(ap);
+	r->errors++;
+	r->refused = 1;
+	xmlStopParser(r->ctxt);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	struct reader *r = reader_of(ctx);
+	char q[TEXT_QUOTE_MAX + 4];
+
+	(void)name;
+	(void)ext;
+	if (sys != NULL) {
+		text_quote(q, (const char *)sys);
+		refuse(r,
+		       _("the file declares a DOCTYPE that points to an outside file (\"%s\"); "
+			 "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration"),
+		       q);
+	} else {
+		refuse(r,
+		       _("the file declares a DOCTYPE; plan files must not have one (entities and "
+			 "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration"));
+	}
+}
+
+/* The markup inside a plan's running text (schema: "inline"): a paragraph's text is
+ * counted across it, so that XMLREAD_MAX_TEXT bounds a whole paragraph, bold and italic
+ * parts included, as a template lays it out. */
+static int is_inline_markup(const xmlChar *local)
+{
+	return xmlStrEqual(local, BAD_CAST "b") || xmlStrEqual(local, BAD_CAST "i") ||
+	       xmlStrEqual(local, BAD_CAST "appendix-ref");
+}
+
+static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+		     int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
+{
+	struct reader *r = reader_of(ctx);
+
+	if (!is_inline_markup(local))
+		r->text_len = 0;
+	if (++r->depth > XMLREAD_MAX_DEPTH) {
+		refuse(r,
+		       _("elements are nested more than %d deep here (at <%s>); a plan nests only "
+			 "a "
+			 "few levels: check that every element is closed"),
+		       XMLREAD_MAX_DEPTH, (const char *)local);
+		return;
+	}
+	r->structural[r->depth] =
+		(unsigned char)(r->is_structural != NULL && r->is_structural(local));
+	r->start(ctx, local, prefix, uri, nns, ns, nattr, ndef, attrs);
+}
+
+static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct reader *r = reader_of(ctx);
+
+	r->depth--;
+	if (!is_inline_markup(local))
+		r->text_len = 0;
+	r->end(ctx, local, prefix, uri);
+}
+
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+	struct reader *r = reader_of(ctx);
+
+	r->text_len += len;
+	if (r->text_len > XMLREAD_MAX_TEXT) {
+		refuse(r,
+		       _("a text here is longer than %ld MB (a paragraph, with its bold and italic "
+			 "parts); no paragraph of a plan is that long: shorten or split it, and "
+			 "check that no closing tag is missing"),
+		       XMLREAD_MAX_TEXT / (1024 * 1024));
+		return;
+	}
+	if (r->depth > 0 && r->depth <= XMLREAD_MAX_DEPTH && r->structural[r->depth]) {
+		int i = 0;
+		while (i < len && (ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r'))
+			i++;
+		if (i == len)
+			return; /* indentation */
+	}
+	r->characters(ctx, ch, len);
+}
+
+/* Says in plain words what a libxml2 parse error means and what to do. Returns 1 when the
+ * problem breaks the structure of the file (everything reported after it is an echo), 0
+ * when the reader goes on cleanly after it (an unknown entity, a stray character). */
+static int explain_parse_error(const xmlError *e, const char *root, char *msg, size_t size)
+{
+	const char *s1 = e->str1 != NULL ? e->str1 : "", *s2 = e->str2 != NULL ? e->str2 : "";
+	char m[XMLREAD_MSG_MAX / 2];
+
+	/* libxml2's own words, one line, for the last resort below */
+	snprintf(m, sizeof m, "%s", e->message != NULL ? e->message : "");
+	m[strcspn(m, "\r\n")] = '\0';
+	switch (e->code) {
+	case XML_ERR_TAG_NAME_MISMATCH:
+		if (*s1 == '\0' || *s2 == '\0')
+			break;
+		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
+			snprintf(msg, size,
+				 _("a closing tag here has no proper name: close <%s> (line %d) "
+				   "with "
+				   "</%s>"),
+				 s1, e->int1, s1);
+			return 1;
+		}
+		snprintf(msg, size,
+			 _("</%s> here does not match the open <%s> (line %d): close <%s> with "
+			   "</%s> "
+			   "where its text ends, or correct the spelling of one of the two tags"),
+			 s2, s1, e->int1, s1, s1);
+		return 1;
+	case XML_ERR_TAG_NOT_FINISHED:
+		if (*s1 == '\0')
+			break;
+		snprintf(msg, size,
+			 _("the file ends while <%s> (opened on line %d) is still open: add </%s> "
+			   "at "
+			   "its end, or check that the file is complete (was its end lost in "
+			   "copying?)"),
+			 s1, e->int1, s1);
+		return 1;
+	case XML_ERR_GT_REQUIRED:
+		if (*s1 != '\0')
+			snprintf(msg, size,
+				 _("the tag <%s> (line %d) is not finished: check its attributes "
+				   "and "
+				   "quotes, and that it ends with >"),
+				 s1, e->int1);
+		else
+			snprintf(msg, size, _("a tag here is not finished: it must end with >"));
+		return 1;
+	case XML_ERR_LTSLASH_REQUIRED:
+		snprintf(msg, size, _("a closing tag here is not finished: write it like </name>"));
+		return 1;
+	case XML_ERR_NAME_REQUIRED:
+		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
+			snprintf(msg, size, _("a bare & here: in XML, write & as &amp;"));
+			return 0;
+		}
+		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
+			snprintf(msg, size,
+				 _("a bare < here: in XML text, write < as &lt; (if it begins a "
+				   "tag, "
+				   "correct the tag's name)"));
+			return 1;
+		}
+		break;
+	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
+		snprintf(msg, size, _("a bare & here: in XML, write & as &amp;"));
+		return 0;
+	case XML_ERR_UNDECLARED_ENTITY:
+	case XML_WAR_UNDECLARED_ENTITY:
+		if (*s1 == '\0')
+			break;
+		snprintf(msg, size,
+			 _("&%s; is an HTML name that XML does not know: type the character "
+			   "itself%s, "
+			   "and write & as &amp;"),
+			 s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
+		return 0;
+	case XML_ERR_DOCUMENT_EMPTY:
+		snprintf(msg, size,
+			 _("no element begins here: the file must hold one main element (a plan "
+			   "file: "
+			   "<plan version=\"1\"> ... </plan>); is this the right file?"));
+		return 1;
+	case XML_ERR_DOCUMENT_END:
+	case XML_ERR_EXTRA_CONTENT:
+		snprintf(msg, size,
+			 _("something follows the closing </%s> here: only comments may come after "
+			   "it; "
+			   "delete the rest (were two files pasted together?)"),
+			 root != NULL ? root : "...");
+		return 1;
+	case XML_ERR_ATTRIBUTE_NOT_STARTED:
+		snprintf(msg, size,
+			 _("an attribute value here has no quotes: write it in quotes, like "
+			   "lead=\"xa\""));
+		return 1;
+	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
+		snprintf(msg, size, _("an attribute value here has no closing quote: add it"));
+		return 1;
+	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
+		if (*s1 == '\0')
+			break;
+		snprintf(msg, size, _("the attribute %s here has no value: write %s=\"...\""), s1,
+			 s1);
+		return 1;
+	case XML_ERR_ATTRIBUTE_REDEFINED:
+		if (*s1 == '\0')
+			break;
+		snprintf(msg, size, _("%s= is written twice in this tag: keep one"), s1);
+		return 0;
+	case XML_ERR_LT_IN_ATTRIBUTE:
+		snprintf(msg, size, _("an attribute value here contains <: write it as &lt;"));
+		return 1;
+	case XML_ERR_INVALID_ENCODING:
+		snprintf(msg, size, _("the text here is not UTF-8: save the file as UTF-8 text"));
+		return 1;
+	case XML_ERR_INVALID_CHAR:
+	case XML_ERR_INVALID_CHARREF:
+		if (e->int1 > 0 && e->int1 < 0x20)
+			snprintf(msg, size,
+				 _("an invisible control character (code %d) is here, probably "
+				   "copied "
+				   "from another program: delete it"),
+				 e->int1);
+		else
+			snprintf(msg, size, _("a character here is not allowed in XML: delete it"));
+		return 0;
+	case XML_ERR_HYPHEN_IN_COMMENT:
+		snprintf(msg, size,
+			 _("a comment <!-- ... --> here has two hyphens in a row inside it, which "
+			   "XML "
+			   "does not allow: separate them, or use a dash (–)"));
+		return 0;
+	case XML_ERR_COMMENT_NOT_FINISHED:
+		snprintf(msg, size, _("a comment <!-- here is never closed: end it with -->"));
+		return 1;
+	case XML_ERR_RESERVED_XML_NAME:
+		snprintf(msg, size,
+			 _("the line <?xml ...?> must be the very first thing in the file: move it "
+			   "to "
+			   "line 1, before any comment or space"));
+		return 1;
+	case XML_NS_ERR_UNDEFINED_NAMESPACE:
+		snprintf(msg, size,
+			 _("a name here has a prefix (the part before ':'), as in files made by "
+			   "Word; "
+			   "plan files use plain names such as <p>: remove the prefix"));
+		return 1; /* the closing tag of the prefixed element would be reported next */
+	case XML_ERR_SPACE_REQUIRED:
+		snprintf(msg, size,
+			 _("the attributes of this tag are not written right: each is "
+			   "name=\"value\", "
+			   "with a space before the next one"));
+		return 1;
+	default:
+		break;
+	}
+	snprintf(msg, size,
+		 _("the file is not well-formed XML here: check the tags and quotes on this line "
+		   "and "
+		   "the line before (the XML reader says: %s)"),
+		 m);
+	return 1;
+}
+
+/* Reports a libxml2 parse error in plain words (see explain_parse_error). */
+static void on_error(void *ctx, xmlErrorPtr e)
+{
+	struct reader *r = reader_of(ctx);
+	char msg[XMLREAD_MSG_MAX];
+	xmlNodePtr root;
+	size_t n;
+	int structural;
+
+	if (e == NULL || e->level < XML_ERR_ERROR || r->refused || r->quiet || r->truncated)
+		return;
+	root = r->ctxt->myDoc != NULL ? xmlDocGetRootElement(r->ctxt->myDoc) : NULL;
+	structural = explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, msg,
+					 sizeof msg);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	if (!structural && e->line == r->last_line && strncmp(msg, r->last, sizeof r->last) == 0)
+		return;
+	r->last_line = e->line;
+	snprintf(r->last, sizeof r->last, "%s", msg);
+	diag(r->path, e->line, DIAG_ERROR, "%s", msg);
+	r->errors++;
+	if (structural) {
+		r->quiet = 1;
+	} else if (r->errors >= XMLREAD_MAX_ERRORS) {
+		diag(r->path, 0, DIAG_NOTE,
+		     _("more problems of this kind may follow; correct these first and check "
+		       "again"));
+		r->quiet = 1;
+	}
+}
+
+/* Reads the whole file, refusing what is not a plan before parsing. Returns the buffer
+ * (malloc()ed) and its size, or NULL with the problem reported. */
+static char *read_bytes(const char *path, size_t *size, int *status, double *too_big)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	ssize_t n = 0;
+	int fd;
+
+	/* not blocking: a pipe (FIFO) given as the plan would wait for a writer forever;
+	 * it is refused below, at once */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		int err = errno;
+		if (err == EACCES || err == EPERM)
+			diag(path, 0, DIAG_SYSTEM,
+			     _("you may not read this file (%s): ask its owner to let you read it, "
+			       "or work on a copy you may read"),
+			     i18n_strerror(err));
+		else
+			diag(path, 0, err == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
+			     _("cannot open the file: %s; check the name and the folder"),
+			     i18n_strerror(err));
+		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag(path, 0, DIAG_ERROR,
+		     _("this is %s, not an ordinary file: give the path of a plan file"),
+		     S_ISDIR(st.st_mode)                          ? _("a folder")
+		     : S_ISFIFO(st.st_mode)                       ? _("a pipe")
+		     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
+								  : _("something else"));
+		*status = EXIT_INVALID;
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	/* A file over the limit is not read whole: its first XMLREAD_MAX_BYTES are, so that the
+	 * parser can say on which line it stops being a plan (a runaway text, a missing
+	 * closing tag); xmlread_file() then refuses it. */
+	*too_big = st.st_size > XMLREAD_MAX_BYTES ? (double)st.st_size : 0;
+	if (*too_big)
+		st.st_size = XMLREAD_MAX_BYTES;
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		diag(path, 0, DIAG_SYSTEM, _("out of memory reading the file"));
+		*status = EXIT_SYSTEM;
+		close(fd);
+		return NULL;
+	}
+	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)n;
+	if (n < 0 && got < (size_t)st.st_size) {
+		diag(path, 0, DIAG_SYSTEM, _("the file could not be read: %s; check the disk"),
+		     i18n_strerror(errno));
+		*status = EXIT_SYSTEM;
+		free(buf);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (*too_big) {
+		/* end the part before a character that it would cut in two */
+		while (got > 0 && ((unsigned char)buf[got] & 0xC0) == 0x80)
+			got--;
+		buf[got] = '\0';
+	}
+	*size = got;
+	return buf;
+}
+
+/* Refuses empty files, UTF-16 files, NUL bytes and bytes that are not UTF-8, naming the
+ * line of the first bad byte. Returns 0 when the bytes are acceptable. */
+static int check_bytes(const char *path, const char *buf, size_t size)
+{
+	const char *end, *nul, *p;
+	long line = 1;
+	size_t i;
+
+	for (i = 0; i < size && strchr(" \t\r\n", buf[i]) != NULL; i++)
+		;
+	if (i == size) {
+		diag(path, 0, DIAG_ERROR,
+		     _("the file is empty; a plan file starts with <plan version=\"1\"> (see "
+		       "samples/par-index-2023.xml)"));
+		return -1;
+	}
+	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
+		diag(path, 0, DIAG_ERROR,
+		     _("the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
+		       "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"));
+		return -1;
+	}
+	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
+	if ((nul = memchr(buf, '\0', size)) != NULL) {
+		for (p = buf; p < nul; p++)
+			line += *p == '\n';
+		diag(path, line, DIAG_ERROR,
+		     _("the file contains a NUL byte (code 0) on this line: it is not a text file, "
+		       "or "
+		       "it was saved as UTF-16; save it as UTF-8 text"));
+		return -1;
+	}
+	if (!g_utf8_validate(buf, (gssize)size, &end)) {
+		for (p = buf; p < end; p++)
+			line += *p == '\n';
+		diag(path, line, DIAG_ERROR,
+		     _("the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
+		       "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
+		     (unsigned char)*end);
+		return -1;
+	}
+	return 0;
+}
+
+/* Puts every text and attribute value in NFC, so that a plan typed with decomposed
+ * accents prints and compares like any other. */
+static void normalise(xmlNodePtr node)
+{
+	for (; node != NULL; node = node->next) {
+		if (node->type == XML_TEXT_NODE && node->content != NULL &&
+		    !text_is_nfc((const char *)node->content)) {
+			char *nfc = text_nfc((const char *)node->content);
+			xmlNodeSetContent(node, (const xmlChar *)nfc);
+			free(nfc);
+		}
+		if (node->type == XML_ELEMENT_NODE) {
+			for (xmlAttrPtr a = node->properties; a != NULL; a = a->next)
+				normalise(a->children);
+			normalise(node->children);
+		}
+	}
+}
+
+xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *status)
+{
+	struct reader r = {0};
+	double too_big = 0;
+	int surely_nfc;
+	xmlSAXHandler sax;
+	xmlDocPtr doc = NULL;
+	size_t size = 0;
+	char *buf;
+	int skip = 0;
+
+	*status = EXIT_INVALID;
+	buf = read_bytes(path, &size, status, &too_big);
+	if (buf == NULL)
+		return NULL;
+	if (too_big)
+		r.truncated = 1;
+	/* most files need no normalising at all: one pass over the bytes says so */
+	surely_nfc = text_surely_nfc(buf, size);
+	if (check_bytes(path, buf, size) != 0) {
+		free(buf);
+		return NULL;
+	}
+	if (size >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3; /* a byte-order mark, as Notepad writes it */
+
+	r.path = path;
+	r.is_structural = structural;
+	r.ctxt = xmlNewParserCtxt();
+	if (r.ctxt == NULL) {
+		free(buf);
+		diag(path, 0, DIAG_SYSTEM, _("out of memory starting the XML reader"));
+		*status = EXIT_SYSTEM;
+		return NULL;
+	}
+	/* SAX2 defaults, with our guards in front of the tree builder. */
+	xmlSAXVersion(&sax, 2);
+	r.start = sax.startElementNs;
+	r.end = sax.endElementNs;
+	r.characters = sax.characters;
+	sax.startElementNs = on_start;
+	sax.endElementNs = on_end;
+	sax.characters = on_characters;
+	sax.internalSubset = on_doctype;
+	sax.externalSubset = NULL;
+	sax.resolveEntity = NULL;
+	sax.getEntity = NULL;
+	sax.getParameterEntity = NULL;
+	sax.entityDecl = NULL;
+	sax.serror = on_error;
+	sax.error = NULL;
+	sax.warning = NULL;
+	memcpy(r.ctxt->sax, &sax, sizeof sax);
+	r.ctxt->_private = &r;
+	/* the bytes are known to be UTF-8 (check_bytes): read them as they are, whatever
+	 * encoding the declaration names, without a converting copy */
+	doc = xmlCtxtReadMemory(r.ctxt, buf + skip, (int)(size - skip), path, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+					XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT |
+					XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	free(buf);
+	if (r.truncated) {
+		/* refused for its size: where it went wrong when a guard saw it, else where the
+		 * part read ends */
+		if (r.errors == 0)
+			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
+			     _("the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
+			       "take "
+			       "about 5 MB), and this one is still going at this line: check that "
+			       "this "
+			       "is the right file"),
+			     too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
+		xmlFreeDoc(doc);
+		xmlFreeParserCtxt(r.ctxt);
+		return NULL;
+	}
+	if (doc != NULL && (r.errors > 0 || !r.ctxt->wellFormed)) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (doc == NULL && r.errors == 0)
+		diag(path, 0, DIAG_ERROR, _("the file could not be read as XML"));
+	xmlFreeParserCtxt(r.ctxt);
+	if (doc == NULL)
+		return NULL;
+	if (xmlDocGetRootElement(doc) == NULL) {
+		diag(path, 0, DIAG_ERROR, _("the file holds no element"));
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	if (!surely_nfc)
+		normalise(xmlDocGetRootElement(doc));
+	*status = EXIT_OK;
+	return doc;
+}

@@ -1,0 +1,33 @@
+/* xmlread.h - reading an XML file safely: plans (plan.c) and templates (template.c).
+ *
+ * Reading is the one place where hostile bytes meet the program, so it is strict and
+ * cheap: the file size is bounded before anything is read, bytes that are not UTF-8 are
+ * refused with their line, the XML parser never loads a DTD, an entity or anything from
+ * the network (a DOCTYPE stops the parse at once), nesting depth and text length are
+ * bounded while parsing, every libxml2 message is rewritten in plain words, and text is
+ * put in NFC.
+ *
+ * Ownership: the returned document belongs to the caller (xmlFreeDoc). */
+#ifndef VBGEN_XMLREAD_H
+#define VBGEN_XMLREAD_H
+
+#include <libxml/tree.h>
+
+/* Limits on what a file may be. Each refusal is an error naming the file. 10,000 tasks
+ * take about 5 MB: six times that is no plan (nor template). */
+#define XMLREAD_MAX_BYTES (32L * 1024 * 1024)
+/* The longest paragraph of a real plan is a few KB. */
+#define XMLREAD_MAX_TEXT (1L * 1024 * 1024)
+/* Real plans nest about 8 deep, the bundled templates at most 14; deep trees cost stack. */
+#define XMLREAD_MAX_DEPTH 64
+
+/* Says whether an element holds other elements only, never text of its own: the white
+ * space between its children is the file's indentation and is dropped while reading. */
+typedef int (*xmlread_structural)(const xmlChar *name);
+
+/* Reads path with the rules above; structural may be NULL (all text is kept). Returns
+ * the document and sets *status to EXIT_OK, or returns NULL with every problem reported
+ * with diag() and *status EXIT_INVALID or EXIT_SYSTEM. */
+xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *status);
+
+#endif
