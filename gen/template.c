@@ -1144,9 +1144,15 @@ static template *load(const char *name, int depth)
 				     attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
+			/* a second <metadata> (a template pasted into another) replaces the
+			 * values it gives: the first one's are freed, not lost (found by
+			 * tests/fuzz: a leak) */
 			for (int k = 0; k < 5; k++)
-				if (attr(n, meta_names[k]) != NULL)
+				if (attr(n, meta_names[k]) != NULL) {
+					if (t->meta[k] != NULL)
+						xmlXPathFreeCompExpr(t->meta[k]);
 					t->meta[k] = compile(t, n, meta_names[k]);
+				}
 		} else if (is(n, "document")) {
 			const char *pg = attr(n, "page");
 			if (pg != NULL)
