@@ -9,7 +9,8 @@
 # so that one run collects every finding: they go to build/fuzz/findings/TARGET/ (crash-*,
 # leak-*, timeout-*, oom-*), and the log to build/fuzz/TARGET.log. Each finding, once
 # fixed, becomes a regression input (tests/check/ or a case): see tests/fuzz/README.
-# Exits 1 when a target found something, 0 when none did.
+# Exits 1 when a target found something in this run (earlier findings stay in the folder
+# and are not counted again), 0 when none did.
 #
 # Environment: FUZZ_TIME (seconds per target, default 60), FUZZ_TIMEOUT (seconds one
 # input may take before it counts as a hang, default 10), FUZZ_RSS_MB (memory one input
@@ -48,13 +49,14 @@ for t in $TARGETS; do
 	esac
 	echo "fuzz: $t for ${TIME}s (log $B/$t.log, findings $findings/)"
 	start=$(date +%s)
+	touch "$B/$t.start" # findings of this run: the files newer than this one
 	# shellcheck disable=SC2086
 	nice "$B/$t" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 		-max_total_time="$TIME" -timeout="$TIMEOUT" -rss_limit_mb="$RSS" \
 		-max_len=262144 -artifact_prefix="$findings/" ${dict:+-dict=$dict} \
 		$FUZZ_FLAGS "$corpus" "$seeds" >"$B/$t.log" 2>&1
 	end=$(date +%s)
-	n=$(find "$findings" -type f | wc -l)
+	n=$(find "$findings" -type f -newer "$B/$t.start" | wc -l)
 	# the last status line: "#RUNS: cov: N ft: N corp: N exec/s N oom/timeout/crash: ..."
 	last=$(grep '^#[0-9]*: cov:' "$B/$t.log" | tail -1)
 	runs=$(echo "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
