@@ -26,7 +26,7 @@ LIBOBJS  = $(LIBSRCS:gen/%.c=build/%.o)
 SANOBJS  = $(SRCS:gen/%.c=build/san/%.o)
 SANLIB   = $(LIBSRCS:gen/%.c=build/san/%.o)
 
-.PHONY: all deps check sample bench install uninstall clean format pot FORCE
+.PHONY: all deps check sample bench fuzz fuzz-build install uninstall clean format pot FORCE
 
 all: deps vbgen mo
 
@@ -55,7 +55,7 @@ build/plan-schema.h: schema/plan.rng tools/schema_tables.py build/.deps
 	@mkdir -p build
 	@echo "  GEN   $@"
 	$(Q)$(PYTHON) tools/schema_tables.py schema/plan.rng $@
-build/plan.o build/san/plan.o: build/plan-schema.h
+build/plan.o build/san/plan.o build/fuzz/plan.o: build/plan-schema.h
 
 # The translations: po/LANG.po compiled into build/locale/LANG/LC_MESSAGES/vbgen.mo, where
 # a vbgen run from this tree finds them (gen/i18n.h). --check: a translation keeps its
@@ -175,6 +175,38 @@ build/bare: tests/bare.c build/.deps
 
 bench: deps vbgen build/bare
 	sh tools/bench.sh
+
+# Fuzzing (tests/fuzz/README): libFuzzer targets built with clang (Debian's clang; run
+# `apt-get install clang` if it is missing), ASan and UBSan. `make fuzz` runs each for
+# FUZZ_TIME seconds, one after another, from the seed corpus; findings go to
+# build/fuzz/findings/. `make fuzz-build` only builds them.
+FUZZCC    ?= clang
+FUZZ_TIME ?= 60
+# clang's -Wformat=2 also flags diag_v's vsnprintf of its checked format: gcc's does not.
+FUZZSAN   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	    -Wno-format-nonliteral
+FUZZOBJS  = $(LIBSRCS:gen/%.c=build/fuzz/%.o) build/fuzz/fuzz.o
+FUZZERS   = build/fuzz/fuzz_plan build/fuzz/fuzz_template build/fuzz/fuzz_layout
+
+build/fuzz/%.o: gen/%.c $(HDRS) build/.deps Makefile
+	@mkdir -p build/fuzz
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZCC) $(ALL_CFLAGS) $(FUZZSAN) -fsanitize=fuzzer-no-link -O1 -c -o $@ $<
+
+build/fuzz/fuzz.o: tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(HDRS) build/.deps Makefile
+	@mkdir -p build/fuzz
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZCC) $(ALL_CFLAGS) $(FUZZSAN) -Igen -O1 -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZOBJS)
+	@echo "  LINK  $@"
+	$(Q)$(FUZZCC) $(ALL_CFLAGS) $(FUZZSAN) -fsanitize=fuzzer -Igen -O1 -o $@ $< $(FUZZOBJS) \
+		$(LIBS)
+
+fuzz-build: deps $(FUZZERS)
+
+fuzz: fuzz-build
+	FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
 
 install: vbgen mo
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/vbgen

@@ -164,6 +164,59 @@ static void add_group_breaks(const doc_block *b, PangoAttrList *attrs, PangoLayo
 	}
 }
 
+/* Pango shapes a run of text as one item, and when it breaks a line inside an item it
+ * shapes the rest of the item again: a word without spaces (a pasted code, a URL, a line
+ * of dots) broken into n lines was shaped n times, which took 17 s for 100,000
+ * characters. A word longer than LAYOUT_WORD_LONG bytes is therefore cut into items of
+ * about LAYOUT_WORD_PIECE bytes, by attributes that change nothing (a rise of 0): a
+ * piece starts before a character that is not a mark nor joined to the one before, so
+ * shaping inside a character cluster is never cut. Kerning between two pieces is lost,
+ * a small thing in a word that runs over lines anyway. */
+#define LAYOUT_WORD_LONG 256
+#define LAYOUT_WORD_PIECE 64
+
+/* Whether a new item may start at p, inside a text that starts at text, without cutting
+ * a cluster: not before a mark, a variation selector or a joiner, nor after a joiner. */
+static int piece_start(const char *text, const char *p)
+{
+	gunichar c = g_utf8_get_char(p);
+	gunichar prev = p > text ? g_utf8_get_char(g_utf8_prev_char(p)) : 0;
+
+	return !g_unichar_ismark(c) && c != 0x200D && prev != 0x200D &&
+	       !(c >= 0xFE00 && c <= 0xFE0F);
+}
+
+/* Cuts the word text[start, end) into items (see above) when it is long. */
+static void cut_word(const char *text, int start, int end, PangoAttrList *attrs)
+{
+	if (end - start <= LAYOUT_WORD_LONG)
+		return;
+	for (int k = start; k < end;) {
+		int e = k + LAYOUT_WORD_PIECE < end ? k + LAYOUT_WORD_PIECE : end;
+		while (e < end &&
+		       (((unsigned char)text[e] & 0xC0) == 0x80 || !piece_start(text, text + e)))
+			e++;
+		PangoAttribute *a = pango_attr_rise_new(0);
+		a->start_index = (guint)k;
+		a->end_index = (guint)e;
+		pango_attr_list_insert(attrs, a);
+		k = e;
+	}
+}
+
+/* Cuts every long word of text (n bytes of valid UTF-8) into items. */
+static void cut_long_words(const char *text, int n, PangoAttrList *attrs)
+{
+	int word = 0;
+
+	for (int i = 0; i < n; i++)
+		if (text[i] == ' ' || text[i] == '\n') {
+			cut_word(text, word, i, attrs);
+			word = i + 1;
+		}
+	cut_word(text, word, n, attrs);
+}
+
 /* layout_set_text() with the text given: the block's, or a copy of it with line breaks
  * in place of some spaces (same length, so the runs' offsets hold). */
 static void set_text(PangoLayout *l, const doc_block *b, const char *text,
@@ -193,6 +246,7 @@ static void set_text(PangoLayout *l, const doc_block *b, const char *text,
 			pango_attr_list_insert(attrs, a);
 		}
 	}
+	cut_long_words(text, b->text_len, attrs);
 	if (keep_tokens >= KEEP_TOKENS)
 		text_nobreak_spans(b->text, b->text_len, keep_tokens >= KEEP_TOKEN_WORDS,
 				   add_nobreak, attrs);

@@ -281,8 +281,18 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	 * streaming over the whole document, which for a plan of 1,000 agencies made every
 	 * value cost a walk through thousands of nodes. A parenthesised expression means
 	 * the same and is evaluated by following the path. */
-	char *wrapped = g_strdup_printf("(%s)", s);
+	/* Absolute paths as variables that the context evaluates once (xpath.h); should
+	 * that not compile, the expression as written, whose message is then the one. */
+	char *indexed = xpath_index_paths(s);
+	char *wrapped = g_strdup_printf("(%s)", indexed);
 	e = xmlXPathCompile(BAD_CAST wrapped);
+	if (e == NULL && strcmp(indexed, s) != 0) {
+		g_free(wrapped);
+		wrapped = g_strdup_printf("(%s)", s);
+		xpath_msg[0] = '\0';
+		e = xmlXPathCompile(BAD_CAST wrapped);
+	}
+	g_free(indexed);
 	g_free(wrapped);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (e == NULL)
@@ -1134,9 +1144,15 @@ static template *load(const char *name, int depth)
 				     attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
+			/* a second <metadata> (a template pasted into another) replaces the
+			 * values it gives: the first one's are freed, not lost (found by
+			 * tests/fuzz: a leak) */
 			for (int k = 0; k < 5; k++)
-				if (attr(n, meta_names[k]) != NULL)
+				if (attr(n, meta_names[k]) != NULL) {
+					if (t->meta[k] != NULL)
+						xmlXPathFreeCompExpr(t->meta[k]);
 					t->meta[k] = compile(t, n, meta_names[k]);
+				}
 		} else if (is(n, "document")) {
 			const char *pg = attr(n, "page");
 			if (pg != NULL)

@@ -8,6 +8,15 @@
  * tasks, so the tables are built on the first such call and kept for the context's life
  * (the plan does not change while a context over it exists).
  *
+ * Absolute paths are indexed the same way. A plan's <commitments> holds a <targets> per
+ * agency, its <appendix> every task: XPath's child step reads every child, so each
+ * /plan/commitments/receiver/title in a letter walked 20,000 siblings at 100,000
+ * agencies, and the letters' cost grew with the plan. The template compiler therefore
+ * asks xpath_index_paths() to write each leading run of plain child steps of an
+ * absolute path (/plan/commitments/receiver) as a variable ($vbgen_path.plan.commitments
+ * .receiver), which this context's variable lookup evaluates once and then copies: the
+ * same nodes in the same order, for the cost of the result instead of the plan.
+ *
  * A bad value (a date that does not parse, an unknown id, a number out of range) gives
  * the empty string, NaN or an empty node-set and never stops the expansion: the plan
  * checker has already reported such plans. Only a wrong number of arguments is an XPath
@@ -36,6 +45,10 @@
  * platform, so a larger n is a template mistake and gives the empty string. */
 #define XP_PAD_NUMBER_MAX 999999999L
 
+/* The variables that stand for absolute paths (see the top of the file): the prefix, then
+ * each step's element name after a '.'. */
+#define XP_PATH_VAR "vbgen_path"
+
 /* The XML white space that separates the ids of a support="..." or agency-names() list. */
 #define XP_ID_SEPARATORS " \t\r\n"
 
@@ -43,10 +56,12 @@
 struct xp {
 	plan *p; /* first member: see above */
 	unsigned magic;
-	int indexed;           /* the three tables below are built */
-	GHashTable *led;       /* lead id -> GArray of guint indexes into p->tasks, ascending */
-	GHashTable *supported; /* support id -> the same */
-	GHashTable *targets;   /* for id -> GPtrArray of <targets> elements, document order */
+	int indexed;            /* the three tables below are built */
+	GHashTable *led;        /* lead id -> GArray of guint indexes into p->tasks, ascending */
+	GHashTable *supported;  /* support id -> the same */
+	GHashTable *targets;    /* for id -> GPtrArray of <targets> elements, document order */
+	GHashTable *paths;      /* XP_PATH_VAR variable name (owned) -> its node-set (owned) */
+	xmlXPathContextPtr ctx; /* the context this belongs to (its variables) */
 };
 
 static int is(xmlNodePtr n, const char *name)
@@ -838,6 +853,189 @@ static const struct {
 	{"targets-for", fn_targets_for},
 };
 
+/* ---- indexed absolute paths ---- */
+
+/* The nodes of the absolute path that variable name stands for (XP_PATH_VAR.a.b.c:
+ * /a/b/c), in document order: the children of each node in turn, and the nodes of each
+ * step are disjoint subtrees in document order, so the result needs no sort. Returns a
+ * node-set, or NULL when out of memory. */
+static xmlXPathObjectPtr path_nodes(xmlDocPtr doc, const char *name)
+{
+	xmlNodeSetPtr set = xmlXPathNodeSetCreate((xmlNodePtr)doc);
+	char **steps = g_strsplit(name + strlen(XP_PATH_VAR "."), ".", -1);
+
+	for (int i = 0; set != NULL && steps[i] != NULL; i++) {
+		xmlNodeSetPtr next = xmlXPathNodeSetCreate(NULL);
+		for (int k = 0; next != NULL && k < set->nodeNr; k++)
+			for (xmlNodePtr c = set->nodeTab[k]->children; c != NULL; c = c->next)
+				if (c->type == XML_ELEMENT_NODE && c->ns == NULL &&
+				    xmlStrEqual(c->name, BAD_CAST steps[i]) &&
+				    xmlXPathNodeSetAddUnique(next, c) < 0) {
+					xmlXPathFreeNodeSet(next);
+					next = NULL;
+					break;
+				}
+		xmlXPathFreeNodeSet(set);
+		set = next;
+	}
+	g_strfreev(steps);
+	return set != NULL ? xmlXPathWrapNodeSet(set) : NULL;
+}
+
+/* The context's variable lookup (libxml2 asks it instead of its own table): a path
+ * variable is evaluated once and copied; any other is the one the template bound. */
+static xmlXPathObjectPtr lookup_variable(void *data, const xmlChar *name, const xmlChar *ns)
+{
+	struct xp *x = data;
+	xmlXPathObjectPtr v;
+
+	if (ns == NULL && g_str_has_prefix((const char *)name, XP_PATH_VAR ".")) {
+		v = g_hash_table_lookup(x->paths, name);
+		if (v == NULL) {
+			v = path_nodes(x->p->doc, (const char *)name);
+			if (v == NULL)
+				return NULL;
+			g_hash_table_insert(x->paths, g_strdup((const char *)name), v);
+		}
+		return xmlXPathObjectCopy(v);
+	}
+	if (x->ctx->varHash == NULL)
+		return NULL;
+	v = xmlHashLookup2(x->ctx->varHash, name, ns);
+	return v != NULL ? xmlXPathObjectCopy(v) : NULL;
+}
+
+static void free_object(gpointer v)
+{
+	xmlXPathFreeObject(v);
+}
+
+static int name_start(char c)
+{
+	return g_ascii_isalpha(c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+static int name_char(char c)
+{
+	return name_start(c) || g_ascii_isdigit(c) || c == '.' || c == '-';
+}
+
+/* The length of the run of plain child steps at s ("/plan/commitments/receiver" in
+ * "/plan/commitments/receiver/title" stops before a step that is anything else: with a
+ * predicate, a namespace prefix, an axis, a node test, a wildcard, '//', white space or
+ * a name that is not plain ASCII or holds a '.'), and the number of its steps. */
+static size_t plain_steps(const char *s, int *nsteps)
+{
+	size_t end = 0, i = 0;
+
+	*nsteps = 0;
+	while (s[i] == '/' && name_start(s[i + 1]) && (unsigned char)s[i + 1] < 0x80) {
+		size_t j = i + 1;
+		int plain = 1;
+		while (name_char(s[j])) {
+			if (s[j] == '.' || (unsigned char)s[j] >= 0x80)
+				plain = 0;
+			j++;
+		}
+		/* what follows the name decides: another step, the end of the path, or a
+		 * step that is more than a name */
+		size_t k = j;
+		while (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')
+			k++;
+		if (!plain || s[k] == '[' || s[k] == '(' || s[k] == ':' || (k > j && s[k] == '/'))
+			break;
+		end = j;
+		(*nsteps)++;
+		i = j;
+		if (s[i] == '/' && s[i + 1] == '/')
+			break;
+	}
+	return end;
+}
+
+char *xpath_index_paths(const char *expr)
+{
+	GString *out = g_string_new(NULL);
+	/* whether the last token ends an operand (a name, ')', ']', '.', a literal, a number,
+	 * a variable, '*' as a name test): then '/' continues a path, '*' multiplies and
+	 * and/or/div/mod are operators; otherwise '/' starts an absolute path */
+	int after_operand = 0;
+	const char *s = expr;
+
+	while (*s != '\0') {
+		char c = *s;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			g_string_append_c(out, *s++);
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			const char *close = strchr(s + 1, c);
+			size_t n = close != NULL ? (size_t)(close - s) + 1 : strlen(s);
+			g_string_append_len(out, s, (gssize)n);
+			s += n;
+			after_operand = 1;
+			continue;
+		}
+		if (c == '/' && !after_operand && s[1] != '/') {
+			int nsteps;
+			size_t n = plain_steps(s, &nsteps);
+			if (nsteps >= 2) {
+				g_string_append(out, "$" XP_PATH_VAR);
+				for (size_t k = 0; k < n; k++)
+					g_string_append_c(out, s[k] == '/' ? '.' : s[k]);
+				s += n;
+				after_operand = 1;
+				continue;
+			}
+		}
+		if (c == '$') {
+			g_string_append_c(out, *s++);
+			while (name_char(*s) || *s == ':')
+				g_string_append_c(out, *s++);
+			after_operand = 1;
+			continue;
+		}
+		if (g_ascii_isdigit(c) || (c == '.' && g_ascii_isdigit(s[1]))) {
+			while (g_ascii_isdigit(*s) || *s == '.')
+				g_string_append_c(out, *s++);
+			after_operand = 1;
+			continue;
+		}
+		if (name_start(c)) {
+			const char *start = s;
+			while (name_char(*s))
+				s++;
+			size_t n = (size_t)(s - start);
+			int op = after_operand && ((n == 3 && (strncmp(start, "and", 3) == 0 ||
+							       strncmp(start, "div", 3) == 0 ||
+							       strncmp(start, "mod", 3) == 0)) ||
+						   (n == 2 && strncmp(start, "or", 2) == 0));
+			g_string_append_len(out, start, (gssize)n);
+			after_operand = !op;
+			continue;
+		}
+		if (c == '.') {
+			/* '.' or '..' */
+			g_string_append_c(out, *s++);
+			if (*s == '.')
+				g_string_append_c(out, *s++);
+			after_operand = 1;
+			continue;
+		}
+		if (c == '*') {
+			/* a name test after an operator, else the multiplication */
+			after_operand = !after_operand;
+			g_string_append_c(out, *s++);
+			continue;
+		}
+		/* ')' and ']' end an operand; '(' '[' ',' '@' ':' '|' '+' '-' '=' '!' '<' '>'
+		 * '/' and anything else do not */
+		after_operand = c == ')' || c == ']';
+		g_string_append_c(out, *s++);
+	}
+	return g_string_free(out, FALSE);
+}
+
 xmlXPathContextPtr xpath_new(plan *p)
 {
 	xmlXPathContextPtr ctx;
@@ -855,7 +1053,10 @@ xmlXPathContextPtr xpath_new(plan *p)
 	}
 	x->p = p;
 	x->magic = XP_MAGIC;
+	x->ctx = ctx;
+	x->paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_object);
 	ctx->userData = x;
+	xmlXPathRegisterVariableLookup(ctx, lookup_variable, x);
 	for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
 		if (xmlXPathRegisterFunc(ctx, BAD_CAST functions[i].name, functions[i].fn) != 0) {
 			xpath_free(ctx);
@@ -882,6 +1083,7 @@ void xpath_free(xmlXPathContextPtr ctx)
 			g_hash_table_destroy(x->supported);
 			g_hash_table_destroy(x->targets);
 		}
+		g_hash_table_destroy(x->paths);
 		x->magic = 0;
 		free(x);
 		ctx->userData = NULL;

@@ -54,6 +54,13 @@
 
 #include <libxml/xpath.h>
 
+/* Returns expr with each leading run of two or more plain child steps of an absolute
+ * path (/plan/commitments/receiver in /plan/commitments/receiver/title) written as a
+ * variable that a context of xpath_new() evaluates once and keeps: the same expression
+ * for those contexts, whose cost no longer grows with the plan. Anything it does not
+ * recognise is left as it is. Returns a g_malloc()ed string. */
+char *xpath_index_paths(const char *expr);
+
 /* Returns a new context over p->doc with the functions above registered. */
 xmlXPathContextPtr xpath_new(plan *p);
 void xpath_free(xmlXPathContextPtr ctx);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "date.h"
 #include "i18n.h"
@@ -260,6 +261,54 @@ static void test_text_breaks(unit *u)
 			 "10 10 1000 1000 2 1000 1000");
 }
 
+/* Long text: NFC and case mapping in pieces (text.c) give what one whole pass gives, and
+ * stay linear. The bound is a generous one (the quadratic pass took about 50 s of CPU for
+ * the 4 MB below; the linear one well under a second, with the sanitizers too). */
+static void test_text_large(unit *u)
+{
+	/* decomposed letters, ASCII, precomposed letters, and runs without a place to cut
+	 * (Cyrillic, composed and decomposed) across pieces */
+	static const char *parts[] = {"Vie\u0302\u0323t Nam ", "huye\u0302\u0323n ", "ĐÔNG HÀ, ",
+				      "O\u031B\u0301T; "};
+	GString *g = g_string_new(NULL);
+	for (int i = 0; g->len < 40000; i++) {
+		g_string_append(g, parts[i % 4]);
+		if (i == 200)
+			for (int k = 0; k < 3000; k++)
+				g_string_append(g, "ệ");
+		if (i == 300)
+			for (int k = 0; k < 3000; k++)
+				g_string_append(g, "e\u0302\u0323");
+		if (i == 400)
+			for (int k = 0; k < 1000; k++)
+				g_string_append(g, k % 2 ? "й" : "и\u0306");
+	}
+	gchar *want = g_utf8_normalize(g->str, -1, G_NORMALIZE_NFC);
+	char *got = text_nfc(g->str);
+	expect(u, "text_nfc of 40 KB in pieces is the whole NFC",
+	       got != NULL && want != NULL && strcmp(got, want) == 0, "the pieces differ");
+	free(got);
+	gchar *up = g_utf8_strup(g->str, -1);
+	gchar *want_up = g_utf8_normalize(up, -1, G_NORMALIZE_NFC);
+	expect_str(u, "text_upper of 40 KB", text_upper(g->str), want_up);
+	expect_int(u, "text_is_nfc of 40 KB decomposed", text_is_nfc(g->str), 0);
+	expect_int(u, "text_is_nfc of its NFC (40 KB)", text_is_nfc(want), 1);
+	g_free(up);
+	g_free(want_up);
+	g_free(want);
+	while (g->len < 4000000)
+		g_string_append(g, "Ủy ban nhân dân huyện Cam Lộ e\u0302\u0323 ");
+	clock_t t0 = clock();
+	char *a = text_upper(g->str), *b = text_lower(g->str), *c = text_nfc(g->str);
+	double cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	expect(u, "text_upper, text_lower and text_nfc of 4 MB are linear (under 10 s of CPU)",
+	       a != NULL && b != NULL && c != NULL && cpu < 10, "too slow or NULL");
+	free(a);
+	free(b);
+	free(c);
+	g_string_free(g, TRUE);
+}
+
 static void test_text(unit *u)
 {
 	test_text_bodies(u);
@@ -268,6 +317,7 @@ static void test_text(unit *u)
 	test_text_surely_nfc(u);
 	test_text_nfc(u);
 	test_text_case(u);
+	test_text_large(u);
 	test_text_misc(u);
 }
 

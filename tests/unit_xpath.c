@@ -375,6 +375,78 @@ static void test_context(struct run *r, plan *p)
 	xmlXPathFreeCompExpr(comp);
 }
 
+/* Absolute paths as indexed variables (xpath_index_paths): what is rewritten, and that
+ * the rewritten expression gives what the expression as written gives. */
+static void expect_indexed(struct run *r, const char *name, const char *expr, const char *want)
+{
+	char *got = xpath_index_paths(expr);
+	int ok = strcmp(got, want) == 0;
+	char *detail = g_strdup_printf("%s became %s, expected %s", expr, got, want);
+
+	r->check(ok, name, ok ? "" : detail);
+	g_free(detail);
+	g_free(got);
+}
+
+static void expect_same(struct run *r, const char *expr, xmlNodePtr node)
+{
+	char *indexed = xpath_index_paths(expr);
+	char *a = eval_string(r, expr, node), *b = eval_string(r, indexed, node);
+	char *name = g_strdup_printf("xpath: %s gives the same indexed", expr);
+	char *detail = g_strdup_printf("%s gave \"%s\", %s gave \"%s\"", expr, a ? a : "(failed)",
+				       indexed, b ? b : "(failed)");
+	int ok = a != NULL && b != NULL && strcmp(a, b) == 0 && strcmp(indexed, expr) != 0;
+
+	r->check(ok, name, ok ? "" : detail);
+	g_free(name);
+	g_free(detail);
+	g_free(indexed);
+	free(a);
+	free(b);
+}
+
+static void test_paths(struct run *r, plan *p)
+{
+	expect_indexed(r, "xpath: an absolute path is indexed", "/plan/commitments/receiver/title",
+		       "$vbgen_path.plan.commitments.receiver.title");
+	expect_indexed(r, "xpath: paths inside an expression",
+		       "count(/plan/commitments/common/item) + position()",
+		       "count($vbgen_path.plan.commitments.common.item) + position()");
+	expect_indexed(r, "xpath: up to a predicate", "/plan/appendix/task[@lead = 'x']/text",
+		       "$vbgen_path.plan.appendix/task[@lead = 'x']/text");
+	expect_indexed(r, "xpath: a path in a predicate",
+		       "agency(@lead)[name = /plan/document/issuer/name]",
+		       "agency(@lead)[name = $vbgen_path.plan.document.issuer.name]");
+	expect_indexed(r, "xpath: up to //", "/plan/body//p", "$vbgen_path.plan.body//p");
+	expect_indexed(r, "xpath: after operators", "1 div /plan/a/b*/plan/c/d or/plan/e/f",
+		       "1 div $vbgen_path.plan.a.b*$vbgen_path.plan.c.d or$vbgen_path.plan.e.f");
+	expect_indexed(r, "xpath: relative paths, one step, literals, axes and attributes stay",
+		       "a/b/c | /plan | '/plan/x/y' | /child::plan/x | /plan/@version | "
+		       "/plan/x:y/z | /plan/*/name | /plan/text() | $v/plan/x | ../plan/x",
+		       "a/b/c | /plan | '/plan/x/y' | /child::plan/x | /plan/@version | "
+		       "/plan/x:y/z | /plan/*/name | /plan/text() | $v/plan/x | ../plan/x");
+	expect_indexed(r, "xpath: a multiplication is not a name test", "2 * /plan/a/b",
+		       "2 * $vbgen_path.plan.a.b");
+	expect_indexed(r, "xpath: a name test is not a multiplication", "/plan/*/a/b",
+		       "/plan/*/a/b");
+	expect_same(r, "/plan/commitments/receiver/title", NULL);
+	expect_same(r, "count(/plan/commitments/targets) * 10 + count(/plan/appendix/task)", NULL);
+	expect_same(r, "string(/plan/appendix/task[3]/text)", NULL);
+	expect_same(r, "/plan/agencies/agency[last()]/name", NULL);
+	expect_same(r,
+		    "concat(/plan/document/issuer/name, '|', /plan/agencies/agency/name, '|', "
+		    "/plan/commitments/targets[2]/@for)",
+		    NULL);
+	expect_same(r,
+		    "concat(name, ' ', /plan/commitments/receiver/name, "
+		    "count(/plan/commitments/targets))",
+		    g_ptr_array_index(p->agencies, 2));
+	expect_same(r, "/plan/document/nothing/here = ''", NULL);
+	/* a node-set used twice: the kept set is copied, never handed out */
+	expect_same(r, "count(/plan/appendix/task | /plan/appendix/task)", NULL);
+	expect_same(r, "count(/plan/appendix/task)", NULL);
+}
+
 void test_xpath(void (*check)(int ok, const char *name, const char *detail))
 {
 	struct run r = {check, NULL, 0, 0};
@@ -392,6 +464,7 @@ void test_xpath(void (*check)(int ok, const char *name, const char *detail))
 		test_agencies(&r);
 		test_tasks(&r);
 		test_context(&r, p);
+		test_paths(&r, p);
 		current = NULL;
 		xpath_free(r.ctx);
 	}

@@ -17,7 +17,9 @@
 # bare, memory, -j 2 against -j 1), skipped with a message while `vbgen letters` is not
 # built; the Word files (--format docx) of the sample plan and of the 1,000 letters
 # against their PDFs; signing those 1,000 letters (time per letter, PKCS#12 file and software
-# token). Generated plans (tools/synth.py, fixed seeds) and outputs go to build/bench/.
+# token); costs against the input's size (tools/bench-scale.sh: a letter at 1,000, 10,000
+# and 100,000 agencies, a long word, upper() of 1.4 MB). Generated plans (tools/synth.py,
+# fixed seeds) and outputs go to build/bench/.
 #
 # It only reports: no timing is ever a failure. It exits 1 only when a program crashed
 # (killed by a signal), 2 when vbgen or the tools to build bare are missing.
@@ -561,6 +563,14 @@ else
 		rm -rf "$SG/out" "$SG/letters" # about 300 MB: not kept
 	fi
 fi
+
+# --- scale -------------------------------------------------------------------------------
+
+echo
+# 8. Costs against the size of the input: a letter against the number of agencies (1,000,
+# 10,000, 100,000), a word without spaces, upper()/lower() of a large text. Its own script,
+# so that it can be run alone: sh tools/bench-scale.sh
+VBGEN="$VBGEN" sh tools/bench-scale.sh || { [ $? -eq 1 ] && CRASHED=1; }
 
 echo
 load1=$(cut -d' ' -f1-3 /proc/loadavg)

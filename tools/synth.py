@@ -22,6 +22,10 @@ the same seed and options always give the same bytes. What it can be made to str
                        that its commitment letter lists about K tasks (K = 11: letters
                        of three pages, 987 of 1,000 for 1,000 agencies, with
                        templates/letter.xml as of vbgen 0.1.0)
+  --busy M             with --tasks-per-agency: only the first M agencies lead and
+                       support tasks (M x K / 3 rows), the others have none; so that the
+                       letters of those M are the same whatever --agencies is (make
+                       bench: the cost of a letter against the number of agencies)
   --seed S             the seed of the pseudo-random choices (default 1)
 
 All text is Vietnamese with its diacritics, made from the word lists below; ids are
@@ -279,7 +283,7 @@ def deadline(g):
     return '<deadline year="%d"/>' % g.r.randint(2024, 2025)
 
 
-def appendix(g, ntasks, cell_lines, section_ids, agency_list, per_agency):
+def appendix(g, ntasks, cell_lines, section_ids, agency_list, per_agency, busy=None):
     """One appendix of ntasks rows. With per_agency, leads go round the agencies in turn
     (every agency leads the same number of tasks) and the supporters are drawn so that each
     agency supports about twice as many; otherwise leads and supporters are random, with a
@@ -287,7 +291,7 @@ def appendix(g, ntasks, cell_lines, section_ids, agency_list, per_agency):
     lines = ['  <appendix id="phu-luc-nhiem-vu">',
              "    <title>Phân công nhiệm vụ thực hiện kế hoạch cải thiện, nâng cao các chỉ số</title>"]
     lo, hi = cell_lines
-    ids = [a for a, _ in agency_list]
+    ids = [a for a, _ in agency_list][:busy or None]
     groups = [gid for gid, _, _, _, _ in GROUPS]
     for t in range(1, ntasks + 1):
         if per_agency:
@@ -350,8 +354,9 @@ def plan(args):
     g = Gen(args.seed)
     nparas = args.paras if args.paras is not None else max(1, int(round(args.pages * PARAS_PER_PAGE)))
     per_agency = args.tasks_per_agency is not None
-    ntasks = max(1, int(math.ceil(args.agencies * args.tasks_per_agency / 3.0))) if per_agency \
-        else args.tasks
+    busy = min(args.busy, args.agencies) if args.busy else None
+    ntasks = max(1, int(math.ceil((busy or args.agencies) * args.tasks_per_agency / 3.0))) \
+        if per_agency else args.tasks
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            "<!-- synthetic plan made by tools/synth.py (seed %d, %d body paragraphs, %d tasks, "
            "%d agencies); not a real plan -->" % (args.seed, nparas, ntasks, args.agencies),
@@ -369,7 +374,7 @@ def plan(args):
     a, alist = agencies(g, args.agencies)
     out += a
     if ntasks > 0:
-        out += appendix(g, ntasks, args.cell_lines, sections, alist, per_agency)
+        out += appendix(g, ntasks, args.cell_lines, sections, alist, per_agency, busy)
     out += commitments(g, alist)
     out += ["  <signature>", "    <authority>TM. Ủy ban nhân dân</authority>",
             "    <title>Chủ tịch</title>", "    <name>%s</name>" % g.person(), "  </signature>",
@@ -434,6 +439,7 @@ def main():
     ap.add_argument("--cell-lines", type=cell_range, default=(1, 3), help="A-B lines per task text")
     ap.add_argument("--agencies", type=int, default=30)
     ap.add_argument("--tasks-per-agency", type=int, help="K: rows = agencies x K / 3 (letters)")
+    ap.add_argument("--busy", type=int, help="with --tasks-per-agency: only the first M agencies have tasks")
     args = ap.parse_args()
     if args.agencies < 3:
         ap.error("--agencies needs at least 3 (one per group)")
