@@ -26,7 +26,7 @@ LIBOBJS  = $(LIBSRCS:gen/%.c=build/%.o)
 SANOBJS  = $(SRCS:gen/%.c=build/san/%.o)
 SANLIB   = $(LIBSRCS:gen/%.c=build/san/%.o)
 
-.PHONY: all deps check sample bench fuzz fuzz-build install uninstall clean format pot FORCE
+.PHONY: all deps check sample bench fuzz fuzz-build fuzz-deps install uninstall clean format pot FORCE
 
 all: deps vbgen mo
 
@@ -176,8 +176,8 @@ build/bare: tests/bare.c build/.deps
 bench: deps vbgen build/bare
 	sh tools/bench.sh
 
-# Fuzzing (tests/fuzz/README): libFuzzer targets built with clang (Debian's clang; run
-# `apt-get install clang` if it is missing), ASan and UBSan. `make fuzz` runs each for
+# Fuzzing (tests/fuzz/README): libFuzzer targets built with clang (Debian's clang, which
+# fuzz-deps installs as root or says how to install), ASan and UBSan. `make fuzz` runs each for
 # FUZZ_TIME seconds, one after another, from the seed corpus; findings go to
 # build/fuzz/findings/. `make fuzz-build` only builds them.
 FUZZCC    ?= clang
@@ -203,7 +203,13 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZOBJS)
 	$(Q)$(FUZZCC) $(ALL_CFLAGS) $(FUZZSAN) -fsanitize=fuzzer -Igen -O1 -o $@ $< $(FUZZOBJS) \
 		$(LIBS)
 
-fuzz-build: deps $(FUZZERS)
+# clang only for fuzzing: not in everyone's tools/deps.sh list
+fuzz-deps: deps
+	@command -v $(FUZZCC) >/dev/null 2>&1 || sh tools/deps.sh clang
+
+$(FUZZOBJS) $(FUZZERS): | fuzz-deps
+
+fuzz-build: fuzz-deps $(FUZZERS)
 
 fuzz: fuzz-build
 	FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh

@@ -107,12 +107,12 @@ def indent(text, limit=12):
 
 
 def deps_packages():
-    """The Debian packages tools/deps.sh installs (its PKGS= line)."""
+    """The Debian packages tools/deps.sh installs (its ALL_PKGS= line)."""
     try:
         text = open(os.path.join(ROOT, "tools", "deps.sh"), encoding="utf-8").read()
     except OSError:
         return set()
-    m = re.search(r'^PKGS="([^"]*)"', text, re.M)
+    m = re.search(r'^ALL_PKGS="([^"]*)"', text, re.M)
     return set(m.group(1).split()) if m else set()
 
 

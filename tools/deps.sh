@@ -6,7 +6,9 @@
 # SoftHSM2 (a token in software), opensc's pkcs11-tool, NSS's certutil and qpdf.
 # PDF/A: the sRGB profile of the output intent is made by LittleCMS (liblcms2-dev).
 # Translations are compiled with gettext's msgfmt; the manual pages are checked with mandoc.
-PKGS="build-essential pkg-config libxml2-dev libxml2-utils libglib2.0-dev libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-liberation2 poppler-utils mupdf-tools python3 zlib1g-dev libharfbuzz-dev qpdf libfreetype-dev libzip-dev libreoffice-writer-nogui unzip libssl-dev libp11-kit-dev libpng-dev openssl softhsm2 opensc libnss3-tools gettext mandoc liblcms2-dev"
+ALL_PKGS="build-essential pkg-config libxml2-dev libxml2-utils libglib2.0-dev libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-liberation2 poppler-utils mupdf-tools python3 zlib1g-dev libharfbuzz-dev qpdf libfreetype-dev libzip-dev libreoffice-writer-nogui unzip libssl-dev libp11-kit-dev libpng-dev openssl softhsm2 opensc libnss3-tools gettext mandoc liblcms2-dev"
+# deps.sh PACKAGE...: those packages instead (make fuzz-deps: clang)
+PKGS=${*:-$ALL_PKGS}
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
