@@ -1107,6 +1107,22 @@ static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, 
 	return obj;
 }
 
+/* A string that could not be made once the expression had its value: libxml2's cast and
+ * strdup() fail silently when memory runs out, so this says it the way libxml2 says its
+ * own allocation failures, to the structured error handler the caller set (template.c
+ * turns it into the out-of-memory message and exit 3, not "could not be evaluated"). */
+static void report_no_memory(void)
+{
+	xmlError e;
+
+	memset(&e, 0, sizeof e);
+	e.domain = XML_FROM_XPATH;
+	e.code = XML_ERR_NO_MEMORY;
+	e.level = XML_ERR_FATAL;
+	if (xmlStructuredError != NULL)
+		xmlStructuredError(xmlStructuredErrorContext, &e);
+}
+
 char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
 {
 	xmlXPathObjectPtr obj = eval(ctx, expr, node);
@@ -1117,11 +1133,15 @@ char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr 
 		return NULL;
 	s = xmlXPathCastToString(obj);
 	xmlXPathFreeObject(obj);
-	if (s == NULL)
+	if (s == NULL) {
+		report_no_memory();
 		return NULL;
+	}
 	/* Callers free() the result; libxml2's allocator need not be malloc(). */
 	out = strdup((const char *)s);
 	xmlFree(s);
+	if (out == NULL)
+		report_no_memory();
 	return out;
 }
 
