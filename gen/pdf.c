@@ -120,14 +120,15 @@ enum srole {
 	S_H3,
 	S_L,
 	S_LI,
+	S_LBL,
 	S_LBODY,
 	S_TABLE,
 	S_TR,
 	S_TH,
 	S_TD
 };
-static const char *const srole_name[] = {"Document", "Div",   "P",     "H1", "H2", "H3", "L",
-					 "LI",       "LBody", "Table", "TR", "TH", "TD"};
+static const char *const srole_name[] = {"Document", "Div", "P",     "H1",    "H2", "H3", "L",
+					 "LI",       "Lbl", "LBody", "Table", "TR", "TH", "TD"};
 
 /* A child of a structure element: another element, or a marked-content sequence. */
 struct skid {
@@ -151,6 +152,7 @@ struct tagging {
 	const doc_block *block, *group;
 	const doc_row *row;
 	int block_se, group_se, row_se;
+	int label_se;             /* a list item's Lbl, when block is one */
 	int list_se, list_parent; /* the open list and the element it stands in, or -1 */
 };
 
@@ -459,7 +461,10 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 
 /* Writes one laid-out line as text operators: a Tm per run, then the glyphs with their
  * exact advances as TJ adjustments. */
-static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
+/* Appends line e to c; with split > 0, between before the first glyph drawn from the
+ * line's text at split bytes or later (a list item's body after its label). */
+static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, int split,
+		      const GString *between)
 {
 	double x = e->x, y = height - e->y;
 	const char *text = e->line->text;
@@ -483,6 +488,16 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 			double yo = (double)gi->dy / LAY_UNIT;
 			uint32_t g = gi->id;
 
+			/* the body's sequence goes on where the label's text ended, with no
+			 * new text matrix: the glyphs stand exactly where one TJ puts them */
+			if (split > 0 && run->offset + gi->cluster >= split) {
+				if (open)
+					g_string_append(c, "] TJ\n");
+				g_string_append_len(c, between->str, between->len);
+				if (open)
+					g_string_append_c(c, '[');
+				split = 0;
+			}
 			if (g == LAY_GLYPH_NONE || g >= (uint32_t)ttf_glyphs(fc->t)) {
 				if (open) {
 					g_string_append(c, "] TJ\n");
@@ -539,6 +554,8 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 		if (open)
 			g_string_append(c, "] TJ\n");
 	}
+	if (split > 0) /* a line of the label alone */
+		g_string_append_len(c, between->str, between->len);
 }
 
 /* The signing places of page pg as empty signature fields, each one object that is both
@@ -641,7 +658,9 @@ static int tag_of(pdf_out *o, const lay_elem *e)
 			o->at.list_se = selem_new(o, parent, S_L);
 			o->at.list_parent = parent;
 		}
-		se = selem_new(o, selem_new(o, o->at.list_se, S_LI), S_LBODY);
+		int li = selem_new(o, o->at.list_se, S_LI);
+		o->at.label_se = selem_new(o, li, S_LBL);
+		se = selem_new(o, li, S_LBODY);
 	} else {
 		int h = b->bookmark > 3 ? 3 : b->bookmark;
 		se = selem_new(o, parent, h > 0 ? S_H1 + h - 1 : S_P);
@@ -652,15 +671,10 @@ static int tag_of(pdf_out *o, const lay_elem *e)
 	return se;
 }
 
-/* Opens line e's marked-content sequence on page (its object) in content c: its
- * element's next MCID, or an artifact. */
-static void mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids)
+/* Appends to c the opening of a marked-content sequence of element se on page (its
+ * object): the element's next MCID. */
+static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 {
-	if (e->artifact || e->block == NULL) {
-		g_string_append(c, "/Artifact BMC\n");
-		return;
-	}
-	int se = tag_of(o, e);
 	struct selem *s = &g_array_index(o->selems, struct selem, se);
 	if (*mcids == NULL)
 		*mcids = g_array_new(FALSE, FALSE, sizeof(int));
@@ -672,9 +686,32 @@ static void mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArra
 	g_string_append_printf(c, "/%s <</MCID %d>> BDC\n", srole_name[s->role], k.mcid);
 }
 
+/* Opens line e's marked-content sequence in c: its element's, or an artifact. The first
+ * line of a list item opens its label's; then returns where (bytes into the line's text)
+ * its body's starts, and sets *body to the content that closes the one and opens the
+ * other. Else returns 0. */
+static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids,
+		     GString *body)
+{
+	if (e->artifact || e->block == NULL) {
+		g_string_append(c, "/Artifact BMC\n");
+		return 0;
+	}
+	int se = tag_of(o, e);
+	if (e->block->list_label > 0 && e->text == e->block->text) {
+		mark(o, c, o->at.label_se, page, mcids);
+		g_string_assign(body, "EMC\n");
+		mark(o, body, se, page, mcids);
+		return e->block->list_label;
+	}
+	mark(o, c, se, page, mcids);
+	return 0;
+}
+
 static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 {
 	GArray *mcids = NULL;
+	GString *body = g_string_new(NULL);
 	GString *c = o->buf;
 	int content = new_obj(o), page = new_obj(o);
 
@@ -692,8 +729,8 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 				if (!in_text)
 					g_string_append(c, "BT\n");
 				in_text = 1;
-				mark_line(o, c, e, page, &mcids);
-				emit_line(o, c, e, pg->height);
+				int split = mark_line(o, c, e, page, &mcids, body);
+				emit_line(o, c, e, pg->height, split, body);
 				g_string_append(c, "EMC\n");
 				continue;
 			}
@@ -740,6 +777,7 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 	if (mcids != NULL)
 		g_string_append_printf(d, " /StructParents %u", o->parents->len);
 	g_ptr_array_add(o->parents, mcids);
+	g_string_free(body, TRUE);
 	if (!blank)
 		emit_fields(o, pg, page, d);
 	g_string_append(d, " >>\nendobj\n");
