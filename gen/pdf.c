@@ -686,19 +686,32 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 	g_string_append_printf(c, "/%s <</MCID %d>> BDC\n", srole_name[s->role], k.mcid);
 }
 
-/* Opens line e's marked-content sequence in c: its element's, or an artifact. The first
- * line of a list item opens its label's; then returns where (bytes into the line's text)
- * its body's starts, and sets *body to the content that closes the one and opens the
- * other. Else returns 0. */
+/* The marked-content sequence open in a page's content: none, an artifact, or an
+ * element's (its index, >= 0). */
+#define MC_NONE (-2)
+#define MC_ARTIFACT (-1)
+
+/* Puts line e in its marked-content sequence in c: its element's, or an artifact's,
+ * going on with the open one (*open) when it is the same, so that a paragraph's lines
+ * on a page are one sequence. The first line of a list item opens its label's; then
+ * returns where (bytes into the line's text) its body's starts, and sets *body to the
+ * content that closes the one and opens the other. Else returns 0. */
 static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids,
-		     GString *body)
+		     GString *body, int *open)
 {
-	if (e->artifact || e->block == NULL) {
+	int se = e->artifact || e->block == NULL ? MC_ARTIFACT : tag_of(o, e);
+	int label = se >= 0 && e->block->list_label > 0 && e->text == e->block->text;
+
+	if (se == *open && !label)
+		return 0;
+	if (*open != MC_NONE)
+		g_string_append(c, "EMC\n");
+	*open = se;
+	if (se == MC_ARTIFACT) {
 		g_string_append(c, "/Artifact BMC\n");
 		return 0;
 	}
-	int se = tag_of(o, e);
-	if (e->block->list_label > 0 && e->text == e->block->text) {
+	if (label) {
 		mark(o, c, o->at.label_se, page, mcids);
 		g_string_assign(body, "EMC\n");
 		mark(o, body, se, page, mcids);
@@ -717,7 +730,7 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 
 	g_string_truncate(c, 0);
 	if (!blank) {
-		int in_text = 0, in_art = 0;
+		int in_text = 0, in_art = 0, open = MC_NONE;
 		for (guint i = 0; i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
 			if (e->kind == EL_FIELD) /* not drawn: a widget (emit_fields) */
@@ -729,11 +742,13 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 				if (!in_text)
 					g_string_append(c, "BT\n");
 				in_text = 1;
-				int split = mark_line(o, c, e, page, &mcids, body);
+				int split = mark_line(o, c, e, page, &mcids, body, &open);
 				emit_line(o, c, e, pg->height, split, body);
-				g_string_append(c, "EMC\n");
 				continue;
 			}
+			if (open != MC_NONE)
+				g_string_append(c, "EMC\n");
+			open = MC_NONE;
 			if (in_text)
 				g_string_append(c, "ET\n");
 			in_text = 0;
@@ -763,6 +778,8 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 				g_string_append(c, " re S\n");
 			}
 		}
+		if (open != MC_NONE)
+			g_string_append(c, "EMC\n");
 		if (in_text)
 			g_string_append(c, "ET\n");
 		if (in_art)
@@ -1355,11 +1372,11 @@ static int write_structure(pdf_out *o)
 		new_obj(o);
 	for (guint i = 0; i < o->selems->len; i++) {
 		const struct selem *s = &g_array_index(o->selems, struct selem, i);
-		g_string_printf(g, "<< /S /%s /P %d 0 R", srole_name[s->role],
+		g_string_printf(g, "<</S/%s/P %d 0 R", srole_name[s->role],
 				s->parent < 0 ? root : first + s->parent);
 		if (s->page != 0)
-			g_string_append_printf(g, " /Pg %d 0 R", s->page);
-		g_string_append(g, " /K [");
+			g_string_append_printf(g, "/Pg %d 0 R", s->page);
+		g_string_append(g, "/K[");
 		for (guint k = 0; k < s->kids->len; k++) {
 			const struct skid *kid = &g_array_index(s->kids, struct skid, k);
 			if (k > 0)
@@ -1369,10 +1386,10 @@ static int write_structure(pdf_out *o)
 			else if (kid->page == s->page)
 				g_string_append_printf(g, "%d", kid->mcid);
 			else
-				g_string_append_printf(g, "<< /Type /MCR /Pg %d 0 R /MCID %d >>",
+				g_string_append_printf(g, "<</Type/MCR/Pg %d 0 R/MCID %d>>",
 						       kid->page, kid->mcid);
 		}
-		g_string_append(g, "] >>\nendobj\n");
+		g_string_append(g, "]>>\nendobj\n");
 		begin_obj(o, first + (int)i);
 		put(o, g->str, g->len);
 	}
