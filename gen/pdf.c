@@ -691,18 +691,19 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 #define MC_NONE (-2)
 #define MC_ARTIFACT (-1)
 
-/* Puts line e in its marked-content sequence in c: its element's, or an artifact's,
- * going on with the open one (*open) when it is the same, so that a paragraph's lines
- * on a page are one sequence. The first line of a list item opens its label's; then
- * returns where (bytes into the line's text) its body's starts, and sets *body to the
- * content that closes the one and opens the other. Else returns 0. */
+/* Puts line e in its marked-content sequence in c: its element's, one of its own for
+ * each line (readers that take an element's text from its sequences, as poppler's
+ * pdfinfo -struct-text does, put no space between two lines of one sequence), or an
+ * artifact's, going on with the open one (*open). The first line of a list item opens
+ * its label's; then returns where (bytes into the line's text) its body's starts, and
+ * sets *body to the content that closes the one and opens the other. Else returns 0. */
 static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids,
 		     GString *body, int *open)
 {
 	int se = e->artifact || e->block == NULL ? MC_ARTIFACT : tag_of(o, e);
 	int label = se >= 0 && e->block->list_label > 0 && e->text == e->block->text;
 
-	if (se == *open && !label)
+	if (se == MC_ARTIFACT && *open == MC_ARTIFACT)
 		return 0;
 	if (*open != MC_NONE)
 		g_string_append(c, "EMC\n");
