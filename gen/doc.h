@@ -128,6 +128,9 @@ struct doc_block {
 	doc_run *runs;
 	int nruns;
 	int bookmark;               /* outline level (1 = top) or 0 */
+	int list_label;             /* a list item: its label (bullet or number, and the
+				     * space after it) is the text's first list_label bytes;
+				     * 0 when not a list item */
 	const char *bookmark_title; /* NULL: the paragraph's text */
 
 	/* BLOCK_GRID */

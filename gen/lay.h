@@ -89,6 +89,13 @@ typedef struct lay_elem {
 	int bookmark;               /* outline level of the paragraph this line opens, or 0 */
 	const char *bookmark_title; /* NUL-terminated, when bookmark */
 	double stroke;              /* EL_BOX: line width */
+	/* Where the element stands in the document, for the PDF's structure tree (tagged
+	 * PDF); nothing here moves it. */
+	const doc_block *block; /* EL_TEXT: the paragraph it is a line of */
+	const doc_block *group; /* EL_TEXT: the outermost grid, or the table, it stands in */
+	const doc_row *row;     /* EL_TEXT: the table row it stands in */
+	int artifact;           /* EL_TEXT: not the document's content (a page number, a
+				 * header row repeated on a page the table continues on) */
 } lay_elem;
 
 typedef struct lay_page {

@@ -777,6 +777,7 @@ double layout_emit_para(GArray *elems, const lay_para *p, double x, double y, in
 		e.style = p->style;
 		e.text = p->block->text + p->start[i];
 		e.len = p->len[i];
+		e.block = p->block;
 		if (i == 0 && p->block->bookmark > 0) {
 			e.bookmark = p->block->bookmark;
 			e.bookmark_title = p->block->bookmark_title ? p->block->bookmark_title

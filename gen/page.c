@@ -176,6 +176,10 @@ static void block_items(struct flow *fl, const doc_block *b, lay_pool *pool)
 			fl->failed = 1;
 			return;
 		}
+		/* its lines are one group in the structure tree (a header or signature block) */
+		for (guint i = 0; i < elems->len; i++)
+			if (g_array_index(elems, lay_elem, i).group == NULL)
+				g_array_index(elems, lay_elem, i).group = b;
 		it.kind = IT_ATOM;
 		it.elems = elems;
 		it.h = tallest;
@@ -330,10 +334,12 @@ static void drop(struct flow *fl, guint i)
 	fl->base = i;
 }
 
-static void place_elems(GArray *dst, const GArray *src, double dx, double dy)
+/* Appends src moved by dx, dy; repeated: as artifacts (a table's header row again). */
+static void place_elems(GArray *dst, const GArray *src, double dx, double dy, int repeated)
 {
 	for (guint i = 0; i < src->len; i++) {
 		lay_elem e = g_array_index(src, lay_elem, i);
+		e.artifact |= repeated;
 		e.x += dx;
 		if (!e.anchored)
 			e.y += dy;
@@ -376,7 +382,10 @@ static int add_number(struct flow *fl, lay_page *pg, const doc_page *g, int numb
 	p = layout_para(&fl->lc, b, g->width - g->left - g->right);
 	if (p == NULL)
 		return -1;
+	guint first = pg->elems->len;
 	layout_emit_para(pg->elems, p, g->left, g->number_y - p->base[0], 0, p->n);
+	for (guint i = first; i < pg->elems->len; i++)
+		g_array_index(pg->elems, lay_elem, i).artifact = 1;
 	pg->number = number;
 	return 0;
 }
@@ -423,7 +432,7 @@ static int paginate(struct flow *fl)
 		start = i;
 		if (it->kind == IT_ATOM && it->header != NULL && !it->is_header) {
 			/* a table continues: its header row first */
-			place_elems(pg->elems, it->header->elems, g->left, top);
+			place_elems(pg->elems, it->header->elems, g->left, top, 1);
 			y += it->header->height;
 		}
 		y0 = y;
@@ -477,7 +486,7 @@ static int paginate(struct flow *fl)
 				y += layout_emit_para(pg->elems, pk->para, g->left, top + y,
 						      pk->line, pk->line + 1);
 			else if (pk->kind == IT_ATOM || pk->elems != NULL) {
-				place_elems(pg->elems, pk->elems, g->left, top + y);
+				place_elems(pg->elems, pk->elems, g->left, top + y, 0);
 				y += pk->h;
 			} else
 				y += pk->h;

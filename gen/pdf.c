@@ -110,6 +110,52 @@ struct bookmark {
 	double x, y;     /* PDF coordinates */
 };
 
+/* The structure tree (tagged PDF): the roles of its elements, as PDF names them. */
+enum srole {
+	S_DOCUMENT,
+	S_DIV,
+	S_P,
+	S_H1,
+	S_H2,
+	S_H3,
+	S_L,
+	S_LI,
+	S_LBL,
+	S_LBODY,
+	S_TABLE,
+	S_TR,
+	S_TH,
+	S_TD
+};
+static const char *const srole_name[] = {"Document", "Div", "P",     "H1",    "H2", "H3", "L",
+					 "LI",       "Lbl", "LBody", "Table", "TR", "TH", "TD"};
+
+/* A child of a structure element: another element, or a marked-content sequence. */
+struct skid {
+	int elem;       /* the child element's index, or -1: ... */
+	int page, mcid; /* ... the sequence's page object and its MCID */
+};
+
+/* A structure element, written at the end (pdf_close): element 0 is the Document. */
+struct selem {
+	int parent; /* index, -1 for the Document */
+	enum srole role;
+	int page;     /* the page object of its first sequence, 0 for none */
+	GArray *kids; /* struct skid, in reading order */
+};
+
+/* Where the last line of text went in the tree: a line of the same paragraph continues
+ * its element (over a page break too); a paragraph in the same grid, table or row joins
+ * it, and list items in a row make one list. Pointers are compared only, and forgotten
+ * between documents (pdf_add), whose blocks die with them. */
+struct tagging {
+	const doc_block *block, *group;
+	const doc_row *row;
+	int block_se, group_se, row_se;
+	int label_se;             /* a list item's Lbl, when block is one */
+	int list_se, list_parent; /* the open list and the element it stands in, or -1 */
+};
+
 /* A font of the laid-out lines and its face, remembered for the document: the last
  * few looked up, so that most runs find theirs without a string key. */
 #define PDF_FONT_MEMO 8
@@ -133,8 +179,12 @@ struct pdf_out {
 	GArray *marks; /* struct bookmark */
 	char *title, *author, *subject, *keywords, *date;
 	int failed;
-	int werr;     /* errno of the first write that failed, or 0 */
-	GString *buf; /* scratch for content */
+	int werr;           /* errno of the first write that failed, or 0 */
+	GString *buf;       /* scratch for content */
+	GArray *selems;     /* struct selem: the structure tree */
+	GPtrArray *parents; /* GArray of int per page with marked content: each MCID's
+			     * element (the parent tree), NULL for a page without */
+	struct tagging at;
 };
 
 static void dicts_free(gpointer p)
@@ -411,7 +461,10 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 
 /* Writes one laid-out line as text operators: a Tm per run, then the glyphs with their
  * exact advances as TJ adjustments. */
-static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
+/* Appends line e to c; with split > 0, between before the first glyph drawn from the
+ * line's text at split bytes or later (a list item's body after its label). */
+static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, int split,
+		      const GString *between)
 {
 	double x = e->x, y = height - e->y;
 	const char *text = e->line->text;
@@ -435,6 +488,16 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 			double yo = (double)gi->dy / LAY_UNIT;
 			uint32_t g = gi->id;
 
+			/* the body's sequence goes on where the label's text ended, with no
+			 * new text matrix: the glyphs stand exactly where one TJ puts them */
+			if (split > 0 && run->offset + gi->cluster >= split) {
+				if (open)
+					g_string_append(c, "] TJ\n");
+				g_string_append_len(c, between->str, between->len);
+				if (open)
+					g_string_append_c(c, '[');
+				split = 0;
+			}
 			if (g == LAY_GLYPH_NONE || g >= (uint32_t)ttf_glyphs(fc->t)) {
 				if (open) {
 					g_string_append(c, "] TJ\n");
@@ -491,6 +554,8 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height)
 		if (open)
 			g_string_append(c, "] TJ\n");
 	}
+	if (split > 0) /* a line of the label alone */
+		g_string_append_len(c, between->str, between->len);
 }
 
 /* The signing places of page pg as empty signature fields, each one object that is both
@@ -540,28 +605,158 @@ static void emit_fields(pdf_out *o, const lay_page *pg, int page, GString *d)
 	g_string_free(w, TRUE);
 }
 
+/* A new element of role under parent (an index, -1 for none). Returns its index. */
+static int selem_new(pdf_out *o, int parent, enum srole role)
+{
+	struct selem s = {parent, role, 0, g_array_new(FALSE, FALSE, sizeof(struct skid))};
+	int i = (int)o->selems->len;
+
+	g_array_append_val(o->selems, s);
+	if (parent >= 0) {
+		struct skid k = {i, 0, 0};
+		g_array_append_val(g_array_index(o->selems, struct selem, parent).kids, k);
+	}
+	return i;
+}
+
+static void tagging_reset(pdf_out *o)
+{
+	o->at = (struct tagging){0};
+	o->at.list_parent = -1;
+}
+
+/* The element that text line e belongs to, made when it is the first line of its
+ * paragraph: a heading (its outline level), a list item's body, a table cell, or a
+ * paragraph, inside its grid (Div) or table and row. */
+static int tag_of(pdf_out *o, const lay_elem *e)
+{
+	const doc_block *b = e->block;
+	int parent = 0, se;
+
+	if (b == o->at.block)
+		return o->at.block_se;
+	if (e->group == NULL)
+		o->at.group = NULL;
+	else {
+		if (e->group != o->at.group) {
+			o->at.group = e->group;
+			o->at.group_se =
+				selem_new(o, 0, e->group->kind == BLOCK_TABLE ? S_TABLE : S_DIV);
+			o->at.row = NULL;
+		}
+		parent = o->at.group_se;
+	}
+	if (e->row != NULL) {
+		if (e->row != o->at.row) {
+			o->at.row = e->row;
+			o->at.row_se = selem_new(o, parent, S_TR);
+		}
+		se = selem_new(o, o->at.row_se, e->row->header ? S_TH : S_TD);
+		o->at.list_parent = -1;
+	} else if (b->list_label > 0) {
+		if (o->at.list_parent != parent) {
+			o->at.list_se = selem_new(o, parent, S_L);
+			o->at.list_parent = parent;
+		}
+		int li = selem_new(o, o->at.list_se, S_LI);
+		o->at.label_se = selem_new(o, li, S_LBL);
+		se = selem_new(o, li, S_LBODY);
+	} else {
+		int h = b->bookmark > 3 ? 3 : b->bookmark;
+		se = selem_new(o, parent, h > 0 ? S_H1 + h - 1 : S_P);
+		o->at.list_parent = -1;
+	}
+	o->at.block = b;
+	o->at.block_se = se;
+	return se;
+}
+
+/* Appends to c the opening of a marked-content sequence of element se on page (its
+ * object): the element's next MCID. */
+static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
+{
+	struct selem *s = &g_array_index(o->selems, struct selem, se);
+	if (*mcids == NULL)
+		*mcids = g_array_new(FALSE, FALSE, sizeof(int));
+	struct skid k = {-1, page, (int)(*mcids)->len};
+	if (s->page == 0)
+		s->page = page;
+	g_array_append_val(s->kids, k);
+	g_array_append_val(*mcids, se);
+	g_string_append_printf(c, "/%s <</MCID %d>> BDC\n", srole_name[s->role], k.mcid);
+}
+
+/* The marked-content sequence open in a page's content: none, an artifact, or an
+ * element's (its index, >= 0). */
+#define MC_NONE (-2)
+#define MC_ARTIFACT (-1)
+
+/* Puts line e in its marked-content sequence in c: its element's, one of its own for
+ * each line (readers that take an element's text from its sequences, as poppler's
+ * pdfinfo -struct-text does, put no space between two lines of one sequence), or an
+ * artifact's, going on with the open one (*open). The first line of a list item opens
+ * its label's; then returns where (bytes into the line's text) its body's starts, and
+ * sets *body to the content that closes the one and opens the other. Else returns 0. */
+static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids,
+		     GString *body, int *open)
+{
+	int se = e->artifact || e->block == NULL ? MC_ARTIFACT : tag_of(o, e);
+	int label = se >= 0 && e->block->list_label > 0 && e->text == e->block->text;
+
+	if (se == MC_ARTIFACT && *open == MC_ARTIFACT)
+		return 0;
+	if (*open != MC_NONE)
+		g_string_append(c, "EMC\n");
+	*open = se;
+	if (se == MC_ARTIFACT) {
+		g_string_append(c, "/Artifact BMC\n");
+		return 0;
+	}
+	if (label) {
+		mark(o, c, o->at.label_se, page, mcids);
+		g_string_assign(body, "EMC\n");
+		mark(o, body, se, page, mcids);
+		return e->block->list_label;
+	}
+	mark(o, c, se, page, mcids);
+	return 0;
+}
+
 static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 {
+	GArray *mcids = NULL;
+	GString *body = g_string_new(NULL);
 	GString *c = o->buf;
 	int content = new_obj(o), page = new_obj(o);
 
 	g_string_truncate(c, 0);
 	if (!blank) {
-		int in_text = 0;
+		int in_text = 0, in_art = 0, open = MC_NONE;
 		for (guint i = 0; i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
 			if (e->kind == EL_FIELD) /* not drawn: a widget (emit_fields) */
 				continue;
 			if (e->kind == EL_TEXT) {
+				if (in_art)
+					g_string_append(c, "EMC\n");
+				in_art = 0;
 				if (!in_text)
 					g_string_append(c, "BT\n");
 				in_text = 1;
-				emit_line(o, c, e, pg->height);
+				int split = mark_line(o, c, e, page, &mcids, body, &open);
+				emit_line(o, c, e, pg->height, split, body);
 				continue;
 			}
+			if (open != MC_NONE)
+				g_string_append(c, "EMC\n");
+			open = MC_NONE;
 			if (in_text)
 				g_string_append(c, "ET\n");
 			in_text = 0;
+			/* rules and borders: one artifact for a run of them */
+			if (!in_art)
+				g_string_append(c, "/Artifact BMC\n");
+			in_art = 1;
 			if (e->kind == EL_RULE) {
 				num(c, e->x);
 				g_string_append_c(c, ' ');
@@ -584,8 +779,12 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 				g_string_append(c, " re S\n");
 			}
 		}
+		if (open != MC_NONE)
+			g_string_append(c, "EMC\n");
 		if (in_text)
 			g_string_append(c, "ET\n");
+		if (in_art)
+			g_string_append(c, "EMC\n");
 	}
 	stream(o, content, "", (const unsigned char *)c->str, c->len, 1);
 	GString *d = g_string_new("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
@@ -593,6 +792,10 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 	g_string_append_c(d, ' ');
 	num(d, pg->height);
 	g_string_append_printf(d, "] /Resources 3 0 R /Contents %d 0 R", content);
+	if (mcids != NULL)
+		g_string_append_printf(d, " /StructParents %u", o->parents->len);
+	g_ptr_array_add(o->parents, mcids);
+	g_string_free(body, TRUE);
 	if (!blank)
 		emit_fields(o, pg, page, d);
 	g_string_append(d, " >>\nendobj\n");
@@ -642,6 +845,10 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
 	o->marks = g_array_new(FALSE, TRUE, sizeof(struct bookmark));
 	o->buf = g_string_sized_new(16384);
+	o->selems = g_array_new(FALSE, FALSE, sizeof(struct selem));
+	o->parents = g_ptr_array_new();
+	selem_new(o, -1, S_DOCUMENT);
+	tagging_reset(o);
 	o->title = g_strdup(meta->title);
 	o->author = g_strdup(meta->author);
 	o->subject = g_strdup(meta->subject);
@@ -694,6 +901,7 @@ int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int
 	int added = 0;
 
 	for (int c = 0; c < copies; c++) {
+		tagging_reset(o); /* a new document, or a new copy of it */
 		for (guint p = 0; p < ld->pages->len; p++) {
 			add_page(o, g_ptr_array_index(ld->pages, p), 0, c == 0 && bookmark == NULL,
 				 c == 0 && p == 0 ? bookmark : NULL);
@@ -969,6 +1177,13 @@ static void free_out(pdf_out *o)
 	g_array_free(o->pages, TRUE);
 	g_array_free(o->widgets, TRUE);
 	g_string_free(o->buf, TRUE);
+	for (guint i = 0; i < o->selems->len; i++)
+		g_array_free(g_array_index(o->selems, struct selem, i).kids, TRUE);
+	g_array_free(o->selems, TRUE);
+	for (guint i = 0; i < o->parents->len; i++)
+		if (g_ptr_array_index(o->parents, i) != NULL)
+			g_array_free(g_ptr_array_index(o->parents, i), TRUE);
+	g_ptr_array_free(o->parents, TRUE);
 	if (o->md5 != NULL)
 		g_checksum_free(o->md5);
 	g_free(o->title);
@@ -1145,6 +1360,64 @@ static int write_output_intent(pdf_out *o)
 	return intent;
 }
 
+/* Writes the structure tree: its root, the parent tree (each page's MCIDs to their
+ * elements) and every element with its kids in reading order. Returns the root's
+ * object. Elements are small dictionaries of their own (no object streams: signing
+ * tools must read the file as it is). */
+static int write_structure(pdf_out *o)
+{
+	GString *g = g_string_new(NULL);
+	int root = new_obj(o), ptree = new_obj(o), first = (int)o->offsets->len;
+
+	for (guint i = 0; i < o->selems->len; i++)
+		new_obj(o);
+	for (guint i = 0; i < o->selems->len; i++) {
+		const struct selem *s = &g_array_index(o->selems, struct selem, i);
+		g_string_printf(g, "<</S/%s/P %d 0 R", srole_name[s->role],
+				s->parent < 0 ? root : first + s->parent);
+		if (s->page != 0)
+			g_string_append_printf(g, "/Pg %d 0 R", s->page);
+		g_string_append(g, "/K[");
+		for (guint k = 0; k < s->kids->len; k++) {
+			const struct skid *kid = &g_array_index(s->kids, struct skid, k);
+			if (k > 0)
+				g_string_append_c(g, ' ');
+			if (kid->elem >= 0)
+				g_string_append_printf(g, "%d 0 R", first + kid->elem);
+			else if (kid->page == s->page)
+				g_string_append_printf(g, "%d", kid->mcid);
+			else
+				g_string_append_printf(g, "<</Type/MCR/Pg %d 0 R/MCID %d>>",
+						       kid->page, kid->mcid);
+		}
+		g_string_append(g, "]>>\nendobj\n");
+		begin_obj(o, first + (int)i);
+		put(o, g->str, g->len);
+	}
+	g_string_assign(g, "<< /Nums [");
+	for (guint p = 0; p < o->parents->len; p++) {
+		const GArray *m = g_ptr_array_index(o->parents, p);
+		if (m == NULL)
+			continue;
+		g_string_append_printf(g, "\n%u [", p);
+		for (guint k = 0; k < m->len; k++)
+			g_string_append_printf(g, "%s%d 0 R", k ? " " : "",
+					       first + g_array_index(m, int, k));
+		g_string_append_c(g, ']');
+	}
+	g_string_append(g, "] >>\nendobj\n");
+	begin_obj(o, ptree);
+	put(o, g->str, g->len);
+	g_string_printf(g,
+			"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R "
+			"/ParentTreeNextKey %u >>\nendobj\n",
+			first, ptree, o->parents->len);
+	begin_obj(o, root);
+	put(o, g->str, g->len);
+	g_string_free(g, TRUE);
+	return root;
+}
+
 int pdf_close(pdf_out *o)
 {
 	GString *g = g_string_new(NULL);
@@ -1191,6 +1464,7 @@ int pdf_close(pdf_out *o)
 		put(o, g->str, g->len);
 	}
 
+	int tree = write_structure(o);
 	int metadata = write_xmp(o), intent = write_output_intent(o);
 	begin_obj(o, 1);
 	g_string_assign(g, "<< /Type /Catalog /Pages 2 0 R");
@@ -1200,7 +1474,11 @@ int pdf_close(pdf_out *o)
 		g_string_append_printf(g, " /AcroForm %d 0 R", form);
 	if (intent > 0)
 		g_string_append_printf(g, " /OutputIntents [%d 0 R]", intent);
-	g_string_append_printf(g, " /Metadata %d 0 R /Lang (vi-VN) >>\nendobj\n", metadata);
+	g_string_append_printf(
+		g,
+		" /MarkInfo << /Marked true >> /StructTreeRoot %d 0 R /Metadata %d 0 R "
+		"/Lang (vi-VN) >>\nendobj\n",
+		tree, metadata);
 	put(o, g->str, g->len);
 
 	g_string_assign(g, "<< ");

@@ -215,9 +215,15 @@ double table_row_part(GArray *elems, const lay_row *r, const int *from, const in
 	height = tallest + 2 * r->pad;
 	for (int k = 0; k < r->ncells; k++) {
 		const lay_para *p = r->cells[k];
-		if (p != NULL)
+		if (p != NULL) {
+			guint first = elems->len;
 			layout_emit_para(elems, p, x + r->x[k] + r->pad, y + r->pad,
 					 from ? from[k] : 0, to ? to[k] : p->n);
+			for (guint i = first; i < elems->len; i++) {
+				g_array_index(elems, lay_elem, i).group = r->table;
+				g_array_index(elems, lay_elem, i).row = r->src;
+			}
+		}
 		add_box(elems, x + r->x[k], y, r->w[k], height, r->border);
 	}
 	return height;
@@ -294,6 +300,8 @@ lay_row *table_row(layout_ctx *c, const lay_table *t, int r)
 	double pad = b->padding;
 
 	out->header = row->header;
+	out->table = b;
+	out->src = row;
 	out->group = row->group;
 	out->ncells = row->group ? 1 : b->tcols;
 	out->cells = layout_pool_keep(c->pool, g_new0(lay_para *, (size_t)out->ncells));

@@ -21,12 +21,14 @@ typedef struct lay_table {
 typedef struct lay_row {
 	GArray *elems; /* lay_elem: the whole row, cells and closed borders */
 	double height;
-	int header;          /* repeated at the top of every page the table continues on */
-	int group;           /* a group row: never left alone at the foot of a page */
-	int ncells;          /* 1 for a group row, else the table's columns */
-	lay_para **cells;    /* each cell's paragraph, NULL for a cell without one */
-	const double *x, *w; /* each cell's left edge from the table's left, and width */
-	double pad, border;  /* pt */
+	int header;             /* repeated at the top of every page the table continues on */
+	int group;              /* a group row: never left alone at the foot of a page */
+	int ncells;             /* 1 for a group row, else the table's columns */
+	lay_para **cells;       /* each cell's paragraph, NULL for a cell without one */
+	const double *x, *w;    /* each cell's left edge from the table's left, and width */
+	double pad, border;     /* pt */
+	const doc_block *table; /* the table and the row laid out, for the structure tree */
+	const doc_row *src;
 } lay_row;
 
 /* The column widths of table block b at width, the table owned by c->pool. Returns NULL

@@ -77,6 +77,7 @@ struct op {
 	op *target;               /* OP_CALL: the definition */
 	template *include;        /* OP_INCLUDE */
 	int keep_with_next, keep_together, keep_with_prev, restart, bookmark;
+	int list;    /* OP_PARA: a list item, labelled by its first word */
 	int level;   /* OP_GRID: the columns' blocks stand level, row by row */
 	int in_para; /* OP_CALL: called inside a paragraph; a definition's holder: inline="yes" */
 	double a, b, c;                /* OP_RULE: fraction, thickness, gap; OP_SPACE: height;
@@ -737,6 +738,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->keep_with_next = flag_attr(t, n, "keep-with-next", 0);
 		o->keep_together = flag_attr(t, n, "keep-together", 0);
 		o->bookmark = (int)number_attr(t, n, "bookmark", 0, 0, 6);
+		o->list = flag_attr(t, n, "list", 0);
 		o->child = compile_list(t, n->children, 1);
 	} else if (is(n, "grid")) {
 		int k = 0;
@@ -1555,6 +1557,10 @@ static doc_block *para_end(struct ex *e, const op *o, const doc_style *style, in
 		b->keep_with_next = o->keep_with_next || (style != NULL && style->keep_with_next);
 		b->keep_together = o->keep_together;
 		b->bookmark = o->bookmark;
+		if (o->list && b->text != NULL) {
+			const char *sp = memchr(b->text, ' ', (size_t)b->text_len);
+			b->list_label = sp != NULL ? (int)(sp - b->text) + 1 : b->text_len;
+		}
 	}
 	g_string_free(e->text, TRUE);
 	if (e->orig != NULL)
