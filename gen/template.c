@@ -1295,7 +1295,9 @@ static int eval_oom; /* the last evaluation failed for want of memory */
 static void on_eval_error(void *ctx, xmlErrorPtr err)
 {
 	(void)ctx;
-	if (err != NULL && err->code == XML_ERR_NO_MEMORY)
+	/* libxml2's own allocation failures, and XPATH_MEMORY_ERROR raised by xpath.c's
+	 * functions (xmlXPathErr gives it the code XML_XPATH_MEMORY_ERROR) */
+	if (err != NULL && (err->code == XML_ERR_NO_MEMORY || err->code == XML_XPATH_MEMORY_ERROR))
 		eval_oom = 1;
 	if (err != NULL && err->message != NULL) {
 		snprintf(eval_msg, sizeof eval_msg, "%s", err->message);
