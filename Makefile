@@ -20,7 +20,8 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 SRCS     = $(wildcard gen/*.c)
 LIBSRCS  = $(filter-out gen/main.c,$(SRCS))
-HDRS     = $(wildcard gen/*.h)
+# msg.def, the table of messages, is read by msg.h; build/msg-fmt.h is written from it.
+HDRS     = $(wildcard gen/*.h) gen/msg.def build/msg-fmt.h
 OBJS     = $(SRCS:gen/%.c=build/%.o)
 LIBOBJS  = $(LIBSRCS:gen/%.c=build/%.o)
 SANOBJS  = $(SRCS:gen/%.c=build/san/%.o)
@@ -57,6 +58,13 @@ build/plan-schema.h: schema/plan.rng tools/schema_tables.py build/.deps
 	$(Q)$(PYTHON) tools/schema_tables.py schema/plan.rng $@
 build/plan.o build/san/plan.o build/fuzz/plan.o: build/plan-schema.h
 
+# Each message's text as a literal (MSG_X_FMT), so that the compiler checks the arguments
+# of every call against its text (gen/msg.h); also refuses a malformed line of msg.def.
+build/msg-fmt.h: gen/msg.def tools/msg_fmt.py build/.deps
+	@mkdir -p build
+	@echo "  GEN   $@"
+	$(Q)$(PYTHON) tools/msg_fmt.py gen/msg.def $@
+
 # The translations: po/LANG.po compiled into build/locale/LANG/LC_MESSAGES/vbgen.mo, where
 # a vbgen run from this tree finds them (gen/i18n.h). --check: a translation keeps its
 # text's printf conversions.
@@ -73,10 +81,10 @@ build/locale/%/LC_MESSAGES/vbgen.mo: po/%.po build/.deps
 # translations brought up to date with it (new texts untranslated, changed ones fuzzy:
 # tests/cases/po-complete fails until a translator has seen them).
 XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
-	--keyword=P_:1,2 --add-comments=TRANSLATORS: --package-name=vbgen \
+	--keyword=P_:1,2 --keyword=NP_:1,2 --add-comments=TRANSLATORS: --package-name=vbgen \
 	--package-version=$(VERSION) --no-wrap
 pot:
-	$(XGETTEXT) -o po/vbgen.pot $(sort $(SRCS))
+	$(XGETTEXT) -o po/vbgen.pot $(sort $(SRCS)) gen/msg.def
 	for l in $(LINGUAS); do msgmerge --quiet --update --backup=none --no-wrap \
 		po/$$l.po po/vbgen.pot || exit 1; done
 

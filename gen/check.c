@@ -7,6 +7,7 @@
 #include "date.h"
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -67,17 +68,24 @@ struct ctx {
 	int own_group_notes; /* tasks whose lead also cooperates through its group */
 };
 
-static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Reports message id about the element at; err() for an error, which counts, warn() for
+ * a warning (the level is the table's). fmt is the id's text, for the compiler's checks
+ * (msg.h). */
+static void say(struct ctx *c, xmlNodePtr at, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define err(c, at, id, ...) say(c, at, id, id##_FMT, ##__VA_ARGS__)
+#define warn(c, at, id, ...) say(c, at, id, id##_FMT, ##__VA_ARGS__)
 
-static void err(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
+static void say(struct ctx *c, xmlNodePtr at, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
 
+	(void)fmt;
 	va_start(ap, fmt);
-	diag_v(c->p->path, plan_line(at), DIAG_ERROR, fmt, ap);
+	msg_v(c->p->path, plan_line(at), id, ap);
 	va_end(ap);
-	c->errors++;
+	if (msg_table[id].level >= DIAG_ERROR)
+		c->errors++;
 }
 
 static void collect_sections(struct ctx *c, xmlNodePtr n)
@@ -203,31 +211,25 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 	if (target != NULL && (is(target, k1) || (k2 != NULL && is(target, k2))))
 		return target;
 	if (text_is_blank(id)) {
-		err(c, at, _("%s=\"\" is empty: write the id of %s"), attr, want);
+		err(c, at, MSG_CHECK_EMPTY_ID, attr, want);
 		return NULL;
 	}
 	if (!text_is_id(id)) {
-		err(c, at,
-		    _("%s=\"%s\" is not written like an id: ids are lower-case ASCII letters, "
-		      "digits "
-		      "and hyphens, for example \"phong-noi-vu\""),
+		err(c, at, MSG_CHECK_WRITTEN_ID_IDS,
 		    attr, text_quote(q, id));
 		return NULL;
 	}
 	if (target != NULL) {
-		err(c, at, _("%s=\"%s\" names %s (line %ld), not %s: write the id of %s"), attr, id,
+		err(c, at, MSG_CHECK_NAMES_LINE_ID, attr, id,
 		    kind_words((const char *)target->name), plan_line(target), want, want);
 		return NULL;
 	}
 	hint_for(c, id, k1, k2, hint, sizeof hint);
 	if (strcmp(k1, "section") == 0)
-		err(c, at,
-		    _("%s=\"%s\" names no section: give that section id=\"%s\", or correct the "
-		      "name "
-		      "(%s)"),
+		err(c, at, MSG_CHECK_NAMES_SECTION_SECTION,
 		    attr, id, id, hint);
 	else
-		err(c, at, _("%s=\"%s\" names no %s declared in <agencies> (%s)"), attr, id,
+		err(c, at, MSG_CHECK_NAMES_DECLARED_AGENCIES, attr, id,
 		    k2 != NULL                 ? _("agency or group")
 		    : strcmp(k1, "group") == 0 ? _("group")
 					       : k1,
@@ -248,17 +250,10 @@ static void check_ids(struct ctx *c, xmlNodePtr n)
 		id = plan_attr(n, "id");
 		if (id != NULL) {
 			if (!text_is_id(id))
-				err(c, n,
-				    _("id=\"%s\" is not a valid id: use lower-case ASCII letters, "
-				      "digits "
-				      "and hyphens, for example \"phong-noi-vu\""),
+				err(c, n, MSG_CHECK_ID_VALID_ID,
 				    text_quote(q, id));
 			else if ((first = plan_find(c->p, id)) != n)
-				err(c, n,
-				    _("id \"%s\" is used twice: here and on line %ld; give each "
-				      "its "
-				      "own "
-				      "id"),
+				err(c, n, MSG_CHECK_ID_TWICE_LINE,
 				    id, plan_line(first));
 		}
 		check_ids(c, n->children);
@@ -291,15 +286,15 @@ static void check_date(struct ctx *c, xmlNodePtr at, const char *what, const cha
 		return;
 	text_quote(q, s);
 	if (rc == -2 && sscanf(s, " %4d", &y) == 1 && (y < CHECK_YEAR_MIN || y > CHECK_YEAR_MAX))
-		err(c, at, _("%s %s is out of range: the year must be between %d and %d"), what, q,
+		err(c, at, MSG_CHECK_RANGE_YEAR_BETWEEN, what, q,
 		    CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	else if (rc == -2)
-		err(c, at, _("%s %s does not exist in the calendar: check the day and the month"),
+		err(c, at, MSG_CHECK_EXIST_CALENDAR_DAY,
 		    what, q);
 	else if (vietnamese_date(s, iso, sizeof iso))
-		err(c, at, _("%s \"%s\" is not written as year-month-day: write %s"), what, q, iso);
+		err(c, at, MSG_CHECK_WRITTEN_YEAR_MONTH, what, q, iso);
 	else
-		err(c, at, _("%s \"%s\" is not written as year-month-day: write it like %s"), what,
+		err(c, at, MSG_CHECK_WRITTEN_YEAR_MONTH_DAY, what,
 		    q, like);
 }
 
@@ -328,40 +323,33 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 	if (ds == NULL && q == NULL && y == NULL) {
 		char *t = plan_text(n);
 		if (text_is_blank(t))
-			err(c, n,
-			    _("<deadline> is empty: write a date=\"2023-12-31\", a quarter=\"4\" "
-			      "year=\"2023\", a year=\"2024\" or words such as Thường xuyên"));
+			err(c, n, MSG_CHECK_DEADLINE_EMPTY_DATE);
 		free(t);
 		return;
 	}
 	if (has_content(n)) {
 		char *t = plan_text(n);
-		err(c, n,
-		    _("a <deadline> with date=, quarter= or year= has nothing inside: delete the "
-		      "words \"%s\", or the attributes"),
+		err(c, n, MSG_CHECK_DEADLINE_DATE_QUARTER,
 		    text_quote(qt, t));
 		free(t);
 	}
 	if (ds != NULL && (q != NULL || y != NULL))
-		err(c, n,
-		    _("date= cannot go with quarter= or year=: a deadline is one date, one quarter "
-		      "with its year, or one year"));
+		err(c, n, MSG_CHECK_DATE_GO_QUARTER);
 	if (ds != NULL) {
 		if (strlen(ds) != strspn(ds, "0123456789-") && date_parse(ds, NULL) == 0)
-			err(c, n, _("date=\"...\" has spaces around the date: write date=\"%s\""),
+			err(c, n, MSG_CHECK_DATE_SPACES_AROUND,
 			    text_quote(qt, ds));
 		else
 			check_date(c, n, _("the deadline date"), ds, "2023-12-31");
 	}
 	if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
-		err(c, n, _("quarter=\"%s\" must be 1, 2, 3 or 4"), text_quote(qt, q));
+		err(c, n, MSG_CHECK_QUARTER, text_quote(qt, q));
 	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
 			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
-		err(c, n,
-		    _("year=\"%s\" is not a year between %d and %d: write four digits, like 2024"),
+		err(c, n, MSG_CHECK_YEAR_YEAR_BETWEEN,
 		    text_quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
-		err(c, n, _("a quarter needs its year: write quarter=\"%s\" year=\"2023\""),
+		err(c, n, MSG_CHECK_QUARTER_NEEDS_YEAR,
 		    text_quote(qt, q));
 }
 
@@ -376,7 +364,7 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 				continue;
 			char *t = plan_text(n);
 			if (text_is_blank(t))
-				err(c, n, _("<%s> is empty: write %s"), (const char *)n->name,
+				err(c, n, MSG_CHECK_EMPTY, (const char *)n->name,
 				    _(required_text[i].what));
 			free(t);
 		}
@@ -390,8 +378,7 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		if (is(n, "to")) {
 			const char *note = plan_attr(n, "note");
 			if (note != NULL && text_is_blank(note))
-				err(c, n,
-				    _("note=\"\" is empty: write the note, or delete note=\"\""));
+				err(c, n, MSG_CHECK_NOTE_EMPTY_NOTE);
 		}
 		check_values(c, n->children);
 	}
@@ -423,25 +410,10 @@ static void check_agencies(struct ctx *c)
 		const char *id = plan_attr(g, "id");
 		char q[TEXT_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
-			err(c, g,
-			    _("group \"%s\" has no members: give some agencies group=\"%s\", or "
-			      "delete "
-			      "the group"),
+			err(c, g, MSG_CHECK_GROUP_MEMBERS_SOME,
 			    text_quote(q, id), q);
 	}
 	g_hash_table_destroy(members);
-}
-
-static void warn(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void warn(struct ctx *c, xmlNodePtr at, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	diag_v(c->p->path, plan_line(at), DIAG_WARNING, fmt, ap);
-	va_end(ap);
 }
 
 /* Does a title name its body ("Chủ tịch UBND huyện Cam Lộ", "Giám đốc Sở Nội vụ")? A body
@@ -471,18 +443,11 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 	char q[TEXT_QUOTE_MAX + 4];
 
 	if (text_committee(iname, NULL, NULL) && plan_child(issuer, "parent") != NULL)
-		warn(c, plan_child(issuer, "parent"),
-		     _("a People's Committee writes its own name out and has no parent line above "
-		       "it: vbgen does not print this <parent>; delete it"));
+		warn(c, plan_child(issuer, "parent"), MSG_CHECK_PEOPLE_COMMITTEE_WRITES);
 	if (receiver != NULL) {
 		char *t = plan_text(plan_child(receiver, "title"));
 		if (!text_is_blank(t) && !names_a_body(t))
-			warn(c, plan_child(receiver, "title"),
-			     _("the receiver's title \"%s\" does not say whose it is, and the "
-			       "letters "
-			       "print it as it is (\"Cam kết với %s ...\"): write it with the "
-			       "body, "
-			       "for example \"%s %s\""),
+			warn(c, plan_child(receiver, "title"), MSG_CHECK_RECEIVER_TITLE_WHOSE,
 			     text_quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
 		free(t);
 	}
@@ -497,32 +462,22 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 		}
 		text_quote(q, name);
 		if (plan_child(a, "parent") != NULL && parents++ < CHECK_REPEAT_MAX)
-			warn(c, plan_child(a, "parent"),
-			     _("%s is a People's Committee, which writes its own name out and has "
-			       "no "
-			       "parent line: vbgen does not print this <parent>; delete it"),
+			warn(c, plan_child(a, "parent"), MSG_CHECK_PEOPLE_COMMITTEE_WRITES_NAME,
 			     q);
 		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
 		if (!text_is_blank(t) && strstr(t, place) == NULL && titles++ < CHECK_REPEAT_MAX) {
 			char qt[TEXT_QUOTE_MAX + 4];
-			warn(c, plan_child(plan_child(a, "head"), "title"),
-			     _("the title \"%s\" does not say which committee, and the letter "
-			       "prints "
-			       "\"Chức vụ: %s\": write the title with the committee's name, for "
-			       "example "
-			       "\"Chủ tịch %s\""),
+			warn(c, plan_child(plan_child(a, "head"), "title"), MSG_CHECK_TITLE_COMMITTEE_LETTER,
 			     text_quote(qt, t), qt, q);
 		}
 		free(t);
 		free(name);
 	}
 	if (parents > CHECK_REPEAT_MAX)
-		warn(c, NULL, _("%d more People's Committees have a <parent> that is not printed"),
+		warn(c, NULL, MSG_CHECK_PEOPLE_COMMITTEES_PARENT,
 		     parents - CHECK_REPEAT_MAX);
 	if (titles > CHECK_REPEAT_MAX)
-		warn(c, NULL,
-		     _("%d more People's Committees' heads have a title that does not say which "
-		       "committee (as above)"),
+		warn(c, NULL, MSG_CHECK_PEOPLE_COMMITTEES_HEADS,
 		     titles - CHECK_REPEAT_MAX);
 	free(iname);
 	free(ishort);
@@ -547,15 +502,12 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 	}
 	if (agency == NULL || c->own_group_notes++ >= CHECK_REPEAT_MAX)
 		return;
-	diag(c->p->path, plan_line(t), DIAG_NOTE,
-	     is(leader, "agency")
-		     ? _("task \"%s\": \"%s\" leads it and cooperates on it through its group "
-			 "\"%s\": its letter lists the task once, among the tasks it leads, and "
-			 "never names it as its own partner")
-		     : _("task \"%s\": \"%s\" cooperates on it and leads it through its group "
-			 "\"%s\": its letter lists the task once, among the tasks it leads, and "
-			 "never names it as its own partner"),
-	     task, agency, group);
+	if (is(leader, "agency"))
+		msg(c->p->path, plan_line(t), MSG_CHECK_TASK_LEADS_COOPERATES,
+		     task, agency, group);
+	else
+		msg(c->p->path, plan_line(t), MSG_CHECK_TASK_COOPERATES_LEADS,
+		     task, agency, group);
 }
 
 static void check_tasks(struct ctx *c)
@@ -586,25 +538,20 @@ static void check_tasks(struct ctx *c)
 			for (int j = 0; j < k && !twice; j++)
 				twice = strcmp(ids[j], ids[k]) == 0;
 			if (twice) {
-				err(c, t,
-				    _("task \"%s\": support=\"...\" lists \"%s\" twice: keep one"),
+				err(c, t, MSG_CHECK_TASK_SUPPORT_LISTS,
 				    q, ids[k]);
 				continue;
 			}
 			xmlNodePtr s = ref(c, t, "support", ids[k], "agency", "group");
 			if (s != NULL && s == leader)
-				err(c, t,
-				    _("task \"%s\": \"%s\" is the lead agency and cannot also be a "
-				      "cooperating agency: remove it from support=\"...\""),
+				err(c, t, MSG_CHECK_TASK_LEAD_AGENCY,
 				    q, ids[k]);
 			else if (s != NULL && leader != NULL)
 				note_own_group(c, t, q, leader, s);
 		}
 		g_strfreev(ids);
 		if (listed == 0)
-			err(c, t,
-			    _("task \"%s\": support=\"\" is empty: list the ids of the cooperating "
-			      "agencies or groups, or delete support=\"\""),
+			err(c, t, MSG_CHECK_TASK_SUPPORT_EMPTY,
 			    q);
 	}
 }
@@ -634,10 +581,7 @@ int check_plan(const plan *p)
 	check_tasks(&c);
 	check_targets(&c, root);
 	if (c.own_group_notes > CHECK_REPEAT_MAX)
-		diag(p->path, 0, DIAG_NOTE,
-		     _("%d more tasks are led by an agency that also cooperates on them through "
-		       "its "
-		       "group; each is listed once in its letter, among the tasks it leads"),
+		msg(p->path, 0, MSG_CHECK_TASKS_LED_AGENCY,
 		     c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
@@ -648,10 +592,7 @@ int check_plan(const plan *p)
 	 * said anything, the file must still not pass in silence. */
 	if (!p->schema_ok && c.errors == 0 && diag_count(DIAG_ERROR) == 0 &&
 	    diag_count(DIAG_SYSTEM) == 0)
-		err(&c, root,
-		    _("the file does not follow the plan format, but vbgen cannot say where: check "
-		      "it with xmllint --noout --relaxng schema/plan.rng (see "
-		      "docs/plan-format.md)"));
+		err(&c, root, MSG_CHECK_FILE_FOLLOW_PLAN);
 	return c.errors;
 }
 

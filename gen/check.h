@@ -10,7 +10,7 @@
 
 #include "plan.h"
 
-/* Checks p and reports every problem found with diag(). Returns the number of errors. */
+/* Checks p and reports every problem found (msg.h). Returns the number of errors. */
 int check_plan(const plan *p);
 
 /* Counts for the one-line summary of a valid plan. */

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 
 #include <glib.h>
 #include <openssl/cms.h>
@@ -77,7 +78,7 @@ static void ossl_failed(const char *file, const char *what)
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	diag(file, 0, DIAG_SYSTEM, _("the signature cannot be made (%s: %s)"), what,
+	msg(file, 0, MSG_CMS_SIGNATURE, what,
 	     r != NULL ? r : _("unknown reason"));
 }
 

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "fonts.h"
 #include "kinds.h"
 #include "template.h"
@@ -79,9 +80,7 @@ static void check_text(struct cover *c, xmlNodePtr text)
 		char one[8] = "";
 		g_unichar_to_utf8(ch, one);
 		c->reported++;
-		diag(c->p->path, plan_line(text->parent != NULL ? text->parent : text), DIAG_ERROR,
-		     _("the character \"%s\" (U+%04X) in \"%s%.*s%s\" is not in the font \"%s\" of "
-		       "the documents; vbgen does not substitute fonts: replace or remove it"),
+		msg(c->p->path, plan_line(text->parent != NULL ? text->parent : text), MSG_COVER_CHARACTER_FONT_DOCUMENTS,
 		     one, (unsigned)ch, from > t ? "..." : "", (int)(to - from), from,
 		     *to != '\0' ? "..." : "", fonts_used_family(c->f, s->family));
 	}
@@ -121,9 +120,7 @@ void cover_check(const plan *p)
 	if (c.styles->len > 0)
 		walk(&c, xmlDocGetRootElement(p->doc));
 	if (c.more > 0)
-		diag(p->path, 0, DIAG_ERROR,
-		     _("%d more characters that the font does not have are not listed: replace "
-		       "those above and check again"),
+		msg(p->path, 0, MSG_COVER_CHARACTERS_FONT_LISTED,
 		     c.more);
 	g_hash_table_destroy(c.known);
 	g_ptr_array_free(c.styles, TRUE);

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "out.h"
 
 #include <string.h>
@@ -103,9 +104,7 @@ int csv_write(const doc *d, const char *path)
 	for (const doc_block *b = d->first; b != NULL; b = b->next)
 		tables += b->kind == BLOCK_TABLE;
 	if (tables == 0) {
-		diag(path, 0, DIAG_ERROR,
-		     _("the document has no table to write as CSV (does the plan have an "
-		       "<appendix>?)"));
+		msg(path, 0, MSG_CSV_DOCUMENT_TABLE_CSV);
 		return EXIT_INVALID;
 	}
 	out = out_open(path, &tmp);

@@ -1,15 +1,16 @@
-/* diag.c - the single reporting function; see diag.h. Messages are written whole with
+/* diag.c - the single way out of every message; see diag.h. Messages are written whole with
  * one fprintf so that lines from parallel letter workers never interleave mid-line. */
 #include "diag.h"
 
 #include "i18n.h"
+#include "msg.h"
 
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
 
 static int counts[DIAG_SYSTEM + 1];
-static int quiet, silent, muted;
+static int quiet, silent, muted, show_ids;
 
 /* The level words, translated when printed ("lỗi", "cảnh báo", "ghi chú"). */
 static const char *const level_names[] = {
@@ -19,11 +20,16 @@ static const char *const level_names[] = {
 	[DIAG_SYSTEM] = N_("error"),
 };
 
-/* One message is at most this long; longer ones are cut, which only happens with
- * absurd input (a 75 MB attribute quoted back), and the cut is marked. */
-#define DIAG_MSG_MAX 2048
+/* The level words of the message table's listing (msg_list), never translated: they are
+ * the table's, as the ids are. */
+static const char *const level_keys[] = {
+	[DIAG_NOTE] = "note",
+	[DIAG_WARNING] = "warning",
+	[DIAG_ERROR] = "error",
+	[DIAG_SYSTEM] = "system",
+};
 
-static char last_error[DIAG_MSG_MAX];
+static char last_error[MSG_TEXT_MAX];
 
 /* Makes s one line of valid UTF-8, in place: messages quote the input (an attribute
  * with a line break or a tab in it, an excerpt cut at a byte count, a file name), and a
@@ -63,22 +69,18 @@ static void one_line(char *s)
 	*out = '\0';
 }
 
-void diag_v(const char *file, long line, enum diag_level level, const char *fmt, va_list ap)
+void diag_say(const char *file, long line, enum diag_level level, const char *id, char *msg)
 {
-	char msg[DIAG_MSG_MAX], where[1024] = "";
-	int n;
+	char where[1024] = "";
 
 	if (muted)
 		return;
 	counts[level]++;
 	if ((level == DIAG_NOTE && quiet) || (silent && level < DIAG_ERROR))
 		return;
-	n = vsnprintf(msg, sizeof msg, fmt, ap);
-	if (n >= (int)sizeof msg)
-		memcpy(msg + sizeof msg - 5, "...", 4);
 	one_line(msg);
 	if (level >= DIAG_ERROR)
-		memcpy(last_error, msg, sizeof msg);
+		snprintf(last_error, sizeof last_error, "%s", msg);
 	if (silent)
 		return;
 	if (file != NULL && line > 0)
@@ -86,16 +88,20 @@ void diag_v(const char *file, long line, enum diag_level level, const char *fmt,
 	else if (file != NULL)
 		snprintf(where, sizeof where, "%s: ", file);
 	one_line(where);
-	fprintf(stderr, "vbgen: %s%s: %s\n", where, _(level_names[level]), msg);
+	if (show_ids && id != NULL)
+		fprintf(stderr, "vbgen: %s%s: %s [%s]\n", where, _(level_names[level]), msg, id);
+	else
+		fprintf(stderr, "vbgen: %s%s: %s\n", where, _(level_names[level]), msg);
 }
 
-void diag(const char *file, long line, enum diag_level level, const char *fmt, ...)
+const char *diag_level_name(enum diag_level level)
 {
-	va_list ap;
+	return level_keys[level];
+}
 
-	va_start(ap, fmt);
-	diag_v(file, line, level, fmt, ap);
-	va_end(ap);
+void diag_set_ids(int show)
+{
+	show_ids = show;
 }
 
 int diag_count(enum diag_level level)

@@ -3,11 +3,10 @@
  * Every message goes to stderr as "vbgen: FILE:LINE: level: message" (or without
  * ":LINE" when no line applies, or without "FILE:" for problems that concern no file),
  * in words an office clerk understands: what is wrong and what to do. The worst level
- * seen so far decides the exit status (see diag_status). */
+ * seen so far decides the exit status (see diag_status). What is said, and at which
+ * level, is the message table's (msg.h); this file prints and counts. */
 #ifndef VBGEN_DIAG_H
 #define VBGEN_DIAG_H
-
-#include <stdarg.h>
 
 enum diag_level {
 	DIAG_NOTE,    /* information, e.g. which font family was used */
@@ -22,17 +21,19 @@ enum diag_level {
 #define EXIT_USAGE 2
 #define EXIT_SYSTEM 3
 
-/* The words for an allocation that failed, wherever it is found (GLib's handler in
- * main.c, libxml2's evaluation in template.c). */
-#define DIAG_OUT_OF_MEMORY                                                                         \
-	"the computer ran out of memory (or the work grew beyond what it allows): close "          \
-	"other programs, or make letters for fewer agencies at once (--agency, -j 1), and "        \
-	"run vbgen again"
+/* Reports one message already formatted and translated, text, of the given level; id is
+ * its name in the message table (msg.def), shown after it when diag_set_ids() asked for
+ * it. file may be NULL; line <= 0 means no line. text is made one line in place. Only
+ * msg.c calls this: every message has its id and its text in msg.def (msg.h). */
+void diag_say(const char *file, long line, enum diag_level level, const char *id, char *text);
 
-/* Reports one problem. file may be NULL; line <= 0 means no line. */
-void diag(const char *file, long line, enum diag_level level, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void diag_v(const char *file, long line, enum diag_level level, const char *fmt, va_list ap);
+/* The word for a level in the message table's listing: "note", "warning", "error" (the
+ * input: exit status 1), "system" (the computer: exit status 3). */
+const char *diag_level_name(enum diag_level level);
+
+/* Shows each message's id at the end of its line, " [CHECK_EMPTY_ID]" (VBGEN_MSGID=1):
+ * to look a message up in msg.def or `vbgen --list-messages`, whatever its language. */
+void diag_set_ids(int show);
 
 /* Number of messages of exactly this level reported so far. */
 int diag_count(enum diag_level level);

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "paths.h"
 
 #include <fontconfig/fontconfig.h>
@@ -65,16 +66,14 @@ fonts *fonts_open(void)
 	fonts *f;
 
 	if (conf == NULL) {
-		diag(NULL, 0, DIAG_SYSTEM,
-		     _("cannot find fonts/fonts.conf: reinstall vbgen or run it from its folder"));
+		msg(NULL, 0, MSG_FONTS_FIND_FONTS_FONTS);
 		return NULL;
 	}
 	f = g_new0(fonts, 1);
 	f->config = FcConfigCreate();
 	if (!FcConfigParseAndLoad(f->config, (const FcChar8 *)conf, FcTrue) ||
 	    !FcConfigBuildFonts(f->config)) {
-		diag(conf, 0, DIAG_SYSTEM,
-		     _("the font configuration cannot be loaded: reinstall vbgen"));
+		msg(conf, 0, MSG_FONTS_FONT_CONFIGURATION_LOADED);
 		free(conf);
 		fonts_free(f);
 		return NULL;
@@ -155,7 +154,7 @@ const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
 		return lf;
 	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		diag(NULL, 0, DIAG_SYSTEM, _("a font has no file to embed"));
+		msg(NULL, 0, MSG_FONTS_FONT_FILE_EMBED);
 		return NULL;
 	}
 	lf = g_new0(lay_font, 1);
@@ -216,13 +215,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 				ok = 1;
 	}
 	if (!ok) {
-		diag(file, line, DIAG_SYSTEM,
-		     _("the font \"%s\" is not installed%s%s%s; vbgen does not substitute fonts: "
-		       "install it (for Times New Roman: apt-get install "
-		       "ttf-mscorefonts-installer, "
-		       "or its twin: apt-get install fonts-liberation2) or copy its .ttf files "
-		       "into "
-		       "the fonts folder"),
+		msg(file, line, MSG_FONTS_FONT_INSTALLED_VBGEN,
 		     requested, got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
 		     got ? "\")" : "");
 	} else {
@@ -241,9 +234,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			    FcStrCmpIgnoreCase(ffam, (const FcChar8 *)fam->used) != 0 ||
 			    ((face & 1) && weight < FC_WEIGHT_DEMIBOLD) ||
 			    ((face >> 1) && slant == FC_SLANT_ROMAN))
-				diag(file, line, DIAG_WARNING,
-				     _("the font \"%s\" has no %s face; letters will be slanted or "
-				       "thickened artificially: install the whole family"),
+				msg(file, line, MSG_FONTS_FONT_FACE_LETTERS,
 				     fam->used,
 				     (const char *[]){_("regular"), _("bold"), _("italic"),
 						      _("bold italic")}[face]);
@@ -258,13 +249,10 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		if (!diag_muted() && !g_hash_table_contains(noted, requested)) {
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
-				diag(NULL, 0, DIAG_NOTE,
-				     _("font: \"%s\" is not installed; using its metric twin "
-				       "\"%s\" "
-				       "(same letter widths, same line breaks)"),
+				msg(NULL, 0, MSG_FONTS_FONT_INSTALLED_USING,
 				     requested, fam->used);
 			else
-				diag(NULL, 0, DIAG_NOTE, _("font: using \"%s\""), fam->used);
+				msg(NULL, 0, MSG_FONTS_FONT_USING, fam->used);
 		}
 	}
 	if (m != NULL)
@@ -327,12 +315,7 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 					from--;
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
-				diag(file, line, DIAG_SYSTEM,
-				     _("the character \"%s\" (U+%04X) in \"%.*s\" is not in the "
-				       "font "
-				       "\"%s\"; vbgen does not substitute fonts: replace the "
-				       "character in "
-				       "the template at that line, or install a font that has it"),
+				msg(file, line, MSG_FONTS_CHARACTER_FONT_VBGEN,
 				     ch, (unsigned)c,
 				     (int)(end - text - from > 80 ? 80 : end - text - from),
 				     text + from, fam->used);

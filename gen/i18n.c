@@ -309,6 +309,29 @@ done:
 	return status;
 }
 
+/* The marks of numbers, by language (CLDR's, which are those of Vietnamese office
+ * writing); a language not listed writes them as English does. */
+static const struct {
+	const char *language, *decimal, *group;
+} number_marks[] = {
+	{"vi", ",", "."},
+};
+
+void i18n_number_marks(const char **decimal, const char **group)
+{
+	const char *l = i18n_language();
+
+	*decimal = ".";
+	*group = "";
+	for (size_t i = 0; i < sizeof number_marks / sizeof number_marks[0]; i++) {
+		size_t n = strlen(number_marks[i].language);
+		if (strncmp(l, number_marks[i].language, n) == 0 && (l[n] == '\0' || l[n] == '_')) {
+			*decimal = number_marks[i].decimal;
+			*group = number_marks[i].group;
+		}
+	}
+}
+
 const char *i18n_language(void)
 {
 	return cat.data != NULL ? cat.language : "en";

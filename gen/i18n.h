@@ -12,9 +12,9 @@
  * offices' minimal Debian machines have none but C and C.UTF-8. The catalog's texts are
  * UTF-8, as vbgen's output always is.
  *
- * The message-id table to come (an enum of every diagnostic and one table of texts, as
- * mandoc_msg.c) fits this: its texts are N_() and the reporting function translates them
- * with _() by their English text, so po/vi.po stays valid when the call sites change.
+ * The message table (msg.def, msg.h: an enum of every diagnostic and one table of texts,
+ * as mandoc_msg.c) holds N_() texts, which msg.c translates with _() by their English
+ * text, so po/vi.po stays valid when the call sites change.
  *
  * The catalog is process-wide, like the diagnostics' counts: set once in main() before
  * any message, read-only afterwards (letter workers inherit it across fork). */
@@ -66,6 +66,11 @@ int i18n_load_mo(char *data, unsigned long len);
  * NULL) is the catalog's path, g_free() it; the caller says so (diag.c translates with
  * this file, so this file does not report). */
 int i18n_init(const char *opt, char **missing);
+
+/* How the language in use writes a number: *decimal its decimal mark ("," in Vietnamese:
+ * "12,5 mm") and *group the mark between groups of three digits ("." : "10.000"), as the
+ * offices write them; English: "." and "" (digits as printf writes them). Static strings. */
+void i18n_number_marks(const char **decimal, const char **group);
 
 /* The language in use: "vi", or "en" when no catalog is loaded. */
 const char *i18n_language(void);

@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -123,9 +124,7 @@ static char *pin_from_file(const char *path, int *status)
 	ssize_t got;
 
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag(path, 0, DIAG_ERROR,
-		     _("--pin-file: cannot read this file%s%s: give the file that "
-		       "holds the PIN on its first line"),
+		msg(path, 0, MSG_KEY_PIN_FILE_READ,
 		     fd < 0 ? ": " : _(" (it is not a regular file)"),
 		     fd < 0 ? i18n_strerror(errno) : "");
 		if (fd >= 0)
@@ -134,17 +133,13 @@ static char *pin_from_file(const char *path, int *status)
 		return NULL;
 	}
 	if (st.st_mode & 077)
-		diag(path, 0, DIAG_WARNING,
-		     _("other users of this computer can read this PIN file: make it yours alone "
-		       "with 'chmod 600 %s'"),
+		msg(path, 0, MSG_KEY_USERS_COMPUTER_READ,
 		     path);
 	pin = g_malloc0(KEY_MAX_PIN + 2);
 	got = read(fd, pin, KEY_MAX_PIN + 1);
 	close(fd);
 	if (got < 0 || (got > KEY_MAX_PIN && memchr(pin, '\n', KEY_MAX_PIN) == NULL)) {
-		diag(path, 0, DIAG_ERROR,
-		     _("--pin-file: this is not a PIN file (no line of at most %d characters): put "
-		       "the PIN alone on the first line"),
+		msg(path, 0, MSG_KEY_PIN_FILE_PIN,
 		     KEY_MAX_PIN);
 		OPENSSL_cleanse(pin, KEY_MAX_PIN + 2);
 		g_free(pin);
@@ -167,9 +162,7 @@ static char *get_pin(const char *what, const char *pin_file, int *status)
 		return pin_from_file(pin_file, status);
 	if (env != NULL) {
 		if (strlen(env) > KEY_MAX_PIN) {
-			diag(NULL, 0, DIAG_ERROR,
-			     _("VBGEN_PIN is longer than %d characters: it is not "
-			       "a PIN"),
+			msg(NULL, 0, MSG_KEY_VBGEN_PIN_LONGER,
 			     KEY_MAX_PIN);
 			*status = EXIT_INVALID;
 			return NULL;
@@ -180,11 +173,7 @@ static char *get_pin(const char *what, const char *pin_file, int *status)
 	pin = ask_tty(prompt);
 	g_free(prompt);
 	if (pin == NULL) {
-		diag(NULL, 0, DIAG_ERROR,
-		     _("there is no terminal to ask for %s: put it in a file readable only by you "
-		       "and "
-		       "give --pin-file FILE, or set the environment variable VBGEN_PIN (never on "
-		       "the command line)"),
+		msg(NULL, 0, MSG_KEY_TERMINAL_ASK_PUT,
 		     what);
 		*status = EXIT_USAGE;
 	}
@@ -219,35 +208,25 @@ static int check_cert(X509 *cert, const char *source)
 
 	if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
 		when = time_text(X509_get0_notAfter(cert));
-		diag(source, 0, DIAG_ERROR,
-		     _("this certificate expired on %s, so a signature made with it is not valid: "
-		       "use your current certificate (ask your certificate authority to renew it)"),
+		msg(source, 0, MSG_KEY_CERTIFICATE_EXPIRED_SIGNATURE,
 		     when);
 		g_free(when);
 		return EXIT_INVALID;
 	}
 	if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
 		when = time_text(X509_get0_notBefore(cert));
-		diag(source, 0, DIAG_ERROR,
-		     _("this certificate is valid only from %s: check the computer's date, or sign "
-		       "from that day"),
+		msg(source, 0, MSG_KEY_CERTIFICATE_VALID_COMPUTER,
 		     when);
 		g_free(when);
 		return EXIT_INVALID;
 	}
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
-		diag(source, 0, DIAG_ERROR,
-		     _("this certificate is not meant for signing documents (its key usage has "
-		       "neither digital signature nor non-repudiation): use your signing "
-		       "certificate"));
+		msg(source, 0, MSG_KEY_CERTIFICATE_MEANT_SIGNING);
 		return EXIT_INVALID;
 	}
 	int type = EVP_PKEY_get_base_id(X509_get0_pubkey(cert));
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
-		diag(source, 0, DIAG_ERROR,
-		     _("vbgen signs with RSA or elliptic-curve keys, and this certificate has "
-		       "another "
-		       "kind"));
+		msg(source, 0, MSG_KEY_VBGEN_SIGNS_RSA);
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
@@ -274,9 +253,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	int ok;
 
 	if (!g_file_get_contents(src->p12, &bytes, &size, &err) || size > KEY_MAX_P12) {
-		diag(src->p12, 0, DIAG_ERROR,
-		     _("cannot read the certificate file%s%s: give the .p12 "
-		       "or .pfx file exported with your private key"),
+		msg(src->p12, 0, MSG_KEY_READ_CERTIFICATE_FILE,
 		     err ? ": " : _(" (it is too large to be one)"), err ? err->message : "");
 		g_clear_error(&err);
 		g_free(bytes);
@@ -287,9 +264,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	p12 = d2i_PKCS12(NULL, &p, (long)size);
 	g_free(bytes);
 	if (p12 == NULL) {
-		diag(src->p12, 0, DIAG_ERROR,
-		     _("this is not a PKCS#12 certificate file (.p12 or .pfx): export your "
-		       "certificate with its private key into one"));
+		msg(src->p12, 0, MSG_KEY_PKCS_CERTIFICATE_FILE);
 		*status = EXIT_INVALID;
 		return NULL;
 	}
@@ -307,9 +282,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	ok = !PKCS12_mac_present(p12) || PKCS12_verify_mac(p12, pin, -1) ||
 	     (pin[0] == '\0' && PKCS12_verify_mac(p12, NULL, 0));
 	if (!ok) {
-		diag(src->p12, 0, DIAG_ERROR,
-		     _("the password is wrong: nothing was signed; run the command again and type "
-		       "the password you set when the certificate was exported"));
+		msg(src->p12, 0, MSG_KEY_PASSWORD_WRONG_NOTHING);
 		free_pin(pin);
 		PKCS12_free(p12);
 		*status = EXIT_INVALID;
@@ -320,26 +293,20 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	free_pin(pin);
 	PKCS12_free(p12);
 	if (!ok) {
-		diag(src->p12, 0, DIAG_SYSTEM,
-		     _("the certificate file cannot be opened (%s): export it again from your "
-		       "certificate tool"),
+		msg(src->p12, 0, MSG_KEY_CERTIFICATE_FILE_OPENED,
 		     ossl_reason());
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	if (k->pkey == NULL || k->cert == NULL) {
-		diag(src->p12, 0, DIAG_ERROR,
-		     _("this file holds %s: export the certificate again together with its private "
-		       "key (\"Yes, export the private key\")"),
+		msg(src->p12, 0, MSG_KEY_FILE_HOLDS_EXPORT,
 		     k->pkey == NULL ? _("a certificate but no private key to sign with")
 				     : _("a private key but no certificate"));
 		*status = EXIT_INVALID;
 		return NULL;
 	}
 	if (!X509_check_private_key(k->cert, k->pkey)) {
-		diag(src->p12, 0, DIAG_ERROR,
-		     _("the private key in this file does not belong to its certificate: export "
-		       "them again together"));
+		msg(src->p12, 0, MSG_KEY_PRIVATE_KEY_FILE);
 		*status = EXIT_INVALID;
 		return NULL;
 	}
@@ -480,18 +447,12 @@ static int pick_slot(key *k, const key_source *src, CK_SLOT_ID *slot, CK_TOKEN_I
 		return EXIT_OK;
 	}
 	if (found == 0 && labels->len == 0)
-		diag(src->module, 0, DIAG_ERROR,
-		     _("no token is plugged in: plug in your USB token (and check that this is its "
-		       "module)"));
+		msg(src->module, 0, MSG_KEY_TOKEN_PLUGGED_PLUG);
 	else if (found == 0)
-		diag(src->module, 0, DIAG_ERROR,
-		     _("there is no token labelled '%s' (the tokens plugged in: %s): give one of "
-		       "those with --token"),
+		msg(src->module, 0, MSG_KEY_TOKEN_LABELLED_TOKENS,
 		     src->token, labels->str);
 	else
-		diag(src->module, 0, DIAG_ERROR,
-		     _("%d tokens are plugged in (%s): say which with --token LABEL, or unplug the "
-		       "others"),
+		msg(src->module, 0, MSG_KEY_TOKENS_PLUGGED_TOKEN,
 		     found, labels->str);
 	g_string_free(labels, TRUE);
 	return EXIT_INVALID;
@@ -504,15 +465,12 @@ static int token_login(key *k, const key_source *src, CK_SLOT_ID slot, CK_TOKEN_
 	CK_RV rv;
 
 	if (info->flags & CKF_USER_PIN_LOCKED) {
-		diag(src->module, 0, DIAG_ERROR,
-		     _("the token '%s' is locked after too many wrong PINs: have it unlocked with "
-		       "its administrator PIN (PUK) by whoever issued it"),
+		msg(src->module, 0, MSG_KEY_TOKEN_LOCKED_AFTER,
 		     k->label);
 		return EXIT_INVALID;
 	}
 	if (info->flags & CKF_USER_PIN_FINAL_TRY)
-		diag(src->module, 0, DIAG_WARNING,
-		     _("the token '%s' allows one more try: a wrong PIN now locks it"), k->label);
+		msg(src->module, 0, MSG_KEY_TOKEN_ALLOWS_TRY, k->label);
 	if (info->flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
 		fprintf(stderr, _("vbgen: enter the PIN on the keypad of the token '%s'\n"),
 			k->label);
@@ -534,19 +492,15 @@ static int token_login(key *k, const key_source *src, CK_SLOT_ID slot, CK_TOKEN_
 		CK_TOKEN_INFO after;
 		int final = k->mod->C_GetTokenInfo(slot, &after) == CKR_OK &&
 			    (after.flags & CKF_USER_PIN_FINAL_TRY);
-		diag(src->module, 0, DIAG_ERROR,
-		     _("the PIN of the token '%s' is wrong: nothing was signed; run the command "
-		       "again with the right PIN%s"),
+		msg(src->module, 0, MSG_KEY_PIN_TOKEN_WRONG,
 		     k->label,
 		     final ? _(" (careful: one more wrong PIN locks the token)")
 			   : _(" (the token locks itself after a few wrong PINs)"));
 	} else if (rv == CKR_PIN_LOCKED)
-		diag(src->module, 0, DIAG_ERROR,
-		     _("the token '%s' is locked after too many wrong PINs: have it unlocked with "
-		       "its administrator PIN (PUK) by whoever issued it"),
+		msg(src->module, 0, MSG_KEY_TOKEN_LOCKED_AFTER,
 		     k->label);
 	else {
-		diag(src->module, 0, DIAG_SYSTEM, _("the token '%s' refused the login: %s"),
+		msg(src->module, 0, MSG_KEY_TOKEN_REFUSED_LOGIN,
 		     k->label, p11_error(rv));
 		return EXIT_SYSTEM;
 	}
@@ -587,17 +541,14 @@ static key *open_token(key *k, const key_source *src, int *status)
 
 	k->mod = p11_kit_module_load(src->module, 0);
 	if (k->mod == NULL) {
-		diag(src->module, 0, DIAG_SYSTEM,
-		     _("cannot load this token module (%s): give the PKCS#11 module (.so) that "
-		       "came "
-		       "with your token's software"),
+		msg(src->module, 0, MSG_KEY_LOAD_TOKEN_MODULE,
 		     p11_kit_message() ? p11_kit_message() : _("not a PKCS#11 module"));
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	rv = p11_kit_module_initialize(k->mod);
 	if (rv != CKR_OK) {
-		diag(src->module, 0, DIAG_SYSTEM, _("the token module cannot start: %s"),
+		msg(src->module, 0, MSG_KEY_TOKEN_MODULE_START,
 		     p11_error(rv));
 		p11_kit_module_release(k->mod);
 		k->mod = NULL;
@@ -609,7 +560,7 @@ static key *open_token(key *k, const key_source *src, int *status)
 		return NULL;
 	rv = k->mod->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &k->session);
 	if (rv != CKR_OK) {
-		diag(src->module, 0, DIAG_SYSTEM, _("cannot talk to the token '%s': %s"), k->label,
+		msg(src->module, 0, MSG_KEY_TALK_TOKEN, k->label,
 		     p11_error(rv));
 		k->session = CK_INVALID_HANDLE;
 		*status = EXIT_SYSTEM;
@@ -645,28 +596,17 @@ static key *open_token(key *k, const key_source *src, int *status)
 			g_string_append_printf(names, "%s'%s'", names->len ? ", " : "",
 					       keys[i].label ? keys[i].label : _("(no label)"));
 		if (nkeys == 0)
-			diag(src->module, 0, DIAG_ERROR,
-			     _("the token '%s' holds no private key to sign with: check that this "
-			       "is "
-			       "your signing token"),
+			msg(src->module, 0, MSG_KEY_TOKEN_HOLDS_PRIVATE,
 			     k->label);
 		else if (matches == 0 && src->key_label != NULL)
-			diag(src->module, 0, DIAG_ERROR,
-			     _("the token '%s' has no key labelled '%s' (its keys: %s): give one "
-			       "of "
-			       "those with --key"),
+			msg(src->module, 0, MSG_KEY_TOKEN_KEY_LABELLED,
 			     k->label, src->key_label, names->str);
 		else if (matches == 0 || k->cert == NULL)
-			diag(src->module, 0, DIAG_ERROR,
-			     _("the token '%s' holds a private key (%s) but not its certificate: "
-			       "have the certificate written onto the token by whoever issued it"),
+			msg(src->module, 0, MSG_KEY_TOKEN_HOLDS_PRIVATE_KEY,
 			     k->label,
 			     chosen != NULL && chosen->label ? chosen->label : names->str);
 		else
-			diag(src->module, 0, DIAG_ERROR,
-			     _("the token '%s' holds several signing keys (%s): say which with "
-			       "--key "
-			       "LABEL"),
+			msg(src->module, 0, MSG_KEY_TOKEN_HOLDS_SEVERAL,
 			     k->label, names->str);
 		g_string_free(names, TRUE);
 		*status = EXIT_INVALID;
@@ -748,14 +688,14 @@ static unsigned char *token_sign(key *k, const unsigned char hash[32], size_t *s
 	if (rv == CKR_OK)
 		rv = k->mod->C_Sign(k->session, in, inlen, NULL, &outlen);
 	if (rv != CKR_OK || outlen == 0 || outlen > 4096) {
-		diag(file, 0, DIAG_SYSTEM, _("the token '%s' did not sign: %s"), k->label,
+		msg(file, 0, MSG_KEY_TOKEN_SIGN, k->label,
 		     rv != CKR_OK ? p11_error(rv) : _("no signature"));
 		return NULL;
 	}
 	sig = g_malloc(outlen);
 	rv = k->mod->C_Sign(k->session, in, inlen, sig, &outlen);
 	if (rv != CKR_OK) {
-		diag(file, 0, DIAG_SYSTEM, _("the token '%s' did not sign: %s"), k->label,
+		msg(file, 0, MSG_KEY_TOKEN_SIGN, k->label,
 		     p11_error(rv));
 		g_free(sig);
 		return NULL;
@@ -801,7 +741,7 @@ unsigned char *key_sign(key *k, const unsigned char *data, size_t len, size_t *s
 	}
 	EVP_MD_CTX_free(ctx);
 	if (sig == NULL)
-		diag(file, 0, DIAG_SYSTEM, _("the signature cannot be computed: %s"),
+		msg(file, 0, MSG_KEY_SIGNATURE_COMPUTED,
 		     ossl_reason());
 	*siglen = n;
 	return sig;

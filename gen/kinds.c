@@ -19,11 +19,11 @@ const kind kinds[] = {
 		.help = N_("write the responsibility appendix alone as PDF (-o FILE, --csv FILE)"),
 		.template = "appendix",
 		.requires = "appendix",
-		.missing =
-			N_("the plan has no <appendix>, so there is no appendix to make: add one "
-			   "with its tasks (see docs/plan-format.md)"),
-		.missing_all = N_(
-			"the plan has no <appendix>, so no appendix.pdf or appendix.csv was made"),
+		/* TRANSLATORS: what follows "the plan has no <appendix>" */
+		.missing = N_(", so there is no appendix to make: add one with its tasks (see "
+			      "docs/plan-format.md)"),
+		/* TRANSLATORS: what follows "the plan has no <appendix>" */
+		.missing_all = N_(", so no appendix.pdf or appendix.csv was made"),
 		.suffix = "-phu-luc.pdf",
 		.in_all = "appendix.pdf",
 		.csv = 1,
@@ -33,12 +33,11 @@ const kind kinds[] = {
 		.help = N_("write one commitment letter per agency (-o DIR, --print FILE)"),
 		.template = "letter",
 		.requires = "commitments",
-		.missing =
-			N_("the plan has no <commitments>, which the letters are made from (their "
-			   "date, summary and the chairman who receives them): add it (see "
-			   "docs/plan-format.md)"),
-		.missing_all =
-			N_("the plan has no <commitments>, so no commitment letters were made"),
+		/* TRANSLATORS: what follows "the plan has no <commitments>" */
+		.missing = N_(", which the letters are made from (their date, summary and the "
+			      "chairman who receives them): add it (see docs/plan-format.md)"),
+		/* TRANSLATORS: what follows "the plan has no <commitments>" */
+		.missing_all = N_(", so no commitment letters were made"),
 		.suffix = "letters",
 		.in_all = "letters",
 		.each = "/plan/agencies//agency[has-letter(.)]",

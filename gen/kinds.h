@@ -14,8 +14,11 @@ typedef struct kind {
 	const char *help;        /* its line in --help, after the command */
 	const char *template;    /* templates/NAME.xml */
 	const char *requires;    /* the element of <plan> it is made from, or NULL */
-	const char *missing;     /* the error when the plan has none (the command) */
-	const char *missing_all; /* the warning of `all` then (the other kinds are made) */
+	/* what follows "the plan has no <requires>" (messages KINDS_SOURCE_MISSING, ..._ALL):
+	 * the error when the plan has none (the command), and the warning of `all` then (the
+	 * other kinds are made) */
+	const char *missing;
+	const char *missing_all;
 	const char *suffix;      /* one document: the default output is the plan's name with this
 				  * suffix; per node: the default folder */
 	const char *in_all;      /* its name in the folder of `all` (NULL: all leaves it out) */

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "text.h"
 
 #include <pango/pangocairo.h>
@@ -667,8 +668,7 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 			fill(l, b, fd);
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
-		diag(b->file, b->line, DIAG_SYSTEM,
-		     _("some characters of \"%.60s\" have no glyph in the font: replace them"),
+		msg(b->file, b->line, MSG_LAYOUT_SOME_CHARACTERS_GLYPH,
 		     b->text);
 		g_object_unref(l);
 		return NULL;
@@ -882,8 +882,7 @@ static int flow_step(layout_ctx *lc, struct column *c, double x, double width, G
 	}
 	case BLOCK_BREAK:
 	case BLOCK_TABLE:
-		diag(b->file, b->line, DIAG_ERROR,
-		     _("page breaks and tables cannot stand inside a grid column"));
+		msg(b->file, b->line, MSG_LAYOUT_PAGE_BREAKS_TABLES);
 		return -1;
 	}
 	c->first = 0;
@@ -912,7 +911,7 @@ double layout_grid(layout_ctx *lc, const doc_block *b, double x, double width, d
 	int more = 1;
 
 	if (b->ncols > DOC_GRID_MAX_COLS) {
-		diag(b->file, b->line, DIAG_ERROR, _("a grid has at most %d columns, this one %d"),
+		msg(b->file, b->line, MSG_LAYOUT_GRID_COLUMNS,
 		     DOC_GRID_MAX_COLS, b->ncols);
 		return -1;
 	}

@@ -16,6 +16,7 @@
 #include "docx.h"
 #include "fonts.h"
 #include "i18n.h"
+#include "msg.h"
 #include "out.h"
 #include "pdf.h"
 #include "produce.h"
@@ -279,7 +280,7 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	int status = EXIT_OK;
 
 	if (all == NULL) {
-		diag(NULL, 0, DIAG_SYSTEM, _("the nodes of '%s' cannot be selected (%s)"),
+		msg(NULL, 0, MSG_LETTERS_NODES_SELECTED,
 		     j->k->command, j->k->each);
 		return EXIT_SYSTEM;
 	}
@@ -336,7 +337,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	j.o = o;
 	j.sel = sel;
 	if (k->requires != NULL && plan_child(xmlDocGetRootElement(p->doc), k->requires) == NULL) {
-		diag(p->path, 0, DIAG_ERROR, "%s", _(k->missing));
+		msg(p->path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
 		status = EXIT_INVALID;
 		goto done;
 	}
@@ -345,9 +346,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (status != EXIT_OK)
 		goto done;
 	if (sel->len == 0) {
-		diag(p->path, 0, DIAG_WARNING,
-		     _("no agency of the plan gets a letter (letter=\"no\" on all of them): no "
-		       "letters to make"));
+		msg(p->path, 0, MSG_LETTERS_AGENCY_PLAN_GETS);
 		goto done;
 	}
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
@@ -357,16 +356,11 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			plan_child(plan_child(xmlDocGetRootElement(p->doc), "document"), "number");
 		char *n = plan_text(num);
 		if (num != NULL && text_is_blank(n))
-			diag(p->path, plan_line(num), DIAG_WARNING,
-			     _("the plan is a draft (its <number> is empty): its letters cite "
-			       "\"Kế hoạch số      /...\" and are for review only; make them again "
-			       "once the plan has its number"));
+			msg(p->path, plan_line(num), MSG_LETTERS_PLAN_DRAFT_NUMBER);
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		diag(o->dir, 0, DIAG_SYSTEM,
-		     _("cannot make the folder: %s; check that you may write there, or give "
-		       "another place with -o"),
+		msg(o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE,
 		     i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
@@ -402,9 +396,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	 * thread (Pango's font threads of an earlier document, in `vbgen all`, have ended). */
 	assert(!fonts_pango_started(j.f));
 	if (jobs > 1 && threads_now() > 1) {
-		diag(NULL, 0, DIAG_NOTE,
-		     _("another thread is still running in vbgen, so the letters are made one at a "
-		       "time"));
+		msg(NULL, 0, MSG_LETTERS_ANOTHER_THREAD_STILL);
 		jobs = 1;
 	}
 
@@ -428,7 +420,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		atomic_uint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
 					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (next == MAP_FAILED) {
-			diag(NULL, 0, DIAG_SYSTEM, _("cannot share memory with the workers: %s"),
+			msg(NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS,
 			     i18n_strerror(errno));
 			g_free(fds);
 			g_free(pids);
@@ -440,7 +432,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
-				diag(NULL, 0, DIAG_SYSTEM, _("cannot start a worker: %s"),
+				msg(NULL, 0, MSG_LETTERS_START_WORKER,
 				     i18n_strerror(errno));
 				jobs = w;
 				break;
@@ -511,7 +503,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		char *label = node_label(&j, a);
-		diag(p->path, plan_line(a), DIAG_ERROR, _("the letter of %s (%s) was not made: %s"),
+		msg(p->path, plan_line(a), MSG_LETTERS_LETTER,
 		     node_id(&j, a), label,
 		     res[i].status < 0
 			     ? _("its worker stopped before making it")
@@ -520,13 +512,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		g_free(label);
 	}
 	if (system_failed > 0)
-		diag(o->dir, 0, DIAG_SYSTEM,
-		     P_("%u letter could not be made, for the computer's reason said above (the "
-			"plan is not at fault): put that right and run vbgen again",
-			"%u letters could not be made, for the computer's reasons said above (the "
-			"plan is not at fault): put that right and run vbgen again",
-			system_failed),
-		     system_failed);
+		msgn(o->dir, 0, MSG_LETTERS_NOT_MADE_SYSTEM, system_failed, system_failed);
 	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);

@@ -9,6 +9,7 @@
 #include "docx.h"
 #include "fonts.h"
 #include "i18n.h"
+#include "msg.h"
 #include "kinds.h"
 #include "letters.h"
 #include "out.h"
@@ -385,7 +386,7 @@ static int cmd_document(const char *path, const kind *k, const struct opts *give
 		ext = word_ext;
 	}
 	if (!has_source(p, k)) {
-		diag(path, 0, DIAG_ERROR, "%s", _(k->missing));
+		msg(path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
 		plan_free(p);
 		g_free(word_ext);
 		return EXIT_INVALID;
@@ -443,9 +444,7 @@ static int cmd_all(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		diag(dir, 0, DIAG_SYSTEM,
-		     _("cannot make the folder: %s; check that you may write there, or give "
-		       "another place with -o"),
+		msg(dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE,
 		     i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
@@ -455,7 +454,7 @@ static int cmd_all(const char *path, const struct opts *o)
 		if (k->in_all == NULL)
 			continue;
 		if (!has_source(p, k)) {
-			diag(path, 0, DIAG_WARNING, "%s", _(k->missing_all));
+			msg(path, 0, MSG_KINDS_SOURCE_MISSING_ALL, k->requires, _(k->missing_all));
 			continue;
 		}
 		out = g_strdup_printf("%s/%s", dir, k->in_all);
@@ -739,9 +738,7 @@ static int choose_language(int argc, char **argv)
 				   lang);
 	}
 	if (i18n_init(lang, &missing) != 0) {
-		diag(missing, 0, DIAG_WARNING,
-		     _("there are no messages in the language '%s' here; vbgen speaks English. "
-		       "Run 'make' in vbgen's folder, or 'make install', to build them"),
+		msg(missing, 0, MSG_MAIN_MESSAGES_LANGUAGE_VBGEN,
 		     lang);
 		g_free(missing);
 	}
@@ -760,7 +757,7 @@ static char *folder_of(const char *path)
  * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
 static int check_file_output(const char *opt, const char *path, int stdout_ok, const char *made)
 {
-	const char *why;
+	const struct msg_text *why;
 	char *dir;
 	struct stat st;
 	int rc = EXIT_OK;
@@ -771,7 +768,7 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 	if (out_is_stdout(path))
 		return EXIT_OK;
 	if ((why = out_unusable(path)) != NULL)
-		return usage_error("%s %s: %s", opt, path, why);
+		return usage_error("%s %s: %s", opt, path, why->text);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
 	if (made != NULL) {
@@ -787,9 +784,7 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 		g_free(m);
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		diag(path, 0, DIAG_SYSTEM,
-		     _("cannot write here: the folder %s does not exist; make it first, or give "
-		       "another place"),
+		msg(path, 0, MSG_MAIN_FOLDER_EXIST_ANOTHER,
 		     dir);
 		rc = EXIT_SYSTEM;
 	}
@@ -853,7 +848,7 @@ static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
 static void on_glib_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
 			gpointer data)
 {
-	static const char oom[] = "vbgen: error: " DIAG_OUT_OF_MEMORY "\n";
+	static const char oom[] = "vbgen: error: " MSG_OUT_OF_MEMORY_FMT "\n";
 
 	if (level & G_LOG_LEVEL_ERROR) {
 		out_remove_temporaries();

@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -82,20 +83,19 @@ static const char *kind_of(const struct stat *st)
 	return _("not a regular file");
 }
 
-const char *out_unusable(const char *path)
+const struct msg_text *out_unusable(const char *path)
 {
-	static char why[256];
+	static struct msg_text why;
 	struct stat st;
 
 	if (out_is_stdout(path))
 		return NULL;
 	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
 		return NULL; /* a new name (its folder is checked when it is written) or a file */
-	snprintf(why, sizeof why,
-		 _("this is %s, not a file: vbgen writes only files here; give a file name%s%s"),
-		 kind_of(&st), S_ISDIR(st.st_mode) ? _(" inside the folder") : "",
-		 S_ISDIR(st.st_mode) ? "" : _(" (- writes to standard output)"));
-	return why;
+	msg_format(&why, MSG_OUT_NOT_A_FILE, kind_of(&st),
+		   S_ISDIR(st.st_mode) ? _(" inside the folder") : "",
+		   S_ISDIR(st.st_mode) ? "" : _(" (- writes to standard output)"));
+	return &why;
 }
 
 /* Where an output named path really goes: path itself, or the file a symbolic link (or a
@@ -111,9 +111,7 @@ static char *resolve(const char *path)
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
 			break;
 		if (hops >= OUT_MAX_LINKS || (link = g_file_read_link(cur, NULL)) == NULL) {
-			diag(path, 0, DIAG_SYSTEM,
-			     _("this symbolic link leads nowhere (or around in a loop): give the "
-			       "file's own name"));
+			msg(path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
 			g_free(cur);
 			return NULL;
 		}
@@ -125,7 +123,9 @@ static char *resolve(const char *path)
 		g_free(dir);
 	}
 	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
-		diag(path, 0, DIAG_SYSTEM, "%s", out_unusable(cur) ? out_unusable(cur) : "");
+		const struct msg_text *why = out_unusable(cur);
+		if (why != NULL)
+			msg_put(path, 0, why);
 		g_free(cur);
 		return NULL;
 	}
@@ -135,21 +135,13 @@ static char *resolve(const char *path)
 void out_write_failed(const char *path, int err)
 {
 	if (err == ENOSPC)
-		diag(path, 0, DIAG_SYSTEM,
-		     _("the disk is full, so this file could not be written: free some space on "
-		       "it (or write somewhere else with -o) and run vbgen again"));
+		msg(path, 0, MSG_OUT_DISK_FULL_FILE);
 	else if (err == EDQUOT)
-		diag(path, 0, DIAG_SYSTEM,
-		     _("your disk quota is used up, so this file could not be written: delete "
-		       "files you no longer need (or write somewhere else with -o) and run vbgen "
-		       "again"));
+		msg(path, 0, MSG_OUT_DISK_QUOTA_FILE);
 	else if (err == EFBIG)
-		diag(path, 0, DIAG_SYSTEM,
-		     _("this file would be larger than this computer allows a file to be: write it "
-		       "on another disk with -o, or ask your IT staff to lift the limit"));
+		msg(path, 0, MSG_OUT_FILE_LARGER_COMPUTER);
 	else
-		diag(path, 0, DIAG_SYSTEM,
-		     _("this file could not be written (%s): check the disk and run vbgen again"),
+		msg(path, 0, MSG_OUT_FILE_WRITTEN_DISK,
 		     i18n_strerror(err != 0 ? err : EIO));
 }
 
@@ -175,9 +167,7 @@ FILE *out_open(const char *path, char **tmp)
 		if (err == ENOSPC || err == EDQUOT)
 			out_write_failed(path, err);
 		else
-			diag(path, 0, DIAG_SYSTEM,
-			     _("cannot write here: %s; check that the folder exists and that you "
-			       "may write in it"),
+			msg(path, 0, MSG_OUT_FOLDER_EXISTS,
 			     i18n_strerror(err));
 		g_free(name);
 		return NULL;
@@ -225,7 +215,7 @@ int out_commit(FILE *f, char *tmp, const char *path)
 	}
 	target = final_name(tmp);
 	if (rename(tmp, target) != 0) {
-		diag(path, 0, DIAG_SYSTEM, _("cannot put the file in place: %s"),
+		msg(path, 0, MSG_OUT_PUT_FILE_PLACE,
 		     i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);

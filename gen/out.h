@@ -6,6 +6,8 @@
 #ifndef VBGEN_OUT_H
 #define VBGEN_OUT_H
 
+#include "msg.h"
+
 #include <stdio.h>
 
 /* Opens a temporary file for writing beside where path goes (through a symbolic link,
@@ -23,9 +25,9 @@ void out_abort(FILE *f, char *tmp);
 /* Whether path is "-", standard output. */
 int out_is_stdout(const char *path);
 /* Why path cannot be an output file (it exists and is a folder, a device, ... or a link
- * to one), in words for the user; NULL when it can be ("-", a regular file, a link to one,
- * or a new name). The text lives until the next call. */
-const char *out_unusable(const char *path);
+ * to one), the message OUT_NOT_A_FILE; NULL when it can be ("-", a regular file, a link
+ * to one, or a new name). It lives until the next call. */
+const struct msg_text *out_unusable(const char *path);
 /* Reports that writing path failed with errno err: a full disk, a quota, a size limit
  * or another system error, each with what to do. */
 void out_write_failed(const char *path, int err);

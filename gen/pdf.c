@@ -31,6 +31,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "out.h"
 #include "ttf.h"
 
@@ -274,7 +275,7 @@ static struct face *face_for(const char *path, int index)
 	fc->index = index;
 	fc->t = ttf_open(path, index, &why);
 	if (fc->t == NULL) {
-		diag(path, 0, DIAG_SYSTEM, _("this font cannot be embedded in a PDF: %s"), why);
+		msg(path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
 		g_free(fc->path);
 		g_free(fc);
 		g_free(key);
@@ -444,7 +445,7 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		diag(o->path, 0, DIAG_SYSTEM, _("the document uses more than %d fonts"),
+		msg(o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS,
 		     PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
@@ -1025,7 +1026,7 @@ static void write_font(pdf_out *o, struct docfont *df)
 	GString *g = g_string_new(NULL);
 
 	if (prog == NULL) {
-		diag(df->face->path, 0, DIAG_SYSTEM, _("the font cannot be subset for embedding"));
+		msg(df->face->path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
 		o->failed = 1;
 		g_string_free(g, TRUE);
 		return;
@@ -1339,9 +1340,7 @@ static int write_output_intent(pdf_out *o)
 	int prof, intent;
 
 	if (icc == NULL) {
-		diag(o->path, 0, DIAG_SYSTEM,
-		     _("LittleCMS could not make the sRGB colour profile that a PDF/A file "
-		       "carries; reinstall the package liblcms2-2"));
+		msg(o->path, 0, MSG_PDF_LITTLECMS_SRGB_COLOUR);
 		o->failed = 1;
 		return 0;
 	}
@@ -1522,7 +1521,7 @@ int pdf_close(pdf_out *o)
 	g_string_free(g, TRUE);
 	if (o->failed || o->pages->len == 0) {
 		if (o->pages->len == 0)
-			diag(o->path, 0, DIAG_SYSTEM, _("the document has no pages"));
+			msg(o->path, 0, MSG_PDF_DOCUMENT_PAGES);
 		else if (o->werr != 0)
 			out_write_failed(o->path, o->werr);
 		out_abort(o->f, o->tmp);

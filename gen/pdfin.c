@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,14 +348,9 @@ static pdfin_val *parse_value(struct cursor *c, int depth)
 
 /* ------------------------------------------------------------------ the file */
 
-/* a macro, so that the format stays a literal that the compiler checks */
-#define REWRITTEN                                                                                  \
-	_("this PDF was rewritten by another program (it has %s); sign the file vbgen made")
-
 static void damaged(const pdfin *r, const char *what)
 {
-	diag(r->path, 0, DIAG_ERROR,
-	     _("this PDF is damaged (%s); make it again with vbgen, or copy it again whole"), what);
+	msg(r->path, 0, MSG_PDFIN_PDF_DAMAGED_VBGEN, what);
 }
 
 /* Reads the table at off into r->offsets (entries not set by a newer table only) and
@@ -366,7 +362,7 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 
 	if (!at_word(&c, "xref")) {
 		if (read_uint(&c) >= 0 && read_uint(&c) >= 0 && at_word(&c, "obj"))
-			diag(r->path, 0, DIAG_ERROR, REWRITTEN, _("a cross-reference stream"));
+			msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("a cross-reference stream"));
 		else
 			damaged(r, _("its cross-reference table is not where the file says"));
 		return NULL;
@@ -406,13 +402,11 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 		return NULL;
 	}
 	if (pdfin_get(trailer, "XRefStm") != NULL) {
-		diag(r->path, 0, DIAG_ERROR, REWRITTEN, _("a cross-reference stream"));
+		msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("a cross-reference stream"));
 		return NULL;
 	}
 	if (pdfin_get(trailer, "Encrypt") != NULL) {
-		diag(r->path, 0, DIAG_ERROR,
-		     _("this PDF is encrypted, and signing needs a plain PDF; sign the file vbgen "
-		       "made"));
+		msg(r->path, 0, MSG_PDFIN_PDF_ENCRYPTED_SIGNING);
 		return NULL;
 	}
 	return trailer;
@@ -435,8 +429,7 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 	r->owned = g_ptr_array_new_with_free_func(g_free);
 	r->arrays = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	if (len < 8 || memcmp(data, "%PDF-", 5) != 0) {
-		diag(path, 0, DIAG_ERROR,
-		     _("this is not a PDF file: sign the PDF files vbgen made"));
+		msg(path, 0, MSG_PDFIN_PDF_FILE_SIGN);
 		pdfin_close(r);
 		return NULL;
 	}
@@ -533,7 +526,7 @@ const pdfin_val *pdfin_object(pdfin *r, int num)
 	}
 	if (pdfin_is_name(pdfin_get(v, "Type"), "ObjStm") ||
 	    pdfin_is_name(pdfin_get(v, "Type"), "XRef")) {
-		diag(r->path, 0, DIAG_ERROR, REWRITTEN, _("object streams"));
+		msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("object streams"));
 		return NULL;
 	}
 	g_ptr_array_index(r->objects, num) = v;

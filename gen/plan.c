@@ -9,6 +9,7 @@
 #include "date.h"
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "paths.h"
 #include "text.h"
 #include "xmlread.h"
@@ -23,7 +24,7 @@
  * "laed"). */
 #define PLAN_SUGGEST_DISTANCE 2
 
-/* One message of ours, before diag() adds the file and line. */
+/* A text kept for a message (libxml2's words), before the file and line are added. */
 #define PLAN_MSG_MAX 1024
 
 /* The form of every element, as schema/plan.rng defines it, for saying in plain words what
@@ -84,15 +85,19 @@ struct vctx {
 				     * nothing else explains the failure */
 };
 
-static void report(struct vctx *v, xmlNodePtr at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Reports message id about the element at (fmt: the id's text, for the compiler's
+ * checks: call report(), msg.h). */
+static void report_at(struct vctx *v, xmlNodePtr at, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define report(v, at, id, ...) report_at(v, at, id, id##_FMT, ##__VA_ARGS__)
 
-static void report(struct vctx *v, xmlNodePtr at, const char *fmt, ...)
+static void report_at(struct vctx *v, xmlNodePtr at, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
 
+	(void)fmt;
 	va_start(ap, fmt);
-	diag_v(v->p->path, plan_line(at), DIAG_ERROR, fmt, ap);
+	msg_v(v->p->path, plan_line(at), id, ap);
 	va_end(ap);
 	v->seen++;
 }
@@ -257,9 +262,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			    is_named(c, "appendix-ref") ||
 			    (is_named(c, "item") && strcmp(pname, "item") == 0))
 				continue;
-			report(v, c,
-			       _("<%s> is not allowed in running text: only <b> (bold) and <i> "
-				 "(italic) are; remove the <%s> tags and keep the words"),
+			report(v, c, MSG_PLAN_ALLOWED_RUNNING_TEXT,
 			       (const char *)c->name, (const char *)c->name);
 			found++;
 		}
@@ -301,18 +304,12 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 					    token_matches(&t[k], d->name))
 						later = d;
 				if (later != NULL) {
-					report(v, c,
-					       _("<%s> (line %ld) must come before this <%s>: in "
-						 "<%s> "
-						 "the order is %s"),
+					report(v, c, MSG_PLAN_LINE_COME_BEFORE,
 					       (const char *)later->name, plan_line(later),
 					       (const char *)c->name, pname, order);
 					g_hash_table_add(explained, later);
 				} else {
-					report(v, c,
-					       _("<%s> is missing in %s (line %ld): add it before "
-						 "this "
-						 "<%s>"),
+					report(v, c, MSG_PLAN_MISSING_LINE_BEFORE,
 					       t[k].names, label(parent, what, sizeof what),
 					       plan_line(parent), (const char *)c->name);
 				}
@@ -330,7 +327,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			;
 		if (k < n && token_matches(&t[k], c->name) && t[k].max == 1 && count[k] > 0 &&
 		    first[k] != NULL) {
-			report(v, c, _("<%s> is given twice in %s (first on line %ld): keep one"),
+			report(v, c, MSG_PLAN_GIVEN_TWICE_LINE,
 			       (const char *)c->name, label(parent, what, sizeof what),
 			       plan_line(first[k]));
 		} else if (k < i) {
@@ -338,15 +335,11 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			for (int m = k + 1; m < n && after == NULL; m++)
 				after = first[m];
 			if (after != NULL)
-				report(v, c,
-				       _("this <%s> is out of order: it must come before the <%s> "
-					 "on "
-					 "line %ld (in <%s> the order is %s)"),
+				report(v, c, MSG_PLAN_ORDER_COME_BEFORE,
 				       (const char *)c->name, (const char *)after->name,
 				       plan_line(after), pname, order);
 			else
-				report(v, c,
-				       _("this <%s> is out of order: in <%s> the order is %s"),
+				report(v, c, MSG_PLAN_ORDER_ORDER,
 				       (const char *)c->name, pname, order);
 		} else {
 			char sug[64];
@@ -356,16 +349,13 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (*a == '|')
 					*a = ' ';
 			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
-				report(v, c,
-				       _("<%s> is not an element of <%s>: did you mean <%s>?"),
+				report(v, c, MSG_PLAN_ELEMENT_MEAN,
 				       (const char *)c->name, pname, sug);
 				if (nsuggested < PLAN_MODEL_MAX)
 					snprintf(suggested[nsuggested++], sizeof suggested[0], "%s",
 						 sug);
 			} else {
-				report(v, c,
-				       _("<%s> does not belong in <%s>: a <%s> holds %s (see "
-					 "docs/plan-format.md)"),
+				report(v, c, MSG_PLAN_BELONG_HOLDS_DOCS,
 				       (const char *)c->name, pname, pname, order);
 			}
 		}
@@ -385,10 +375,10 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 		if (was_suggested)
 			continue;
 		if (after == NULL)
-			report(v, at, _("<%s> is missing in this %s: add it inside"), t[k].names,
+			report(v, at, MSG_PLAN_MISSING_INSIDE, t[k].names,
 			       label(parent, what, sizeof what));
 		else
-			report(v, at, _("<%s> is missing in %s (line %ld): add it after %s<%s>"),
+			report(v, at, MSG_PLAN_MISSING_LINE_AFTER,
 			       t[k].names, label(parent, what, sizeof what), plan_line(parent),
 			       next_to_last ? _("this ") : "", after);
 		after = t[k].names;
@@ -428,16 +418,12 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		text_quote(q, val);
 		if (a->ns == NULL && in_words(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
-				report(v, n,
-				       _("version=\"%s\" is not a version of the plan format: "
-					 "write "
-					 "<plan version=\"1\">"),
+				report(v, n, MSG_PLAN_VERSION_VERSION_PLAN,
 				       q);
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
-				report(v, n,
-				       _("runin=\"%s\" must be runin=\"yes\" or runin=\"no\""), q);
+				report(v, n, MSG_PLAN_RUNIN_RUNIN_YES, q);
 				found++;
 			} else if (in_list(checked_later,
 					   sizeof checked_later / sizeof checked_later[0], name)) {
@@ -447,18 +433,15 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			continue;
 		}
 		if (*allowed == '\0') {
-			report(v, n, _("%s takes no attributes: delete %s=\"%s\""),
+			report(v, n, MSG_PLAN_TAKES_ATTRIBUTES_DELETE,
 			       label(n, what, sizeof what), name, q);
 		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
-			report(v, n, _("%s has %s=, which plans do not use: did you mean %s=?"),
+			report(v, n, MSG_PLAN_PLANS_MEAN,
 			       label(n, what, sizeof what), name, sug);
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
-			report(v, n,
-			       _("%s has an attribute %s= that plans do not use: delete it or "
-				 "correct "
-				 "its spelling (see <%s> in docs/plan-format.md)"),
+			report(v, n, MSG_PLAN_ATTRIBUTE_PLANS_DELETE,
 			       label(n, what, sizeof what), name, ename);
 		}
 		found++;
@@ -475,7 +458,7 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
 						hint = _(attribute_hints[h].hint);
-				report(v, n, _("%s has no %s=: %s"), label(n, what, sizeof what),
+				report(v, n, MSG_PLAN_MSG, label(n, what, sizeof what),
 				       name, hint);
 				found++;
 			}
@@ -538,24 +521,15 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 	    text_is_blank(text)) {
 		v->seen++; /* check.c: deadlines, dates and blank text, with what to write */
 	} else if (is_named(el, "number") && has_space(el)) {
-		report(v, el,
-		       _("<number> has spaces in it: write the digits alone, not even a space "
-			 "around "
-			 "them, like <number>186</number>"));
+		report(v, el, MSG_PLAN_NUMBER_SPACES_DIGITS);
 	} else if (is_named(el, "number")) {
-		report(v, el,
-		       _("<number>%s</number> is not a document number: write digits only (at most "
-			 "six), without spaces, or <number/> for a draft"),
+		report(v, el, MSG_PLAN_NUMBER_NUMBER_DOCUMENT,
 		       q);
 	} else if (is_named(el, "symbol")) {
-		report(v, el,
-		       _("<symbol>%s</symbol> is not written like a symbol: capital letters and "
-			 "digits in parts joined by hyphens, without spaces, for example KH-UBND"),
+		report(v, el, MSG_PLAN_SYMBOL_SYMBOL_WRITTEN,
 		       q);
 	} else {
-		report(v, el,
-		       _("<%s> does not hold a value of the right form (\"%s\"): see <%s> in "
-			 "docs/plan-format.md"),
+		report(v, el, MSG_PLAN_HOLD_VALUE_RIGHT,
 		       name, q, name);
 	}
 	free(text);
@@ -637,10 +611,7 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			el = el->parent; /* libxml2 names the child; the element is its parent */
 		for (xmlNodePtr c = el->children; c != NULL; c = c->next)
 			if (c->type == XML_ELEMENT_NODE) {
-				report(v, c,
-				       _("<%s> holds plain text only, without tags such as <%s>: "
-					 "remove "
-					 "the <%s> tags and keep the words"),
+				report(v, c, MSG_PLAN_HOLDS_PLAIN_TEXT,
 				       (const char *)el->name, (const char *)c->name,
 				       (const char *)c->name);
 				r = 1;
@@ -660,17 +631,10 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			char q[TEXT_QUOTE_MAX + 4];
 			text_quote(q, (const char *)c->content);
 			if (q[0] == '\0')
-				report(v, c,
-				       _("there is an invisible character (such as a non-breaking "
-					 "space) "
-					 "directly inside %s, where only elements belong: delete "
-					 "it"),
+				report(v, c, MSG_PLAN_INVISIBLE_CHARACTER_NON,
 				       label(el, what, sizeof what));
 			else
-				report(v, c,
-				       _("there is text directly inside %s (\"%s\"), where only "
-					 "elements "
-					 "belong: put it inside the right element, or delete it"),
+				report(v, c, MSG_PLAN_TEXT_DIRECTLY_INSIDE,
 				       label(el, what, sizeof what), q);
 			r = 1;
 		}
@@ -687,10 +651,7 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		if (el != NULL && el->ns != NULL && el->ns->href != NULL) {
 			char q[TEXT_QUOTE_MAX + 4];
 			text_quote(q, (const char *)el->ns->href);
-			report(v, el,
-			       _("<%s> is in the XML namespace \"%s\", but plan files use none: "
-				 "delete "
-				 "its xmlns=\"...\""),
+			report(v, el, MSG_PLAN_XML_NAMESPACE_PLAN,
 			       (const char *)el->name, q);
 			r = 1;
 		}
@@ -719,15 +680,10 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		return;
 	}
 	if (el != NULL)
-		report(v, el,
-		       _("%s does not follow the plan format here (the schema says: %s): see <%s> "
-			 "in "
-			 "docs/plan-format.md"),
+		report(v, el, MSG_PLAN_FOLLOW_PLAN_FORMAT,
 		       label(el, what, sizeof what), msg, (const char *)el->name);
 	else if (v->seen == 0)
-		report(v, NULL,
-		       _("the file does not follow the plan format (the schema says: %s): see "
-			 "docs/plan-format.md"),
+		report(v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN,
 		       msg);
 }
 
@@ -784,9 +740,7 @@ static int validate(plan *p)
 	int rc;
 
 	if (path == NULL) {
-		diag(NULL, 0, DIAG_SYSTEM,
-		     _("cannot find schema/plan.rng: reinstall vbgen (make install) or run it from "
-		       "its source folder"));
+		msg(NULL, 0, MSG_PLAN_FIND_SCHEMA_PLAN);
 		return -1;
 	}
 	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -797,7 +751,7 @@ static int validate(plan *p)
 	xmlRelaxNGFreeParserCtxt(pctxt);
 	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
-		diag(path, 0, DIAG_SYSTEM, _("the schema cannot be read: reinstall vbgen"));
+		msg(path, 0, MSG_PLAN_SCHEMA_READ_REINSTALL);
 		free(path);
 		return -1;
 	}
@@ -809,9 +763,7 @@ static int validate(plan *p)
 	xmlRelaxNGSetValidStructuredErrors(vctxt, on_schema_error, &v);
 	rc = xmlRelaxNGValidateDoc(vctxt, p->doc);
 	if (rc != 0 && v.seen == 0 && v.pending[0] != '\0')
-		report(&v, NULL,
-		       _("the file does not follow the plan format (the schema says: %s): see "
-			 "docs/plan-format.md"),
+		report(&v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN,
 		       v.pending);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(schema);
@@ -856,9 +808,7 @@ int plan_read(const char *path, plan **out)
 		return status;
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
-		diag(path, plan_line(root), DIAG_ERROR,
-		     _("the main element is <%s>, but a plan file must start with <plan "
-		       "version=\"1\">: is this the right file?"),
+		msg(path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN,
 		     (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;

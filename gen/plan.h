@@ -20,7 +20,7 @@ typedef struct plan {
 
 /* Reads and schema-validates path. On success (EXIT_OK) *out is the plan, which the
  * caller frees with plan_free(). When the file is refused (EXIT_INVALID, EXIT_SYSTEM)
- * every problem has been reported with diag(); *out is a plan when the XML could be
+ * every problem has been reported (msg.h); *out is a plan when the XML could be
  * read at all (so meaning can still be checked) and NULL otherwise. The plan is complete
  * as returned: plan_find() and the lists work at once, before check_plan(). */
 int plan_read(const char *path, plan **out);

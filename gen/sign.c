@@ -16,6 +16,7 @@
 #include "cms.h"
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "out.h"
 #include "pdfin.h"
 #include "pdfup.h"
@@ -64,11 +65,11 @@ static unsigned char *read_file(const char *path, size_t *len)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PDFIN_MAX_FILE) {
-		diag(path, 0, DIAG_ERROR, _("this file is too large to be a document vbgen made"));
+		msg(path, 0, MSG_SIGN_FILE_TOO_LARGE);
 		return NULL;
 	}
 	if (!g_file_get_contents(path, &bytes, &n, &err)) {
-		diag(path, 0, DIAG_ERROR, _("cannot read this file: %s"), err->message);
+		msg(path, 0, MSG_SIGN_READ_FILE, err->message);
 		g_error_free(err);
 		return NULL;
 	}
@@ -133,10 +134,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	if (prod == NULL || prod->kind != PDFIN_STRING || prod->len < 6 ||
 	    memcmp(prod->str, "vbgen ", 6) != 0) {
 		p = string_text(prod);
-		diag(path, 0, DIAG_ERROR,
-		     _("this PDF was not made by vbgen%s%s%s: vbgen signs only the documents it "
-		       "made; "
-		       "sign this one with the program that made it"),
+		msg(path, 0, MSG_SIGN_PDF_VBGEN_VBGEN,
 		     *p ? _(" (it was made by \"") : "", p, *p ? "\")" : "");
 		g_free(p);
 		return EXIT_INVALID;
@@ -146,25 +144,18 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		return EXIT_INVALID;
 	acro_ref = pdfin_get(cat, "AcroForm");
 	if (acro_ref == NULL) {
-		diag(path, 0, DIAG_ERROR,
-		     _("this file has no signing places (signature fields): it is a print file, "
-		       "which is for paper, or it was made by an older vbgen; make the documents "
-		       "again with this vbgen and sign those"));
+		msg(path, 0, MSG_SIGN_FILE_SIGNING_PLACES);
 		return EXIT_INVALID;
 	}
 	if (acro_ref->kind != PDFIN_REF) {
-		diag(path, 0, DIAG_ERROR,
-		     _("this PDF was rewritten by another program (its form is not where vbgen "
-		       "puts "
-		       "it); sign the file vbgen made"));
+		msg(path, 0, MSG_SIGN_PDF_REWRITTEN_ANOTHER);
 		return EXIT_INVALID;
 	}
 	acro = pdfin_resolve(r, acro_ref);
 	fields = pdfin_get(acro, "Fields");
 	if (acro == NULL || fields == NULL || fields->kind != PDFIN_ARRAY) {
 		if (acro != NULL)
-			diag(path, 0, DIAG_ERROR,
-			     _("this file's form has no list of fields: make it again with vbgen"));
+			msg(path, 0, MSG_SIGN_FILE_FORM_LIST);
 		return EXIT_INVALID;
 	}
 	names = g_string_new(NULL);
@@ -184,10 +175,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			continue;
 		if (ref->kind != PDFIN_REF || !pdfin_is_name(pdfin_get(w, "FT"), "Sig") ||
 		    pdfin_get(w, "Kids") != NULL) {
-			diag(path, 0, DIAG_ERROR,
-			     _("the field '%s' is not a signing place vbgen made: sign the file "
-			       "vbgen "
-			       "made"),
+			msg(path, 0, MSG_SIGN_FIELD_SIGNING_PLACE,
 			     name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
@@ -197,10 +185,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			const pdfin_val *sd = pdfin_resolve(r, v);
 			char *who = string_text(pdfin_get(sd, "Name"));
 			char *when = pdf_date_text(pdfin_get(sd, "M"));
-			diag(path, 0, DIAG_ERROR,
-			     _("the field '%s' is already signed%s%s%s%s: nothing was changed; a "
-			       "signing place takes one signature (sign the next one with "
-			       "--field)"),
+			msg(path, 0, MSG_SIGN_FIELD_ALREADY_SIGNED,
 			     name, *who ? _(" by ") : "", who, *when ? _(" on ") : "", when);
 			g_free(who);
 			g_free(when);
@@ -209,9 +194,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		}
 		const pdfin_val *page = pdfin_resolve(r, pdfin_get(w, "P"));
 		if (!numbers(pdfin_get(w, "Rect"), f->rect) || page == NULL) {
-			diag(path, 0, DIAG_ERROR,
-			     _("the field '%s' has no place on a page: make the file again with "
-			       "vbgen"),
+			msg(path, 0, MSG_SIGN_FIELD_PLACE_PAGE,
 			     name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
@@ -234,8 +217,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		g_string_free(names, TRUE);
 		return EXIT_OK;
 	}
-	diag(path, 0, DIAG_ERROR,
-	     _("this file has no signing place named '%s' (%s%s): give one of those with --field"),
+	msg(path, 0, MSG_SIGN_FILE_SIGNING_PLACE,
 	     name, names->len ? _("its signing places: ") : _("it has none"), names->str);
 	g_string_free(names, TRUE);
 	return EXIT_INVALID;
@@ -378,18 +360,14 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 		 EVP_DigestFinal_ex(md, digest, NULL) == 1;
 	EVP_MD_CTX_free(md);
 	if (!hashed) {
-		diag(file, 0, DIAG_SYSTEM, _("the document cannot be hashed (OpenSSL failed)"));
+		msg(file, 0, MSG_SIGN_DOCUMENT_HASHED_OPENSSL);
 		return EXIT_SYSTEM;
 	}
 	cms = cms_sign(s->k, digest, &cmslen, file);
 	if (cms == NULL)
 		return EXIT_SYSTEM;
 	if (cmslen > SIGN_CMS_MAX) {
-		diag(file, 0, DIAG_ERROR,
-		     _("the signature with its certificates takes %zu bytes, more than the %d "
-		       "vbgen "
-		       "makes room for: sign with a certificate file that holds fewer "
-		       "certificates"),
+		msg(file, 0, MSG_SIGN_SIGNATURE_CERTIFICATES_TAKES,
 		     cmslen, SIGN_CMS_MAX);
 		g_free(cms);
 		return EXIT_INVALID;
@@ -427,7 +405,7 @@ static int sign_file(struct signer *s, const struct job *j)
 		goto done;
 	const pdfin_val *t = pdfin_trailer(r), *size = pdfin_get(t, "Size");
 	if (size == NULL || size->kind != PDFIN_NUMBER || size->num < 1) {
-		diag(j->in, 0, DIAG_ERROR, _("this PDF is damaged (its trailer has no /Size)"));
+		msg(j->in, 0, MSG_SIGN_PDF_DAMAGED_TRAILER);
 		goto done;
 	}
 	gmtime_r(&vn, &tm);
@@ -496,8 +474,7 @@ static int replaceable(const char *path, const char *what)
 
 	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
 		return 1;
-	diag(path, 0, DIAG_ERROR,
-	     _("%s is not a regular file (%s): vbgen replaces only regular files; %s"), what,
+	msg(path, 0, MSG_SIGN_REGULAR_FILE_VBGEN, what,
 	     S_ISLNK(st.st_mode) ? _("it is a link") : _("it is a folder or a device"),
 	     S_ISLNK(st.st_mode) ? _("sign the file it points to, or write elsewhere with -o")
 				 : _("write elsewhere with -o"));
@@ -521,9 +498,7 @@ static void check_job(const sign_opts *o, struct job *j)
 	/* a folder that cannot be written is found now, not after the PIN */
 	char *dir = g_path_get_dirname(j->out);
 	if (access(dir, W_OK) != 0) {
-		diag(j->out, 0, DIAG_SYSTEM,
-		     _("cannot write here: %s; check that the folder exists and that you may write "
-		       "in it"),
+		msg(j->out, 0, MSG_OUT_FOLDER_EXISTS,
 		     i18n_strerror(errno));
 		g_free(dir);
 		job_fail(j, EXIT_SYSTEM);
@@ -570,7 +545,7 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	struct dirent *e;
 
 	if (d == NULL) {
-		diag(o->path, 0, DIAG_ERROR, _("cannot read this folder: %s"),
+		msg(o->path, 0, MSG_SIGN_READ_FOLDER,
 		     i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
@@ -590,10 +565,7 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	closedir(d);
 	g_array_sort(jobs, by_name);
 	if (jobs->len == 0) {
-		diag(o->path, 0, DIAG_ERROR,
-		     _("this folder holds no PDF files to sign: give the folder of the letters "
-		       "(for "
-		       "example out/letters)"));
+		msg(o->path, 0, MSG_SIGN_FOLDER_HOLDS_PDF);
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
@@ -605,7 +577,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 	struct stat st;
 
 	if (stat(o->path, &st) != 0) {
-		diag(o->path, 0, DIAG_ERROR, _("there is no such file or folder: %s"),
+		msg(o->path, 0, MSG_SIGN_FILE_FOLDER,
 		     i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
@@ -613,7 +585,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 	if (*folder) {
 		if (!o->in_place) {
 			if (g_mkdir_with_parents(o->output, 0755) != 0) {
-				diag(o->output, 0, DIAG_SYSTEM, _("cannot make the folder: %s"),
+				msg(o->output, 0, MSG_PNG_FOLDER,
 				     i18n_strerror(errno));
 				return EXIT_SYSTEM;
 			}
@@ -704,7 +676,7 @@ int sign_run(const sign_opts *o)
 		if (j->status == EXIT_OK)
 			continue;
 		failed++;
-		diag(j->in, 0, DIAG_ERROR, _("not signed: %s"), j->reason);
+		msg(j->in, 0, MSG_SIGN_SIGNED, j->reason);
 	}
 	if (!folder && jobs->len == 1 && g_array_index(jobs, struct job, 0).status != EXIT_OK)
 		failed = 1;

@@ -12,6 +12,7 @@
 #include "doc.h"
 #include "fonts.h"
 #include "i18n.h"
+#include "msg.h"
 #include "ttf.h"
 
 #include <fontconfig/fontconfig.h>
@@ -112,14 +113,12 @@ static struct image *image_load(const char *path, const char *what, int *status)
 
 	*status = EXIT_INVALID;
 	if (!g_file_get_contents(path, &bytes, &n, &err)) {
-		diag(path, 0, DIAG_ERROR, _("cannot read the %s: %s"), what, err->message);
+		msg(path, 0, MSG_STAMP_READ, what, err->message);
 		g_error_free(err);
 		return NULL;
 	}
 	if (n > (gsize)STAMP_MAX_FILE || n < 8 || memcmp(bytes, sig, 8) != 0) {
-		diag(path, 0, DIAG_ERROR,
-		     _("the %s is not a PNG image: save it as PNG with a transparent background "
-		       "(in a drawing program: Export as PNG)"),
+		msg(path, 0, MSG_STAMP_PNG_IMAGE_SAVE,
 		     what);
 		g_free(bytes);
 		return NULL;
@@ -129,10 +128,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 	if (png_image_begin_read_from_memory(&pi, bytes, n)) {
 		if ((long)pi.width * (long)pi.height > STAMP_MAX_PIXELS) {
 			png_image_free(&pi);
-			diag(path, 0, DIAG_ERROR,
-			     _("the %s is too large (%u x %u pixels): a 600 dpi scan is enough; "
-			       "make "
-			       "it smaller"),
+			msg(path, 0, MSG_STAMP_TOO_LARGE_PIXELS,
 			     what, pi.width, pi.height);
 			g_free(bytes);
 			return NULL;
@@ -145,7 +141,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		}
 	}
 	if (px == NULL) {
-		diag(path, 0, DIAG_ERROR, _("the %s is a damaged PNG image (%s): save it again"),
+		msg(path, 0, MSG_STAMP_DAMAGED_PNG_IMAGE,
 		     what, pi.message[0] ? pi.message : "unreadable");
 		png_image_free(&pi);
 		g_free(bytes);
@@ -171,15 +167,13 @@ static struct image *image_load(const char *path, const char *what, int *status)
 	g_free(rgb);
 	g_free(alpha);
 	if (im->rgb == NULL || im->alpha == NULL) {
-		diag(path, 0, DIAG_SYSTEM, _("the %s cannot be compressed"), what);
+		msg(path, 0, MSG_STAMP_COMPRESSED, what);
 		image_free(im);
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	if (opaque)
-		diag(path, 0, DIAG_WARNING,
-		     _("the %s has no transparent background, so it hides the page under it: save "
-		       "it as PNG with transparency"),
+		msg(path, 0, MSG_STAMP_TRANSPARENT_BACKGROUND_HIDES,
 		     what);
 	*status = EXIT_OK;
 	return im;
@@ -229,7 +223,7 @@ static int font_open(stamp *s, int *status)
 	if (pf == NULL || !PANGO_IS_FC_FONT(pf) ||
 	    (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		diag(NULL, 0, DIAG_SYSTEM, _("the font \"%s\" has no file to embed"), STAMP_FAMILY);
+		msg(NULL, 0, MSG_STAMP_FONT_FILE_EMBED, STAMP_FAMILY);
 		if (pf != NULL)
 			g_object_unref(pf);
 		return 0;
@@ -239,7 +233,7 @@ static int font_open(stamp *s, int *status)
 	g_object_unref(pf);
 	s->t = ttf_open(s->font_path, index, &why);
 	if (s->t == NULL) {
-		diag(s->font_path, 0, DIAG_SYSTEM, _("this font cannot be embedded in a PDF: %s"),
+		msg(s->font_path, 0, MSG_PDF_FONT_EMBEDDED_PDF,
 		     why);
 		return 0;
 	}
@@ -472,12 +466,7 @@ stamp *stamp_new(const char *image, const char *seal, int *status)
 	if (seal != NULL && (s->seal = image_load(seal, _("seal image"), status)) == NULL)
 		goto fail;
 	if (s->seal != NULL && s->seal->ppm == 0)
-		diag(seal, 0, DIAG_WARNING,
-		     _("the seal image does not say its resolution, so its true size is unknown: "
-		       "it "
-		       "is drawn %.0f mm wide; save it with its resolution (dpi) to have it drawn "
-		       "at "
-		       "its own size"),
+		msg(seal, 0, MSG_STAMP_SEAL_IMAGE_RESOLUTION,
 		     STAMP_SEAL_DEFAULT_MM);
 	if (image == NULL && seal == NULL && !font_open(s, status))
 		goto fail;
@@ -592,10 +581,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		}
 		nl = (int)all->len;
 		if (nl * lead > rect[3] - rect[1])
-			diag(file, 0, DIAG_WARNING,
-			     _("the signer's details take %d lines and do not all fit in the "
-			       "signing "
-			       "place"),
+			msg(file, 0, MSG_STAMP_SIGNER_DETAILS_TAKE,
 			     nl);
 		/* the base repertoire of times, so that a batch shares one font program */
 		struct shaped sh;
@@ -624,8 +610,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		g_string_append(c, "ET\n");
 		font = ok ? font_write(s, u, used, uni) : 0;
 		if (ok && font == 0) {
-			diag(s->font_path, 0, DIAG_SYSTEM,
-			     _("the font cannot be subset for embedding"));
+			msg(s->font_path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
 			ok = 0;
 		}
 		g_string_append_printf(res, "/Font << /F0 %d 0 R >>", font);

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 
 #include <string.h>
 
@@ -140,11 +141,7 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 		g_object_unref(l);
 	room = width - fixed - nshares * TABLE_MIN_SHARE;
 	if (room < -LAY_FIT_SLACK) {
-		diag(b->file, b->line, DIAG_ERROR,
-		     _("the table's fixed column widths add up to %.0f mm, and the page leaves "
-		       "%.0f "
-		       "mm "
-		       "for the whole table%s: make the fixed columns narrower"),
+		msg(b->file, b->line, MSG_TABLE_TABLE_FIXED_COLUMN,
 		     fixed / MM, width / MM, nshares > 0 ? _(" including its share columns") : "");
 		return -1;
 	}
@@ -164,10 +161,7 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 		return -1;
 	for (int k = 0; k < b->tcols; k++) {
 		if (w[k] < 2 * b->padding + TABLE_MIN_TEXT) {
-			diag(b->file, b->line, DIAG_ERROR,
-			     _("column %d (\"%s\") comes out %.1f mm wide, too narrow for its text "
-			       "and "
-			       "padding: give it a width, or make the other columns narrower"),
+			msg(b->file, b->line, MSG_TABLE_COLUMN_COMES_MM,
 			     k + 1, b->columns[k].caption ? b->columns[k].caption : "", w[k] / MM);
 			return -1;
 		}
@@ -274,7 +268,7 @@ lay_table *table_begin(layout_ctx *c, const doc_block *b, double width)
 	double total = 0;
 
 	if (b->tcols < 1 || b->tcols > DOC_TABLE_MAX_COLS) {
-		diag(b->file, b->line, DIAG_ERROR, _("a table has 1 to %d columns, this one %d"),
+		msg(b->file, b->line, MSG_TABLE_TABLE_COLUMNS,
 		     DOC_TABLE_MAX_COLS, b->tcols);
 		return NULL;
 	}

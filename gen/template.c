@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "paths.h"
 #include "plan.h"
 #include "text.h"
@@ -125,16 +126,19 @@ static const char *node_file(const template *t, xmlNodePtr n)
 	return t->path;
 }
 
-static void terr(template *t, xmlNodePtr n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Reports message id (an error) about the template's element n (fmt: the id's text, for
+ * the compiler's checks: call terr(), msg.h). */
+static void terr_at(template *t, xmlNodePtr n, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define terr(t, n, id, ...) terr_at(t, n, id, id##_FMT, ##__VA_ARGS__)
 
-static void terr(template *t, xmlNodePtr n, const char *fmt, ...)
+static void terr_at(template *t, xmlNodePtr n, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
 
+	(void)fmt;
 	va_start(ap, fmt);
-	diag_v(n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, DIAG_ERROR,
-	       fmt, ap);
+	msg_v(n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id, ap);
 	va_end(ap);
 	t->errors++;
 }
@@ -183,9 +187,7 @@ static int need(template *t, xmlNodePtr n, const char *name, const char *example
 {
 	if (attr(n, name) != NULL)
 		return 1;
-	terr(t, n,
-	     _("<%s> needs %s=\"...\" (for example %s=\"%s\"): every size, margin and "
-	       "position is the template's"),
+	terr(t, n, MSG_TPL_NEEDS_EXAMPLE_SIZE,
 	     (const char *)n->name, name, name, example);
 	return 0;
 }
@@ -198,7 +200,7 @@ static double length_attr(template *t, xmlNodePtr n, const char *name, double df
 	if (s == NULL)
 		return dflt;
 	if (parse_length(s, &v) != 0 || v < -1000 || v > 5000) {
-		terr(t, n, _("%s=\"%s\" is not a length: write it like 20mm, 1.27cm or 14pt"), name,
+		terr(t, n, MSG_TPL_LENGTH_MM_CM, name,
 		     s);
 		return dflt;
 	}
@@ -221,7 +223,7 @@ static double number_attr(template *t, xmlNodePtr n, const char *name, double df
 		v = d != 0 ? v / d : NAN;
 	}
 	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-		terr(t, n, _("%s=\"%s\" must be a number from %g to %g"), name, s, lo, hi);
+		terr(t, n, MSG_TPL_NUMBER, name, s, lo, hi);
 		return dflt;
 	}
 	return v;
@@ -237,7 +239,7 @@ static int flag_attr(template *t, xmlNodePtr n, const char *name, int dflt)
 		return 1;
 	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
 		return 0;
-	terr(t, n, _("%s=\"%s\" must be yes or no"), name, s);
+	terr(t, n, MSG_TPL_YES, name, s);
 	return dflt;
 }
 
@@ -272,7 +274,7 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	xmlXPathCompExprPtr e;
 
 	if (s == NULL) {
-		terr(t, n, _("<%s> needs %s=\"...\" (an XPath expression)"), (const char *)n->name,
+		terr(t, n, MSG_TPL_NEEDS_XPATH_EXPRESSION, (const char *)n->name,
 		     name);
 		return NULL;
 	}
@@ -297,7 +299,7 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	g_free(wrapped);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (e == NULL)
-		terr(t, n, _("%s=\"%s\" is not a valid XPath expression (%s)"), name, s,
+		terr(t, n, MSG_TPL_VALID_XPATH_EXPRESSION, name, s,
 		     xpath_msg[0] ? xpath_msg : _("syntax error"));
 	return e;
 }
@@ -315,7 +317,7 @@ static const doc_style *find_style(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->styles->len && i < 12; i++)
 		g_string_append_printf(known, "%s%s", i ? ", " : "",
 				       ((const doc_style *)g_ptr_array_index(t->styles, i))->name);
-	terr(t, n, _("style \"%s\" is not defined (defined: %s)"), name, known->str);
+	terr(t, n, MSG_TPL_STYLE_DEFINED_DEFINED, name, known->str);
 	g_string_free(known, TRUE);
 	return NULL;
 }
@@ -326,7 +328,7 @@ static const doc_style *style_attr(template *t, xmlNodePtr n, const char *name, 
 
 	if (s == NULL) {
 		if (required)
-			terr(t, n, _("<%s> needs %s=\"...\" naming a style"), (const char *)n->name,
+			terr(t, n, MSG_TPL_NEEDS_NAMING_STYLE, (const char *)n->name,
 			     name);
 		return NULL;
 	}
@@ -339,16 +341,14 @@ static void compile_style(template *t, xmlNodePtr n)
 	const char *name = attr(n, "name"), *parent = attr(n, "parent"), *v;
 
 	if (name == NULL) {
-		terr(t, n, _("<style> needs name=\"...\""));
+		terr(t, n, MSG_TPL_STYLE_NEEDS_NAME);
 		g_free(s);
 		return;
 	}
 	for (guint i = 0; i < t->styles->len; i++) {
 		const doc_style *o = g_ptr_array_index(t->styles, i);
 		if (strcmp(o->name, name) == 0) {
-			terr(t, n,
-			     _("style \"%s\" is defined twice (here and at %s:%ld): give one of "
-			       "them another name, or change the one at %s:%ld"),
+			terr(t, n, MSG_TPL_STYLE_DEFINED_TWICE,
 			     name, o->file, o->line, o->file, o->line);
 			g_free(s);
 			return;
@@ -387,7 +387,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		else if (strcmp(v, "justify") == 0)
 			s->align = ALIGN_JUSTIFY;
 		else
-			terr(t, n, _("align=\"%s\" must be left, center, right or justify"), v);
+			terr(t, n, MSG_TPL_ALIGN_LEFT_CENTER, v);
 	}
 	s->indent = length_attr(t, n, "indent", s->indent);
 	s->margin_left = length_attr(t, n, "margin-left", s->margin_left);
@@ -402,7 +402,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		else if (strcmp(v, "as-is") == 0)
 			s->upper = 0;
 		else
-			terr(t, n, _("case=\"%s\" must be upper or as-is"), v);
+			terr(t, n, MSG_TPL_CASE_UPPER, v);
 	}
 	s->balance = flag_attr(t, n, "balance", s->balance);
 	s->keep_groups = flag_attr(t, n, "keep-groups", s->keep_groups);
@@ -416,8 +416,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		double least = number_attr(t, n, "shrink-to", s->size, 4, 96);
 		doc_style *prev = s;
 		if (least > s->size)
-			terr(t, n,
-			     _("shrink-to=\"%g\" is larger than size=\"%g\": give a smaller size"),
+			terr(t, n, MSG_TPL_SHRINK_LARGER_SIZE,
 			     least, s->size);
 		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
 			doc_style *v2 = g_new(doc_style, 1);
@@ -448,8 +447,7 @@ static void compile_page(template *t, xmlNodePtr n)
 		need(t, n, "height", "297mm");
 	}
 	if (size != NULL && strcmp(size, "A4") != 0 && strcmp(size, "A5") != 0)
-		terr(t, n,
-		     _("size=\"%s\": only A4 and A5 are known; give width and height instead"),
+		terr(t, n, MSG_TPL_SIZE_A4_A5,
 		     size);
 	if (size != NULL && strcmp(size, "A5") == 0) {
 		p->width = 148 * MM;
@@ -462,7 +460,7 @@ static void compile_page(template *t, xmlNodePtr n)
 		p->width = p->height;
 		p->height = w;
 	} else if (o != NULL && strcmp(o, "portrait") != 0)
-		terr(t, n, _("orientation=\"%s\" must be portrait or landscape"), o);
+		terr(t, n, MSG_TPL_ORIENTATION_PORTRAIT_LANDSCAPE, o);
 	need(t, n, "top", "20mm");
 	need(t, n, "bottom", "20mm");
 	need(t, n, "left", "30mm");
@@ -480,7 +478,7 @@ static void compile_page(template *t, xmlNodePtr n)
 	if (ns != NULL)
 		p->number_style = find_style(t, n, ns);
 	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
-		terr(t, n, _("the margins leave less than an inch for the text"));
+		terr(t, n, MSG_TPL_MARGINS_LEAVE_LESS);
 	g_ptr_array_add(t->pages, p);
 	g_ptr_array_add(t->page_names, g_strdup(name != NULL ? name : ""));
 }
@@ -490,7 +488,7 @@ static const doc_page *find_page(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->pages->len; i++)
 		if (strcmp(g_ptr_array_index(t->page_names, i), name) == 0)
 			return g_ptr_array_index(t->pages, i);
-	terr(t, n, _("page \"%s\" is not defined: add <page name=\"%s\" .../> at the top"), name,
+	terr(t, n, MSG_TPL_PAGE_DEFINED_PAGE, name,
 	     name);
 	return NULL;
 }
@@ -531,7 +529,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
 	if (o->ncols == 0 || o->ncols > DOC_TABLE_MAX_COLS) {
-		terr(t, n, _("<table> needs 1 to %d <column> elements, not %d"), DOC_TABLE_MAX_COLS,
+		terr(t, n, MSG_TPL_TABLE_NEEDS_COLUMN, DOC_TABLE_MAX_COLS,
 		     o->ncols);
 		o->ncols = 0;
 		return;
@@ -556,9 +554,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 		else if (w != NULL && parse_length(w, &v) == 0 && v > 1)
 			o->widths[k] = v;
 		else
-			terr(t, c,
-			     _("width=\"%s\" must be a share such as 30%%, a length such as 40mm, "
-			       "or auto (as wide as the column's widest cell)"),
+			terr(t, c, MSG_TPL_WIDTH_SHARE_LENGTH,
 			     w ? w : "");
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
@@ -593,9 +589,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	int in_space = n->parent != NULL && is(n->parent, "space");
 
 	if (!field_name_ok(v))
-		terr(t, n,
-		     _("<field> needs name=\"...\" (at most %d characters: a letter, then letters, "
-		       "digits, - or _), for example name=\"signer\""),
+		terr(t, n, MSG_TPL_FIELD_NEEDS_NAME,
 		     TEMPLATE_MAX_FIELD_NAME);
 	o->text = g_strdup(v != NULL ? v : "");
 	o->field.name = o->text;
@@ -608,7 +602,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 		else if (strcmp(v, "right") == 0)
 			o->field.align = ALIGN_RIGHT;
 		else
-			terr(t, n, _("align=\"%s\" must be left, center or right"), v);
+			terr(t, n, MSG_TPL_ALIGN_LEFT_CENTER_RIGHT, v);
 	}
 	/* width: a share of the width it stands in (1/3, 0.5), or a length (70mm) */
 	v = attr(n, "width");
@@ -617,14 +611,12 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	else if (strpbrk(v, "abcdefghijklmnopqrstuvwxyz") != NULL) {
 		o->field.width = length_attr(t, n, "width", 0);
 		if (o->field.width <= 0)
-			terr(t, n, _("width=\"%s\" must be more than 0"), v);
+			terr(t, n, MSG_TPL_WIDTH, v);
 	} else
 		o->field.share = number_attr(t, n, "width", 1, 0.01, 1);
 	if (in_space) {
 		if (attr(n, "top") != NULL || attr(n, "height") != NULL)
-			terr(t, n,
-			     _("a <field> in a <space> takes the space's height: leave out top and "
-			       "height"));
+			terr(t, n, MSG_TPL_FIELD_SPACE_TAKES);
 		return;
 	}
 	need(t, n, "top", "3mm");
@@ -632,7 +624,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	o->field.top = length_attr(t, n, "top", 0);
 	o->field.height = length_attr(t, n, "height", 0);
 	if (o->field.height <= 0)
-		terr(t, n, _("height=\"%s\" must be more than 0"), attr(n, "height"));
+		terr(t, n, MSG_TPL_HEIGHT, attr(n, "height"));
 }
 
 static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
@@ -648,8 +640,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 				char *q = g_utf8_validate(f, -1, NULL) && g_utf8_strlen(f, -1) > 30
 						  ? g_utf8_substring(f, 0, 30)
 						  : NULL;
-				terr(t, n,
-				     _("text \"%s%s\" stands outside a paragraph: put it in <p>"),
+				terr(t, n, MSG_TPL_TEXT_STANDS_OUTSIDE,
 				     q != NULL ? q : f, q != NULL ? "..." : "");
 				g_free(q);
 			}
@@ -670,7 +661,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		return NULL;
 	if (is(n, "value") || is(n, "content")) {
 		if (!inline_ctx) {
-			terr(t, n, _("<%s> stands outside a paragraph: put it in <p>"),
+			terr(t, n, MSG_TPL_STANDS_OUTSIDE_PARAGRAPH,
 			     (const char *)n->name);
 			return NULL;
 		}
@@ -678,7 +669,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "b") || is(n, "i")) {
 		if (!inline_ctx) {
-			terr(t, n, _("<%s> stands outside a paragraph: put it in <p>"),
+			terr(t, n, MSG_TPL_STANDS_OUTSIDE_PARAGRAPH,
 			     (const char *)n->name);
 			return NULL;
 		}
@@ -696,9 +687,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, inline_ctx);
 	} else if (is(n, "else")) {
 		if (!is(n->parent, "if")) {
-			terr(t, n,
-			     _("<else> stands outside an <if>: put it inside the <if> it belongs "
-			       "to"));
+			terr(t, n, MSG_TPL_ELSE_STANDS_OUTSIDE);
 			return NULL;
 		}
 		o = op_new(t, OP_ELSE, n);
@@ -709,14 +698,12 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (v == NULL || !g_ascii_isalpha(v[0]) ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
 			    strlen(v))
-			terr(t, n,
-			     _("<let> needs name=\"...\": a letter, then letters, digits, - or _"));
+			terr(t, n, MSG_TPL_LET_NEEDS_NAME);
 		o->text = g_strdup(v != NULL ? v : "");
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "br")) {
 		if (!inline_ctx) {
-			terr(t, n,
-			     _("<br/> stands outside a paragraph: it breaks a line inside a <p>"));
+			terr(t, n, MSG_TPL_BR_STANDS_OUTSIDE);
 			return NULL;
 		}
 		o = op_new(t, OP_BR, n);
@@ -724,12 +711,10 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_CALL, n);
 		o->in_para = inline_ctx;
 		if ((v = attr(n, "name")) == NULL)
-			terr(t, n, _("<call> needs name=\"...\""));
+			terr(t, n, MSG_TPL_CALL_NEEDS_NAME);
 		o->text = g_strdup(v ? v : "");
 	} else if (inline_ctx) {
-		terr(t, n,
-		     _("<%s> cannot stand inside a paragraph (allowed: text, <b>, <i>, <value>, "
-		       "<content>, <if>, <else>, <for>, <call>)"),
+		terr(t, n, MSG_TPL_STAND_INSIDE_PARAGRAPH,
 		     (const char *)n->name);
 		return NULL;
 	} else if (is(n, "p")) {
@@ -752,7 +737,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			if (c->kind == OP_COL)
 				o->ncols++;
 		if (o->ncols == 0) {
-			terr(t, n, _("<grid> needs <col> elements"));
+			terr(t, n, MSG_TPL_GRID_NEEDS_COL);
 			return o;
 		}
 		o->widths = g_new0(double, o->ncols);
@@ -768,9 +753,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		}
 		g_strfreev(cols);
 		if (k != o->ncols || sum <= 0) {
-			terr(t, n,
-			     _("columns=\"...\" must give one width per <col> (%d), for example "
-			       "columns=\"45 55\""),
+			terr(t, n, MSG_TPL_COLUMNS_WIDTH_PER,
 			     o->ncols);
 			return o;
 		}
@@ -795,8 +778,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, 0);
 		for (const op *c = o->child; c != NULL; c = c->next)
 			if (c->kind != OP_FIELD) {
-				terr(t, n,
-				     _("<space> holds only <field> elements (signing places)"));
+				terr(t, n, MSG_TPL_SPACE_HOLDS_FIELD);
 				break;
 			}
 	} else if (is(n, "field")) {
@@ -811,24 +793,17 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o = op_new(t, OP_INCLUDE, n);
 		if ((v = attr(n, "template")) == NULL || v[0] == '\0' ||
 		    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
-			terr(t, n,
-			     _("<include> needs template=\"name\" (a template such as appendix)"));
+			terr(t, n, MSG_TPL_INCLUDE_NEEDS_TEMPLATE);
 			return o;
 		}
 		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
 			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
-				terr(t, n,
-				     _("<include template=\"%s\"/>: %s.xml is already being "
-				       "included "
-				       "here (a template cannot include itself, directly or "
-				       "through "
-				       "another): remove this <include>"),
+				terr(t, n, MSG_TPL_INCLUDE_TEMPLATE_XML,
 				     v, v);
 				return o;
 			}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
-			terr(t, n,
-			     _("templates include each other more than %d deep: is there a cycle?"),
+			terr(t, n, MSG_TPL_TEMPLATES_INCLUDE_DEEP,
 			     TEMPLATE_MAX_INCLUDE);
 			return o;
 		}
@@ -876,7 +851,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->child = compile_list(t, n->children, 0);
 		for (const op *c = o->child; c != NULL; c = c->next)
 			if (c->kind != OP_TCELL) {
-				terr(t, n, _("<row> holds <cell> elements only, one per <column>"));
+				terr(t, n, MSG_TPL_ROW_HOLDS_CELL);
 				break;
 			}
 	} else if (is(n, "cell")) {
@@ -891,7 +866,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (attr(n, "level") != NULL)
 			o->expr = compile(t, n, "level");
 	} else {
-		terr(t, n, _("<%s> is not a template element (see templates/README.md)"),
+		terr(t, n, MSG_TPL_TEMPLATE_ELEMENT_TEMPLATES,
 		     (const char *)n->name);
 	}
 	return o;
@@ -921,28 +896,18 @@ static void link_ops(template *t)
 				if (strcmp(g_ptr_array_index(t->define_names, k), o->text) == 0)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
-				diag(o->file, o->line, DIAG_ERROR,
-				     _("<call name=\"%s\"/>: no <define name=\"%s\"> in this "
-				       "template"),
+				msg(o->file, o->line, MSG_TPL_CALL_NAME_DEFINE,
 				     o->text, o->text);
 				t->errors++;
 			} else if (o->target->in_para != o->in_para) {
 				/* inline content run where blocks go (or the reverse) has no
 				 * paragraph to write into */
-				diag(o->file, o->line, DIAG_ERROR,
-				     o->in_para
-					     ? _("<call name=\"%s\"/> stands inside a paragraph, "
-						 "but "
-						 "<define name=\"%s\"> holds blocks: write "
-						 "inline=\"yes\" on the definition if it holds "
-						 "only "
-						 "text, or call it outside the <p>")
-					     : _("<call name=\"%s\"/> stands where blocks go, but "
-						 "<define "
-						 "name=\"%s\"> is inline=\"yes\" (text for inside "
-						 "a "
-						 "paragraph): call it inside a <p>"),
-				     o->text, o->text);
+				if (o->in_para)
+					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS,
+					     o->text, o->text);
+				else
+					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS_BLOCKS,
+					     o->text, o->text);
 				t->errors++;
 			}
 		}
@@ -964,9 +929,7 @@ static void load_includes(template *t)
 		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
 		if ((found = paths_find(rel)) == NULL) {
 			char *dir = g_path_get_dirname(t->path);
-			diag(o->file, o->line, DIAG_ERROR,
-			     _("<include template=\"%s\"/>: there is no template %s.xml in %s: "
-			       "check the name, or put that template in the folder"),
+			msg(o->file, o->line, MSG_TPL_INCLUDE_TEMPLATE_TEMPLATE,
 			     o->text, o->text, dir);
 			g_free(dir);
 			t->errors++;
@@ -977,8 +940,7 @@ static void load_includes(template *t)
 		if (o->include == NULL) {
 			/* its own problems were said, with its lines; else say where it is used */
 			if (diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == before)
-				diag(o->file, o->line, DIAG_ERROR,
-				     _(_("the included template \"%s\" cannot be used")), o->text);
+				msg(o->file, o->line, MSG_TPL_INCLUDED_TEMPLATE, o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -1004,19 +966,17 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 
 	if (v == NULL || v[0] == '\0' || strlen(v) > 64 ||
 	    strspn(v, "abcdefghijklmnopqrstuvwxyz-") != strlen(v)) {
-		terr(t, n, _("<import> needs template=\"name\" (a template such as common)"));
+		terr(t, n, MSG_TPL_IMPORT_NEEDS_TEMPLATE);
 		return;
 	}
 	if (t->imports->len >= TEMPLATE_MAX_IMPORTS) {
-		terr(t, n, _("a template imports at most %d others"), TEMPLATE_MAX_IMPORTS);
+		terr(t, n, MSG_TPL_TEMPLATE_IMPORTS, TEMPLATE_MAX_IMPORTS);
 		return;
 	}
 	snprintf(rel, sizeof rel, "templates/%s.xml", v);
 	path = paths_find(rel);
 	if (path == NULL) {
-		terr(t, n,
-		     _("<import template=\"%s\"/>: there is no template %s.xml beside this one: "
-		       "correct the name, or copy %s.xml into the templates folder"),
+		terr(t, n, MSG_TPL_IMPORT_TEMPLATE_TEMPLATE,
 		     v, v, v);
 		return;
 	}
@@ -1030,7 +990,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	g_ptr_array_add(t->import_paths, path);
 	root = xmlDocGetRootElement(x);
 	if (!is(root, "template")) {
-		terr(t, root, _("the main element is <%s>; a template starts with <template>"),
+		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE,
 		     (const char *)root->name);
 		return;
 	}
@@ -1040,9 +1000,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 		if (is(c, "style") || is(c, "page") || is(c, "define"))
 			g_ptr_array_add(top, c);
 		else
-			terr(t, c,
-			     _("<%s> is not allowed in an imported template (allowed: page, style, "
-			       "define)"),
+			terr(t, c, MSG_TPL_ALLOWED_IMPORTED_TEMPLATE,
 			     (const char *)c->name);
 	}
 }
@@ -1058,9 +1016,7 @@ static template *load(const char *name, int depth)
 	snprintf(rel, sizeof rel, "templates/%s.xml", name);
 	path = paths_find(rel);
 	if (path == NULL) {
-		diag(NULL, 0, DIAG_SYSTEM,
-		     _("cannot find the template %s: reinstall vbgen, or give --templates DIR with "
-		       "the folder that holds %s.xml"),
+		msg(NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL,
 		     rel, name);
 		return NULL;
 	}
@@ -1087,7 +1043,7 @@ static template *load(const char *name, int depth)
 	}
 	root = xmlDocGetRootElement(t->xml);
 	if (!is(root, "template")) {
-		terr(t, root, _("the main element is <%s>; a template starts with <template>"),
+		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE,
 		     (const char *)root->name);
 		template_free(t);
 		return NULL;
@@ -1114,12 +1070,10 @@ static template *load(const char *name, int depth)
 		else if (is(n, "define")) {
 			const char *dn = attr(n, "name");
 			if (dn == NULL)
-				terr(t, n, _("<define> needs name=\"...\""));
+				terr(t, n, MSG_TPL_DEFINE_NEEDS_NAME);
 			for (guint k = 0; dn != NULL && k < t->define_names->len; k++)
 				if (strcmp(g_ptr_array_index(t->define_names, k), dn) == 0)
-					terr(t, n,
-					     _("<define name=\"%s\"> is defined twice (here and in "
-					       "%s): give one of them another name"),
+					terr(t, n, MSG_TPL_DEFINE_NAME_DEFINED,
 					     dn,
 					     (const char *)g_ptr_array_index(t->define_files, k));
 			g_ptr_array_add(t->define_files, (char *)node_file(t, n));
@@ -1140,9 +1094,7 @@ static template *load(const char *name, int depth)
 			/* inline-NAME prints a plan element met in running text */
 			if (!holder->in_para &&
 			    g_str_has_prefix(attr(n, "name") ? attr(n, "name") : "", "inline-"))
-				terr(t, n,
-				     _("<define name=\"%s\"> prints an element inside a paragraph: "
-				       "write inline=\"yes\" on it"),
+				terr(t, n, MSG_TPL_DEFINE_NAME_PRINTS,
 				     attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
@@ -1161,10 +1113,7 @@ static template *load(const char *name, int depth)
 				t->page = find_page(t, n, pg);
 			t->document = compile_list(t, n->children, 0);
 		} else if (!is(n, "style") && !is(n, "page")) {
-			terr(t, n,
-			     _("<%s> is not allowed at the top of a template (allowed: import, "
-			       "page, "
-			       "style, define, metadata, document)"),
+			terr(t, n, MSG_TPL_ALLOWED_TOP_TEMPLATE,
 			     (const char *)n->name);
 		}
 	}
@@ -1172,7 +1121,7 @@ static template *load(const char *name, int depth)
 	if (t->page == NULL && t->pages->len > 0)
 		t->page = g_ptr_array_index(t->pages, 0);
 	if (t->page == NULL)
-		terr(t, root, _("the template defines no <page>"));
+		terr(t, root, MSG_TPL_TEMPLATE_DEFINES_PAGE);
 	link_ops(t);
 	load_includes(t);
 	if (t->errors > 0) {
@@ -1283,8 +1232,9 @@ struct ex {
 	GHashTable *fields; /* the signing places' names so far -> their op */
 };
 
-static void exerr(struct ex *e, const op *o, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define exerr(e, o, id, ...) exerr_at(e, o, id, id##_FMT, ##__VA_ARGS__)
 static void exlimit(struct ex *e, const op *o, const char *what, long limit);
 
 /* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
@@ -1311,13 +1261,17 @@ static void on_generic_error(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-static void exerr(struct ex *e, const op *o, const char *fmt, ...)
+/* Reports message id (an error) at the template's line of o, with what libxml2 said of
+ * the last evaluation when it said something (fmt: the id's text, for the compiler's
+ * checks: call exerr(), msg.h). */
+static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	struct msg_text t;
 
+	(void)fmt;
 	if (eval_oom) {
-		diag(o->file, o->line, DIAG_SYSTEM, "%s", DIAG_OUT_OF_MEMORY);
+		msg(o->file, o->line, MSG_OUT_OF_MEMORY);
 		eval_oom = 0;
 		eval_msg[0] = '\0';
 		e->failed = 1;
@@ -1328,15 +1282,17 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
 		eval_msg[0] = '\0';
 		return;
 	}
+	t.id = id;
 	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
+	msg_v_format(&t, ap);
 	va_end(ap);
-	if (eval_msg[0] != '\0')
-		diag(o->file, o->line, DIAG_ERROR, "%s (%s)", msg, eval_msg);
-	else
-		diag(o->file, o->line, DIAG_ERROR, "%s", msg);
+	if (eval_msg[0] != '\0') {
+		/* libxml2's own words, in brackets after ours */
+		size_t n = strlen(t.text);
+		snprintf(t.text + n, sizeof t.text - n, " (%s)", eval_msg);
+	}
+	msg_put(o->file, o->line, &t);
 	eval_msg[0] = '\0';
-	g_free(msg);
 	e->failed = 1;
 }
 
@@ -1345,10 +1301,7 @@ static void exerr(struct ex *e, const op *o, const char *fmt, ...)
  * of line by line; said with the template's line that was running. */
 static void exlimit(struct ex *e, const op *o, const char *what, long limit)
 {
-	diag(o->file, o->line, DIAG_SYSTEM,
-	     _("the document made from this template grows beyond %ld %s, more than any plan "
-	       "needs: does a <for> here select far too much (//node(), or a loop inside a "
-	       "loop)? Correct the template; vbgen stopped"),
+	msg(o->file, o->line, MSG_TPL_DOCUMENT_TEMPLATE_GROWS,
 	     limit, what);
 	e->failed = 1;
 }
@@ -1367,9 +1320,7 @@ static int field_named(struct ex *e, const op *o)
 	const op *other = g_hash_table_lookup(e->fields, o->text);
 
 	if (other != NULL) {
-		exerr(e, o,
-		      _("the document already has a signing place named \"%s\" (%s:%ld): give each "
-			"<field> its own name"),
+		exerr(e, o, MSG_TPL_DOCUMENT_ALREADY_SIGNING,
 		      o->text, other->file, other->line);
 		return 0;
 	}
@@ -1588,7 +1539,7 @@ static void run_table(struct ex *e, const op *o)
 	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)o->ncols);
 	head.cells = doc_alloc(e->d, sizeof(doc_block *) * (size_t)o->ncols);
 	if (e->table != NULL) {
-		exerr(e, o, _("a <table> cannot stand inside another table"));
+		exerr(e, o, MSG_TPL_TABLE_STAND_INSIDE);
 		g_array_free(rows, TRUE);
 		return;
 	}
@@ -1633,8 +1584,7 @@ static void run_table(struct ex *e, const op *o)
 		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
 			row.cells = r->cols;
 		} else {
-			diag(r->file, r->line, DIAG_ERROR,
-			     _("only <row> and <group-row> may stand inside a <table>"));
+			msg(r->file, r->line, MSG_TPL_ROW_GROUP_ROW);
 			e->failed = 1;
 		}
 		g_array_append_val(rows, row);
@@ -1654,7 +1604,7 @@ static void run_row(struct ex *e, const op *o)
 	int n = 0, k = 0;
 
 	if (e->table == NULL) {
-		exerr(e, o, _("<%s> stands outside a <table>"),
+		exerr(e, o, MSG_TPL_STANDS_OUTSIDE_TABLE,
 		      o->kind == OP_TGROUP ? "group-row" : "row");
 		return;
 	}
@@ -1672,7 +1622,7 @@ static void run_row(struct ex *e, const op *o)
 			holder->tcols = lv != NULL ? atoi(lv) : 0; /* the row's level */
 			free(lv);
 			if (holder->tcols < 1 || holder->tcols > DOC_GROUP_LEVELS) {
-				exerr(e, o, _("level=\"...\" must give a number from 1 to %d"),
+				exerr(e, o, MSG_TPL_LEVEL_NUMBER,
 				      DOC_GROUP_LEVELS);
 				return;
 			}
@@ -1688,7 +1638,7 @@ static void run_row(struct ex *e, const op *o)
 		snprintf(cols, sizeof cols,
 			 P_("%d column", "%d columns", (unsigned long)e->table->ncols),
 			 e->table->ncols);
-		exerr(e, o, _("this <row> has %s and its table %s: give one <cell> per <column>"),
+		exerr(e, o, MSG_TPL_ROW_TABLE_CELL,
 		      cells, cols);
 		return;
 	}
@@ -1719,7 +1669,7 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 	for (xmlNodePtr c = cols != NULL ? cols->children : NULL; c != NULL; c = c->next)
 		n += is(c, "cell");
 	if (n < 1 || n > DOC_TABLE_MAX_COLS) {
-		exerr(e, o, _("a table of the plan (line %ld) has %d columns; a table has 1 to %d"),
+		exerr(e, o, MSG_TPL_TABLE_PLAN_LINE,
 		      plan_line(t), n, DOC_TABLE_MAX_COLS);
 		g_array_free(rows, TRUE);
 		return;
@@ -1788,7 +1738,7 @@ static void run_plan_tables(struct ex *e, const op *o)
 	set_ctx(e, e->ctx->node);
 	r = xpath_nodes(e->ctx, o->expr, e->ctx->node);
 	if (r == NULL) {
-		exerr(e, o, _("select=\"...\" must select <table> elements of the plan"));
+		exerr(e, o, MSG_TPL_SELECT_SELECT_TABLE);
 		return;
 	}
 	for (int i = 0; i < r->nodesetval->nodeNr && !e->failed; i++)
@@ -1823,9 +1773,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		s = xpath_string(e->ctx, o->expr, e->ctx->node);
 		if (s == NULL)
-			exerr(e, o,
-			      _("this expression could not be evaluated (an unknown function or "
-				"variable?)"));
+			exerr(e, o, MSG_TPL_EXPRESSION_EVALUATED_UNKNOWN);
 		para_append(e, s);
 		free(s);
 		break;
@@ -1834,7 +1782,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		r = xmlXPathCompiledEval(o->expr, e->ctx);
 		if (r == NULL) {
-			exerr(e, o, _("this expression could not be evaluated"));
+			exerr(e, o, MSG_TPL_EXPRESSION_EVALUATED);
 			break;
 		}
 		if (r->type == XPATH_NODESET && r->nodesetval != NULL) {
@@ -1950,7 +1898,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, saved);
 		r = xpath_nodes(e->ctx, o->expr, saved);
 		if (r == NULL) {
-			exerr(e, o, _("each=\"...\" must select nodes of the plan"));
+			exerr(e, o, MSG_TPL_SELECT_NODES_PLAN);
 			break;
 		}
 		if (o->text != NULL)
@@ -1978,7 +1926,7 @@ static void run_op(struct ex *e, const op *o)
 		set_ctx(e, e->ctx->node);
 		v = xpath_bool(e->ctx, o->expr, e->ctx->node);
 		if (v < 0) {
-			exerr(e, o, _("test=\"...\" could not be evaluated"));
+			exerr(e, o, MSG_TPL_TEST_EVALUATED);
 			break;
 		}
 		run_seq(e, o->child, v == 1 ? RUN_THEN : RUN_ELSE);
@@ -1989,9 +1937,7 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	case OP_CALL:
 		if (++e->depth > TEMPLATE_MAX_CALL_DEPTH) {
-			exerr(e, o,
-			      _("definitions call each other more than %d deep: is there a "
-				"loop, or is the plan nested too deeply?"),
+			exerr(e, o, MSG_TPL_DEFINITIONS_CALL_DEEP,
 			      TEMPLATE_MAX_CALL_DEPTH);
 			e->depth--;
 			break;
@@ -2054,9 +2000,7 @@ static void run_let(struct ex *e, const op *o, GArray **saved)
 	set_ctx(e, e->ctx->node);
 	v = xmlXPathCompiledEval(o->expr, e->ctx);
 	if (v == NULL) {
-		exerr(e, o,
-		      _("select=\"...\" could not be evaluated (an unknown function or "
-			"variable?)"));
+		exerr(e, o, MSG_TPL_SELECT_EVALUATED_UNKNOWN);
 		return;
 	}
 	if (*saved == NULL)
@@ -2141,8 +2085,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
 		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
-			diag(t->path, 0, DIAG_ERROR,
-			     _("the document could not be made from this template"));
+			msg(t->path, 0, MSG_TPL_DOCUMENT_TEMPLATE);
 		doc_free(d);
 		return NULL;
 	}

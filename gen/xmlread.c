@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "msg.h"
 #include "text.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@
  * XML reader says after them is an echo of the first. */
 #define XMLREAD_MAX_ERRORS 20
 
-/* One message of ours, before diag() adds the file and line. */
+/* A text kept for a message (libxml2's words), before the file and line are added. */
 #define XMLREAD_MSG_MAX 1024
 
 /* What one parse needs to know about itself in the SAX callbacks. */
@@ -60,14 +61,19 @@ static long ctx_line(xmlParserCtxtPtr ctxt)
 	return ctxt->input != NULL ? ctxt->input->line : 0;
 }
 
-static void refuse(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports message id at the parser's line and stops the parser (fmt: the id's text, for
+ * the compiler's checks: call refuse(), msg.h). */
+static void refuse_at(struct reader *r, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define refuse(r, id, ...) refuse_at(r, id, id##_FMT, ##__VA_ARGS__)
 
-static void refuse(struct reader *r, const char *fmt, ...)
+static void refuse_at(struct reader *r, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
 
+	(void)fmt;
 	va_start(ap, fmt);
-	diag_v(r->path, ctx_line(r->ctxt), DIAG_ERROR, fmt, ap);
+	msg_v(r->path, ctx_line(r->ctxt), id, ap);
 	va_end(ap);
 	r->errors++;
 	r->refused = 1;
@@ -83,14 +89,10 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 	(void)ext;
 	if (sys != NULL) {
 		text_quote(q, (const char *)sys);
-		refuse(r,
-		       _("the file declares a DOCTYPE that points to an outside file (\"%s\"); "
-			 "vbgen never loads outside files: delete the <!DOCTYPE ...> declaration"),
+		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE,
 		       q);
 	} else {
-		refuse(r,
-		       _("the file declares a DOCTYPE; plan files must not have one (entities and "
-			 "DTDs are refused for safety): delete the <!DOCTYPE ...> declaration"));
+		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE_PLAN);
 	}
 }
 
@@ -111,10 +113,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	if (!is_inline_markup(local))
 		r->text_len = 0;
 	if (++r->depth > XMLREAD_MAX_DEPTH) {
-		refuse(r,
-		       _("elements are nested more than %d deep here (at <%s>); a plan nests only "
-			 "a "
-			 "few levels: check that every element is closed"),
+		refuse(r, MSG_XML_ELEMENTS_NESTED_DEEP,
 		       XMLREAD_MAX_DEPTH, (const char *)local);
 		return;
 	}
@@ -139,10 +138,7 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 
 	r->text_len += len;
 	if (r->text_len > XMLREAD_MAX_TEXT) {
-		refuse(r,
-		       _("a text here is longer than %ld MB (a paragraph, with its bold and italic "
-			 "parts); no paragraph of a plan is that long: shorten or split it, and "
-			 "check that no closing tag is missing"),
+		refuse(r, MSG_XML_TEXT_LONGER_MB,
 		       XMLREAD_MAX_TEXT / (1024 * 1024));
 		return;
 	}
@@ -159,7 +155,7 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 /* Says in plain words what a libxml2 parse error means and what to do. Returns 1 when the
  * problem breaks the structure of the file (everything reported after it is an echo), 0
  * when the reader goes on cleanly after it (an unknown entity, a stray character). */
-static int explain_parse_error(const xmlError *e, const char *root, char *msg, size_t size)
+static int explain_parse_error(const xmlError *e, const char *root, struct msg_text *t)
 {
 	const char *s1 = e->str1 != NULL ? e->str1 : "", *s2 = e->str2 != NULL ? e->str2 : "";
 	char m[XMLREAD_MSG_MAX / 2];
@@ -172,152 +168,107 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 		if (*s1 == '\0' || *s2 == '\0')
 			break;
 		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
-			snprintf(msg, size,
-				 _("a closing tag here has no proper name: close <%s> (line %d) "
-				   "with "
-				   "</%s>"),
+			msg_format(t, MSG_XML_CLOSING_TAG_PROPER,
 				 s1, e->int1, s1);
 			return 1;
 		}
-		snprintf(msg, size,
-			 _("</%s> here does not match the open <%s> (line %d): close <%s> with "
-			   "</%s> "
-			   "where its text ends, or correct the spelling of one of the two tags"),
+		msg_format(t, MSG_XML_MATCH_OPEN_LINE,
 			 s2, s1, e->int1, s1, s1);
 		return 1;
 	case XML_ERR_TAG_NOT_FINISHED:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size,
-			 _("the file ends while <%s> (opened on line %d) is still open: add </%s> "
-			   "at "
-			   "its end, or check that the file is complete (was its end lost in "
-			   "copying?)"),
+		msg_format(t, MSG_XML_FILE_ENDS_WHILE,
 			 s1, e->int1, s1);
 		return 1;
 	case XML_ERR_GT_REQUIRED:
 		if (*s1 != '\0')
-			snprintf(msg, size,
-				 _("the tag <%s> (line %d) is not finished: check its attributes "
-				   "and "
-				   "quotes, and that it ends with >"),
+			msg_format(t, MSG_XML_TAG_LINE_FINISHED,
 				 s1, e->int1);
 		else
-			snprintf(msg, size, _("a tag here is not finished: it must end with >"));
+			msg_format(t, MSG_XML_TAG_FINISHED_END);
 		return 1;
 	case XML_ERR_LTSLASH_REQUIRED:
-		snprintf(msg, size, _("a closing tag here is not finished: write it like </name>"));
+		msg_format(t, MSG_XML_CLOSING_TAG_FINISHED);
 		return 1;
 	case XML_ERR_NAME_REQUIRED:
 		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
-			snprintf(msg, size, _("a bare & here: in XML, write & as &amp;"));
+			msg_format(t, MSG_XML_BARE_XML_AMP);
 			return 0;
 		}
 		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
-			snprintf(msg, size,
-				 _("a bare < here: in XML text, write < as &lt; (if it begins a "
-				   "tag, "
-				   "correct the tag's name)"));
+			msg_format(t, MSG_XML_BARE_XML_TEXT);
 			return 1;
 		}
 		break;
 	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-		snprintf(msg, size, _("a bare & here: in XML, write & as &amp;"));
+		msg_format(t, MSG_XML_BARE_XML_AMP);
 		return 0;
 	case XML_ERR_UNDECLARED_ENTITY:
 	case XML_WAR_UNDECLARED_ENTITY:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size,
-			 _("&%s; is an HTML name that XML does not know: type the character "
-			   "itself%s, "
-			   "and write & as &amp;"),
+		msg_format(t, MSG_XML_HTML_NAME_XML,
 			 s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
-		snprintf(msg, size,
-			 _("no element begins here: the file must hold one main element (a plan "
-			   "file: "
-			   "<plan version=\"1\"> ... </plan>); is this the right file?"));
+		msg_format(t, MSG_XML_ELEMENT_BEGINS_FILE);
 		return 1;
 	case XML_ERR_DOCUMENT_END:
 	case XML_ERR_EXTRA_CONTENT:
-		snprintf(msg, size,
-			 _("something follows the closing </%s> here: only comments may come after "
-			   "it; "
-			   "delete the rest (were two files pasted together?)"),
+		msg_format(t, MSG_XML_SOMETHING_FOLLOWS_CLOSING,
 			 root != NULL ? root : "...");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_STARTED:
-		snprintf(msg, size,
-			 _("an attribute value here has no quotes: write it in quotes, like "
-			   "lead=\"xa\""));
+		msg_format(t, MSG_XML_ATTRIBUTE_VALUE_QUOTES);
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_FINISHED:
-		snprintf(msg, size, _("an attribute value here has no closing quote: add it"));
+		msg_format(t, MSG_XML_ATTRIBUTE_VALUE_CLOSING);
 		return 1;
 	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, _("the attribute %s here has no value: write %s=\"...\""), s1,
+		msg_format(t, MSG_XML_ATTRIBUTE_VALUE, s1,
 			 s1);
 		return 1;
 	case XML_ERR_ATTRIBUTE_REDEFINED:
 		if (*s1 == '\0')
 			break;
-		snprintf(msg, size, _("%s= is written twice in this tag: keep one"), s1);
+		msg_format(t, MSG_XML_WRITTEN_TWICE_TAG, s1);
 		return 0;
 	case XML_ERR_LT_IN_ATTRIBUTE:
-		snprintf(msg, size, _("an attribute value here contains <: write it as &lt;"));
+		msg_format(t, MSG_XML_ATTRIBUTE_VALUE_CONTAINS);
 		return 1;
 	case XML_ERR_INVALID_ENCODING:
-		snprintf(msg, size, _("the text here is not UTF-8: save the file as UTF-8 text"));
+		msg_format(t, MSG_XML_TEXT_UTF_SAVE);
 		return 1;
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
 		if (e->int1 > 0 && e->int1 < 0x20)
-			snprintf(msg, size,
-				 _("an invisible control character (code %d) is here, probably "
-				   "copied "
-				   "from another program: delete it"),
+			msg_format(t, MSG_XML_INVISIBLE_CONTROL_CHARACTER,
 				 e->int1);
 		else
-			snprintf(msg, size, _("a character here is not allowed in XML: delete it"));
+			msg_format(t, MSG_XML_CHARACTER_ALLOWED_XML);
 		return 0;
 	case XML_ERR_HYPHEN_IN_COMMENT:
-		snprintf(msg, size,
-			 _("a comment <!-- ... --> here has two hyphens in a row inside it, which "
-			   "XML "
-			   "does not allow: separate them, or use a dash (–)"));
+		msg_format(t, MSG_XML_COMMENT_HYPHENS_ROW);
 		return 0;
 	case XML_ERR_COMMENT_NOT_FINISHED:
-		snprintf(msg, size, _("a comment <!-- here is never closed: end it with -->"));
+		msg_format(t, MSG_XML_COMMENT_NEVER_CLOSED);
 		return 1;
 	case XML_ERR_RESERVED_XML_NAME:
-		snprintf(msg, size,
-			 _("the line <?xml ...?> must be the very first thing in the file: move it "
-			   "to "
-			   "line 1, before any comment or space"));
+		msg_format(t, MSG_XML_LINE_XML_THING);
 		return 1;
 	case XML_NS_ERR_UNDEFINED_NAMESPACE:
-		snprintf(msg, size,
-			 _("a name here has a prefix (the part before ':'), as in files made by "
-			   "Word; "
-			   "plan files use plain names such as <p>: remove the prefix"));
+		msg_format(t, MSG_XML_NAME_PREFIX_PART);
 		return 1; /* the closing tag of the prefixed element would be reported next */
 	case XML_ERR_SPACE_REQUIRED:
-		snprintf(msg, size,
-			 _("the attributes of this tag are not written right: each is "
-			   "name=\"value\", "
-			   "with a space before the next one"));
+		msg_format(t, MSG_XML_ATTRIBUTES_TAG_WRITTEN);
 		return 1;
 	default:
 		break;
 	}
-	snprintf(msg, size,
-		 _("the file is not well-formed XML here: check the tags and quotes on this line "
-		   "and "
-		   "the line before (the XML reader says: %s)"),
+	msg_format(t, MSG_XML_FILE_WELL_FORMED,
 		 m);
 	return 1;
 }
@@ -326,7 +277,7 @@ static int explain_parse_error(const xmlError *e, const char *root, char *msg, s
 static void on_error(void *ctx, xmlErrorPtr e)
 {
 	struct reader *r = reader_of(ctx);
-	char msg[XMLREAD_MSG_MAX];
+	struct msg_text said;
 	xmlNodePtr root;
 	size_t n;
 	int structural;
@@ -334,23 +285,22 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	if (e == NULL || e->level < XML_ERR_ERROR || r->refused || r->quiet || r->truncated)
 		return;
 	root = r->ctxt->myDoc != NULL ? xmlDocGetRootElement(r->ctxt->myDoc) : NULL;
-	structural = explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, msg,
-					 sizeof msg);
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	if (!structural && e->line == r->last_line && strncmp(msg, r->last, sizeof r->last) == 0)
+	structural =
+		explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, &said);
+	n = strlen(said.text);
+	while (n > 0 && (said.text[n - 1] == '\n' || said.text[n - 1] == ' '))
+		said.text[--n] = '\0';
+	if (!structural && e->line == r->last_line &&
+	    strncmp(said.text, r->last, sizeof r->last) == 0)
 		return;
 	r->last_line = e->line;
-	snprintf(r->last, sizeof r->last, "%s", msg);
-	diag(r->path, e->line, DIAG_ERROR, "%s", msg);
+	snprintf(r->last, sizeof r->last, "%s", said.text);
+	msg_put(r->path, e->line, &said);
 	r->errors++;
 	if (structural) {
 		r->quiet = 1;
 	} else if (r->errors >= XMLREAD_MAX_ERRORS) {
-		diag(r->path, 0, DIAG_NOTE,
-		     _("more problems of this kind may follow; correct these first and check "
-		       "again"));
+		msg(r->path, 0, MSG_XML_PROBLEMS_KIND_FOLLOW);
 		r->quiet = 1;
 	}
 }
@@ -371,20 +321,19 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	if (fd < 0) {
 		int err = errno;
 		if (err == EACCES || err == EPERM)
-			diag(path, 0, DIAG_SYSTEM,
-			     _("you may not read this file (%s): ask its owner to let you read it, "
-			       "or work on a copy you may read"),
+			msg(path, 0, MSG_XML_READ_FILE_ASK,
+			     i18n_strerror(err));
+		else if (err == ENOENT)
+			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER,
 			     i18n_strerror(err));
 		else
-			diag(path, 0, err == ENOENT ? DIAG_ERROR : DIAG_SYSTEM,
-			     _("cannot open the file: %s; check the name and the folder"),
+			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER_2,
 			     i18n_strerror(err));
 		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		diag(path, 0, DIAG_ERROR,
-		     _("this is %s, not an ordinary file: give the path of a plan file"),
+		msg(path, 0, MSG_XML_ORDINARY_FILE_PATH,
 		     S_ISDIR(st.st_mode)                          ? _("a folder")
 		     : S_ISFIFO(st.st_mode)                       ? _("a pipe")
 		     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
@@ -402,7 +351,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		st.st_size = XMLREAD_MAX_BYTES;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		diag(path, 0, DIAG_SYSTEM, _("out of memory reading the file"));
+		msg(path, 0, MSG_XML_MEMORY_READING_FILE);
 		*status = EXIT_SYSTEM;
 		close(fd);
 		return NULL;
@@ -410,7 +359,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
 	if (n < 0 && got < (size_t)st.st_size) {
-		diag(path, 0, DIAG_SYSTEM, _("the file could not be read: %s; check the disk"),
+		msg(path, 0, MSG_XML_FILE_READ_DISK,
 		     i18n_strerror(errno));
 		*status = EXIT_SYSTEM;
 		free(buf);
@@ -440,33 +389,24 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 	for (i = 0; i < size && strchr(" \t\r\n", buf[i]) != NULL; i++)
 		;
 	if (i == size) {
-		diag(path, 0, DIAG_ERROR,
-		     _("the file is empty; a plan file starts with <plan version=\"1\"> (see "
-		       "samples/par-index-2023.xml)"));
+		msg(path, 0, MSG_XML_FILE_EMPTY_PLAN);
 		return -1;
 	}
 	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
-		diag(path, 0, DIAG_ERROR,
-		     _("the file is saved as UTF-16 (Notepad calls it \"Unicode\"); save it again "
-		       "as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"));
+		msg(path, 0, MSG_XML_FILE_SAVED_UTF);
 		return -1;
 	}
 	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
 	if ((nul = memchr(buf, '\0', size)) != NULL) {
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
-		diag(path, line, DIAG_ERROR,
-		     _("the file contains a NUL byte (code 0) on this line: it is not a text file, "
-		       "or "
-		       "it was saved as UTF-16; save it as UTF-8 text"));
+		msg(path, line, MSG_XML_FILE_CONTAINS_NUL);
 		return -1;
 	}
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
-		diag(path, line, DIAG_ERROR,
-		     _("the file is not UTF-8 text (byte 0x%02X on this line); save it again as "
-		       "UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
+		msg(path, line, MSG_XML_FILE_UTF_TEXT,
 		     (unsigned char)*end);
 		return -1;
 	}
@@ -523,7 +463,7 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 	r.ctxt = xmlNewParserCtxt();
 	if (r.ctxt == NULL) {
 		free(buf);
-		diag(path, 0, DIAG_SYSTEM, _("out of memory starting the XML reader"));
+		msg(path, 0, MSG_XML_MEMORY_STARTING_XML);
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
@@ -557,12 +497,7 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		/* refused for its size: where it went wrong when a guard saw it, else where the
 		 * part read ends */
 		if (r.errors == 0)
-			diag(path, ctx_line(r.ctxt), DIAG_ERROR,
-			     _("the file is %.1f MB; a plan file is at most %ld MB (10,000 tasks "
-			       "take "
-			       "about 5 MB), and this one is still going at this line: check that "
-			       "this "
-			       "is the right file"),
+			msg(path, ctx_line(r.ctxt), MSG_XML_FILE_MB_PLAN,
 			     too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
@@ -573,12 +508,12 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		doc = NULL;
 	}
 	if (doc == NULL && r.errors == 0)
-		diag(path, 0, DIAG_ERROR, _("the file could not be read as XML"));
+		msg(path, 0, MSG_XML_FILE_READ_XML);
 	xmlFreeParserCtxt(r.ctxt);
 	if (doc == NULL)
 		return NULL;
 	if (xmlDocGetRootElement(doc) == NULL) {
-		diag(path, 0, DIAG_ERROR, _("the file holds no element"));
+		msg(path, 0, MSG_XML_FILE_HOLDS_ELEMENT);
 		xmlFreeDoc(doc);
 		return NULL;
 	}

@@ -27,7 +27,7 @@ typedef int (*xmlread_structural)(const xmlChar *name);
 
 /* Reads path with the rules above; structural may be NULL (all text is kept). Returns
  * the document and sets *status to EXIT_OK, or returns NULL with every problem reported
- * with diag() and *status EXIT_INVALID or EXIT_SYSTEM. */
+ * (msg.h) and *status EXIT_INVALID or EXIT_SYSTEM. */
 xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *status);
 
 #endif
