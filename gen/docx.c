@@ -963,8 +963,7 @@ static void sect_props(struct dx *x)
 	double header = ns != NULL ? g->number_y - ascent : g->top / 2;
 
 	if (ns != NULL && g->number_from > 2 && !x->warned_from) {
-		msg(x->path, 0, MSG_DOCX_WORD_HIDE_PAGE,
-		     g->number_from);
+		msg(x->path, 0, MSG_DOCX_WORD_HIDE_PAGE, g->number_from);
 		x->warned_from = 1;
 	}
 	start(x, "w:sectPr");
@@ -1589,8 +1588,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	src = zip_source_buffer_create(NULL, 0, 0, &ze);
 	za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
 	if (za == NULL) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE,
-		     zip_error_strerror(&ze));
+		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return EXIT_SYSTEM;
@@ -1615,14 +1613,12 @@ static int write_zip(struct dx *x, const struct tm *when)
 		goto done;
 	}
 	if (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE,
-		     zip_error_strerror(zip_source_error(src)));
+		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(zip_source_error(src)));
 		goto done;
 	}
 	data = g_malloc(st.size > 0 ? st.size : 1);
 	if (zip_source_read(src, data, st.size) != (zip_int64_t)st.size) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE,
-		     zip_error_strerror(zip_source_error(src)));
+		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(zip_source_error(src)));
 		zip_source_close(src);
 		goto done;
 	}

@@ -215,9 +215,9 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 				ok = 1;
 	}
 	if (!ok) {
-		msg(file, line, MSG_FONTS_FONT_INSTALLED_VBGEN,
-		     requested, got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
-		     got ? "\")" : "");
+		msg(file, line, MSG_FONTS_FONT_INSTALLED_VBGEN, requested,
+		    got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
+		    got ? "\")" : "");
 	} else {
 		fam->used = g_strdup((const char *)got);
 		for (int face = 0; face < FACES; face++) {
@@ -234,10 +234,9 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			    FcStrCmpIgnoreCase(ffam, (const FcChar8 *)fam->used) != 0 ||
 			    ((face & 1) && weight < FC_WEIGHT_DEMIBOLD) ||
 			    ((face >> 1) && slant == FC_SLANT_ROMAN))
-				msg(file, line, MSG_FONTS_FONT_FACE_LETTERS,
-				     fam->used,
-				     (const char *[]){_("regular"), _("bold"), _("italic"),
-						      _("bold italic")}[face]);
+				msg(file, line, MSG_FONTS_FONT_FACE_LETTERS, fam->used,
+				    (const char *[]){_("regular"), _("bold"), _("italic"),
+						     _("bold italic")}[face]);
 			if (FcPatternGetCharSet(fm, FC_CHARSET, 0, &cs) == FcResultMatch)
 				fam->cs[face] = FcCharSetCopy(cs);
 			FcPatternDestroy(fm);
@@ -249,8 +248,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		if (!diag_muted() && !g_hash_table_contains(noted, requested)) {
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
-				msg(NULL, 0, MSG_FONTS_FONT_INSTALLED_USING,
-				     requested, fam->used);
+				msg(NULL, 0, MSG_FONTS_FONT_INSTALLED_USING, requested, fam->used);
 			else
 				msg(NULL, 0, MSG_FONTS_FONT_USING, fam->used);
 		}
@@ -315,10 +313,9 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 					from--;
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
-				msg(file, line, MSG_FONTS_CHARACTER_FONT_VBGEN,
-				     ch, (unsigned)c,
-				     (int)(end - text - from > 80 ? 80 : end - text - from),
-				     text + from, fam->used);
+				msg(file, line, MSG_FONTS_CHARACTER_FONT_VBGEN, ch, (unsigned)c,
+				    (int)(end - text - from > 80 ? 80 : end - text - from),
+				    text + from, fam->used);
 			}
 		}
 		p = g_utf8_next_char(p);

@@ -10,19 +10,19 @@
 #define VBGEN_KINDS_H
 
 typedef struct kind {
-	const char *command;     /* vbgen COMMAND PLAN.xml */
-	const char *help;        /* its line in --help, after the command */
-	const char *template;    /* templates/NAME.xml */
-	const char *requires;    /* the element of <plan> it is made from, or NULL */
+	const char *command;  /* vbgen COMMAND PLAN.xml */
+	const char *help;     /* its line in --help, after the command */
+	const char *template; /* templates/NAME.xml */
+	const char *requires; /* the element of <plan> it is made from, or NULL */
 	/* what follows "the plan has no <requires>" (messages KINDS_SOURCE_MISSING, ..._ALL):
 	 * the error when the plan has none (the command), and the warning of `all` then (the
 	 * other kinds are made) */
 	const char *missing;
 	const char *missing_all;
-	const char *suffix;      /* one document: the default output is the plan's name with this
-				  * suffix; per node: the default folder */
-	const char *in_all;      /* its name in the folder of `all` (NULL: all leaves it out) */
-	int csv;                 /* its table may also be written as CSV (--csv) */
+	const char *suffix; /* one document: the default output is the plan's name with this
+			     * suffix; per node: the default folder */
+	const char *in_all; /* its name in the folder of `all` (NULL: all leaves it out) */
+	int csv;            /* its table may also be written as CSV (--csv) */
 	/* a kind made once per node */
 	const char *each;       /* XPath: the nodes, in document order, or NULL */
 	const char *node;       /* their element, as the --agency ID names them */

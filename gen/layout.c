@@ -668,8 +668,7 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 			fill(l, b, fd);
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
-		msg(b->file, b->line, MSG_LAYOUT_SOME_CHARACTERS_GLYPH,
-		     b->text);
+		msg(b->file, b->line, MSG_LAYOUT_SOME_CHARACTERS_GLYPH, b->text);
 		g_object_unref(l);
 		return NULL;
 	}
@@ -911,8 +910,7 @@ double layout_grid(layout_ctx *lc, const doc_block *b, double x, double width, d
 	int more = 1;
 
 	if (b->ncols > DOC_GRID_MAX_COLS) {
-		msg(b->file, b->line, MSG_LAYOUT_GRID_COLUMNS,
-		     DOC_GRID_MAX_COLS, b->ncols);
+		msg(b->file, b->line, MSG_LAYOUT_GRID_COLUMNS, DOC_GRID_MAX_COLS, b->ncols);
 		return -1;
 	}
 	if (!b->level) {

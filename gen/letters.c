@@ -280,8 +280,7 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	int status = EXIT_OK;
 
 	if (all == NULL) {
-		msg(NULL, 0, MSG_LETTERS_NODES_SELECTED,
-		     j->k->command, j->k->each);
+		msg(NULL, 0, MSG_LETTERS_NODES_SELECTED, j->k->command, j->k->each);
 		return EXIT_SYSTEM;
 	}
 	if (o->only == NULL) {
@@ -360,8 +359,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		msg(o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE,
-		     i18n_strerror(errno));
+		msg(o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
@@ -420,8 +418,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		atomic_uint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
 					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (next == MAP_FAILED) {
-			msg(NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS,
-			     i18n_strerror(errno));
+			msg(NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS, i18n_strerror(errno));
 			g_free(fds);
 			g_free(pids);
 			status = EXIT_SYSTEM;
@@ -432,8 +429,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
-				msg(NULL, 0, MSG_LETTERS_START_WORKER,
-				     i18n_strerror(errno));
+				msg(NULL, 0, MSG_LETTERS_START_WORKER, i18n_strerror(errno));
 				jobs = w;
 				break;
 			}
@@ -503,12 +499,10 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		char *label = node_label(&j, a);
-		msg(p->path, plan_line(a), MSG_LETTERS_LETTER,
-		     node_id(&j, a), label,
-		     res[i].status < 0
-			     ? _("its worker stopped before making it")
-			     : (res[i].reason && res[i].reason[0] ? res[i].reason
-								  : _("unknown problem")));
+		msg(p->path, plan_line(a), MSG_LETTERS_LETTER, node_id(&j, a), label,
+		    res[i].status < 0 ? _("its worker stopped before making it")
+				      : (res[i].reason && res[i].reason[0] ? res[i].reason
+									   : _("unknown problem")));
 		g_free(label);
 	}
 	if (system_failed > 0)

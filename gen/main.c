@@ -444,8 +444,7 @@ static int cmd_all(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		msg(dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE,
-		     i18n_strerror(errno));
+		msg(dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
 	}
@@ -738,8 +737,7 @@ static int choose_language(int argc, char **argv)
 				   lang);
 	}
 	if (i18n_init(lang, &missing) != 0) {
-		msg(missing, 0, MSG_MAIN_MESSAGES_LANGUAGE_VBGEN,
-		     lang);
+		msg(missing, 0, MSG_MAIN_MESSAGES_LANGUAGE_VBGEN, lang);
 		g_free(missing);
 	}
 	return EXIT_OK;
@@ -784,8 +782,7 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 		g_free(m);
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		msg(path, 0, MSG_MAIN_FOLDER_EXIST_ANOTHER,
-		     dir);
+		msg(path, 0, MSG_MAIN_FOLDER_EXIST_ANOTHER, dir);
 		rc = EXIT_SYSTEM;
 	}
 	g_free(dir);

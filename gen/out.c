@@ -141,8 +141,7 @@ void out_write_failed(const char *path, int err)
 	else if (err == EFBIG)
 		msg(path, 0, MSG_OUT_FILE_LARGER_COMPUTER);
 	else
-		msg(path, 0, MSG_OUT_FILE_WRITTEN_DISK,
-		     i18n_strerror(err != 0 ? err : EIO));
+		msg(path, 0, MSG_OUT_FILE_WRITTEN_DISK, i18n_strerror(err != 0 ? err : EIO));
 }
 
 FILE *out_open(const char *path, char **tmp)
@@ -167,8 +166,7 @@ FILE *out_open(const char *path, char **tmp)
 		if (err == ENOSPC || err == EDQUOT)
 			out_write_failed(path, err);
 		else
-			msg(path, 0, MSG_OUT_FOLDER_EXISTS,
-			     i18n_strerror(err));
+			msg(path, 0, MSG_OUT_FOLDER_EXISTS, i18n_strerror(err));
 		g_free(name);
 		return NULL;
 	}
@@ -215,8 +213,7 @@ int out_commit(FILE *f, char *tmp, const char *path)
 	}
 	target = final_name(tmp);
 	if (rename(tmp, target) != 0) {
-		msg(path, 0, MSG_OUT_PUT_FILE_PLACE,
-		     i18n_strerror(errno));
+		msg(path, 0, MSG_OUT_PUT_FILE_PLACE, i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);

@@ -445,8 +445,7 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		msg(o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS,
-		     PDF_MAX_FONTS);
+		msg(o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS, PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
 	}

@@ -362,7 +362,8 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 
 	if (!at_word(&c, "xref")) {
 		if (read_uint(&c) >= 0 && read_uint(&c) >= 0 && at_word(&c, "obj"))
-			msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("a cross-reference stream"));
+			msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
+			    _("a cross-reference stream"));
 		else
 			damaged(r, _("its cross-reference table is not where the file says"));
 		return NULL;

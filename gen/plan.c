@@ -262,8 +262,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			    is_named(c, "appendix-ref") ||
 			    (is_named(c, "item") && strcmp(pname, "item") == 0))
 				continue;
-			report(v, c, MSG_PLAN_ALLOWED_RUNNING_TEXT,
-			       (const char *)c->name, (const char *)c->name);
+			report(v, c, MSG_PLAN_ALLOWED_RUNNING_TEXT, (const char *)c->name,
+			       (const char *)c->name);
 			found++;
 		}
 		return found;
@@ -309,9 +309,9 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 					       (const char *)c->name, pname, order);
 					g_hash_table_add(explained, later);
 				} else {
-					report(v, c, MSG_PLAN_MISSING_LINE_BEFORE,
-					       t[k].names, label(parent, what, sizeof what),
-					       plan_line(parent), (const char *)c->name);
+					report(v, c, MSG_PLAN_MISSING_LINE_BEFORE, t[k].names,
+					       label(parent, what, sizeof what), plan_line(parent),
+					       (const char *)c->name);
 				}
 				found++;
 			}
@@ -327,20 +327,18 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			;
 		if (k < n && token_matches(&t[k], c->name) && t[k].max == 1 && count[k] > 0 &&
 		    first[k] != NULL) {
-			report(v, c, MSG_PLAN_GIVEN_TWICE_LINE,
-			       (const char *)c->name, label(parent, what, sizeof what),
-			       plan_line(first[k]));
+			report(v, c, MSG_PLAN_GIVEN_TWICE_LINE, (const char *)c->name,
+			       label(parent, what, sizeof what), plan_line(first[k]));
 		} else if (k < i) {
 			xmlNodePtr after = NULL;
 			for (int m = k + 1; m < n && after == NULL; m++)
 				after = first[m];
 			if (after != NULL)
-				report(v, c, MSG_PLAN_ORDER_COME_BEFORE,
-				       (const char *)c->name, (const char *)after->name,
-				       plan_line(after), pname, order);
+				report(v, c, MSG_PLAN_ORDER_COME_BEFORE, (const char *)c->name,
+				       (const char *)after->name, plan_line(after), pname, order);
 			else
-				report(v, c, MSG_PLAN_ORDER_ORDER,
-				       (const char *)c->name, pname, order);
+				report(v, c, MSG_PLAN_ORDER_ORDER, (const char *)c->name, pname,
+				       order);
 		} else {
 			char sug[64];
 			char all[PLAN_MSG_MAX / 2];
@@ -349,14 +347,14 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (*a == '|')
 					*a = ' ';
 			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
-				report(v, c, MSG_PLAN_ELEMENT_MEAN,
-				       (const char *)c->name, pname, sug);
+				report(v, c, MSG_PLAN_ELEMENT_MEAN, (const char *)c->name, pname,
+				       sug);
 				if (nsuggested < PLAN_MODEL_MAX)
 					snprintf(suggested[nsuggested++], sizeof suggested[0], "%s",
 						 sug);
 			} else {
-				report(v, c, MSG_PLAN_BELONG_HOLDS_DOCS,
-				       (const char *)c->name, pname, pname, order);
+				report(v, c, MSG_PLAN_BELONG_HOLDS_DOCS, (const char *)c->name,
+				       pname, pname, order);
 			}
 		}
 		found++;
@@ -378,8 +376,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			report(v, at, MSG_PLAN_MISSING_INSIDE, t[k].names,
 			       label(parent, what, sizeof what));
 		else
-			report(v, at, MSG_PLAN_MISSING_LINE_AFTER,
-			       t[k].names, label(parent, what, sizeof what), plan_line(parent),
+			report(v, at, MSG_PLAN_MISSING_LINE_AFTER, t[k].names,
+			       label(parent, what, sizeof what), plan_line(parent),
 			       next_to_last ? _("this ") : "", after);
 		after = t[k].names;
 		next_to_last = 0;
@@ -418,8 +416,7 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		text_quote(q, val);
 		if (a->ns == NULL && in_words(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
-				report(v, n, MSG_PLAN_VERSION_VERSION_PLAN,
-				       q);
+				report(v, n, MSG_PLAN_VERSION_VERSION_PLAN, q);
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
@@ -433,16 +430,15 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			continue;
 		}
 		if (*allowed == '\0') {
-			report(v, n, MSG_PLAN_TAKES_ATTRIBUTES_DELETE,
-			       label(n, what, sizeof what), name, q);
+			report(v, n, MSG_PLAN_TAKES_ATTRIBUTES_DELETE, label(n, what, sizeof what),
+			       name, q);
 		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
-			report(v, n, MSG_PLAN_PLANS_MEAN,
-			       label(n, what, sizeof what), name, sug);
+			report(v, n, MSG_PLAN_PLANS_MEAN, label(n, what, sizeof what), name, sug);
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
-			report(v, n, MSG_PLAN_ATTRIBUTE_PLANS_DELETE,
-			       label(n, what, sizeof what), name, ename);
+			report(v, n, MSG_PLAN_ATTRIBUTE_PLANS_DELETE, label(n, what, sizeof what),
+			       name, ename);
 		}
 		found++;
 	}
@@ -458,8 +454,7 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
 						hint = _(attribute_hints[h].hint);
-				report(v, n, MSG_PLAN_MSG, label(n, what, sizeof what),
-				       name, hint);
+				report(v, n, MSG_PLAN_MSG, label(n, what, sizeof what), name, hint);
 				found++;
 			}
 		}
@@ -523,14 +518,11 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 	} else if (is_named(el, "number") && has_space(el)) {
 		report(v, el, MSG_PLAN_NUMBER_SPACES_DIGITS);
 	} else if (is_named(el, "number")) {
-		report(v, el, MSG_PLAN_NUMBER_NUMBER_DOCUMENT,
-		       q);
+		report(v, el, MSG_PLAN_NUMBER_NUMBER_DOCUMENT, q);
 	} else if (is_named(el, "symbol")) {
-		report(v, el, MSG_PLAN_SYMBOL_SYMBOL_WRITTEN,
-		       q);
+		report(v, el, MSG_PLAN_SYMBOL_SYMBOL_WRITTEN, q);
 	} else {
-		report(v, el, MSG_PLAN_HOLD_VALUE_RIGHT,
-		       name, q, name);
+		report(v, el, MSG_PLAN_HOLD_VALUE_RIGHT, name, q, name);
 	}
 	free(text);
 }
@@ -611,9 +603,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 			el = el->parent; /* libxml2 names the child; the element is its parent */
 		for (xmlNodePtr c = el->children; c != NULL; c = c->next)
 			if (c->type == XML_ELEMENT_NODE) {
-				report(v, c, MSG_PLAN_HOLDS_PLAIN_TEXT,
-				       (const char *)el->name, (const char *)c->name,
-				       (const char *)c->name);
+				report(v, c, MSG_PLAN_HOLDS_PLAIN_TEXT, (const char *)el->name,
+				       (const char *)c->name, (const char *)c->name);
 				r = 1;
 				break;
 			}
@@ -651,8 +642,7 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		if (el != NULL && el->ns != NULL && el->ns->href != NULL) {
 			char q[TEXT_QUOTE_MAX + 4];
 			text_quote(q, (const char *)el->ns->href);
-			report(v, el, MSG_PLAN_XML_NAMESPACE_PLAN,
-			       (const char *)el->name, q);
+			report(v, el, MSG_PLAN_XML_NAMESPACE_PLAN, (const char *)el->name, q);
 			r = 1;
 		}
 		break;
@@ -680,11 +670,10 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		return;
 	}
 	if (el != NULL)
-		report(v, el, MSG_PLAN_FOLLOW_PLAN_FORMAT,
-		       label(el, what, sizeof what), msg, (const char *)el->name);
+		report(v, el, MSG_PLAN_FOLLOW_PLAN_FORMAT, label(el, what, sizeof what), msg,
+		       (const char *)el->name);
 	else if (v->seen == 0)
-		report(v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN,
-		       msg);
+		report(v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN, msg);
 }
 
 /* Validates p->doc against schema/plan.rng. Returns 0 when it matches. */
@@ -763,8 +752,7 @@ static int validate(plan *p)
 	xmlRelaxNGSetValidStructuredErrors(vctxt, on_schema_error, &v);
 	rc = xmlRelaxNGValidateDoc(vctxt, p->doc);
 	if (rc != 0 && v.seen == 0 && v.pending[0] != '\0')
-		report(&v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN,
-		       v.pending);
+		report(&v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN, v.pending);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(schema);
 	g_hash_table_destroy(v.content_done);
@@ -808,8 +796,7 @@ int plan_read(const char *path, plan **out)
 		return status;
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
-		msg(path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN,
-		     (const char *)root->name);
+		msg(path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN, (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;
 	}

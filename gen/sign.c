@@ -134,8 +134,8 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	if (prod == NULL || prod->kind != PDFIN_STRING || prod->len < 6 ||
 	    memcmp(prod->str, "vbgen ", 6) != 0) {
 		p = string_text(prod);
-		msg(path, 0, MSG_SIGN_PDF_VBGEN_VBGEN,
-		     *p ? _(" (it was made by \"") : "", p, *p ? "\")" : "");
+		msg(path, 0, MSG_SIGN_PDF_VBGEN_VBGEN, *p ? _(" (it was made by \"") : "", p,
+		    *p ? "\")" : "");
 		g_free(p);
 		return EXIT_INVALID;
 	}
@@ -175,8 +175,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			continue;
 		if (ref->kind != PDFIN_REF || !pdfin_is_name(pdfin_get(w, "FT"), "Sig") ||
 		    pdfin_get(w, "Kids") != NULL) {
-			msg(path, 0, MSG_SIGN_FIELD_SIGNING_PLACE,
-			     name);
+			msg(path, 0, MSG_SIGN_FIELD_SIGNING_PLACE, name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
 		}
@@ -185,8 +184,8 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			const pdfin_val *sd = pdfin_resolve(r, v);
 			char *who = string_text(pdfin_get(sd, "Name"));
 			char *when = pdf_date_text(pdfin_get(sd, "M"));
-			msg(path, 0, MSG_SIGN_FIELD_ALREADY_SIGNED,
-			     name, *who ? _(" by ") : "", who, *when ? _(" on ") : "", when);
+			msg(path, 0, MSG_SIGN_FIELD_ALREADY_SIGNED, name, *who ? _(" by ") : "",
+			    who, *when ? _(" on ") : "", when);
 			g_free(who);
 			g_free(when);
 			g_string_free(names, TRUE);
@@ -194,8 +193,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		}
 		const pdfin_val *page = pdfin_resolve(r, pdfin_get(w, "P"));
 		if (!numbers(pdfin_get(w, "Rect"), f->rect) || page == NULL) {
-			msg(path, 0, MSG_SIGN_FIELD_PLACE_PAGE,
-			     name);
+			msg(path, 0, MSG_SIGN_FIELD_PLACE_PAGE, name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
 		}
@@ -217,8 +215,8 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		g_string_free(names, TRUE);
 		return EXIT_OK;
 	}
-	msg(path, 0, MSG_SIGN_FILE_SIGNING_PLACE,
-	     name, names->len ? _("its signing places: ") : _("it has none"), names->str);
+	msg(path, 0, MSG_SIGN_FILE_SIGNING_PLACE, name,
+	    names->len ? _("its signing places: ") : _("it has none"), names->str);
 	g_string_free(names, TRUE);
 	return EXIT_INVALID;
 }
@@ -367,8 +365,7 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 	if (cms == NULL)
 		return EXIT_SYSTEM;
 	if (cmslen > SIGN_CMS_MAX) {
-		msg(file, 0, MSG_SIGN_SIGNATURE_CERTIFICATES_TAKES,
-		     cmslen, SIGN_CMS_MAX);
+		msg(file, 0, MSG_SIGN_SIGNATURE_CERTIFICATES_TAKES, cmslen, SIGN_CMS_MAX);
 		g_free(cms);
 		return EXIT_INVALID;
 	}
@@ -475,9 +472,9 @@ static int replaceable(const char *path, const char *what)
 	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
 		return 1;
 	msg(path, 0, MSG_SIGN_REGULAR_FILE_VBGEN, what,
-	     S_ISLNK(st.st_mode) ? _("it is a link") : _("it is a folder or a device"),
-	     S_ISLNK(st.st_mode) ? _("sign the file it points to, or write elsewhere with -o")
-				 : _("write elsewhere with -o"));
+	    S_ISLNK(st.st_mode) ? _("it is a link") : _("it is a folder or a device"),
+	    S_ISLNK(st.st_mode) ? _("sign the file it points to, or write elsewhere with -o")
+				: _("write elsewhere with -o"));
 	return 0;
 }
 
@@ -498,8 +495,7 @@ static void check_job(const sign_opts *o, struct job *j)
 	/* a folder that cannot be written is found now, not after the PIN */
 	char *dir = g_path_get_dirname(j->out);
 	if (access(dir, W_OK) != 0) {
-		msg(j->out, 0, MSG_OUT_FOLDER_EXISTS,
-		     i18n_strerror(errno));
+		msg(j->out, 0, MSG_OUT_FOLDER_EXISTS, i18n_strerror(errno));
 		g_free(dir);
 		job_fail(j, EXIT_SYSTEM);
 		return;
@@ -545,8 +541,7 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	struct dirent *e;
 
 	if (d == NULL) {
-		msg(o->path, 0, MSG_SIGN_READ_FOLDER,
-		     i18n_strerror(errno));
+		msg(o->path, 0, MSG_SIGN_READ_FOLDER, i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -577,16 +572,14 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 	struct stat st;
 
 	if (stat(o->path, &st) != 0) {
-		msg(o->path, 0, MSG_SIGN_FILE_FOLDER,
-		     i18n_strerror(errno));
+		msg(o->path, 0, MSG_SIGN_FILE_FOLDER, i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	*folder = S_ISDIR(st.st_mode);
 	if (*folder) {
 		if (!o->in_place) {
 			if (g_mkdir_with_parents(o->output, 0755) != 0) {
-				msg(o->output, 0, MSG_PNG_FOLDER,
-				     i18n_strerror(errno));
+				msg(o->output, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
 				return EXIT_SYSTEM;
 			}
 			if (same_file(o->output, o->path)) {

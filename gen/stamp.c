@@ -118,8 +118,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		return NULL;
 	}
 	if (n > (gsize)STAMP_MAX_FILE || n < 8 || memcmp(bytes, sig, 8) != 0) {
-		msg(path, 0, MSG_STAMP_PNG_IMAGE_SAVE,
-		     what);
+		msg(path, 0, MSG_STAMP_PNG_IMAGE_SAVE, what);
 		g_free(bytes);
 		return NULL;
 	}
@@ -128,8 +127,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 	if (png_image_begin_read_from_memory(&pi, bytes, n)) {
 		if ((long)pi.width * (long)pi.height > STAMP_MAX_PIXELS) {
 			png_image_free(&pi);
-			msg(path, 0, MSG_STAMP_TOO_LARGE_PIXELS,
-			     what, pi.width, pi.height);
+			msg(path, 0, MSG_STAMP_TOO_LARGE_PIXELS, what, pi.width, pi.height);
 			g_free(bytes);
 			return NULL;
 		}
@@ -141,8 +139,8 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		}
 	}
 	if (px == NULL) {
-		msg(path, 0, MSG_STAMP_DAMAGED_PNG_IMAGE,
-		     what, pi.message[0] ? pi.message : "unreadable");
+		msg(path, 0, MSG_STAMP_DAMAGED_PNG_IMAGE, what,
+		    pi.message[0] ? pi.message : "unreadable");
 		png_image_free(&pi);
 		g_free(bytes);
 		return NULL;
@@ -173,8 +171,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		return NULL;
 	}
 	if (opaque)
-		msg(path, 0, MSG_STAMP_TRANSPARENT_BACKGROUND_HIDES,
-		     what);
+		msg(path, 0, MSG_STAMP_TRANSPARENT_BACKGROUND_HIDES, what);
 	*status = EXIT_OK;
 	return im;
 }
@@ -233,8 +230,7 @@ static int font_open(stamp *s, int *status)
 	g_object_unref(pf);
 	s->t = ttf_open(s->font_path, index, &why);
 	if (s->t == NULL) {
-		msg(s->font_path, 0, MSG_PDF_FONT_EMBEDDED_PDF,
-		     why);
+		msg(s->font_path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
 		return 0;
 	}
 	s->blob = hb_blob_create_from_file(s->font_path);
@@ -466,8 +462,7 @@ stamp *stamp_new(const char *image, const char *seal, int *status)
 	if (seal != NULL && (s->seal = image_load(seal, _("seal image"), status)) == NULL)
 		goto fail;
 	if (s->seal != NULL && s->seal->ppm == 0)
-		msg(seal, 0, MSG_STAMP_SEAL_IMAGE_RESOLUTION,
-		     STAMP_SEAL_DEFAULT_MM);
+		msg(seal, 0, MSG_STAMP_SEAL_IMAGE_RESOLUTION, STAMP_SEAL_DEFAULT_MM);
 	if (image == NULL && seal == NULL && !font_open(s, status))
 		goto fail;
 	return s;
@@ -581,8 +576,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		}
 		nl = (int)all->len;
 		if (nl * lead > rect[3] - rect[1])
-			msg(file, 0, MSG_STAMP_SIGNER_DETAILS_TAKE,
-			     nl);
+			msg(file, 0, MSG_STAMP_SIGNER_DETAILS_TAKE, nl);
 		/* the base repertoire of times, so that a batch shares one font program */
 		struct shaped sh;
 		shape(s, time_chars, (int)strlen(time_chars), &sh);

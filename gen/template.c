@@ -187,8 +187,7 @@ static int need(template *t, xmlNodePtr n, const char *name, const char *example
 {
 	if (attr(n, name) != NULL)
 		return 1;
-	terr(t, n, MSG_TPL_NEEDS_EXAMPLE_SIZE,
-	     (const char *)n->name, name, name, example);
+	terr(t, n, MSG_TPL_NEEDS_EXAMPLE_SIZE, (const char *)n->name, name, name, example);
 	return 0;
 }
 
@@ -200,8 +199,7 @@ static double length_attr(template *t, xmlNodePtr n, const char *name, double df
 	if (s == NULL)
 		return dflt;
 	if (parse_length(s, &v) != 0 || v < -1000 || v > 5000) {
-		terr(t, n, MSG_TPL_LENGTH_MM_CM, name,
-		     s);
+		terr(t, n, MSG_TPL_LENGTH_MM_CM, name, s);
 		return dflt;
 	}
 	return v;
@@ -274,8 +272,7 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	xmlXPathCompExprPtr e;
 
 	if (s == NULL) {
-		terr(t, n, MSG_TPL_NEEDS_XPATH_EXPRESSION, (const char *)n->name,
-		     name);
+		terr(t, n, MSG_TPL_NEEDS_XPATH_EXPRESSION, (const char *)n->name, name);
 		return NULL;
 	}
 	xpath_msg[0] = '\0';
@@ -328,8 +325,7 @@ static const doc_style *style_attr(template *t, xmlNodePtr n, const char *name, 
 
 	if (s == NULL) {
 		if (required)
-			terr(t, n, MSG_TPL_NEEDS_NAMING_STYLE, (const char *)n->name,
-			     name);
+			terr(t, n, MSG_TPL_NEEDS_NAMING_STYLE, (const char *)n->name, name);
 		return NULL;
 	}
 	return find_style(t, n, s);
@@ -348,8 +344,8 @@ static void compile_style(template *t, xmlNodePtr n)
 	for (guint i = 0; i < t->styles->len; i++) {
 		const doc_style *o = g_ptr_array_index(t->styles, i);
 		if (strcmp(o->name, name) == 0) {
-			terr(t, n, MSG_TPL_STYLE_DEFINED_TWICE,
-			     name, o->file, o->line, o->file, o->line);
+			terr(t, n, MSG_TPL_STYLE_DEFINED_TWICE, name, o->file, o->line, o->file,
+			     o->line);
 			g_free(s);
 			return;
 		}
@@ -416,8 +412,7 @@ static void compile_style(template *t, xmlNodePtr n)
 		double least = number_attr(t, n, "shrink-to", s->size, 4, 96);
 		doc_style *prev = s;
 		if (least > s->size)
-			terr(t, n, MSG_TPL_SHRINK_LARGER_SIZE,
-			     least, s->size);
+			terr(t, n, MSG_TPL_SHRINK_LARGER_SIZE, least, s->size);
 		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
 			doc_style *v2 = g_new(doc_style, 1);
 			*v2 = *prev;
@@ -447,8 +442,7 @@ static void compile_page(template *t, xmlNodePtr n)
 		need(t, n, "height", "297mm");
 	}
 	if (size != NULL && strcmp(size, "A4") != 0 && strcmp(size, "A5") != 0)
-		terr(t, n, MSG_TPL_SIZE_A4_A5,
-		     size);
+		terr(t, n, MSG_TPL_SIZE_A4_A5, size);
 	if (size != NULL && strcmp(size, "A5") == 0) {
 		p->width = 148 * MM;
 		p->height = 210 * MM;
@@ -488,8 +482,7 @@ static const doc_page *find_page(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->pages->len; i++)
 		if (strcmp(g_ptr_array_index(t->page_names, i), name) == 0)
 			return g_ptr_array_index(t->pages, i);
-	terr(t, n, MSG_TPL_PAGE_DEFINED_PAGE, name,
-	     name);
+	terr(t, n, MSG_TPL_PAGE_DEFINED_PAGE, name, name);
 	return NULL;
 }
 
@@ -529,8 +522,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
 	if (o->ncols == 0 || o->ncols > DOC_TABLE_MAX_COLS) {
-		terr(t, n, MSG_TPL_TABLE_NEEDS_COLUMN, DOC_TABLE_MAX_COLS,
-		     o->ncols);
+		terr(t, n, MSG_TPL_TABLE_NEEDS_COLUMN, DOC_TABLE_MAX_COLS, o->ncols);
 		o->ncols = 0;
 		return;
 	}
@@ -554,8 +546,7 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 		else if (w != NULL && parse_length(w, &v) == 0 && v > 1)
 			o->widths[k] = v;
 		else
-			terr(t, c, MSG_TPL_WIDTH_SHARE_LENGTH,
-			     w ? w : "");
+			terr(t, c, MSG_TPL_WIDTH_SHARE_LENGTH, w ? w : "");
 		o->head_styles[k] = style_attr(t, c, "head-style", 1);
 		o->cell_styles[k] = style_attr(t, c, "style", 1);
 		o->captions[k] = fold_space(attr(c, "caption") ? attr(c, "caption") : "");
@@ -589,8 +580,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	int in_space = n->parent != NULL && is(n->parent, "space");
 
 	if (!field_name_ok(v))
-		terr(t, n, MSG_TPL_FIELD_NEEDS_NAME,
-		     TEMPLATE_MAX_FIELD_NAME);
+		terr(t, n, MSG_TPL_FIELD_NEEDS_NAME, TEMPLATE_MAX_FIELD_NAME);
 	o->text = g_strdup(v != NULL ? v : "");
 	o->field.name = o->text;
 	o->field.align = ALIGN_CENTER;
@@ -640,8 +630,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 				char *q = g_utf8_validate(f, -1, NULL) && g_utf8_strlen(f, -1) > 30
 						  ? g_utf8_substring(f, 0, 30)
 						  : NULL;
-				terr(t, n, MSG_TPL_TEXT_STANDS_OUTSIDE,
-				     q != NULL ? q : f, q != NULL ? "..." : "");
+				terr(t, n, MSG_TPL_TEXT_STANDS_OUTSIDE, q != NULL ? q : f,
+				     q != NULL ? "..." : "");
 				g_free(q);
 			}
 			g_free(f);
@@ -661,16 +651,14 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		return NULL;
 	if (is(n, "value") || is(n, "content")) {
 		if (!inline_ctx) {
-			terr(t, n, MSG_TPL_STANDS_OUTSIDE_PARAGRAPH,
-			     (const char *)n->name);
+			terr(t, n, MSG_TPL_STANDS_OUTSIDE_PARAGRAPH, (const char *)n->name);
 			return NULL;
 		}
 		o = op_new(t, is(n, "value") ? OP_VALUE : OP_CONTENT, n);
 		o->expr = compile(t, n, "select");
 	} else if (is(n, "b") || is(n, "i")) {
 		if (!inline_ctx) {
-			terr(t, n, MSG_TPL_STANDS_OUTSIDE_PARAGRAPH,
-			     (const char *)n->name);
+			terr(t, n, MSG_TPL_STANDS_OUTSIDE_PARAGRAPH, (const char *)n->name);
 			return NULL;
 		}
 		o = op_new(t, is(n, "b") ? OP_BOLD : OP_ITALIC, n);
@@ -714,8 +702,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			terr(t, n, MSG_TPL_CALL_NEEDS_NAME);
 		o->text = g_strdup(v ? v : "");
 	} else if (inline_ctx) {
-		terr(t, n, MSG_TPL_STAND_INSIDE_PARAGRAPH,
-		     (const char *)n->name);
+		terr(t, n, MSG_TPL_STAND_INSIDE_PARAGRAPH, (const char *)n->name);
 		return NULL;
 	} else if (is(n, "p")) {
 		o = op_new(t, OP_PARA, n);
@@ -753,8 +740,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		}
 		g_strfreev(cols);
 		if (k != o->ncols || sum <= 0) {
-			terr(t, n, MSG_TPL_COLUMNS_WIDTH_PER,
-			     o->ncols);
+			terr(t, n, MSG_TPL_COLUMNS_WIDTH_PER, o->ncols);
 			return o;
 		}
 		for (int i = 0; i < o->ncols; i++)
@@ -798,13 +784,11 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		}
 		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
 			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
-				terr(t, n, MSG_TPL_INCLUDE_TEMPLATE_XML,
-				     v, v);
+				terr(t, n, MSG_TPL_INCLUDE_TEMPLATE_XML, v, v);
 				return o;
 			}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
-			terr(t, n, MSG_TPL_TEMPLATES_INCLUDE_DEEP,
-			     TEMPLATE_MAX_INCLUDE);
+			terr(t, n, MSG_TPL_TEMPLATES_INCLUDE_DEEP, TEMPLATE_MAX_INCLUDE);
 			return o;
 		}
 		o->include = NULL;
@@ -866,8 +850,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (attr(n, "level") != NULL)
 			o->expr = compile(t, n, "level");
 	} else {
-		terr(t, n, MSG_TPL_TEMPLATE_ELEMENT_TEMPLATES,
-		     (const char *)n->name);
+		terr(t, n, MSG_TPL_TEMPLATE_ELEMENT_TEMPLATES, (const char *)n->name);
 	}
 	return o;
 }
@@ -896,18 +879,17 @@ static void link_ops(template *t)
 				if (strcmp(g_ptr_array_index(t->define_names, k), o->text) == 0)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
-				msg(o->file, o->line, MSG_TPL_CALL_NAME_DEFINE,
-				     o->text, o->text);
+				msg(o->file, o->line, MSG_TPL_CALL_NAME_DEFINE, o->text, o->text);
 				t->errors++;
 			} else if (o->target->in_para != o->in_para) {
 				/* inline content run where blocks go (or the reverse) has no
 				 * paragraph to write into */
 				if (o->in_para)
-					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS,
-					     o->text, o->text);
+					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS, o->text,
+					    o->text);
 				else
 					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS_BLOCKS,
-					     o->text, o->text);
+					    o->text, o->text);
 				t->errors++;
 			}
 		}
@@ -929,8 +911,8 @@ static void load_includes(template *t)
 		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
 		if ((found = paths_find(rel)) == NULL) {
 			char *dir = g_path_get_dirname(t->path);
-			msg(o->file, o->line, MSG_TPL_INCLUDE_TEMPLATE_TEMPLATE,
-			     o->text, o->text, dir);
+			msg(o->file, o->line, MSG_TPL_INCLUDE_TEMPLATE_TEMPLATE, o->text, o->text,
+			    dir);
 			g_free(dir);
 			t->errors++;
 			continue;
@@ -976,8 +958,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	snprintf(rel, sizeof rel, "templates/%s.xml", v);
 	path = paths_find(rel);
 	if (path == NULL) {
-		terr(t, n, MSG_TPL_IMPORT_TEMPLATE_TEMPLATE,
-		     v, v, v);
+		terr(t, n, MSG_TPL_IMPORT_TEMPLATE_TEMPLATE, v, v, v);
 		return;
 	}
 	x = xmlread_file(path, NULL, &status);
@@ -990,8 +971,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	g_ptr_array_add(t->import_paths, path);
 	root = xmlDocGetRootElement(x);
 	if (!is(root, "template")) {
-		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE,
-		     (const char *)root->name);
+		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE, (const char *)root->name);
 		return;
 	}
 	for (xmlNodePtr c = root->children; c != NULL; c = c->next) {
@@ -1000,8 +980,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 		if (is(c, "style") || is(c, "page") || is(c, "define"))
 			g_ptr_array_add(top, c);
 		else
-			terr(t, c, MSG_TPL_ALLOWED_IMPORTED_TEMPLATE,
-			     (const char *)c->name);
+			terr(t, c, MSG_TPL_ALLOWED_IMPORTED_TEMPLATE, (const char *)c->name);
 	}
 }
 
@@ -1016,8 +995,7 @@ static template *load(const char *name, int depth)
 	snprintf(rel, sizeof rel, "templates/%s.xml", name);
 	path = paths_find(rel);
 	if (path == NULL) {
-		msg(NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL,
-		     rel, name);
+		msg(NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL, rel, name);
 		return NULL;
 	}
 	t = g_new0(template, 1);
@@ -1043,8 +1021,7 @@ static template *load(const char *name, int depth)
 	}
 	root = xmlDocGetRootElement(t->xml);
 	if (!is(root, "template")) {
-		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE,
-		     (const char *)root->name);
+		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE, (const char *)root->name);
 		template_free(t);
 		return NULL;
 	}
@@ -1073,8 +1050,7 @@ static template *load(const char *name, int depth)
 				terr(t, n, MSG_TPL_DEFINE_NEEDS_NAME);
 			for (guint k = 0; dn != NULL && k < t->define_names->len; k++)
 				if (strcmp(g_ptr_array_index(t->define_names, k), dn) == 0)
-					terr(t, n, MSG_TPL_DEFINE_NAME_DEFINED,
-					     dn,
+					terr(t, n, MSG_TPL_DEFINE_NAME_DEFINED, dn,
 					     (const char *)g_ptr_array_index(t->define_files, k));
 			g_ptr_array_add(t->define_files, (char *)node_file(t, n));
 			g_ptr_array_add(t->define_names, g_strdup(dn ? dn : ""));
@@ -1094,8 +1070,7 @@ static template *load(const char *name, int depth)
 			/* inline-NAME prints a plan element met in running text */
 			if (!holder->in_para &&
 			    g_str_has_prefix(attr(n, "name") ? attr(n, "name") : "", "inline-"))
-				terr(t, n, MSG_TPL_DEFINE_NAME_PRINTS,
-				     attr(n, "name"));
+				terr(t, n, MSG_TPL_DEFINE_NAME_PRINTS, attr(n, "name"));
 			g_ptr_array_index(t->defines, d++) = holder;
 		} else if (is(n, "metadata")) {
 			/* a second <metadata> (a template pasted into another) replaces the
@@ -1113,8 +1088,7 @@ static template *load(const char *name, int depth)
 				t->page = find_page(t, n, pg);
 			t->document = compile_list(t, n->children, 0);
 		} else if (!is(n, "style") && !is(n, "page")) {
-			terr(t, n, MSG_TPL_ALLOWED_TOP_TEMPLATE,
-			     (const char *)n->name);
+			terr(t, n, MSG_TPL_ALLOWED_TOP_TEMPLATE, (const char *)n->name);
 		}
 	}
 	g_ptr_array_free(top, TRUE);
@@ -1301,8 +1275,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
  * of line by line; said with the template's line that was running. */
 static void exlimit(struct ex *e, const op *o, const char *what, long limit)
 {
-	msg(o->file, o->line, MSG_TPL_DOCUMENT_TEMPLATE_GROWS,
-	     limit, what);
+	msg(o->file, o->line, MSG_TPL_DOCUMENT_TEMPLATE_GROWS, limit, what);
 	e->failed = 1;
 }
 
@@ -1320,8 +1293,7 @@ static int field_named(struct ex *e, const op *o)
 	const op *other = g_hash_table_lookup(e->fields, o->text);
 
 	if (other != NULL) {
-		exerr(e, o, MSG_TPL_DOCUMENT_ALREADY_SIGNING,
-		      o->text, other->file, other->line);
+		exerr(e, o, MSG_TPL_DOCUMENT_ALREADY_SIGNING, o->text, other->file, other->line);
 		return 0;
 	}
 	g_hash_table_insert(e->fields, o->text, (gpointer)o);
@@ -1622,8 +1594,7 @@ static void run_row(struct ex *e, const op *o)
 			holder->tcols = lv != NULL ? atoi(lv) : 0; /* the row's level */
 			free(lv);
 			if (holder->tcols < 1 || holder->tcols > DOC_GROUP_LEVELS) {
-				exerr(e, o, MSG_TPL_LEVEL_NUMBER,
-				      DOC_GROUP_LEVELS);
+				exerr(e, o, MSG_TPL_LEVEL_NUMBER, DOC_GROUP_LEVELS);
 				return;
 			}
 		}
@@ -1638,8 +1609,7 @@ static void run_row(struct ex *e, const op *o)
 		snprintf(cols, sizeof cols,
 			 P_("%d column", "%d columns", (unsigned long)e->table->ncols),
 			 e->table->ncols);
-		exerr(e, o, MSG_TPL_ROW_TABLE_CELL,
-		      cells, cols);
+		exerr(e, o, MSG_TPL_ROW_TABLE_CELL, cells, cols);
 		return;
 	}
 	holder->ncols = -2;
@@ -1669,8 +1639,7 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 	for (xmlNodePtr c = cols != NULL ? cols->children : NULL; c != NULL; c = c->next)
 		n += is(c, "cell");
 	if (n < 1 || n > DOC_TABLE_MAX_COLS) {
-		exerr(e, o, MSG_TPL_TABLE_PLAN_LINE,
-		      plan_line(t), n, DOC_TABLE_MAX_COLS);
+		exerr(e, o, MSG_TPL_TABLE_PLAN_LINE, plan_line(t), n, DOC_TABLE_MAX_COLS);
 		g_array_free(rows, TRUE);
 		return;
 	}
@@ -1937,8 +1906,7 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	case OP_CALL:
 		if (++e->depth > TEMPLATE_MAX_CALL_DEPTH) {
-			exerr(e, o, MSG_TPL_DEFINITIONS_CALL_DEEP,
-			      TEMPLATE_MAX_CALL_DEPTH);
+			exerr(e, o, MSG_TPL_DEFINITIONS_CALL_DEEP, TEMPLATE_MAX_CALL_DEPTH);
 			e->depth--;
 			break;
 		}

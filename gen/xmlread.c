@@ -89,8 +89,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 	(void)ext;
 	if (sys != NULL) {
 		text_quote(q, (const char *)sys);
-		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE,
-		       q);
+		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE, q);
 	} else {
 		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE_PLAN);
 	}
@@ -113,8 +112,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	if (!is_inline_markup(local))
 		r->text_len = 0;
 	if (++r->depth > XMLREAD_MAX_DEPTH) {
-		refuse(r, MSG_XML_ELEMENTS_NESTED_DEEP,
-		       XMLREAD_MAX_DEPTH, (const char *)local);
+		refuse(r, MSG_XML_ELEMENTS_NESTED_DEEP, XMLREAD_MAX_DEPTH, (const char *)local);
 		return;
 	}
 	r->structural[r->depth] =
@@ -138,8 +136,7 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
 
 	r->text_len += len;
 	if (r->text_len > XMLREAD_MAX_TEXT) {
-		refuse(r, MSG_XML_TEXT_LONGER_MB,
-		       XMLREAD_MAX_TEXT / (1024 * 1024));
+		refuse(r, MSG_XML_TEXT_LONGER_MB, XMLREAD_MAX_TEXT / (1024 * 1024));
 		return;
 	}
 	if (r->depth > 0 && r->depth <= XMLREAD_MAX_DEPTH && r->structural[r->depth]) {
@@ -168,23 +165,19 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 		if (*s1 == '\0' || *s2 == '\0')
 			break;
 		if (strcmp(s2, "unparsable") == 0) { /* libxml2's name for "</>" and the like */
-			msg_format(t, MSG_XML_CLOSING_TAG_PROPER,
-				 s1, e->int1, s1);
+			msg_format(t, MSG_XML_CLOSING_TAG_PROPER, s1, e->int1, s1);
 			return 1;
 		}
-		msg_format(t, MSG_XML_MATCH_OPEN_LINE,
-			 s2, s1, e->int1, s1, s1);
+		msg_format(t, MSG_XML_MATCH_OPEN_LINE, s2, s1, e->int1, s1, s1);
 		return 1;
 	case XML_ERR_TAG_NOT_FINISHED:
 		if (*s1 == '\0')
 			break;
-		msg_format(t, MSG_XML_FILE_ENDS_WHILE,
-			 s1, e->int1, s1);
+		msg_format(t, MSG_XML_FILE_ENDS_WHILE, s1, e->int1, s1);
 		return 1;
 	case XML_ERR_GT_REQUIRED:
 		if (*s1 != '\0')
-			msg_format(t, MSG_XML_TAG_LINE_FINISHED,
-				 s1, e->int1);
+			msg_format(t, MSG_XML_TAG_LINE_FINISHED, s1, e->int1);
 		else
 			msg_format(t, MSG_XML_TAG_FINISHED_END);
 		return 1;
@@ -208,16 +201,15 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 	case XML_WAR_UNDECLARED_ENTITY:
 		if (*s1 == '\0')
 			break;
-		msg_format(t, MSG_XML_HTML_NAME_XML,
-			 s1, strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
+		msg_format(t, MSG_XML_HTML_NAME_XML, s1,
+			   strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
 		msg_format(t, MSG_XML_ELEMENT_BEGINS_FILE);
 		return 1;
 	case XML_ERR_DOCUMENT_END:
 	case XML_ERR_EXTRA_CONTENT:
-		msg_format(t, MSG_XML_SOMETHING_FOLLOWS_CLOSING,
-			 root != NULL ? root : "...");
+		msg_format(t, MSG_XML_SOMETHING_FOLLOWS_CLOSING, root != NULL ? root : "...");
 		return 1;
 	case XML_ERR_ATTRIBUTE_NOT_STARTED:
 		msg_format(t, MSG_XML_ATTRIBUTE_VALUE_QUOTES);
@@ -228,8 +220,7 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
 		if (*s1 == '\0')
 			break;
-		msg_format(t, MSG_XML_ATTRIBUTE_VALUE, s1,
-			 s1);
+		msg_format(t, MSG_XML_ATTRIBUTE_VALUE, s1, s1);
 		return 1;
 	case XML_ERR_ATTRIBUTE_REDEFINED:
 		if (*s1 == '\0')
@@ -245,8 +236,7 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
 		if (e->int1 > 0 && e->int1 < 0x20)
-			msg_format(t, MSG_XML_INVISIBLE_CONTROL_CHARACTER,
-				 e->int1);
+			msg_format(t, MSG_XML_INVISIBLE_CONTROL_CHARACTER, e->int1);
 		else
 			msg_format(t, MSG_XML_CHARACTER_ALLOWED_XML);
 		return 0;
@@ -268,8 +258,7 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 	default:
 		break;
 	}
-	msg_format(t, MSG_XML_FILE_WELL_FORMED,
-		 m);
+	msg_format(t, MSG_XML_FILE_WELL_FORMED, m);
 	return 1;
 }
 
@@ -285,8 +274,7 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	if (e == NULL || e->level < XML_ERR_ERROR || r->refused || r->quiet || r->truncated)
 		return;
 	root = r->ctxt->myDoc != NULL ? xmlDocGetRootElement(r->ctxt->myDoc) : NULL;
-	structural =
-		explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, &said);
+	structural = explain_parse_error(e, root != NULL ? (const char *)root->name : NULL, &said);
 	n = strlen(said.text);
 	while (n > 0 && (said.text[n - 1] == '\n' || said.text[n - 1] == ' '))
 		said.text[--n] = '\0';
@@ -321,23 +309,20 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	if (fd < 0) {
 		int err = errno;
 		if (err == EACCES || err == EPERM)
-			msg(path, 0, MSG_XML_READ_FILE_ASK,
-			     i18n_strerror(err));
+			msg(path, 0, MSG_XML_READ_FILE_ASK, i18n_strerror(err));
 		else if (err == ENOENT)
-			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER,
-			     i18n_strerror(err));
+			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER, i18n_strerror(err));
 		else
-			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER_2,
-			     i18n_strerror(err));
+			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER_2, i18n_strerror(err));
 		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		msg(path, 0, MSG_XML_ORDINARY_FILE_PATH,
-		     S_ISDIR(st.st_mode)                          ? _("a folder")
-		     : S_ISFIFO(st.st_mode)                       ? _("a pipe")
-		     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
-								  : _("something else"));
+		    S_ISDIR(st.st_mode)                          ? _("a folder")
+		    : S_ISFIFO(st.st_mode)                       ? _("a pipe")
+		    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
+								 : _("something else"));
 		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
@@ -359,8 +344,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
 	if (n < 0 && got < (size_t)st.st_size) {
-		msg(path, 0, MSG_XML_FILE_READ_DISK,
-		     i18n_strerror(errno));
+		msg(path, 0, MSG_XML_FILE_READ_DISK, i18n_strerror(errno));
 		*status = EXIT_SYSTEM;
 		free(buf);
 		close(fd);
@@ -406,8 +390,7 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
-		msg(path, line, MSG_XML_FILE_UTF_TEXT,
-		     (unsigned char)*end);
+		msg(path, line, MSG_XML_FILE_UTF_TEXT, (unsigned char)*end);
 		return -1;
 	}
 	return 0;
@@ -497,8 +480,8 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		/* refused for its size: where it went wrong when a guard saw it, else where the
 		 * part read ends */
 		if (r.errors == 0)
-			msg(path, ctx_line(r.ctxt), MSG_XML_FILE_MB_PLAN,
-			     too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
+			msg(path, ctx_line(r.ctxt), MSG_XML_FILE_MB_PLAN, too_big / 1048576.0,
+			    XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
 		return NULL;
