@@ -217,7 +217,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 	if (!ok) {
 		msg(file, line, MSG_FONTS_FONT_INSTALLED_VBGEN, requested,
 		    got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
-		    got ? "\")" : "");
+		    got ? _("\")") : "");
 	} else {
 		fam->used = g_strdup((const char *)got);
 		for (int face = 0; face < FACES; face++) {

@@ -75,7 +75,11 @@ static const char *const usage_text =
 	   "                         (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)\n"
 	   "  -h, --help             show this help\n"
 	   "  -V, --version          show the version\n"
+	   "      --list-messages    list every message vbgen says, a line each: its id,\n"
+	   "                         its level and its English text (and the translation)\n"
 	   "\n"
+	   "With VBGEN_MSGID=1 in the environment, each message ends with its id, such as\n"
+	   "[CHECK_EMPTY_ID], the same in every language: look it up with --list-messages.\n"
 	   "Exit status: 0 success (warnings allowed), 1 the plan file has problems,\n"
 	   "2 the command line is wrong, 3 a problem of the computer (a file cannot be\n"
 	   "written, a font is missing).\n");
@@ -83,6 +87,7 @@ _Static_assert(LETTERS_COPIES_DEFAULT == 2, "usage_text says --copies is 2 by de
 
 enum {
 	OPT_NO_APPENDIX = 256,
+	OPT_LIST_MESSAGES,
 	OPT_CSV,
 	OPT_PRINT,
 	OPT_AGENCY,
@@ -114,6 +119,7 @@ static const struct option long_options[] = {
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
+	{"list-messages", no_argument, NULL, OPT_LIST_MESSAGES},
 	{NULL, 0, NULL, 0},
 };
 
@@ -717,6 +723,12 @@ static int is_language_name(const char *s)
 		 s[l + 3] == '\0'));
 }
 
+/* Whether VBGEN_MSGID's value asks for the ids: set, and neither empty nor 0. */
+static int show_ids(const char *value)
+{
+	return value != NULL && value[0] != '\0' && strcmp(value, "0") != 0;
+}
+
 /* Chooses the language of every message (i18n.h) before anything is said: --lang
  * anywhere on the command line (the last one counts), else the environment. Returns
  * EXIT_OK, or EXIT_USAGE for a --lang that names no language. */
@@ -736,6 +748,8 @@ static int choose_language(int argc, char **argv)
 		return usage_error(_("--lang takes vi (Vietnamese) or en (English), not '%s'"),
 				   lang);
 	}
+	/* the ids after the messages: for a script, a bug report or a translator */
+	diag_set_ids(show_ids(getenv("VBGEN_MSGID")));
 	if (i18n_init(lang, &missing) != 0) {
 		msg(missing, 0, MSG_MAIN_MESSAGES_LANGUAGE_VBGEN, lang);
 		g_free(missing);
@@ -907,6 +921,9 @@ int main(int argc, char **argv)
 			return EXIT_OK;
 		case 'V':
 			printf("vbgen %s\n", VBGEN_VERSION);
+			return EXIT_OK;
+		case OPT_LIST_MESSAGES:
+			msg_list(stdout);
 			return EXIT_OK;
 		case 'q':
 			diag_set_quiet(1);

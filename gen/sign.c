@@ -135,7 +135,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	    memcmp(prod->str, "vbgen ", 6) != 0) {
 		p = string_text(prod);
 		msg(path, 0, MSG_SIGN_PDF_VBGEN_VBGEN, *p ? _(" (it was made by \"") : "", p,
-		    *p ? "\")" : "");
+		    *p ? _("\")") : "");
 		g_free(p);
 		return EXIT_INVALID;
 	}

@@ -3,6 +3,8 @@
 the suites' results.
 
     python3 tests/driver.py SUITE     (from anywhere; SUITE as below)
+    python3 tests/driver.py cases NAME...   (only these cases, and those they use:
+                                            for development; make check runs all)
     python3 tests/driver.py summary
 
 Suites, each its own process (make check runs two at a time, see the Makefile), each
@@ -87,6 +89,7 @@ ND30CHECK = os.environ.get("ND30CHECK") or os.path.join(ROOT, "..", "shared", "c
                                                          "nd30check")
 TIMEOUT = 300  # s for one command: the slowest case takes a few seconds
 REGEN = bool(os.environ.get("REGEN"))
+ONLY = []  # `driver.py cases NAME...`: only these cases
 STRICT = os.environ.get("STRICT_SKIPS", "") not in ("", "0")
 JOBS = max(1, int(os.environ.get("JOBS") or os.cpu_count() or 2))
 
@@ -459,6 +462,14 @@ def load_cases():
                 raise SystemExit(f"driver: tests/cases/{c.name} uses '{c.uses}', "
                                  "which is not a case with a cmd")
             cases[c.uses].dependents.append(c)
+    if ONLY:
+        unknown = [n for n in ONLY if n not in cases]
+        if unknown:
+            raise SystemExit(f"driver: no case {', '.join(unknown)} in tests/cases")
+        wanted = set(ONLY) | {cases[n].uses for n in ONLY if cases[n].uses}
+        for n in list(wanted):
+            cases[n].dependents = [d for d in cases[n].dependents if d.name in wanted]
+        cases = {n: c for n, c in cases.items() if n in wanted}
     return cases
 
 
@@ -841,6 +852,10 @@ def summary():
 
 
 def main(argv):
+    global ONLY
+    if len(argv) > 2 and argv[1] in ("cases", "cases-san", "nd30"):
+        ONLY = argv[2:]  # a development run of these cases (and those they use) alone
+        argv = argv[:2]
     if len(argv) != 2 or argv[1] not in SUITES + ("summary",):
         print(__doc__.split("\n\n")[0], file=sys.stderr)
         return 2

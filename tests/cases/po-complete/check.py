@@ -1,5 +1,5 @@
 """po/vi.po has no untranslated or fuzzy entry, also against the texts the sources mark now
-(xgettext, as `make pot` runs it); po/vbgen.pot holds those texts; vi.po is NFC."""
+(xgettext, as `make pot` runs it, on gen/*.c and the message table gen/msg.def); po/vbgen.pot holds those texts; vi.po is NFC."""
 import os, re, subprocess, sys, unicodedata
 
 root, scratch = os.environ["ROOT"], os.environ["SCRATCH"]
@@ -7,10 +7,10 @@ said = open(os.environ["STDOUT"], encoding="utf-8").read().strip()
 if not re.fullmatch(r"\d+ translated messages?\.", said):
     sys.exit(f"po/vi.po: {said}")
 srcs = sorted(os.path.join(root, "gen", f) for f in os.listdir(os.path.join(root, "gen"))
-              if f.endswith(".c"))
+              if f.endswith(".c")) + [os.path.join(root, "gen", "msg.def")]
 pot = os.path.join(scratch, "fresh.pot")
 subprocess.run(["xgettext", "--from-code=UTF-8", "--language=C", "--keyword=_", "--keyword=N_",
-                "--keyword=P_:1,2", "--add-comments=TRANSLATORS:", "--no-wrap", "-o", pot] + srcs,
+                "--keyword=P_:1,2", "--keyword=NP_:1,2", "--add-comments=TRANSLATORS:", "--no-wrap", "-o", pot] + srcs,
                check=True, capture_output=True)
 
 def ids(path):
