@@ -411,8 +411,12 @@ static void compile_style(template *t, xmlNodePtr n)
 	if (attr(n, "shrink-to") != NULL) {
 		double least = number_attr(t, n, "shrink-to", s->size, 4, 96);
 		doc_style *prev = s;
+		/* the sizes as the template writes them (13.5), in any language */
+		char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
 		if (least > s->size)
-			terr(t, n, MSG_TPL_SHRINK_LARGER_SIZE, least, s->size);
+			terr(t, n, MSG_TPL_SHRINK_LARGER_SIZE,
+			     g_ascii_formatd(a, sizeof a, "%g", least),
+			     g_ascii_formatd(b, sizeof b, "%g", s->size));
 		for (double sz = s->size - 0.5; sz >= least - 0.01; sz -= 0.5) {
 			doc_style *v2 = g_new(doc_style, 1);
 			*v2 = *prev;
