@@ -215,19 +215,19 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 		return NULL;
 	}
 	if (!text_is_id(id)) {
-		err(c, at, MSG_CHECK_WRITTEN_ID_IDS, attr, text_quote(q, id));
+		err(c, at, MSG_CHECK_REF_NOT_AN_ID, attr, text_quote(q, id));
 		return NULL;
 	}
 	if (target != NULL) {
-		err(c, at, MSG_CHECK_NAMES_LINE_ID, attr, id,
+		err(c, at, MSG_CHECK_REF_WRONG_KIND, attr, id,
 		    kind_words((const char *)target->name), plan_line(target), want, want);
 		return NULL;
 	}
 	hint_for(c, id, k1, k2, hint, sizeof hint);
 	if (strcmp(k1, "section") == 0)
-		err(c, at, MSG_CHECK_NAMES_SECTION_SECTION, attr, id, id, hint);
+		err(c, at, MSG_CHECK_REF_NO_SECTION, attr, id, id, hint);
 	else
-		err(c, at, MSG_CHECK_NAMES_DECLARED_AGENCIES, attr, id,
+		err(c, at, MSG_CHECK_REF_UNKNOWN, attr, id,
 		    k2 != NULL                 ? _("agency or group")
 		    : strcmp(k1, "group") == 0 ? _("group")
 					       : k1,
@@ -248,9 +248,9 @@ static void check_ids(struct ctx *c, xmlNodePtr n)
 		id = plan_attr(n, "id");
 		if (id != NULL) {
 			if (!text_is_id(id))
-				err(c, n, MSG_CHECK_ID_VALID_ID, text_quote(q, id));
+				err(c, n, MSG_CHECK_ID_INVALID, text_quote(q, id));
 			else if ((first = plan_find(c->p, id)) != n)
-				err(c, n, MSG_CHECK_ID_TWICE_LINE, id, plan_line(first));
+				err(c, n, MSG_CHECK_ID_TWICE, id, plan_line(first));
 		}
 		check_ids(c, n->children);
 	}
@@ -282,13 +282,13 @@ static void check_date(struct ctx *c, xmlNodePtr at, const char *what, const cha
 		return;
 	text_quote(q, s);
 	if (rc == -2 && sscanf(s, " %4d", &y) == 1 && (y < CHECK_YEAR_MIN || y > CHECK_YEAR_MAX))
-		err(c, at, MSG_CHECK_RANGE_YEAR_BETWEEN, what, q, CHECK_YEAR_MIN, CHECK_YEAR_MAX);
+		err(c, at, MSG_CHECK_DATE_YEAR_RANGE, what, q, CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	else if (rc == -2)
-		err(c, at, MSG_CHECK_EXIST_CALENDAR_DAY, what, q);
+		err(c, at, MSG_CHECK_DATE_NOT_IN_CALENDAR, what, q);
 	else if (vietnamese_date(s, iso, sizeof iso))
-		err(c, at, MSG_CHECK_WRITTEN_YEAR_MONTH, what, q, iso);
+		err(c, at, MSG_CHECK_DATE_FORM, what, q, iso);
 	else
-		err(c, at, MSG_CHECK_WRITTEN_YEAR_MONTH_DAY, what, q, like);
+		err(c, at, MSG_CHECK_DATE_FORM_LIKE, what, q, like);
 }
 
 /* Is there anything but XML white space in the text of n (or an element in it)? */
@@ -316,17 +316,17 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 	if (ds == NULL && q == NULL && y == NULL) {
 		char *t = plan_text(n);
 		if (text_is_blank(t))
-			err(c, n, MSG_CHECK_DEADLINE_EMPTY_DATE);
+			err(c, n, MSG_CHECK_DEADLINE_EMPTY);
 		free(t);
 		return;
 	}
 	if (has_content(n)) {
 		char *t = plan_text(n);
-		err(c, n, MSG_CHECK_DEADLINE_DATE_QUARTER, text_quote(qt, t));
+		err(c, n, MSG_CHECK_DEADLINE_WORDS_AND_DATE, text_quote(qt, t));
 		free(t);
 	}
 	if (ds != NULL && (q != NULL || y != NULL))
-		err(c, n, MSG_CHECK_DATE_GO_QUARTER);
+		err(c, n, MSG_CHECK_DEADLINE_DATE_AND_QUARTER);
 	if (ds != NULL) {
 		if (strlen(ds) != strspn(ds, "0123456789-") && date_parse(ds, NULL) == 0)
 			err(c, n, MSG_CHECK_DATE_SPACES_AROUND, text_quote(qt, ds));
@@ -334,11 +334,10 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 			check_date(c, n, _("the deadline date"), ds, "2023-12-31");
 	}
 	if (q != NULL && (strlen(q) != 1 || q[0] < '1' || q[0] > '4'))
-		err(c, n, MSG_CHECK_QUARTER, text_quote(qt, q));
+		err(c, n, MSG_CHECK_QUARTER_RANGE, text_quote(qt, q));
 	if (y != NULL && (strlen(y) != 4 || strspn(y, "0123456789") != 4 ||
 			  atoi(y) < CHECK_YEAR_MIN || atoi(y) > CHECK_YEAR_MAX))
-		err(c, n, MSG_CHECK_YEAR_YEAR_BETWEEN, text_quote(qt, y), CHECK_YEAR_MIN,
-		    CHECK_YEAR_MAX);
+		err(c, n, MSG_CHECK_YEAR_RANGE, text_quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
 		err(c, n, MSG_CHECK_QUARTER_NEEDS_YEAR, text_quote(qt, q));
 }
@@ -354,7 +353,7 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 				continue;
 			char *t = plan_text(n);
 			if (text_is_blank(t))
-				err(c, n, MSG_CHECK_EMPTY, (const char *)n->name,
+				err(c, n, MSG_CHECK_ELEMENT_EMPTY, (const char *)n->name,
 				    _(required_text[i].what));
 			free(t);
 		}
@@ -368,7 +367,7 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		if (is(n, "to")) {
 			const char *note = plan_attr(n, "note");
 			if (note != NULL && text_is_blank(note))
-				err(c, n, MSG_CHECK_NOTE_EMPTY_NOTE);
+				err(c, n, MSG_CHECK_NOTE_EMPTY);
 		}
 		check_values(c, n->children);
 	}
@@ -400,7 +399,7 @@ static void check_agencies(struct ctx *c)
 		const char *id = plan_attr(g, "id");
 		char q[TEXT_QUOTE_MAX + 4];
 		if (!g_hash_table_contains(members, g))
-			err(c, g, MSG_CHECK_GROUP_MEMBERS_SOME, text_quote(q, id), q);
+			err(c, g, MSG_CHECK_GROUP_NO_MEMBERS, text_quote(q, id), q);
 	}
 	g_hash_table_destroy(members);
 }
@@ -432,11 +431,11 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 	char q[TEXT_QUOTE_MAX + 4];
 
 	if (text_committee(iname, NULL, NULL) && plan_child(issuer, "parent") != NULL)
-		warn(c, plan_child(issuer, "parent"), MSG_CHECK_PEOPLE_COMMITTEE_WRITES);
+		warn(c, plan_child(issuer, "parent"), MSG_CHECK_COMMITTEE_PARENT);
 	if (receiver != NULL) {
 		char *t = plan_text(plan_child(receiver, "title"));
 		if (!text_is_blank(t) && !names_a_body(t))
-			warn(c, plan_child(receiver, "title"), MSG_CHECK_RECEIVER_TITLE_WHOSE,
+			warn(c, plan_child(receiver, "title"), MSG_CHECK_RECEIVER_TITLE,
 			     text_quote(q, t), q, q, ishort != NULL ? ishort : "UBND huyện Cam Lộ");
 		free(t);
 	}
@@ -451,20 +450,20 @@ static void check_bodies(struct ctx *c, xmlNodePtr root)
 		}
 		text_quote(q, name);
 		if (plan_child(a, "parent") != NULL && parents++ < CHECK_REPEAT_MAX)
-			warn(c, plan_child(a, "parent"), MSG_CHECK_PEOPLE_COMMITTEE_WRITES_NAME, q);
+			warn(c, plan_child(a, "parent"), MSG_CHECK_COMMITTEE_PARENT_NAMED, q);
 		char *t = plan_text(plan_child(plan_child(a, "head"), "title"));
 		if (!text_is_blank(t) && strstr(t, place) == NULL && titles++ < CHECK_REPEAT_MAX) {
 			char qt[TEXT_QUOTE_MAX + 4];
-			warn(c, plan_child(plan_child(a, "head"), "title"),
-			     MSG_CHECK_TITLE_COMMITTEE_LETTER, text_quote(qt, t), qt, q);
+			warn(c, plan_child(plan_child(a, "head"), "title"), MSG_CHECK_HEAD_TITLE,
+			     text_quote(qt, t), qt, q);
 		}
 		free(t);
 		free(name);
 	}
 	if (parents > CHECK_REPEAT_MAX)
-		warn(c, NULL, MSG_CHECK_PEOPLE_COMMITTEES_PARENT, parents - CHECK_REPEAT_MAX);
+		warn(c, NULL, MSG_CHECK_COMMITTEE_PARENT_MORE, parents - CHECK_REPEAT_MAX);
 	if (titles > CHECK_REPEAT_MAX)
-		warn(c, NULL, MSG_CHECK_PEOPLE_COMMITTEES_HEADS, titles - CHECK_REPEAT_MAX);
+		warn(c, NULL, MSG_CHECK_HEAD_TITLE_MORE, titles - CHECK_REPEAT_MAX);
 	free(iname);
 	free(ishort);
 }
@@ -489,9 +488,11 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 	if (agency == NULL || c->own_group_notes++ >= CHECK_REPEAT_MAX)
 		return;
 	if (is(leader, "agency"))
-		msg(c->p->path, plan_line(t), MSG_CHECK_TASK_LEADS_COOPERATES, task, agency, group);
+		msg(c->p->path, plan_line(t), MSG_CHECK_LEAD_SUPPORTS_THROUGH_GROUP, task, agency,
+		    group);
 	else
-		msg(c->p->path, plan_line(t), MSG_CHECK_TASK_COOPERATES_LEADS, task, agency, group);
+		msg(c->p->path, plan_line(t), MSG_CHECK_SUPPORT_LEADS_THROUGH_GROUP, task, agency,
+		    group);
 }
 
 static void check_tasks(struct ctx *c)
@@ -522,18 +523,18 @@ static void check_tasks(struct ctx *c)
 			for (int j = 0; j < k && !twice; j++)
 				twice = strcmp(ids[j], ids[k]) == 0;
 			if (twice) {
-				err(c, t, MSG_CHECK_TASK_SUPPORT_LISTS, q, ids[k]);
+				err(c, t, MSG_CHECK_SUPPORT_TWICE, q, ids[k]);
 				continue;
 			}
 			xmlNodePtr s = ref(c, t, "support", ids[k], "agency", "group");
 			if (s != NULL && s == leader)
-				err(c, t, MSG_CHECK_TASK_LEAD_AGENCY, q, ids[k]);
+				err(c, t, MSG_CHECK_SUPPORT_IS_LEAD, q, ids[k]);
 			else if (s != NULL && leader != NULL)
 				note_own_group(c, t, q, leader, s);
 		}
 		g_strfreev(ids);
 		if (listed == 0)
-			err(c, t, MSG_CHECK_TASK_SUPPORT_EMPTY, q);
+			err(c, t, MSG_CHECK_SUPPORT_EMPTY, q);
 	}
 }
 
@@ -562,7 +563,7 @@ int check_plan(const plan *p)
 	check_tasks(&c);
 	check_targets(&c, root);
 	if (c.own_group_notes > CHECK_REPEAT_MAX)
-		msg(p->path, 0, MSG_CHECK_TASKS_LED_AGENCY, c.own_group_notes - CHECK_REPEAT_MAX);
+		msg(p->path, 0, MSG_CHECK_OWN_GROUP_MORE, c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
 		g_ptr_array_free(c.sections, TRUE);
@@ -572,7 +573,7 @@ int check_plan(const plan *p)
 	 * said anything, the file must still not pass in silence. */
 	if (!p->schema_ok && c.errors == 0 && diag_count(DIAG_ERROR) == 0 &&
 	    diag_count(DIAG_SYSTEM) == 0)
-		err(&c, root, MSG_CHECK_FILE_FOLLOW_PLAN);
+		err(&c, root, MSG_CHECK_SCHEMA_UNEXPLAINED);
 	return c.errors;
 }
 

@@ -81,7 +81,7 @@ static void check_text(struct cover *c, xmlNodePtr text)
 		g_unichar_to_utf8(ch, one);
 		c->reported++;
 		msg(c->p->path, plan_line(text->parent != NULL ? text->parent : text),
-		    MSG_COVER_CHARACTER_FONT_DOCUMENTS, one, (unsigned)ch, from > t ? "..." : "",
+		    MSG_COVER_CHARACTER_MISSING, one, (unsigned)ch, from > t ? "..." : "",
 		    (int)(to - from), from, *to != '\0' ? "..." : "",
 		    fonts_used_family(c->f, s->family));
 	}
@@ -121,7 +121,7 @@ void cover_check(const plan *p)
 	if (c.styles->len > 0)
 		walk(&c, xmlDocGetRootElement(p->doc));
 	if (c.more > 0)
-		msg(p->path, 0, MSG_COVER_CHARACTERS_FONT_LISTED, c.more);
+		msg(p->path, 0, MSG_COVER_CHARACTERS_MORE, c.more);
 	g_hash_table_destroy(c.known);
 	g_ptr_array_free(c.styles, TRUE);
 	g_ptr_array_free(loaded, TRUE);

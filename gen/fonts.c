@@ -66,7 +66,7 @@ fonts *fonts_open(void)
 	fonts *f;
 
 	if (conf == NULL) {
-		msg(NULL, 0, MSG_FONTS_FIND_FONTS_FONTS);
+		msg(NULL, 0, MSG_FONTS_CONF_MISSING);
 		return NULL;
 	}
 	f = g_new0(fonts, 1);
@@ -215,7 +215,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 				ok = 1;
 	}
 	if (!ok) {
-		msg(file, line, MSG_FONTS_FONT_INSTALLED_VBGEN, requested,
+		msg(file, line, MSG_FONTS_NOT_INSTALLED, requested,
 		    got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
 		    got ? _("\")") : "");
 	} else {
@@ -248,7 +248,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		if (!diag_muted() && !g_hash_table_contains(noted, requested)) {
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
-				msg(NULL, 0, MSG_FONTS_FONT_INSTALLED_USING, requested, fam->used);
+				msg(NULL, 0, MSG_FONTS_USING_TWIN, requested, fam->used);
 			else
 				msg(NULL, 0, MSG_FONTS_FONT_USING, fam->used);
 		}
@@ -313,7 +313,7 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 					from--;
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
-				msg(file, line, MSG_FONTS_CHARACTER_FONT_VBGEN, ch, (unsigned)c,
+				msg(file, line, MSG_FONTS_CHARACTER_MISSING, ch, (unsigned)c,
 				    (int)(end - text - from > 80 ? 80 : end - text - from),
 				    text + from, fam->used);
 			}

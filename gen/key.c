@@ -220,7 +220,7 @@ static int check_cert(X509 *cert, const char *source)
 	}
 	int type = EVP_PKEY_get_base_id(X509_get0_pubkey(cert));
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
-		msg(source, 0, MSG_KEY_VBGEN_SIGNS_RSA);
+		msg(source, 0, MSG_KEY_KIND_UNSUPPORTED);
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;

@@ -345,7 +345,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (status != EXIT_OK)
 		goto done;
 	if (sel->len == 0) {
-		msg(p->path, 0, MSG_LETTERS_AGENCY_PLAN_GETS);
+		msg(p->path, 0, MSG_LETTERS_NONE);
 		goto done;
 	}
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
@@ -499,7 +499,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		char *label = node_label(&j, a);
-		msg(p->path, plan_line(a), MSG_LETTERS_LETTER, node_id(&j, a), label,
+		msg(p->path, plan_line(a), MSG_LETTERS_LETTER_NOT_MADE, node_id(&j, a), label,
 		    res[i].status < 0 ? _("its worker stopped before making it")
 				      : (res[i].reason && res[i].reason[0] ? res[i].reason
 									   : _("unknown problem")));

@@ -751,7 +751,7 @@ static int choose_language(int argc, char **argv)
 	/* the ids after the messages: for a script, a bug report or a translator */
 	diag_set_ids(show_ids(getenv("VBGEN_MSGID")));
 	if (i18n_init(lang, &missing) != 0) {
-		msg(missing, 0, MSG_MAIN_MESSAGES_LANGUAGE_VBGEN, lang);
+		msg(missing, 0, MSG_MAIN_NO_CATALOG, lang);
 		g_free(missing);
 	}
 	return EXIT_OK;
@@ -796,7 +796,7 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 		g_free(m);
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		msg(path, 0, MSG_MAIN_FOLDER_EXIST_ANOTHER, dir);
+		msg(path, 0, MSG_MAIN_NO_FOLDER, dir);
 		rc = EXIT_SYSTEM;
 	}
 	g_free(dir);

@@ -166,7 +166,7 @@ FILE *out_open(const char *path, char **tmp)
 		if (err == ENOSPC || err == EDQUOT)
 			out_write_failed(path, err);
 		else
-			msg(path, 0, MSG_OUT_FOLDER_EXISTS, i18n_strerror(err));
+			msg(path, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(err));
 		g_free(name);
 		return NULL;
 	}

@@ -350,7 +350,7 @@ static pdfin_val *parse_value(struct cursor *c, int depth)
 
 static void damaged(const pdfin *r, const char *what)
 {
-	msg(r->path, 0, MSG_PDFIN_PDF_DAMAGED_VBGEN, what);
+	msg(r->path, 0, MSG_PDFIN_DAMAGED, what);
 }
 
 /* Reads the table at off into r->offsets (entries not set by a newer table only) and

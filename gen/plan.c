@@ -334,10 +334,10 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			for (int m = k + 1; m < n && after == NULL; m++)
 				after = first[m];
 			if (after != NULL)
-				report(v, c, MSG_PLAN_ORDER_COME_BEFORE, (const char *)c->name,
+				report(v, c, MSG_PLAN_OUT_OF_ORDER_BEFORE, (const char *)c->name,
 				       (const char *)after->name, plan_line(after), pname, order);
 			else
-				report(v, c, MSG_PLAN_ORDER_ORDER, (const char *)c->name, pname,
+				report(v, c, MSG_PLAN_OUT_OF_ORDER, (const char *)c->name, pname,
 				       order);
 		} else {
 			char sug[64];
@@ -347,8 +347,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 				if (*a == '|')
 					*a = ' ';
 			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
-				report(v, c, MSG_PLAN_ELEMENT_MEAN, (const char *)c->name, pname,
-				       sug);
+				report(v, c, MSG_PLAN_ELEMENT_MISSPELT, (const char *)c->name,
+				       pname, sug);
 				if (nsuggested < PLAN_MODEL_MAX)
 					snprintf(suggested[nsuggested++], sizeof suggested[0], "%s",
 						 sug);
@@ -416,11 +416,11 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		text_quote(q, val);
 		if (a->ns == NULL && in_words(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
-				report(v, n, MSG_PLAN_VERSION_VERSION_PLAN, q);
+				report(v, n, MSG_PLAN_VERSION_UNKNOWN, q);
 				found++;
 			} else if (strcmp(name, "runin") == 0 && strcmp(val, "yes") != 0 &&
 				   strcmp(val, "no") != 0) {
-				report(v, n, MSG_PLAN_RUNIN_RUNIN_YES, q);
+				report(v, n, MSG_PLAN_RUNIN_VALUE, q);
 				found++;
 			} else if (in_list(checked_later,
 					   sizeof checked_later / sizeof checked_later[0], name)) {
@@ -434,11 +434,12 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 			       name, q);
 		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
-			report(v, n, MSG_PLAN_PLANS_MEAN, label(n, what, sizeof what), name, sug);
+			report(v, n, MSG_PLAN_ATTRIBUTE_MISSPELT, label(n, what, sizeof what), name,
+			       sug);
 			snprintf(suggested, sizeof suggested, "%s", sug);
 		} else {
-			report(v, n, MSG_PLAN_ATTRIBUTE_PLANS_DELETE, label(n, what, sizeof what),
-			       name, ename);
+			report(v, n, MSG_PLAN_ATTRIBUTE_UNKNOWN, label(n, what, sizeof what), name,
+			       ename);
 		}
 		found++;
 	}
@@ -454,7 +455,8 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 				     h < sizeof attribute_hints / sizeof attribute_hints[0]; h++)
 					if (strcmp(attribute_hints[h].name, name) == 0)
 						hint = _(attribute_hints[h].hint);
-				report(v, n, MSG_PLAN_MSG, label(n, what, sizeof what), name, hint);
+				report(v, n, MSG_PLAN_ATTRIBUTE_MISSING,
+				       label(n, what, sizeof what), name, hint);
 				found++;
 			}
 		}
@@ -518,9 +520,9 @@ static void explain_value(struct vctx *v, xmlNodePtr el)
 	} else if (is_named(el, "number") && has_space(el)) {
 		report(v, el, MSG_PLAN_NUMBER_SPACES_DIGITS);
 	} else if (is_named(el, "number")) {
-		report(v, el, MSG_PLAN_NUMBER_NUMBER_DOCUMENT, q);
+		report(v, el, MSG_PLAN_NUMBER_FORM, q);
 	} else if (is_named(el, "symbol")) {
-		report(v, el, MSG_PLAN_SYMBOL_SYMBOL_WRITTEN, q);
+		report(v, el, MSG_PLAN_SYMBOL_FORM, q);
 	} else {
 		report(v, el, MSG_PLAN_HOLD_VALUE_RIGHT, name, q, name);
 	}
@@ -670,10 +672,10 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		return;
 	}
 	if (el != NULL)
-		report(v, el, MSG_PLAN_FOLLOW_PLAN_FORMAT, label(el, what, sizeof what), msg,
+		report(v, el, MSG_PLAN_SCHEMA_SAYS, label(el, what, sizeof what), msg,
 		       (const char *)el->name);
 	else if (v->seen == 0)
-		report(v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN, msg);
+		report(v, NULL, MSG_PLAN_SCHEMA_SAYS_FILE, msg);
 }
 
 /* Validates p->doc against schema/plan.rng. Returns 0 when it matches. */
@@ -752,7 +754,7 @@ static int validate(plan *p)
 	xmlRelaxNGSetValidStructuredErrors(vctxt, on_schema_error, &v);
 	rc = xmlRelaxNGValidateDoc(vctxt, p->doc);
 	if (rc != 0 && v.seen == 0 && v.pending[0] != '\0')
-		report(&v, NULL, MSG_PLAN_FILE_FOLLOW_PLAN, v.pending);
+		report(&v, NULL, MSG_PLAN_SCHEMA_SAYS_FILE, v.pending);
 	xmlRelaxNGFreeValidCtxt(vctxt);
 	xmlRelaxNGFree(schema);
 	g_hash_table_destroy(v.content_done);

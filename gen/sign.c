@@ -134,7 +134,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	if (prod == NULL || prod->kind != PDFIN_STRING || prod->len < 6 ||
 	    memcmp(prod->str, "vbgen ", 6) != 0) {
 		p = string_text(prod);
-		msg(path, 0, MSG_SIGN_PDF_VBGEN_VBGEN, *p ? _(" (it was made by \"") : "", p,
+		msg(path, 0, MSG_SIGN_NOT_BY_VBGEN, *p ? _(" (it was made by \"") : "", p,
 		    *p ? _("\")") : "");
 		g_free(p);
 		return EXIT_INVALID;
@@ -495,7 +495,7 @@ static void check_job(const sign_opts *o, struct job *j)
 	/* a folder that cannot be written is found now, not after the PIN */
 	char *dir = g_path_get_dirname(j->out);
 	if (access(dir, W_OK) != 0) {
-		msg(j->out, 0, MSG_OUT_FOLDER_EXISTS, i18n_strerror(errno));
+		msg(j->out, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(errno));
 		g_free(dir);
 		job_fail(j, EXIT_SYSTEM);
 		return;
@@ -669,7 +669,7 @@ int sign_run(const sign_opts *o)
 		if (j->status == EXIT_OK)
 			continue;
 		failed++;
-		msg(j->in, 0, MSG_SIGN_SIGNED, j->reason);
+		msg(j->in, 0, MSG_SIGN_NOT_SIGNED, j->reason);
 	}
 	if (!folder && jobs->len == 1 && g_array_index(jobs, struct job, 0).status != EXIT_OK)
 		failed = 1;

@@ -221,7 +221,7 @@ static double number_attr(template *t, xmlNodePtr n, const char *name, double df
 		v = d != 0 ? v / d : NAN;
 	}
 	if (end == s || *end != '\0' || !(v >= lo && v <= hi)) {
-		terr(t, n, MSG_TPL_NUMBER, name, s, lo, hi);
+		terr(t, n, MSG_TPL_NUMBER_RANGE, name, s, lo, hi);
 		return dflt;
 	}
 	return v;
@@ -237,7 +237,7 @@ static int flag_attr(template *t, xmlNodePtr n, const char *name, int dflt)
 		return 1;
 	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0)
 		return 0;
-	terr(t, n, MSG_TPL_YES, name, s);
+	terr(t, n, MSG_TPL_YES_NO, name, s);
 	return dflt;
 }
 
@@ -314,7 +314,7 @@ static const doc_style *find_style(template *t, xmlNodePtr n, const char *name)
 	for (guint i = 0; i < t->styles->len && i < 12; i++)
 		g_string_append_printf(known, "%s%s", i ? ", " : "",
 				       ((const doc_style *)g_ptr_array_index(t->styles, i))->name);
-	terr(t, n, MSG_TPL_STYLE_DEFINED_DEFINED, name, known->str);
+	terr(t, n, MSG_TPL_STYLE_UNDEFINED, name, known->str);
 	g_string_free(known, TRUE);
 	return NULL;
 }
@@ -605,7 +605,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	else if (strpbrk(v, "abcdefghijklmnopqrstuvwxyz") != NULL) {
 		o->field.width = length_attr(t, n, "width", 0);
 		if (o->field.width <= 0)
-			terr(t, n, MSG_TPL_WIDTH, v);
+			terr(t, n, MSG_TPL_WIDTH_POSITIVE, v);
 	} else
 		o->field.share = number_attr(t, n, "width", 1, 0.01, 1);
 	if (in_space) {
@@ -618,7 +618,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	o->field.top = length_attr(t, n, "top", 0);
 	o->field.height = length_attr(t, n, "height", 0);
 	if (o->field.height <= 0)
-		terr(t, n, MSG_TPL_HEIGHT, attr(n, "height"));
+		terr(t, n, MSG_TPL_HEIGHT_POSITIVE, attr(n, "height"));
 }
 
 static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
@@ -788,7 +788,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		}
 		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
 			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
-				terr(t, n, MSG_TPL_INCLUDE_TEMPLATE_XML, v, v);
+				terr(t, n, MSG_TPL_INCLUDE_CYCLE, v, v);
 				return o;
 			}
 		if (t->include_depth >= TEMPLATE_MAX_INCLUDE) {
@@ -854,7 +854,7 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		if (attr(n, "level") != NULL)
 			o->expr = compile(t, n, "level");
 	} else {
-		terr(t, n, MSG_TPL_TEMPLATE_ELEMENT_TEMPLATES, (const char *)n->name);
+		terr(t, n, MSG_TPL_ELEMENT_UNKNOWN, (const char *)n->name);
 	}
 	return o;
 }
@@ -889,11 +889,11 @@ static void link_ops(template *t)
 				/* inline content run where blocks go (or the reverse) has no
 				 * paragraph to write into */
 				if (o->in_para)
-					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS, o->text,
+					msg(o->file, o->line, MSG_TPL_CALL_INLINE_MISMATCH, o->text,
 					    o->text);
 				else
-					msg(o->file, o->line, MSG_TPL_CALL_NAME_STANDS_BLOCKS,
-					    o->text, o->text);
+					msg(o->file, o->line, MSG_TPL_CALL_BLOCK_MISMATCH, o->text,
+					    o->text);
 				t->errors++;
 			}
 		}
@@ -915,8 +915,7 @@ static void load_includes(template *t)
 		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
 		if ((found = paths_find(rel)) == NULL) {
 			char *dir = g_path_get_dirname(t->path);
-			msg(o->file, o->line, MSG_TPL_INCLUDE_TEMPLATE_TEMPLATE, o->text, o->text,
-			    dir);
+			msg(o->file, o->line, MSG_TPL_INCLUDE_MISSING, o->text, o->text, dir);
 			g_free(dir);
 			t->errors++;
 			continue;
@@ -926,7 +925,7 @@ static void load_includes(template *t)
 		if (o->include == NULL) {
 			/* its own problems were said, with its lines; else say where it is used */
 			if (diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == before)
-				msg(o->file, o->line, MSG_TPL_INCLUDED_TEMPLATE, o->text);
+				msg(o->file, o->line, MSG_TPL_INCLUDE_UNUSABLE, o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -962,7 +961,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	snprintf(rel, sizeof rel, "templates/%s.xml", v);
 	path = paths_find(rel);
 	if (path == NULL) {
-		terr(t, n, MSG_TPL_IMPORT_TEMPLATE_TEMPLATE, v, v, v);
+		terr(t, n, MSG_TPL_IMPORT_MISSING, v, v, v);
 		return;
 	}
 	x = xmlread_file(path, NULL, &status);
@@ -1279,7 +1278,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
  * of line by line; said with the template's line that was running. */
 static void exlimit(struct ex *e, const op *o, const char *what, long limit)
 {
-	msg(o->file, o->line, MSG_TPL_DOCUMENT_TEMPLATE_GROWS, limit, what);
+	msg(o->file, o->line, MSG_TPL_LIMIT, limit, what);
 	e->failed = 1;
 }
 
@@ -1711,7 +1710,7 @@ static void run_plan_tables(struct ex *e, const op *o)
 	set_ctx(e, e->ctx->node);
 	r = xpath_nodes(e->ctx, o->expr, e->ctx->node);
 	if (r == NULL) {
-		exerr(e, o, MSG_TPL_SELECT_SELECT_TABLE);
+		exerr(e, o, MSG_TPL_SELECT_NOT_TABLES);
 		return;
 	}
 	for (int i = 0; i < r->nodesetval->nodeNr && !e->failed; i++)
@@ -2057,7 +2056,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	xmlSetGenericErrorFunc(NULL, NULL);
 	if (e.failed) {
 		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
-			msg(t->path, 0, MSG_TPL_DOCUMENT_TEMPLATE);
+			msg(t->path, 0, MSG_TPL_DOCUMENT_NOT_MADE);
 		doc_free(d);
 		return NULL;
 	}

@@ -89,9 +89,9 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const
 	(void)ext;
 	if (sys != NULL) {
 		text_quote(q, (const char *)sys);
-		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE, q);
+		refuse(r, MSG_XML_DOCTYPE_OUTSIDE, q);
 	} else {
-		refuse(r, MSG_XML_FILE_DECLARES_DOCTYPE_PLAN);
+		refuse(r, MSG_XML_DOCTYPE);
 	}
 }
 
@@ -186,22 +186,22 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 		return 1;
 	case XML_ERR_NAME_REQUIRED:
 		if (strncmp(m, "xmlParseEntityRef", 17) == 0) {
-			msg_format(t, MSG_XML_BARE_XML_AMP);
+			msg_format(t, MSG_XML_BARE_AMP);
 			return 0;
 		}
 		if (strncmp(m, "StartTag: invalid element name", 30) == 0) {
-			msg_format(t, MSG_XML_BARE_XML_TEXT);
+			msg_format(t, MSG_XML_BARE_LT);
 			return 1;
 		}
 		break;
 	case XML_ERR_ENTITYREF_SEMICOL_MISSING:
-		msg_format(t, MSG_XML_BARE_XML_AMP);
+		msg_format(t, MSG_XML_BARE_AMP);
 		return 0;
 	case XML_ERR_UNDECLARED_ENTITY:
 	case XML_WAR_UNDECLARED_ENTITY:
 		if (*s1 == '\0')
 			break;
-		msg_format(t, MSG_XML_HTML_NAME_XML, s1,
+		msg_format(t, MSG_XML_HTML_ENTITY, s1,
 			   strcmp(s1, "nbsp") == 0 ? _(" (a non-breaking space is &#160;)") : "");
 		return 0;
 	case XML_ERR_DOCUMENT_EMPTY:
@@ -231,7 +231,7 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 		msg_format(t, MSG_XML_ATTRIBUTE_VALUE_CONTAINS);
 		return 1;
 	case XML_ERR_INVALID_ENCODING:
-		msg_format(t, MSG_XML_TEXT_UTF_SAVE);
+		msg_format(t, MSG_XML_NOT_UTF8_HERE);
 		return 1;
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
@@ -247,7 +247,7 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 		msg_format(t, MSG_XML_COMMENT_NEVER_CLOSED);
 		return 1;
 	case XML_ERR_RESERVED_XML_NAME:
-		msg_format(t, MSG_XML_LINE_XML_THING);
+		msg_format(t, MSG_XML_DECL_NOT_FIRST);
 		return 1;
 	case XML_NS_ERR_UNDEFINED_NAMESPACE:
 		msg_format(t, MSG_XML_NAME_PREFIX_PART);
@@ -258,7 +258,7 @@ static int explain_parse_error(const xmlError *e, const char *root, struct msg_t
 	default:
 		break;
 	}
-	msg_format(t, MSG_XML_FILE_WELL_FORMED, m);
+	msg_format(t, MSG_XML_NOT_WELL_FORMED, m);
 	return 1;
 }
 
@@ -311,9 +311,9 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		if (err == EACCES || err == EPERM)
 			msg(path, 0, MSG_XML_READ_FILE_ASK, i18n_strerror(err));
 		else if (err == ENOENT)
-			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER, i18n_strerror(err));
+			msg(path, 0, MSG_XML_NO_SUCH_FILE, i18n_strerror(err));
 		else
-			msg(path, 0, MSG_XML_OPEN_FILE_NAME_FOLDER_2, i18n_strerror(err));
+			msg(path, 0, MSG_XML_CANNOT_OPEN, i18n_strerror(err));
 		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
@@ -390,7 +390,7 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
-		msg(path, line, MSG_XML_FILE_UTF_TEXT, (unsigned char)*end);
+		msg(path, line, MSG_XML_NOT_UTF8, (unsigned char)*end);
 		return -1;
 	}
 	return 0;
@@ -480,7 +480,7 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		/* refused for its size: where it went wrong when a guard saw it, else where the
 		 * part read ends */
 		if (r.errors == 0)
-			msg(path, ctx_line(r.ctxt), MSG_XML_FILE_MB_PLAN, too_big / 1048576.0,
+			msg(path, ctx_line(r.ctxt), MSG_XML_FILE_TOO_LARGE, too_big / 1048576.0,
 			    XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
