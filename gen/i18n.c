@@ -317,10 +317,8 @@ static const struct {
 	{"vi", ",", "."},
 };
 
-void i18n_number_marks(const char **decimal, const char **group)
+void i18n_number_marks(const char *l, const char **decimal, const char **group)
 {
-	const char *l = i18n_language();
-
 	*decimal = ".";
 	*group = "";
 	for (size_t i = 0; i < sizeof number_marks / sizeof number_marks[0]; i++) {

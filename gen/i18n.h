@@ -67,10 +67,11 @@ int i18n_load_mo(char *data, unsigned long len);
  * this file, so this file does not report). */
 int i18n_init(const char *opt, char **missing);
 
-/* How the language in use writes a number: *decimal its decimal mark ("," in Vietnamese:
- * "12,5 mm") and *group the mark between groups of three digits ("." : "10.000"), as the
- * offices write them; English: "." and "" (digits as printf writes them). Static strings. */
-void i18n_number_marks(const char **decimal, const char **group);
+/* How language ("vi", "vi_VN", "en", as i18n_language() says) writes a number: *decimal
+ * its decimal mark ("," in Vietnamese: "12,5 mm") and *group the mark between groups of
+ * three digits ("." : "10.000"), as the offices write them; English and a language not
+ * known here: "." and "" (digits as printf writes them). Static strings; pure. */
+void i18n_number_marks(const char *language, const char **decimal, const char **group);
 
 /* The language in use: "vi", or "en" when no catalog is loaded. */
 const char *i18n_language(void);

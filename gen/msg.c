@@ -112,14 +112,14 @@ static void one_conversion(GString *g, const char *spec, int stars, char length,
 #undef PUT
 }
 
-int msg_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+int msg_vformat(char *buf, size_t size, const char *language, const char *fmt, va_list ap)
 {
 	const char *dec, *grp;
 	GString *g;
 	va_list aq;
 	int n;
 
-	i18n_number_marks(&dec, &grp);
+	i18n_number_marks(language, &dec, &grp);
 	/* English writes numbers as printf does; a positional %1$s (which no translation
 	 * uses yet) is left to printf too, numbers unchanged */
 	if ((strcmp(dec, ".") == 0 && grp[0] == '\0') || strchr(fmt, '$') != NULL)
@@ -190,7 +190,7 @@ int msg_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 /* Formats text (translated) with ap into out, marking a cut. */
 static void format_into(char out[MSG_TEXT_MAX], const char *text, va_list ap)
 {
-	int n = msg_vformat(out, MSG_TEXT_MAX, text, ap);
+	int n = msg_vformat(out, MSG_TEXT_MAX, i18n_language(), text, ap);
 
 	if (n >= MSG_TEXT_MAX)
 		memcpy(out + MSG_TEXT_MAX - 5, "...", 4);

@@ -79,10 +79,10 @@ void msg_v_format(struct msg_text *t, va_list ap);
 /* Reports t at file and line, at the level of its id. */
 void msg_put(const char *file, long line, const struct msg_text *t);
 
-/* Formats fmt (a text of the table, translated) with ap into buf as the language of the
- * messages writes numbers (see msg.def). Returns what vsnprintf returns. Pure but for
- * i18n_language(); exposed for the unit tests. */
-int msg_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+/* Formats fmt (a text of the table, translated) with ap into buf as language writes
+ * numbers (i18n_number_marks; see msg.def). Returns what vsnprintf returns. Pure; the
+ * messages use it with i18n_language(). */
+int msg_vformat(char *buf, size_t size, const char *language, const char *fmt, va_list ap);
 
 /* Prints the table, a line per message: id, level and English text, separated by tabs,
  * and with another language than English the translation too (--list-messages). */

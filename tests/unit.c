@@ -16,6 +16,7 @@
 
 #include "date.h"
 #include "i18n.h"
+#include "msg.h"
 #include "num.h"
 #include "text.h"
 
@@ -592,6 +593,53 @@ static void test_i18n(unit *u)
 	       "%d task / %d tasks");
 }
 
+/* msg_vformat with its arguments into a buffer of size bytes: the text in language (to
+ * free), with the length it would have had in *n when n is not NULL. */
+static char *formatted_n(size_t size, int *n, const char *language, const char *fmt, ...)
+{
+	char *buf = malloc(size);
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = msg_vformat(buf, size, language, fmt, ap);
+	va_end(ap);
+	if (n != NULL)
+		*n = len;
+	return buf;
+}
+#define formatted(...) formatted_n(256, NULL, __VA_ARGS__)
+
+/* Numbers in messages, the Vietnamese way: the decimal comma, and dots between the
+ * thousands of a number given the ' flag; English as printf writes them. */
+static void test_msg(unit *u)
+{
+	expect_str(u, "msg: a decimal in Vietnamese", formatted("vi", "%.1f mm", 12.5), "12,5 mm");
+	expect_str(u, "msg: %g in Vietnamese", formatted("vi", "từ %g đến %g", 0.5, 3.0),
+		   "từ 0,5 đến 3");
+	expect_str(u, "msg: grouped in Vietnamese",
+		   formatted("vi", "%'d, %'ld, %'u, %'zu", 1080, 2000000L, 999u, (size_t)16384),
+		   "1.080, 2.000.000, 999, 16.384");
+	expect_str(u, "msg: a negative number grouped", formatted("vi", "%'d", -1234567),
+		   "-1.234.567");
+	expect_str(u, "msg: a grouped decimal", formatted("vi_VN", "%'.1f MB", 12345.25),
+		   "12.345,2 MB");
+	expect_str(u, "msg: no ' flag, no grouping (years, lines)",
+		   formatted("vi", "năm %d, dòng %ld", 2024, 10000L), "năm 2024, dòng 10000");
+	expect_str(u, "msg: strings, widths, precision and %%",
+		   formatted("vi", "%s|%.3s|%.*s|%5d|%-3c|%04X|100%%", "abc", "abcdef", 2, "xyz",
+			     42, 'x', 0xBEEF),
+		   "abc|abc|xy|   42|x  |BEEF|100%");
+	expect_str(u, "msg: English as printf", formatted("en", "%'d and %.1f", 1080, 12.5),
+		   "1080 and 12.5");
+	expect_str(u, "msg: a language without marks of its own", formatted("fr", "%.1f", 0.5),
+		   "0.5");
+	int n;
+	expect_str(u, "msg: cut to the buffer", formatted_n(6, &n, "vi", "%'d", 123456789),
+		   "123.4");
+	expect_int(u, "msg: the length it would have had", n, 11);
+}
+
 static void group(unit *u, const char *name, void (*fn)(unit *))
 {
 	int p = u->passed, f = u->failed;
@@ -608,6 +656,7 @@ int main(void)
 	group(&u, "date", test_date);
 	group(&u, "num", test_num);
 	group(&u, "i18n", test_i18n);
+	group(&u, "msg", test_msg);
 	group(&u, "xpath", test_xpath_group);
 	group(&u, "ttf", test_ttf_group);
 	group(&u, "pdf", test_pdf_group);
