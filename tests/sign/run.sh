@@ -18,7 +18,8 @@
 #   nd30check      the signed letter still passes the records office's checker
 #   qpdf           qpdf --check finds no error
 #   plan, appendix the plan's 'signer' from the token and its 'seal' from a file, the
-#                  appendix's 'issuer': all valid and trusted, qpdf and nd30check pass
+#                  appendix's 'issuer' with the seal's image and with a text appearance:
+#                  all valid and trusted, qpdf and nd30check pass
 #   pdfsig -sign   poppler's own signing fills vbgen's field 'head': valid, trusted, the
 #                  whole file, an incremental update; qpdf and nd30check pass
 #   appearance     the signer's name, body and time (+07:00) in the page's text, in an
@@ -355,9 +356,10 @@ fi
 
 # The plan: the chairman signs 'signer' from his token, then the office signs 'seal' (the
 # body's signature over the left third of his) from a certificate file; the appendix
-# made alone: 'issuer' at the top right of its first page, in the top margin, with the
-# body's seal (Decree 30's image for an attachment; a text appearance there would be
-# text outside the margins, which nd30check refuses).
+# made alone: 'issuer' at the top right of its first page, inside the margins, signed
+# with the body's seal (Decree 30's image for an attachment) and, in another copy, with
+# a text appearance (the signer's name and time), which must stand inside the margins
+# too, as nd30check asks.
 "$VBGEN" -q plan "$sg_sample" -o "$D/plan.pdf" >"$D/plan.out" 2>&1 &&
 	"$VBGEN" -q appendix "$sg_sample" -o "$D/appendix.pdf" >>"$D/plan.out" 2>&1 ||
 	bad "plan and appendix" "$(head -c 300 "$D/plan.out")"
@@ -369,20 +371,27 @@ sg_run plan-seal "$VBGEN" sign "$D/out/plan-signer.pdf" --field seal --cert "$P/
 sg_rc2=$sg_rc
 sg_run appendix-issuer "$VBGEN" sign "$D/appendix.pdf" --field issuer --cert "$P/head.p12" \
 	--pin-file "$P/pin" --seal "$D/seal.png" -o "$D/out/appendix-signed.pdf"
+sg_rc3=$sg_rc
+sg_run appendix-issuer-text "$VBGEN" sign "$D/appendix.pdf" --field issuer \
+	--cert "$P/head.p12" --pin-file "$P/pin" -o "$D/out/appendix-text.pdf"
+sg_rc4=$sg_rc
 if ! sg_sanitizer "plan and appendix"; then
 	sg_nd30=ok
 	if [ -x "$sg_checker" ]; then
 		"$sg_checker" --kind plan "$D/out/plan-signed.pdf" >"$D/nd30-plan.out" 2>&1 &&
-			"$sg_checker" --kind appendix "$D/out/appendix-signed.pdf" >>"$D/nd30-plan.out" 2>&1 ||
+			"$sg_checker" --kind appendix "$D/out/appendix-signed.pdf" >>"$D/nd30-plan.out" 2>&1 &&
+			"$sg_checker" --kind appendix "$D/out/appendix-text.pdf" >>"$D/nd30-plan.out" 2>&1 ||
 			sg_nd30="nd30check: $(grep -E '^FAIL' "$D/nd30-plan.out" | head -n 3 | tr '\n' ' ')"
 	fi
-	if [ "$sg_rc1" -eq 0 ] && [ "$sg_rc2" -eq 0 ] && [ "$sg_rc" -eq 0 ] &&
-		sg_valid "$D/out/plan-signed.pdf" 2 && sg_valid "$D/out/appendix-signed.pdf" 1 &&
+	if [ "$sg_rc1" -eq 0 ] && [ "$sg_rc2" -eq 0 ] && [ "$sg_rc3" -eq 0 ] &&
+		[ "$sg_rc4" -eq 0 ] && sg_valid "$D/out/plan-signed.pdf" 2 &&
+		sg_valid "$D/out/appendix-signed.pdf" 1 && sg_valid "$D/out/appendix-text.pdf" 1 &&
 		qpdf --check "$D/out/plan-signed.pdf" >/dev/null 2>&1 &&
-		qpdf --check "$D/out/appendix-signed.pdf" >/dev/null 2>&1 && [ "$sg_nd30" = ok ]; then
-		ok "the plan's 'signer' (token) and 'seal' (file), the appendix's 'issuer': valid, qpdf and nd30check pass"
+		qpdf --check "$D/out/appendix-signed.pdf" >/dev/null 2>&1 &&
+		qpdf --check "$D/out/appendix-text.pdf" >/dev/null 2>&1 && [ "$sg_nd30" = ok ]; then
+		ok "the plan's 'signer' (token) and 'seal' (file), the appendix's 'issuer' (seal, text): valid, qpdf and nd30check pass"
 	else
-		bad "plan and appendix" "exit $sg_rc1/$sg_rc2/$sg_rc: $(sg_err) $sg_nd30"
+		bad "plan and appendix" "exit $sg_rc1/$sg_rc2/$sg_rc3/$sg_rc4: $(sg_err) $sg_nd30"
 	fi
 fi
 
