@@ -9,24 +9,21 @@
 #include <stdio.h>
 #include <string.h>
 
-static int counts[DIAG_SYSTEM + 1];
+static int counts[DIAG_USAGE + 1];
 static int quiet, silent, muted, show_ids;
 
 /* The level words, translated when printed ("lỗi", "cảnh báo", "ghi chú"). */
 static const char *const level_names[] = {
-	[DIAG_NOTE] = N_("note"),
-	[DIAG_WARNING] = N_("warning"),
-	[DIAG_ERROR] = N_("error"),
-	[DIAG_SYSTEM] = N_("error"),
+	[DIAG_NOTE] = N_("note"),   [DIAG_WARNING] = N_("warning"),
+	[DIAG_ERROR] = N_("error"), [DIAG_SYSTEM] = N_("error"),
+	[DIAG_USAGE] = NULL, /* said without a level, as getopt's messages are */
 };
 
 /* The level words of the message table's listing (msg_list), never translated: they are
  * the table's, as the ids are. */
 static const char *const level_keys[] = {
-	[DIAG_NOTE] = "note",
-	[DIAG_WARNING] = "warning",
-	[DIAG_ERROR] = "error",
-	[DIAG_SYSTEM] = "system",
+	[DIAG_NOTE] = "note",     [DIAG_WARNING] = "warning", [DIAG_ERROR] = "error",
+	[DIAG_SYSTEM] = "system", [DIAG_USAGE] = "usage",
 };
 
 static char last_error[MSG_TEXT_MAX];
@@ -83,6 +80,13 @@ void diag_say(const char *file, long line, enum diag_level level, const char *id
 		snprintf(last_error, sizeof last_error, "%s", msg);
 	if (silent)
 		return;
+	if (level == DIAG_USAGE) {
+		if (show_ids && id != NULL)
+			fprintf(stderr, "vbgen: %s [%s]\n", msg, id);
+		else
+			fprintf(stderr, "vbgen: %s\n", msg);
+		return;
+	}
 	if (file != NULL && line > 0)
 		snprintf(where, sizeof where, "%s:%ld: ", file, line);
 	else if (file != NULL)

@@ -13,6 +13,7 @@ enum diag_level {
 	DIAG_WARNING, /* the output is written, but the user should look */
 	DIAG_ERROR,   /* the input is wrong: no output is written; exit status 1 */
 	DIAG_SYSTEM,  /* the machine failed us (I/O, missing font): exit status 3 */
+	DIAG_USAGE,   /* the command line is wrong: "vbgen: message", exit status 2 (main.c) */
 };
 
 /* Exit statuses documented in --help and the README. */
@@ -28,7 +29,8 @@ enum diag_level {
 void diag_say(const char *file, long line, enum diag_level level, const char *id, char *text);
 
 /* The word for a level in the message table's listing: "note", "warning", "error" (the
- * input: exit status 1), "system" (the computer: exit status 3). */
+ * input: exit status 1), "system" (the computer: exit status 3), "usage" (the command
+ * line: exit status 2). */
 const char *diag_level_name(enum diag_level level);
 
 /* Shows each message's id at the end of its line, " [CHECK_EMPTY_ID]" (VBGEN_MSGID=1):

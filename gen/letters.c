@@ -293,18 +293,10 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 		const char *id = g_ptr_array_index(o->only, i);
 		xmlNodePtr a = plan_find(j->p, id);
 		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST j->k->node)) {
-			fprintf(stderr,
-				_("vbgen: --agency %s: the plan has no agency with this id (see "
-				  "the "
-				  "id=\"...\" of its <agency> elements)\n"),
-				id);
+			msg(NULL, 0, MSG_LETTERS_AGENCY_UNKNOWN, id);
 			status = EXIT_USAGE;
 		} else if (set == NULL || !xmlXPathNodeSetContains(set, a)) {
-			fprintf(stderr,
-				_("vbgen: --agency %s: this agency gets no commitment letter "
-				  "(letter=\"no\" "
-				  "on it or on its group in the plan)\n"),
-				id);
+			msg(NULL, 0, MSG_LETTERS_AGENCY_NO_LETTER, id);
 			status = EXIT_USAGE;
 		} else
 			g_ptr_array_add(sel, a);

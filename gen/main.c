@@ -145,17 +145,24 @@ struct opts {
 	const char *also_docx;
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says a mistake of the command line, message id (a USAGE one), and where to read how
+ * to write it. Returns EXIT_USAGE. fmt is the id's text, for the compiler's checks: call
+ * usage_error() (sign_usage_error() for vbgen sign), msg.h. */
+static int usage_error_at(const char *again, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define usage_error(id, ...) usage_error_at(_("try 'vbgen --help'"), id, id##_FMT, ##__VA_ARGS__)
+#define sign_usage_error(id, ...)                                                                  \
+	usage_error_at(_("try 'vbgen sign --help'"), id, id##_FMT, ##__VA_ARGS__)
 
-static int usage_error(const char *fmt, ...)
+static int usage_error_at(const char *again, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
 
+	(void)fmt;
 	va_start(ap, fmt);
-	fprintf(stderr, "vbgen: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nvbgen: %s\n", _("try 'vbgen --help'"));
+	msg_v(NULL, 0, id, ap);
 	va_end(ap);
+	fprintf(stderr, "vbgen: %s\n", again);
 	return EXIT_USAGE;
 }
 
@@ -357,13 +364,9 @@ static int document_format(struct opts *o)
 	}
 	o->word = strcmp(o->format, "docx") == 0;
 	if (o->word && pdf_name)
-		return usage_error(_("--format docx writes a Word file, but -o %s ends in .pdf: "
-				     "name it .docx"),
-				   o->output);
+		return usage_error(MSG_USAGE_FORMAT_DOCX_WRITES, o->output);
 	if (!o->word && o->output != NULL && is_docx_name(o->output))
-		return usage_error(_("--format pdf writes a PDF, but -o %s ends in .docx: name it "
-				     ".pdf"),
-				   o->output);
+		return usage_error(MSG_USAGE_FORMAT_PDF_WRITES, o->output);
 	return EXIT_OK;
 }
 
@@ -555,20 +558,6 @@ static const struct option sign_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int sign_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sign_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "vbgen: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\nvbgen: %s\n", _("try 'vbgen sign --help'"));
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
 /* What getopt found wrong with argv[optind - 1], said as glibc's getopt says it (the
  * English is its text, word for word) but translated: getopt itself is silent (opterr = 0
  * and a ':' leading the option letters), as its own messages would follow the C library's
@@ -656,10 +645,7 @@ static int cmd_sign(int argc, char **argv, int quiet)
 			so.key.pin_file = optarg;
 			break;
 		case SIGN_OPT_PIN:
-			return sign_usage_error(
-				"%s", _("there is no --pin: a PIN on the command line can be "
-					"read by anyone on this computer; vbgen asks for it, "
-					"or reads it from --pin-file FILE or VBGEN_PIN"));
+			return sign_usage_error(MSG_USAGE_NO_PIN_OPTION);
 		case 'q':
 			diag_set_quiet(1);
 			so.quiet = 1;
@@ -674,41 +660,28 @@ static int cmd_sign(int argc, char **argv, int quiet)
 		}
 	}
 	if (optind >= argc)
-		return sign_usage_error("%s",
-					_("no file given: write 'vbgen sign FILE.pdf --field NAME "
-					  "...' or give a folder of letters"));
+		return sign_usage_error(MSG_USAGE_FILE_GIVEN_VBGEN);
 	if (optind + 1 < argc)
-		return sign_usage_error(
-			_("too many arguments: give one file or one folder (extra: '%s')"),
-			argv[optind + 1]);
+		return sign_usage_error(MSG_USAGE_TOO_MANY_ARGUMENTS, argv[optind + 1]);
 	so.path = argv[optind];
 	if (so.field == NULL)
-		return sign_usage_error("%s",
-					_("say which signing place to sign with --field NAME (in a "
-					  "letter: receiver or head)"));
+		return sign_usage_error(MSG_USAGE_SIGNING_PLACE_SIGN);
 	if (strlen(so.field) > SIGN_MAX_FIELD ||
 	    strspn(so.field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
 		    strlen(so.field) ||
 	    so.field[0] == '\0')
-		return sign_usage_error(
-			_("--field %s: a signing place is named with letters only (in a "
-			  "letter: receiver or head)"),
-			so.field);
+		return sign_usage_error(MSG_USAGE_FIELD_SIGNING_PLACE, so.field);
 	if ((so.key.p12 == NULL) == (so.key.module == NULL))
-		return sign_usage_error("%s",
-					_("give the signer's certificate: --cert FILE.p12, or "
-					  "--pkcs11 MODULE.so for a USB token (one of the two)"));
+		return sign_usage_error(MSG_USAGE_SIGNER_CERTIFICATE_CERT);
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
-		return sign_usage_error("%s", _("--token and --key go with --pkcs11"));
+		return sign_usage_error(MSG_USAGE_TOKEN_KEY_GO);
 	if (so.output != NULL && (so.output[0] == '\0' || out_is_stdout(so.output)))
-		return sign_usage_error(_("-o '%s': give the name of the signed file (or of a "
-					  "folder for a folder of letters)"),
-					so.output);
-	if ((so.output == NULL) == !so.in_place)
-		return sign_usage_error(
-			"%s", so.in_place ? _("-o and --in-place exclude each other: give one")
-					  : _("say where the signed file goes: -o OUT, or "
-					      "--in-place to replace the file itself"));
+		return sign_usage_error(MSG_USAGE_NAME_SIGNED_FILE, so.output);
+	if ((so.output == NULL) == !so.in_place) {
+		if (so.in_place)
+			return sign_usage_error(MSG_USAGE_PLACE_EXCLUDE);
+		return sign_usage_error(MSG_USAGE_SIGNED_FILE_GOES);
+	}
 	return sign_run(&so);
 }
 
@@ -745,8 +718,7 @@ static int choose_language(int argc, char **argv)
 	}
 	if (lang != NULL && !is_language_name(lang)) {
 		i18n_init(NULL, NULL);
-		return usage_error(_("--lang takes vi (Vietnamese) or en (English), not '%s'"),
-				   lang);
+		return usage_error(MSG_USAGE_LANG_TAKES_VI, lang);
 	}
 	/* the ids after the messages: for a script, a bug report or a translator */
 	diag_set_ids(show_ids(getenv("VBGEN_MSGID")));
@@ -775,12 +747,11 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 	int rc = EXIT_OK;
 
 	if (out_is_stdout(path) && !stdout_ok)
-		return usage_error(
-			_("%s -: standard output is not possible here; give a file name"), opt);
+		return usage_error(MSG_USAGE_STANDARD_OUTPUT_POSSIBLE, opt);
 	if (out_is_stdout(path))
 		return EXIT_OK;
 	if ((why = out_unusable(path)) != NULL)
-		return usage_error("%s %s: %s", opt, path, why->text);
+		return usage_error(MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why->text);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
 	if (made != NULL) {
@@ -809,13 +780,9 @@ static int check_folder_output(const char *opt, const char *path)
 	struct stat st;
 
 	if (out_is_stdout(path))
-		return usage_error(_("%s -: this is a folder of files, which cannot go to standard "
-				     "output; give the name of a folder"),
-				   opt);
+		return usage_error(MSG_USAGE_FOLDER_FILES_GO, opt);
 	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-		return usage_error(_("%s %s: this is a file, not a folder; give the name of a "
-				     "folder (it is made if it does not exist)"),
-				   opt, path);
+		return usage_error(MSG_USAGE_FILE_FOLDER_NAME, opt, path);
 	return EXIT_OK;
 }
 
@@ -828,15 +795,14 @@ static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
 
 	for (int i = 0; i < 4; i++)
 		if (named[i] != NULL && named[i][0] == '\0')
-			return usage_error(_("%s '': the name is empty; give a %s name"), names[i],
+			return usage_error(MSG_USAGE_NAME_EMPTY_NAME, names[i],
 					   i == 0 && !single ? _("folder")
 					   : i == 3          ? _("folder")
 							     : _("file"));
 	if (strcmp(cmd, "check") == 0 || o->dump != NULL)
 		return EXIT_OK; /* nothing is written */
 	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
-		return usage_error("%s", _("-o - and --csv - both write to standard output: send "
-					   "one of them to a file"));
+		return usage_error(MSG_USAGE_CSV_BOTH_STANDARD);
 	if (o->output != NULL)
 		rc = single ? check_file_output("-o", o->output, 1, NULL)
 			    : check_folder_output("-o", o->output);
@@ -897,10 +863,7 @@ int main(int argc, char **argv)
 					 strcmp(argv[a], "--quiet") == 0)
 					quiet = 1;
 				else if (strncmp(argv[a], "--lang=", 7) != 0)
-					return usage_error(
-						_("'%s' before 'sign': write the options of "
-						  "sign after it"),
-						argv[a]);
+					return usage_error(MSG_USAGE_BEFORE_SIGN_OPTIONS, argv[a]);
 			if (quiet)
 				diag_set_quiet(1);
 			argv[i] = "vbgen sign"; /* getopt names it in its messages */
@@ -931,11 +894,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
-				return usage_error(
-					_("--templates %s: there is no such folder; give the "
-					  "folder that holds your plan.xml, appendix.xml and "
-					  "letter.xml"),
-					optarg);
+				return usage_error(MSG_USAGE_TEMPLATES_FOLDER_FOLDER, optarg);
 			paths_set_templates(optarg);
 			break;
 		case 'o':
@@ -958,9 +917,8 @@ int main(int argc, char **argv)
 		case OPT_COPIES:
 			o.copies = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
-				return usage_error(
-					_("--copies takes a number from 1 to %d, not '%s'"),
-					LETTERS_MAX_COPIES, optarg);
+				return usage_error(MSG_USAGE_COPIES_TAKES_NUMBER,
+						   LETTERS_MAX_COPIES, optarg);
 			break;
 		case OPT_DUPLEX:
 			o.duplex = 1;
@@ -968,13 +926,12 @@ int main(int argc, char **argv)
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.jobs < 1 || o.jobs > LETTERS_MAX_JOBS)
-				return usage_error(
-					_("-j takes a number of workers from 1 to %d, not '%s'"),
-					LETTERS_MAX_JOBS, optarg);
+				return usage_error(MSG_USAGE_TAKES_NUMBER_WORKERS, LETTERS_MAX_JOBS,
+						   optarg);
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)
-				return usage_error(_("--dump takes 'layout', not '%s'"), optarg);
+				return usage_error(MSG_USAGE_DUMP_TAKES_LAYOUT, optarg);
 			o.dump = optarg;
 			break;
 		case OPT_PNG:
@@ -982,8 +939,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "pdf") != 0 && strcmp(optarg, "docx") != 0)
-				return usage_error(_("--format takes pdf or docx, not '%s'"),
-						   optarg);
+				return usage_error(MSG_USAGE_FORMAT_TAKES_PDF, optarg);
 			o.format = optarg;
 			break;
 		case OPT_DOCX:
@@ -999,27 +955,21 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", _("no command given: say what to do, for example "
-					   "'vbgen check plan.xml'"));
+		return usage_error(MSG_USAGE_COMMAND_GIVEN_EXAMPLE);
 	cmd = argv[optind];
 	if (optind + 1 >= argc)
-		return usage_error(_("no plan file given: write 'vbgen %s PLAN.xml'"), cmd);
+		return usage_error(MSG_USAGE_PLAN_FILE_GIVEN, cmd);
 	if (optind + 2 < argc)
-		return usage_error(_("too many arguments: give one plan file (extra: '%s')"),
-				   argv[optind + 2]);
+		return usage_error(MSG_USAGE_TOO_MANY_ARGUMENTS_PLAN, argv[optind + 2]);
 	path = argv[optind + 1];
 	LIBXML_TEST_VERSION;
 	k = kinds_find(cmd);
 	if (o.csv != NULL && (k == NULL || !k->csv))
-		return usage_error(_("--csv goes with the %s command, not '%s'"), csv_commands(),
-				   cmd);
+		return usage_error(MSG_USAGE_CSV_GOES_COMMAND, csv_commands(), cmd);
 	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0))
-		return usage_error(_("--format goes with %s; 'vbgen all' writes PDF, and Word "
-				     "files too with --docx"),
-				   list_commands(" and "));
+		return usage_error(MSG_USAGE_FORMAT_GOES_VBGEN, list_commands(" and "));
 	if (o.docx && strcmp(cmd, "all") != 0)
-		return usage_error(_("--docx goes with 'vbgen all'; for one document write "
-				     "--format docx"));
+		return usage_error(MSG_USAGE_DOCX_GOES_VBGEN);
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
 	    (status = check_outputs(cmd, k, &o)) != EXIT_OK)
 		; /* said */
@@ -1032,8 +982,7 @@ int main(int argc, char **argv)
 	else if (k != NULL)
 		status = cmd_document(path, k, &o);
 	else
-		status = usage_error(_("unknown command '%s': use check, %s or all"), cmd,
-				     list_commands(", "));
+		status = usage_error(MSG_USAGE_UNKNOWN_COMMAND, cmd, list_commands(", "));
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
 	pdf_shutdown();

@@ -583,11 +583,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 				return EXIT_SYSTEM;
 			}
 			if (same_file(o->output, o->path)) {
-				fprintf(stderr,
-					_("vbgen: -o %s is the folder being signed: to sign its "
-					  "files "
-					  "in place, write --in-place instead\n"),
-					o->output);
+				msg(NULL, 0, MSG_SIGN_OUTPUT_IS_FOLDER, o->output);
 				return EXIT_USAGE;
 			}
 		}
@@ -605,10 +601,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 		j.out = g_strdup(o->output);
 	g_array_append_val(jobs, j);
 	if (!o->in_place && same_file(j.out, j.in)) {
-		fprintf(stderr,
-			_("vbgen: -o %s is the file being signed: to sign it in place, write "
-			  "--in-place instead\n"),
-			j.out);
+		msg(NULL, 0, MSG_SIGN_OUTPUT_IS_INPUT, j.out);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

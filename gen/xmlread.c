@@ -43,7 +43,7 @@ struct reader {
 			* the line where it goes wrong: the parser's own errors are noise */
 	int errors;
 	long last_line; /* the line of the last parse problem shown, and its words: the same */
-	char last[XMLREAD_MSG_MAX]; /* problem twice on one line (two &nbsp;) is shown once */
+	char last[MSG_TEXT_MAX]; /* problem twice on one line (two &nbsp;) is shown once */
 	startElementNsSAX2Func start;
 	endElementNsSAX2Func end;
 	charactersSAXFunc characters;

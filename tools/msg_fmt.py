@@ -14,8 +14,8 @@ unknown level, a conversion without its ' flag's meaning (%'s), a %n."""
 import re
 import sys
 
-LINE = re.compile(r'^MSG\(([A-Z][A-Z0-9_]*), (NOTE|WARNING|ERROR|SYSTEM), N_\(("(?:[^"\\]|\\.)*")\)\)$')
-LINEN = re.compile(r'^MSGN\(([A-Z][A-Z0-9_]*), (NOTE|WARNING|ERROR|SYSTEM), '
+LINE = re.compile(r'^MSG\(([A-Z][A-Z0-9_]*), (NOTE|WARNING|ERROR|SYSTEM|USAGE), N_\(("(?:[^"\\]|\\.)*")\)\)$')
+LINEN = re.compile(r'^MSGN\(([A-Z][A-Z0-9_]*), (NOTE|WARNING|ERROR|SYSTEM|USAGE), '
                    r'NP_\(("(?:[^"\\]|\\.)*"), ("(?:[^"\\]|\\.)*")\)\)$')
 CONV = re.compile(r"%([-+ #0']*)([0-9]+|\*)?(\.[0-9]*|\.\*)?(hh|h|ll|l|z|j|t|L)?([diouxXeEfgGaAcspn%])")
 
