@@ -4,6 +4,8 @@
 Fails (exit 1, one line each) when
   - a row of msg.def is not one line MSG(ID, LEVEL, N_("text")) or MSGN(ID, LEVEL,
     NP_("one", "many")), or an id is given twice;
+  (glibc's getopt messages, which main.c's option_error() repeats word for word, are
+  not vbgen's and stay _()-marked texts)
   - an id of msg.def is used nowhere in GEN outside msg.c and msg.h (a message nobody
     says: MSG_ID or MSG_ID_FMT in a .c or .h file);
   - a MSG_ID used in GEN is not in msg.def (the compiler says so too);
