@@ -21,6 +21,10 @@
 #ifndef VBGEN_I18N_H
 #define VBGEN_I18N_H
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
 /* The translation of msgid, or msgid itself (English, or no translation). The result
  * lives as long as the catalog, that is until i18n_shutdown(). */
 const char *i18n_text(const char *msgid) __attribute__((format_arg(1)));
@@ -72,6 +76,20 @@ int i18n_init(const char *opt, char **missing);
  * three digits ("." : "10.000"), as the offices write them; English and a language not
  * known here: "." and "" (digits as printf writes them). Static strings; pure. */
 void i18n_number_marks(const char *language, const char **decimal, const char **group);
+
+/* Formats fmt (an English text or its translation) with ap into buf as language writes
+ * numbers (i18n_number_marks): a decimal with its decimal mark, a number given printf's '
+ * flag (%'d) grouped by thousands; English as vsnprintf. Returns what vsnprintf returns.
+ * Pure; the messages (msg.c) and the summary lines use it with i18n_language(). */
+int i18n_vformat(char *buf, size_t size, const char *language, const char *fmt, va_list ap);
+
+/* snprintf and fprintf through i18n_vformat, in the language in use: the summary and
+ * progress lines ("đã ghi ... (1.000 bản cam kết)"), which are not diagnostics. A line of
+ * i18n_fprintf is at most I18N_LINE_MAX bytes (a summary names a few files), cut beyond. */
+#define I18N_LINE_MAX 4096
+int i18n_snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int i18n_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The language in use: "vi", or "en" when no catalog is loaded. */
 const char *i18n_language(void);

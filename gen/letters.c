@@ -177,7 +177,7 @@ static void progress(int shown, guint done, guint total)
 {
 	if (shown) {
 		fputc('\r', stderr);
-		fprintf(stderr, _("vbgen: letters %u/%u"), done, total);
+		i18n_fprintf(stderr, _("vbgen: letters %'u/%'u"), done, total);
 	}
 }
 
@@ -309,7 +309,7 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 #define LETTERS_COUNT_MAX 64
 static const char *letters_count(char *buf, guint n)
 {
-	snprintf(buf, LETTERS_COUNT_MAX, P_("%u letter", "%u letters", n), n);
+	i18n_snprintf(buf, LETTERS_COUNT_MAX, P_("%'u letter", "%'u letters", n), n);
 	return buf;
 }
 
@@ -518,15 +518,16 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	}
 	if (!o->quiet && !o->dump) {
 		if (o->pdf)
-			printf(o->docx ? _("vbgen: wrote %s (%u pages) into %s/, each also as a "
-					   "Word file (.docx)")
-				       : _("vbgen: wrote %s (%u pages) into %s/"),
-			       letters_count(count, made), pages, o->dir);
+			i18n_fprintf(stdout,
+				     o->docx ? _("vbgen: wrote %s (%'u pages) into %s/, each also "
+						 "as a Word file (.docx)")
+					     : _("vbgen: wrote %s (%'u pages) into %s/"),
+				     letters_count(count, made), pages, o->dir);
 		else
 			printf(_("vbgen: wrote %s as Word files (.docx) into %s/"),
 			       letters_count(count, made), o->dir);
 		if (failed)
-			printf(_("; %u failed"), failed);
+			i18n_fprintf(stdout, _("; %'u failed"), failed);
 		printf("\n");
 	}
 done:

@@ -201,7 +201,7 @@ static int load_to_write(const char *path, plan **out)
 
 /* A number with its noun ("12 agencies"), translated, into buf of COUNT_MAX bytes. */
 #define COUNT_MAX 96
-#define counted(buf, fmt, n) snprintf(buf, COUNT_MAX, fmt, n)
+#define counted(buf, fmt, n) i18n_snprintf(buf, COUNT_MAX, fmt, n)
 
 static int cmd_check(const char *path)
 {
@@ -213,28 +213,31 @@ static int cmd_check(const char *path)
 
 	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0) {
 		fprintf(stderr,
-			"vbgen: %s: the plan could not be checked, for the computer's reason said "
-			"above: put that right and check it again\n",
+			_("vbgen: %s: the plan could not be checked, for the computer's reason "
+			  "said "
+			  "above: put that right and check it again\n"),
 			path);
 		return status;
 	}
 	if (status != EXIT_OK) {
 		int n = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
-		fprintf(stderr,
-			P_("vbgen: %s: %d problem found: correct the file and check it again\n",
-			   "vbgen: %s: %d problems found: correct the file and check it again\n",
+		i18n_fprintf(
+			stderr,
+			P_("vbgen: %s: %'d problem found: correct the file and check it again\n",
+			   "vbgen: %s: %'d problems found: correct the file and check it again\n",
 			   (unsigned long)n),
 			path, n);
 		return status;
 	}
 	check_count(p, &c);
 	/* one count after the other: each has its own plural */
-	counted(sections, P_("%d section", "%d sections", c.sections), c.sections);
-	counted(appendices, P_("%d appendix", "%d appendixes", c.appendices), c.appendices);
-	counted(tasks, P_("%d task", "%d tasks", c.tasks), c.tasks);
-	counted(agencies, P_("%d agency", "%d agencies", c.agencies), c.agencies);
-	counted(groups, P_("%d group", "%d groups", c.groups), c.groups);
-	counted(letters, P_("%d commitment letter", "%d commitment letters", c.letters), c.letters);
+	counted(sections, P_("%'d section", "%'d sections", c.sections), c.sections);
+	counted(appendices, P_("%'d appendix", "%'d appendixes", c.appendices), c.appendices);
+	counted(tasks, P_("%'d task", "%'d tasks", c.tasks), c.tasks);
+	counted(agencies, P_("%'d agency", "%'d agencies", c.agencies), c.agencies);
+	counted(groups, P_("%'d group", "%'d groups", c.groups), c.groups);
+	counted(letters, P_("%'d commitment letter", "%'d commitment letters", c.letters),
+		c.letters);
 	/* TRANSLATORS: the counts are "5 sections", "1 appendix", "20 tasks", "12 agencies",
 	 * "3 groups", "12 commitment letters", in this order */
 	printf(_("%s: valid plan: %s (%d main), %s with %s, %s in %s; %s will be produced\n"), path,

@@ -9,7 +9,7 @@
  * fails the build as with printf. A text is never given at a call site: the case
  * msg-table fails on a free-form one.
  *
- * Numbers in a message follow its language: see msg.def. The table and the texts are
+ * Numbers in a message follow its language (i18n_vformat): see msg.def. The table and the texts are
  * static; what msg_text() returns lives until the next call. */
 #ifndef VBGEN_MSG_H
 #define VBGEN_MSG_H
@@ -78,11 +78,6 @@ void msg_v_format(struct msg_text *t, va_list ap);
 
 /* Reports t at file and line, at the level of its id. */
 void msg_put(const char *file, long line, const struct msg_text *t);
-
-/* Formats fmt (a text of the table, translated) with ap into buf as language writes
- * numbers (i18n_number_marks; see msg.def). Returns what vsnprintf returns. Pure; the
- * messages use it with i18n_language(). */
-int msg_vformat(char *buf, size_t size, const char *language, const char *fmt, va_list ap);
 
 /* Prints the table, a line per message: id, level and English text, separated by tabs,
  * and with another language than English the translation too (--list-messages). */

@@ -64,10 +64,10 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	if (o->pdf != NULL) {
 		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, flags);
 		if (status == EXIT_OK && o->report)
-			fprintf(said,
-				P_("vbgen: wrote %s (%d page)\n", "vbgen: wrote %s (%d pages)\n",
-				   (unsigned long)ld->npages),
-				out_name(o->pdf), ld->npages);
+			i18n_fprintf(said,
+				     P_("vbgen: wrote %s (%'d page)\n",
+					"vbgen: wrote %s (%'d pages)\n", (unsigned long)ld->npages),
+				     out_name(o->pdf), ld->npages);
 	}
 	if (status == EXIT_OK && o->docx != NULL) {
 		status = docx_write(d, ld, o->docx);
@@ -82,11 +82,11 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	if (status == EXIT_OK && o->png != NULL) {
 		status = png_write(ld, o->png, o->png_stem, 60);
 		if (status == EXIT_OK && o->report)
-			fprintf(said,
-				P_("vbgen: wrote %d page preview into %s/\n",
-				   "vbgen: wrote %d page previews into %s/\n",
-				   (unsigned long)ld->npages),
-				ld->npages, o->png);
+			i18n_fprintf(said,
+				     P_("vbgen: wrote %'d page preview into %s/\n",
+					"vbgen: wrote %'d page previews into %s/\n",
+					(unsigned long)ld->npages),
+				     ld->npages, o->png);
 	}
 	if (status == EXIT_OK && o->print != NULL)
 		pdf_add(o->print, ld, o->print_label, o->copies, o->duplex);

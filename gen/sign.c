@@ -651,7 +651,7 @@ int sign_run(const sign_opts *o)
 			signed_n++;
 		if (tty && folder) {
 			fputc('\r', stderr);
-			fprintf(stderr, _("vbgen: signing %u/%u"), i + 1, jobs->len);
+			i18n_fprintf(stderr, _("vbgen: signing %'u/%'u"), i + 1, jobs->len);
 		}
 	}
 	if (tty && folder && ready > 0)
@@ -672,21 +672,23 @@ int sign_run(const sign_opts *o)
 			printf(_("vbgen: signed '%s' of %s as %s into %s\n"), o->field, o->path,
 			       s.name, g_array_index(jobs, struct job, 0).out);
 		else if (o->in_place)
-			printf(P_("vbgen: signed '%s' in %u file of %s/ as %s (in place)\n",
-				  "vbgen: signed '%s' in %u files of %s/ as %s (in place)\n",
-				  signed_n),
-			       o->field, signed_n, o->path, s.name);
+			i18n_fprintf(stdout,
+				     P_("vbgen: signed '%s' in %'u file of %s/ as %s (in place)\n",
+					"vbgen: signed '%s' in %'u files of %s/ as %s (in place)\n",
+					signed_n),
+				     o->field, signed_n, o->path, s.name);
 		else
-			printf(P_("vbgen: signed '%s' in %u file of %s/ as %s into %s/\n",
-				  "vbgen: signed '%s' in %u files of %s/ as %s into %s/\n",
-				  signed_n),
-			       o->field, signed_n, o->path, s.name, o->output);
+			i18n_fprintf(stdout,
+				     P_("vbgen: signed '%s' in %'u file of %s/ as %s into %s/\n",
+					"vbgen: signed '%s' in %'u files of %s/ as %s into %s/\n",
+					signed_n),
+				     o->field, signed_n, o->path, s.name, o->output);
 	}
 	if (failed > 0 && folder)
-		fprintf(stderr,
-			P_("vbgen: %u of %u file not signed (listed above)\n",
-			   "vbgen: %u of %u files not signed (listed above)\n", jobs->len),
-			failed, jobs->len);
+		i18n_fprintf(stderr,
+			     P_("vbgen: %'u of %'u file not signed (listed above)\n",
+				"vbgen: %'u of %'u files not signed (listed above)\n", jobs->len),
+			     failed, jobs->len);
 done:
 	for (guint i = 0; i < jobs->len; i++) {
 		struct job *j = &g_array_index(jobs, struct job, i);

@@ -593,7 +593,7 @@ static void test_i18n(unit *u)
 	       "%d task / %d tasks");
 }
 
-/* msg_vformat with its arguments into a buffer of size bytes: the text in language (to
+/* i18n_vformat with its arguments into a buffer of size bytes: the text in language (to
  * free), with the length it would have had in *n when n is not NULL. */
 static char *formatted_n(size_t size, int *n, const char *language, const char *fmt, ...)
 {
@@ -602,7 +602,7 @@ static char *formatted_n(size_t size, int *n, const char *language, const char *
 	int len;
 
 	va_start(ap, fmt);
-	len = msg_vformat(buf, size, language, fmt, ap);
+	len = i18n_vformat(buf, size, language, fmt, ap);
 	va_end(ap);
 	if (n != NULL)
 		*n = len;
