@@ -19,6 +19,7 @@
 #include "plan.h"
 #include "sign.h"
 #include "template.h"
+#include "xmlread.h"
 #include "xpath.h"
 
 #include <getopt.h>
@@ -848,6 +849,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	g_log_set_default_handler(on_glib_log, NULL);
+	xmlread_init();
 	status = choose_language(argc, argv);
 	if (status != EXIT_OK)
 		return status;

@@ -111,6 +111,8 @@ struct template
 	op *document;                /* the document's blocks */
 	const doc_page *page;        /* the document's first geometry */
 	xmlXPathCompExprPtr meta[5]; /* title, author, subject, keywords, date */
+	xmlXPathContextPtr cctx;     /* compiles the expressions; its errors: compile_words */
+	const char *compile_words;   /* the first XPath error of the expression being compiled */
 	int errors;
 	int include_depth;
 };
@@ -254,16 +256,14 @@ static op *op_new(template *t, enum op_kind kind, xmlNodePtr n)
 	return o;
 }
 
-/* Captures libxml2's XPath compile message so that it is reported with our line. */
-static char xpath_msg[512];
-
-static void on_xpath_error(void *ctx, xmlErrorPtr e)
+/* Keeps the first XPath error of a compilation, to be said with our line (the later ones
+ * are its echoes). */
+static void on_compile_error(void *data, xmlErrorPtr e)
 {
-	(void)ctx;
-	if (e != NULL && e->message != NULL && xpath_msg[0] == '\0') {
-		snprintf(xpath_msg, sizeof xpath_msg, "%s", e->message);
-		xpath_msg[strcspn(xpath_msg, "\n")] = '\0';
-	}
+	template *t = data;
+
+	if (t->compile_words == NULL)
+		t->compile_words = xpath_error_words(e);
 }
 
 static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
@@ -275,8 +275,7 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 		terr(t, n, MSG_TPL_NEEDS_XPATH_EXPRESSION, (const char *)n->name, name);
 		return NULL;
 	}
-	xpath_msg[0] = '\0';
-	xmlSetStructuredErrorFunc(NULL, on_xpath_error);
+	t->compile_words = NULL;
 	/* In parentheses: libxml2 evaluates a plain path such as /plan/document/place by
 	 * streaming over the whole document, which for a plan of 1,000 agencies made every
 	 * value cost a walk through thousands of nodes. A parenthesised expression means
@@ -285,19 +284,18 @@ static xmlXPathCompExprPtr compile(template *t, xmlNodePtr n, const char *name)
 	 * that not compile, the expression as written, whose message is then the one. */
 	char *indexed = xpath_index_paths(s);
 	char *wrapped = g_strdup_printf("(%s)", indexed);
-	e = xmlXPathCompile(BAD_CAST wrapped);
+	e = xmlXPathCtxtCompile(t->cctx, BAD_CAST wrapped);
 	if (e == NULL && strcmp(indexed, s) != 0) {
 		g_free(wrapped);
 		wrapped = g_strdup_printf("(%s)", s);
-		xpath_msg[0] = '\0';
-		e = xmlXPathCompile(BAD_CAST wrapped);
+		t->compile_words = NULL;
+		e = xmlXPathCtxtCompile(t->cctx, BAD_CAST wrapped);
 	}
 	g_free(indexed);
 	g_free(wrapped);
-	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (e == NULL)
 		terr(t, n, MSG_TPL_VALID_XPATH_EXPRESSION, name, s,
-		     xpath_msg[0] ? xpath_msg : _("syntax error"));
+		     t->compile_words != NULL ? t->compile_words : _("syntax error"));
 	return e;
 }
 
@@ -1015,6 +1013,10 @@ static template *load(const char *name, int depth)
 	t->define_files = g_ptr_array_new();
 	t->ops = g_ptr_array_new();
 	t->includes = g_ptr_array_new();
+	/* a context of its own, so that its errors come to this template (the expressions
+	 * it compiles do not depend on it: they are evaluated in the expansion's) */
+	t->cctx = xmlXPathNewContext(NULL);
+	xpath_on_error(t->cctx, on_compile_error, t);
 	t->imports = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeDoc);
 	t->import_paths = g_ptr_array_new_with_free_func(free);
 	t->xml = xmlread_file(path, NULL, &status);
@@ -1178,6 +1180,7 @@ void template_free(template *t)
 		g_ptr_array_free(t->imports, TRUE);
 	if (t->import_paths != NULL)
 		g_ptr_array_free(t->import_paths, TRUE);
+	xmlXPathFreeContext(t->cctx);
 	if (t->xml != NULL)
 		xmlFreeDoc(t->xml);
 	g_free(t->path);
@@ -1207,6 +1210,10 @@ struct ex {
 	size_t bytes; /* text put into the document so far */
 	int failed;
 	GHashTable *fields; /* the signing places' names so far -> their op */
+	/* What libxml2 said about the last failed evaluation ("Unregistered function"), to
+	 * be quoted in our own message; and whether it failed for want of memory. */
+	const char *eval_words;
+	int eval_oom;
 };
 
 static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt, ...)
@@ -1214,28 +1221,28 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
 #define exerr(e, o, id, ...) exerr_at(e, o, id, id##_FMT, ##__VA_ARGS__)
 static void exlimit(struct ex *e, const op *o, const char *what, long limit);
 
-/* What libxml2 said about the last failed evaluation ("Unregistered function"), kept
- * to be quoted in our own message instead of printed raw on stderr. */
-static char eval_msg[256];
-static int eval_oom; /* the last evaluation failed for want of memory */
-
-static void on_eval_error(void *ctx, xmlErrorPtr err)
+/* The expansion's context's errors (xpath_on_error()). */
+static void on_eval_error(void *data, xmlErrorPtr err)
 {
-	(void)ctx;
+	struct ex *e = data;
+	const char *words = xpath_error_words(err);
+
 	/* libxml2's own allocation failures, and XPATH_MEMORY_ERROR raised by xpath.c's
 	 * functions (xmlXPathErr gives it the code XML_XPATH_MEMORY_ERROR) */
 	if (err != NULL && (err->code == XML_ERR_NO_MEMORY || err->code == XML_XPATH_MEMORY_ERROR))
-		eval_oom = 1;
-	if (err != NULL && err->message != NULL) {
-		snprintf(eval_msg, sizeof eval_msg, "%s", err->message);
-		eval_msg[strcspn(eval_msg, "\n")] = '\0';
-	}
+		e->eval_oom = 1;
+	if (words != NULL)
+		e->eval_words = words;
 }
 
-static void on_generic_error(void *ctx, const char *msg, ...)
+/* Whether memory ran out in the evaluation that failed: said to the context's handler,
+ * or, where libxml2 had no context at hand (a node-set that could not grow), only left
+ * as its last error. */
+static int eval_out_of_memory(const struct ex *e)
 {
-	(void)ctx;
-	(void)msg;
+	const xmlError *last = xmlGetLastError();
+
+	return e->eval_oom || (last != NULL && last->code == XML_ERR_NO_MEMORY);
 }
 
 /* Reports message id (an error) at the template's line of o, with what libxml2 said of
@@ -1247,29 +1254,30 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
 	struct msg_text t;
 
 	(void)fmt;
-	if (eval_oom) {
+	if (eval_out_of_memory(e)) {
 		msg(o->file, o->line, MSG_OUT_OF_MEMORY);
-		eval_oom = 0;
-		eval_msg[0] = '\0';
+		e->eval_oom = 0;
+		e->eval_words = NULL;
+		xmlResetLastError();
 		e->failed = 1;
 		return;
 	}
 	if (e->ctx->opLimit != 0 && e->ctx->opCount >= e->ctx->opLimit) {
 		exlimit(e, o, _("steps of its expressions (XPath)"), (long)TEMPLATE_MAX_XPATH_OPS);
-		eval_msg[0] = '\0';
+		e->eval_words = NULL;
 		return;
 	}
 	t.id = id;
 	va_start(ap, fmt);
 	msg_v_format(&t, ap);
 	va_end(ap);
-	if (eval_msg[0] != '\0') {
+	if (e->eval_words != NULL) {
 		/* libxml2's own words, in brackets after ours */
 		size_t n = strlen(t.text);
-		snprintf(t.text + n, sizeof t.text - n, " (%s)", eval_msg);
+		snprintf(t.text + n, sizeof t.text - n, " (%s)", e->eval_words);
 	}
 	msg_put(o->file, o->line, &t);
-	eval_msg[0] = '\0';
+	e->eval_words = NULL;
 	e->failed = 1;
 }
 
@@ -2018,11 +2026,10 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	struct ex e = {0};
 	doc *d = doc_new();
 
-	/* libxml2 would print its own XPath messages on stderr; ours quote them instead */
-	eval_msg[0] = '\0';
-	eval_oom = 0;
-	xmlSetStructuredErrorFunc(NULL, on_eval_error);
-	xmlSetGenericErrorFunc(NULL, on_generic_error);
+	/* the context's XPath errors come to this expansion, quoted in our messages; an
+	 * allocation failure libxml2 meets without a context is its last error */
+	xpath_on_error(ctx, on_eval_error, &e);
+	xmlResetLastError();
 	e.t = t;
 	e.ctx = ctx;
 	e.d = d;
@@ -2052,8 +2059,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	run_list(&e, t->document);
 	ctx->opLimit = 0;
 	g_hash_table_destroy(e.fields);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlSetGenericErrorFunc(NULL, NULL);
+	xpath_on_error(ctx, NULL, NULL); /* e is gone when this returns */
 	if (e.failed) {
 		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
 			msg(t->path, 0, MSG_TPL_DOCUMENT_NOT_MADE);

@@ -12,9 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <libxml/globals.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,6 +415,36 @@ static void normalise(xmlNodePtr node)
 			normalise(node->children);
 		}
 	}
+}
+
+/* libxml2 prints whatever it is not told to send elsewhere on stderr, in English and
+ * without our file and line: an XPath error raised with no context, the "function not
+ * found" note of its evaluator (a generic message, not a structured one), an allocation
+ * failure deep inside it. Every one of those that matters reaches vbgen another way (the
+ * per-parser and per-context handlers, xmlGetLastError() for memory) and is said in its
+ * words, so the process-wide handlers only drop what is left. They are set once, here,
+ * rather than set and cleared around each use: a switch flipped for a while is state
+ * every other stage would have to know about. */
+static void drop_structured(void *data, xmlErrorPtr e)
+{
+	(void)data;
+	(void)e;
+}
+
+static void drop_generic(void *data, const char *msg, ...)
+{
+	(void)data;
+	(void)msg;
+}
+
+void xmlread_init(void)
+{
+	xmlInitParser();
+	xmlSetStructuredErrorFunc(NULL, drop_structured);
+	xmlSetGenericErrorFunc(NULL, drop_generic);
+	/* the same for any thread started later (libxml2 keeps them per thread) */
+	xmlThrDefSetStructuredErrorFunc(NULL, drop_structured);
+	xmlThrDefSetGenericErrorFunc(NULL, drop_generic);
 }
 
 xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *status)

@@ -21,6 +21,13 @@
 /* Real plans nest about 8 deep, the bundled templates at most 14; deep trees cost stack. */
 #define XMLREAD_MAX_DEPTH 64
 
+/* Makes libxml2 print nothing of its own, for the whole process: called once, first thing
+ * in main() (and in the tests' and fuzz targets' set-up). Every message vbgen shows is
+ * its own, with the file and line (xmlread.c's parser callbacks, plan.c's schema errors,
+ * template.c's XPath errors through xpath_on_error()); what libxml2 would print on
+ * stderr besides them is an English echo without them. */
+void xmlread_init(void);
+
 /* Says whether an element holds other elements only, never text of its own: the white
  * space between its children is the file's indentation and is dropped while reading. */
 typedef int (*xmlread_structural)(const xmlChar *name);

@@ -24,6 +24,7 @@
 #include "xpath.h"
 
 #include "date.h"
+#include "i18n.h"
 #include "num.h"
 #include "text.h"
 
@@ -62,6 +63,8 @@ struct xp {
 	GHashTable *targets;    /* for id -> GPtrArray of <targets> elements, document order */
 	GHashTable *paths;      /* XP_PATH_VAR variable name (owned) -> its node-set (owned) */
 	xmlXPathContextPtr ctx; /* the context this belongs to (its variables) */
+	xmlStructuredErrorFunc on_error; /* xpath_on_error(): ctx->error passes errors on */
+	void *on_error_data;
 };
 
 static int is(xmlNodePtr n, const char *name)
@@ -1036,6 +1039,78 @@ char *xpath_index_paths(const char *expr)
 	return g_string_free(out, FALSE);
 }
 
+/* ctx->error of a context of xpath_new() with a handler: libxml2 calls it with the
+ * context's userData, which is ours. */
+static void forward_error(void *data, xmlErrorPtr e)
+{
+	struct xp *x = data;
+
+	if (x != NULL && x->magic == XP_MAGIC && x->on_error != NULL)
+		x->on_error(x->on_error_data, e);
+}
+
+void xpath_on_error(xmlXPathContextPtr ctx, xmlStructuredErrorFunc fn, void *data)
+{
+	struct xp *x;
+
+	if (ctx == NULL)
+		return;
+	x = ctx->userData;
+	if (x != NULL && x->magic == XP_MAGIC) {
+		x->on_error = fn;
+		x->on_error_data = data;
+		ctx->error = fn != NULL ? forward_error : NULL;
+	} else {
+		ctx->userData = data;
+		ctx->error = fn;
+	}
+}
+
+/* libxml2's words for its XPath errors (xmlXPathErrorMessages in its xpath.c), by code,
+ * so that they can be translated: an error raised in a context carries the code only. */
+static const char *const error_words[] = {
+	[XPATH_NUMBER_ERROR] = N_("Number encoding"),
+	[XPATH_UNFINISHED_LITERAL_ERROR] = N_("Unfinished literal"),
+	[XPATH_START_LITERAL_ERROR] = N_("Start of literal"),
+	[XPATH_VARIABLE_REF_ERROR] = N_("Expected $ for variable reference"),
+	[XPATH_UNDEF_VARIABLE_ERROR] = N_("Undefined variable"),
+	[XPATH_INVALID_PREDICATE_ERROR] = N_("Invalid predicate"),
+	[XPATH_EXPR_ERROR] = N_("Invalid expression"),
+	[XPATH_UNCLOSED_ERROR] = N_("Missing closing curly brace"),
+	[XPATH_UNKNOWN_FUNC_ERROR] = N_("Unregistered function"),
+	[XPATH_INVALID_OPERAND] = N_("Invalid operand"),
+	[XPATH_INVALID_TYPE] = N_("Invalid type"),
+	[XPATH_INVALID_ARITY] = N_("Invalid number of arguments"),
+	[XPATH_INVALID_CTXT_SIZE] = N_("Invalid context size"),
+	[XPATH_INVALID_CTXT_POSITION] = N_("Invalid context position"),
+	[XPATH_MEMORY_ERROR] = N_("Memory allocation failed"),
+	[XPTR_SYNTAX_ERROR] = N_("Syntax error"),
+	[XPTR_RESOURCE_ERROR] = N_("Resource error"),
+	[XPTR_SUB_RESOURCE_ERROR] = N_("Sub resource error"),
+	[XPATH_UNDEF_PREFIX_ERROR] = N_("Undefined namespace prefix"),
+	[XPATH_ENCODING_ERROR] = N_("Encoding error"),
+	[XPATH_INVALID_CHAR_ERROR] = N_("Char out of XML range"),
+	[XPATH_INVALID_CTXT] = N_("Invalid or incomplete context"),
+	[XPATH_STACK_ERROR] = N_("Stack usage error"),
+	[XPATH_FORBID_VARIABLE_ERROR] = N_("Forbidden variable"),
+	[XPATH_OP_LIMIT_EXCEEDED] = N_("Operation limit exceeded"),
+	[XPATH_RECURSION_LIMIT_EXCEEDED] = N_("Recursion limit exceeded"),
+};
+
+const char *xpath_error_words(const xmlError *e)
+{
+	int n;
+
+	if (e != NULL && e->code == XML_ERR_NO_MEMORY) /* raised by libxml2's allocations */
+		return _(error_words[XPATH_MEMORY_ERROR]);
+	if (e == NULL || e->domain != XML_FROM_XPATH)
+		return NULL;
+	n = e->code - XML_XPATH_EXPRESSION_OK;
+	if (n <= 0 || n >= (int)G_N_ELEMENTS(error_words) || error_words[n] == NULL)
+		return NULL;
+	return _(error_words[n]);
+}
+
 xmlXPathContextPtr xpath_new(plan *p)
 {
 	xmlXPathContextPtr ctx;
@@ -1109,9 +1184,9 @@ static xmlXPathObjectPtr eval(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, 
 
 /* A string that could not be made once the expression had its value: libxml2's cast and
  * strdup() fail silently when memory runs out, so this says it the way libxml2 says its
- * own allocation failures, to the structured error handler the caller set (template.c
+ * own allocation failures, to the context's error handler (xpath_on_error(): template.c
  * turns it into the out-of-memory message and exit 3, not "could not be evaluated"). */
-static void report_no_memory(void)
+static void report_no_memory(xmlXPathContextPtr ctx)
 {
 	xmlError e;
 
@@ -1119,8 +1194,8 @@ static void report_no_memory(void)
 	e.domain = XML_FROM_XPATH;
 	e.code = XML_ERR_NO_MEMORY;
 	e.level = XML_ERR_FATAL;
-	if (xmlStructuredError != NULL)
-		xmlStructuredError(xmlStructuredErrorContext, &e);
+	if (ctx->error != NULL)
+		ctx->error(ctx->userData, &e);
 }
 
 char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
@@ -1134,14 +1209,14 @@ char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr 
 	s = xmlXPathCastToString(obj);
 	xmlXPathFreeObject(obj);
 	if (s == NULL) {
-		report_no_memory();
+		report_no_memory(ctx);
 		return NULL;
 	}
 	/* Callers free() the result; libxml2's allocator need not be malloc(). */
 	out = strdup((const char *)s);
 	xmlFree(s);
 	if (out == NULL)
-		report_no_memory();
+		report_no_memory(ctx);
 	return out;
 }
 

@@ -52,6 +52,7 @@
 
 #include "plan.h"
 
+#include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 
 /* Returns expr with each leading run of two or more plain child steps of an absolute
@@ -60,6 +61,20 @@
  * for those contexts, whose cost no longer grows with the plan. Anything it does not
  * recognise is left as it is. Returns a g_malloc()ed string. */
 char *xpath_index_paths(const char *expr);
+
+/* Sends the XPath errors raised in ctx, while compiling or evaluating, to fn(data, error)
+ * instead of libxml2's process-wide handler; fn NULL stops it. It goes through the
+ * context's own structured error fields (ctx->error, ctx->userData): for a context of
+ * xpath_new(), whose userData is this file's, data is kept beside it; for any other
+ * context (one made to compile expressions in), ctx->userData becomes data. The error
+ * libxml2 passes carries a code (XML_XPATH_...) and, for XPath's own errors, no message:
+ * xpath_error_words() says it. */
+void xpath_on_error(xmlXPathContextPtr ctx, xmlStructuredErrorFunc fn, void *data);
+
+/* What an XPath error (an xmlError of the code XML_XPATH_EXPRESSION_OK + n) says, in the
+ * user's language, in the words libxml2 uses ("Unregistered function"), or its out of
+ * memory (XML_ERR_NO_MEMORY); NULL for any other code. */
+const char *xpath_error_words(const xmlError *e);
 
 /* Returns a new context over p->doc with the functions above registered. */
 xmlXPathContextPtr xpath_new(plan *p);

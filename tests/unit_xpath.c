@@ -81,16 +81,14 @@ struct run {
 	int last_code;
 };
 
-static struct run *current;
-
-/* Collects XPath errors instead of printing them: the arity tests expect errors. The
- * context's userData belongs to xpath.c, so the run is found through a static. */
+/* Collects XPath errors instead of printing them: the arity tests expect errors. */
 static void on_xpath_error(void *data, xmlErrorPtr e)
 {
-	(void)data;
-	if (current != NULL && e != NULL) {
-		current->errors++;
-		current->last_code = e->code;
+	struct run *r = data;
+
+	if (e != NULL) {
+		r->errors++;
+		r->last_code = e->code;
 	}
 }
 
@@ -457,15 +455,13 @@ void test_xpath(void (*check)(int ok, const char *name, const char *detail))
 	r.ctx = xpath_new(p);
 	check(r.ctx != NULL, "xpath: xpath_new", "returned NULL");
 	if (r.ctx != NULL) {
-		current = &r;
-		r.ctx->error = on_xpath_error;
+		xpath_on_error(r.ctx, on_xpath_error, &r);
 		test_text(&r);
 		test_dates(&r);
 		test_agencies(&r);
 		test_tasks(&r);
 		test_context(&r, p);
 		test_paths(&r, p);
-		current = NULL;
 		xpath_free(r.ctx);
 	}
 	/* A context freed without ever building its tables. */

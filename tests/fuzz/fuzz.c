@@ -2,6 +2,7 @@
 #include "fuzz.h"
 
 #include "diag.h"
+#include "xmlread.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -33,6 +34,7 @@ void fuzz_setup(void)
 	if (dir[0] != '\0')
 		return;
 	diag_set_silent(getenv("VBGEN_FUZZ_VERBOSE") == NULL);
+	xmlread_init();
 	snprintf(dir, sizeof dir, "%s/vbgen-fuzz.XXXXXX", g_get_tmp_dir());
 	if (g_mkdtemp(dir) == NULL) {
 		perror(dir);
