@@ -187,7 +187,7 @@ typedef struct doc {
 	doc_block *first;
 	doc_page *page;           /* geometry of the first page sequence */
 	GStringChunk *strings;    /* owns every string */
-	struct doc_chunk *chunks; /* owns every block and array (doc_alloc), newest first */
+	struct doc_chunk *chunks; /* owns every block and array (doc_alloc) */
 	/* PDF metadata */
 	const char *title, *author, *subject, *keywords;
 	const char *create_date; /* ISO 8601 date: the creation date when no SOURCE_DATE_EPOCH */
