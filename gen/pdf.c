@@ -130,18 +130,22 @@ enum srole {
 static const char *const srole_name[] = {"Document", "Div", "P",     "H1",    "H2", "H3", "L",
 					 "LI",       "Lbl", "LBody", "Table", "TR", "TH", "TD"};
 
-/* A child of a structure element: another element, or a marked-content sequence. */
+/* A child of a structure element: another element, or a marked-content sequence. The
+ * children of all elements share one array (pdf_out.skids), each element's linked in
+ * reading order: a long table has several elements a row, most with one or two
+ * children, and an array of its own for each cost four times what the children do. */
 struct skid {
 	int elem;       /* the child element's index, or -1: ... */
 	int page, mcid; /* ... the sequence's page object and its MCID */
+	int next;       /* the element's next child (an index into skids), or -1 */
 };
 
 /* A structure element, written at the end (pdf_close): element 0 is the Document. */
 struct selem {
 	int parent; /* index, -1 for the Document */
 	enum srole role;
-	int page;     /* the page object of its first sequence, 0 for none */
-	GArray *kids; /* struct skid, in reading order */
+	int page;        /* the page object of its first sequence, 0 for none */
+	int first, last; /* its children in skids, in reading order; -1 for none */
 };
 
 /* Where the last line of text went in the tree: a line of the same paragraph continues
@@ -182,6 +186,7 @@ struct pdf_out {
 	int werr;           /* errno of the first write that failed, or 0 */
 	GString *buf;       /* scratch for content */
 	GArray *selems;     /* struct selem: the structure tree */
+	GArray *skids;      /* struct skid: the children of every element */
 	GPtrArray *parents; /* GArray of int per page with marked content: each MCID's
 			     * element (the parent tree), NULL for a page without */
 	struct tagging at;
@@ -605,17 +610,30 @@ static void emit_fields(pdf_out *o, const lay_page *pg, int page, GString *d)
 	g_string_free(w, TRUE);
 }
 
+/* Appends kid k to the children of element se. */
+static void skid_add(pdf_out *o, int se, struct skid k)
+{
+	struct selem *s = &g_array_index(o->selems, struct selem, se);
+	int i = (int)o->skids->len;
+
+	k.next = -1;
+	g_array_append_val(o->skids, k);
+	if (s->last >= 0)
+		g_array_index(o->skids, struct skid, s->last).next = i;
+	else
+		s->first = i;
+	s->last = i;
+}
+
 /* A new element of role under parent (an index, -1 for none). Returns its index. */
 static int selem_new(pdf_out *o, int parent, enum srole role)
 {
-	struct selem s = {parent, role, 0, g_array_new(FALSE, FALSE, sizeof(struct skid))};
+	struct selem s = {parent, role, 0, -1, -1};
 	int i = (int)o->selems->len;
 
 	g_array_append_val(o->selems, s);
-	if (parent >= 0) {
-		struct skid k = {i, 0, 0};
-		g_array_append_val(g_array_index(o->selems, struct selem, parent).kids, k);
-	}
+	if (parent >= 0)
+		skid_add(o, parent, (struct skid){i, 0, 0, -1});
 	return i;
 }
 
@@ -678,10 +696,10 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 	struct selem *s = &g_array_index(o->selems, struct selem, se);
 	if (*mcids == NULL)
 		*mcids = g_array_new(FALSE, FALSE, sizeof(int));
-	struct skid k = {-1, page, (int)(*mcids)->len};
+	struct skid k = {-1, page, (int)(*mcids)->len, -1};
 	if (s->page == 0)
 		s->page = page;
-	g_array_append_val(s->kids, k);
+	skid_add(o, se, k);
 	g_array_append_val(*mcids, se);
 	g_string_append_printf(c, "/%s <</MCID %d>> BDC\n", srole_name[s->role], k.mcid);
 }
@@ -846,6 +864,7 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 	o->marks = g_array_new(FALSE, TRUE, sizeof(struct bookmark));
 	o->buf = g_string_sized_new(16384);
 	o->selems = g_array_new(FALSE, FALSE, sizeof(struct selem));
+	o->skids = g_array_new(FALSE, FALSE, sizeof(struct skid));
 	o->parents = g_ptr_array_new();
 	selem_new(o, -1, S_DOCUMENT);
 	tagging_reset(o);
@@ -1177,9 +1196,8 @@ static void free_out(pdf_out *o)
 	g_array_free(o->pages, TRUE);
 	g_array_free(o->widgets, TRUE);
 	g_string_free(o->buf, TRUE);
-	for (guint i = 0; i < o->selems->len; i++)
-		g_array_free(g_array_index(o->selems, struct selem, i).kids, TRUE);
 	g_array_free(o->selems, TRUE);
+	g_array_free(o->skids, TRUE);
 	for (guint i = 0; i < o->parents->len; i++)
 		if (g_ptr_array_index(o->parents, i) != NULL)
 			g_array_free(g_ptr_array_index(o->parents, i), TRUE);
@@ -1378,9 +1396,9 @@ static int write_structure(pdf_out *o)
 		if (s->page != 0)
 			g_string_append_printf(g, "/Pg %d 0 R", s->page);
 		g_string_append(g, "/K[");
-		for (guint k = 0; k < s->kids->len; k++) {
-			const struct skid *kid = &g_array_index(s->kids, struct skid, k);
-			if (k > 0)
+		for (int k = s->first; k >= 0;) {
+			const struct skid *kid = &g_array_index(o->skids, struct skid, k);
+			if (k != s->first)
 				g_string_append_c(g, ' ');
 			if (kid->elem >= 0)
 				g_string_append_printf(g, "%d 0 R", first + kid->elem);
@@ -1389,25 +1407,27 @@ static int write_structure(pdf_out *o)
 			else
 				g_string_append_printf(g, "<</Type/MCR/Pg %d 0 R/MCID %d>>",
 						       kid->page, kid->mcid);
+			k = kid->next;
 		}
 		g_string_append(g, "]>>\nendobj\n");
 		begin_obj(o, first + (int)i);
 		put(o, g->str, g->len);
 	}
-	g_string_assign(g, "<< /Nums [");
+	/* the parent tree a page at a time: in one string, a long table's would be MBs */
+	begin_obj(o, ptree);
+	put(o, "<< /Nums [", 10);
 	for (guint p = 0; p < o->parents->len; p++) {
 		const GArray *m = g_ptr_array_index(o->parents, p);
 		if (m == NULL)
 			continue;
-		g_string_append_printf(g, "\n%u [", p);
+		g_string_printf(g, "\n%u [", p);
 		for (guint k = 0; k < m->len; k++)
 			g_string_append_printf(g, "%s%d 0 R", k ? " " : "",
 					       first + g_array_index(m, int, k));
 		g_string_append_c(g, ']');
+		put(o, g->str, g->len);
 	}
-	g_string_append(g, "] >>\nendobj\n");
-	begin_obj(o, ptree);
-	put(o, g->str, g->len);
+	put(o, "] >>\nendobj\n", 12);
 	g_string_printf(g,
 			"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R "
 			"/ParentTreeNextKey %u >>\nendobj\n",
