@@ -187,11 +187,17 @@ struct pdf_out {
 	GArray *marks; /* struct bookmark */
 	char *title, *author, *subject, *keywords, *date;
 	int failed;
-	int werr;           /* errno of the first write that failed, or 0 */
-	GString *buf;       /* scratch for content */
-	GArray *selems;     /* struct selem: the structure tree */
-	GPtrArray *parents; /* GArray of int per page with marked content: each MCID's
-			     * element (the parent tree), NULL for a page without */
+	int werr;     /* errno of the first write that failed, or 0 */
+	GString *buf; /* scratch for content */
+	/* The copies of one document (pdf_add, copies > 1: the print file): the first
+	 * copy's content of each page and its object, which a later copy's page refers
+	 * to when its content is the same, byte for byte (it is, unless a font's numbering
+	 * changed between them); empty otherwise. */
+	GPtrArray *copy_content; /* GString * per page of the document */
+	GArray *copy_obj;        /* int per page */
+	GArray *selems;          /* struct selem: the structure tree */
+	GPtrArray *parents;      /* GArray of int per page with marked content: each MCID's
+				  * element (the parent tree), NULL for a page without */
 	struct tagging at;
 };
 
@@ -226,6 +232,11 @@ void pdf_shutdown(void)
 	g_free(srgb_icc);
 	srgb_icc = NULL;
 	srgb_icc_len = 0;
+}
+
+static void string_free(gpointer s)
+{
+	g_string_free(s, TRUE);
 }
 
 /* Returns at most max bytes of s, never cutting a character in two. */
@@ -729,12 +740,16 @@ static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray
 	return 0;
 }
 
-static void emit_page(pdf_out *o, const lay_page *pg, int blank)
+/* Writes page pg (blank: nothing drawn). copy: -1 for a page of its own; else the page's
+ * index in a document written several times (pdf_add), and copy_of whether this is a
+ * later copy, whose content is then the first copy's object when they are the same. */
+static void emit_page(pdf_out *o, const lay_page *pg, int blank, int copy, int copy_of)
 {
 	GArray *mcids = NULL;
 	GString *body = g_string_new(NULL);
 	GString *c = o->buf;
-	int content = new_obj(o), page = new_obj(o);
+	/* a later copy's content object is known only once its bytes are */
+	int content = copy_of ? 0 : new_obj(o), page = new_obj(o);
 
 	g_string_truncate(c, 0);
 	if (!blank) {
@@ -793,7 +808,18 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 		if (in_art)
 			g_string_append(c, "EMC\n");
 	}
-	stream(o, content, "", (const unsigned char *)c->str, c->len, o->zlevel);
+	if (copy >= 0 && copy_of && (guint)copy < o->copy_content->len &&
+	    g_string_equal(g_ptr_array_index(o->copy_content, copy), c))
+		content = g_array_index(o->copy_obj, int, copy);
+	else {
+		if (content == 0)
+			content = new_obj(o);
+		stream(o, content, "", (const unsigned char *)c->str, c->len, o->zlevel);
+	}
+	if (copy >= 0 && !copy_of) {
+		g_ptr_array_add(o->copy_content, g_string_new_len(c->str, (gssize)c->len));
+		g_array_append_val(o->copy_obj, content);
+	}
 	GString *d = g_string_new("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
 	num(d, pg->width);
 	g_string_append_c(d, ' ');
@@ -853,6 +879,8 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
 	o->marks = g_array_new(FALSE, TRUE, sizeof(struct bookmark));
 	o->buf = g_string_sized_new(16384);
+	o->copy_content = g_ptr_array_new_with_free_func(string_free);
+	o->copy_obj = g_array_new(FALSE, FALSE, sizeof(int));
 	o->selems = g_array_new(FALSE, FALSE, sizeof(struct selem));
 	o->parents = g_ptr_array_new();
 	selem_new(o, -1, S_DOCUMENT);
@@ -869,8 +897,10 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 }
 
 /* Appends page pg: blank (nothing drawn: the back of a duplex copy), or with the
- * bookmarks of its lines (marks), or under the one bookmark label. */
-static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const char *label)
+ * bookmarks of its lines (marks), or under the one bookmark label; copy and copy_of as
+ * for emit_page(). */
+static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const char *label,
+		     int copy, int copy_of)
 {
 	struct bookmark b = {0};
 
@@ -892,7 +922,7 @@ static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const
 		b.y = pg->height - e->y + e->style->size;
 		g_array_append_val(o->marks, b);
 	}
-	emit_page(o, pg, blank);
+	emit_page(o, pg, blank, copy, copy_of);
 }
 
 int pdf_page(void *out, const lay_doc *ld, const lay_page *pg)
@@ -900,7 +930,7 @@ int pdf_page(void *out, const lay_doc *ld, const lay_page *pg)
 	pdf_out *o = out;
 
 	(void)ld;
-	add_page(o, pg, 0, 1, NULL);
+	add_page(o, pg, 0, 1, NULL, -1, 0);
 	return o->failed ? EXIT_SYSTEM : EXIT_OK;
 }
 
@@ -908,19 +938,27 @@ int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int
 {
 	int added = 0;
 
+	/* the copies' pages share their content streams: each copy has pages (and
+	 * structure elements) of its own, which draw the same bytes */
+	g_ptr_array_set_size(o->copy_content, 0);
+	g_array_set_size(o->copy_obj, 0);
 	for (int c = 0; c < copies; c++) {
 		tagging_reset(o); /* a new document, or a new copy of it */
 		for (guint p = 0; p < ld->pages->len; p++) {
 			add_page(o, g_ptr_array_index(ld->pages, p), 0, c == 0 && bookmark == NULL,
-				 c == 0 && p == 0 ? bookmark : NULL);
+				 c == 0 && p == 0 ? bookmark : NULL, copies > 1 ? (int)p : -1,
+				 c > 0);
 			added++;
 		}
 		if (duplex && ld->pages->len % 2 == 1) {
 			/* a blank back, so that the next copy starts on a new sheet */
-			add_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1, 0, NULL);
+			add_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1, 0, NULL,
+				 copies > 1 ? (int)ld->pages->len : -1, c > 0);
 			added++;
 		}
 	}
+	g_ptr_array_set_size(o->copy_content, 0);
+	g_array_set_size(o->copy_obj, 0);
 	return added;
 }
 
@@ -1185,6 +1223,8 @@ static void free_out(pdf_out *o)
 	g_array_free(o->pages, TRUE);
 	g_array_free(o->widgets, TRUE);
 	g_string_free(o->buf, TRUE);
+	g_ptr_array_free(o->copy_content, TRUE);
+	g_array_free(o->copy_obj, TRUE);
 	for (guint i = 0; i < o->selems->len; i++)
 		g_array_free(g_array_index(o->selems, struct selem, i).kids, TRUE);
 	g_array_free(o->selems, TRUE);
