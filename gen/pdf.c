@@ -94,6 +94,7 @@ struct face {
 	uint8_t *base;      /* glyphs of the base repertoire */
 	gunichar *base_uni; /* the character each base glyph stands for, or 0 */
 	int *w1000;         /* advance widths in 1/1000 em, per glyph */
+	int space;          /* the glyph of U+0020, or -1 */
 	GPtrArray *dicts;   /* struct font_dicts * */
 };
 
@@ -268,6 +269,8 @@ static void base_repertoire(struct face *fc, int n)
 				fc->base[gid >> 3] |= (uint8_t)(1 << (gid & 7));
 				if (fc->base_uni[gid] == 0)
 					fc->base_uni[gid] = c;
+				if (c == ' ' && fc->space < 0)
+					fc->space = (int)gid;
 			}
 		}
 	hb_font_destroy(hb);
@@ -304,6 +307,7 @@ static struct face *face_for(const char *path, int index)
 	fc->base_uni = g_new0(gunichar, n);
 	fc->w1000 = g_new0(int, n);
 	fc->dicts = g_ptr_array_new_with_free_func(dicts_free);
+	fc->space = -1;
 	for (int g = 0; g < n; g++)
 		fc->w1000[g] = (int)((double)ttf_advance(fc->t, g) * 1000.0 / upem + 0.5);
 	base_repertoire(fc, n);
@@ -477,12 +481,18 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 	return df;
 }
 
-/* Writes one laid-out line as text operators: a Tm per run, then the glyphs with their
- * exact advances as TJ adjustments. */
-/* Appends line e to c; with split > 0, between before the first glyph drawn from the
- * line's text at split bytes or later (a list item's body after its label). */
-static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, int split,
-		      const GString *between)
+/* Appends line e to c as text operators: a Tm per run, then the glyphs with their exact
+ * advances as TJ adjustments; with split > 0, between before the first glyph drawn from
+ * the line's text at split bytes or later (a list item's body after its label). With
+ * space, the line ends with the space it was broken at, drawn over the end of its last
+ * glyph (nothing shows, nothing moves, no text lies past the line's end), so that the
+ * next line can go on in the same marked-content sequence: readers that take an
+ * element's text from its sequences (poppler's pdfinfo -struct-text) join a sequence's
+ * glyphs as they are, and would run the two lines' words together without it; text
+ * extraction by position (pdftotext, mutool) drops or places a space by where it lies.
+ * Returns whether it ended so. */
+static int emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, int split,
+		     const GString *between, int space)
 {
 	double x = e->x, y = height - e->y;
 	const char *text = e->line->text;
@@ -497,7 +507,7 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, 
 
 		if (fc == NULL || (df = docfont(o, fc)) == NULL) {
 			o->failed = 1;
-			return;
+			return 0;
 		}
 		for (int i = 0; i < run->nglyphs; i++) {
 			const lay_glyph *gi = &gs[i];
@@ -517,6 +527,8 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, 
 				split = 0;
 			}
 			if (g == LAY_GLYPH_NONE || g >= (uint32_t)ttf_glyphs(fc->t)) {
+				if (gi->advance == 0 && xo == 0 && yo == 0)
+					continue; /* nothing drawn, nowhere to move */
 				if (open) {
 					g_string_append(c, "] TJ\n");
 					open = 0;
@@ -569,11 +581,29 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, 
 				open = 0;
 			}
 		}
+		if (space && r == e->line->nruns - 1) {
+			/* "<w> <space>": back by the space's width, then the space */
+			space = open && fc->space >= 0;
+			if (space) {
+				char gb[48] = {' '};
+				uint32_t g = (uint32_t)fc->space;
+				int gn = 1 + fmt_num(gb + 1, fc->w1000[g]);
+				gb[gn++] = '<';
+				gb[gn++] = hex_digits[(g >> 12) & 15];
+				gb[gn++] = hex_digits[(g >> 8) & 15];
+				gb[gn++] = hex_digits[(g >> 4) & 15];
+				gb[gn++] = hex_digits[g & 15];
+				gb[gn++] = '>';
+				g_string_append_len(c, gb, gn);
+				df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
+			}
+		}
 		if (open)
 			g_string_append(c, "] TJ\n");
 	}
 	if (split > 0) /* a line of the label alone */
 		g_string_append_len(c, between->str, between->len);
+	return space;
 }
 
 /* The signing places of page pg as empty signature fields, each one object that is both
@@ -709,19 +739,19 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 #define MC_NONE (-2)
 #define MC_ARTIFACT (-1)
 
-/* Puts line e in its marked-content sequence in c: its element's, one of its own for
- * each line (readers that take an element's text from its sequences, as poppler's
- * pdfinfo -struct-text does, put no space between two lines of one sequence), or an
- * artifact's, going on with the open one (*open). The first line of a list item opens
- * its label's; then returns where (bytes into the line's text) its body's starts, and
- * sets *body to the content that closes the one and opens the other. Else returns 0. */
+/* Puts line e in its marked-content sequence in c: its element's, or an artifact's,
+ * going on with the open one (*open) when it is the same and, for an element, the line
+ * before ended with its space (joined: see emit_line()), so that a paragraph's lines on
+ * a page are one sequence. The first line of a list item opens its label's; then
+ * returns where (bytes into the line's text) its body's starts, and sets *body to the
+ * content that closes the one and opens the other. Else returns 0. */
 static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids,
-		     GString *body, int *open)
+		     GString *body, int *open, int joined)
 {
 	int se = e->artifact || e->block == NULL ? MC_ARTIFACT : tag_of(o, e);
 	int label = se >= 0 && e->block->list_label > 0 && e->text == e->block->text;
 
-	if (se == MC_ARTIFACT && *open == MC_ARTIFACT)
+	if (se == *open && (se == MC_ARTIFACT || (joined && !label)))
 		return 0;
 	if (*open != MC_NONE)
 		g_string_append(c, "EMC\n");
@@ -743,6 +773,17 @@ static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray
 /* Writes page pg (blank: nothing drawn). copy: -1 for a page of its own; else the page's
  * index in a document written several times (pdf_add), and copy_of whether this is a
  * later copy, whose content is then the first copy's object when they are the same. */
+/* Whether line e, the i-th element of pg, was broken at a space and its paragraph goes
+ * on with the next element of the page (then one marked-content sequence holds both). */
+static int goes_on(const lay_elem *e, const lay_page *pg, guint i)
+{
+	const lay_elem *n =
+		i + 1 < pg->elems->len ? &g_array_index(pg->elems, lay_elem, i + 1) : NULL;
+
+	return n != NULL && n->kind == EL_TEXT && e->block != NULL && !e->artifact &&
+	       !n->artifact && n->block == e->block && e->text[e->len] == ' ';
+}
+
 static void emit_page(pdf_out *o, const lay_page *pg, int blank, int copy, int copy_of)
 {
 	GArray *mcids = NULL;
@@ -753,7 +794,7 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank, int copy, int c
 
 	g_string_truncate(c, 0);
 	if (!blank) {
-		int in_text = 0, in_art = 0, open = MC_NONE;
+		int in_text = 0, in_art = 0, open = MC_NONE, joined = 0;
 		for (guint i = 0; i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
 			if (e->kind == EL_FIELD) /* not drawn: a widget (emit_fields) */
@@ -765,10 +806,12 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank, int copy, int c
 				if (!in_text)
 					g_string_append(c, "BT\n");
 				in_text = 1;
-				int split = mark_line(o, c, e, page, &mcids, body, &open);
-				emit_line(o, c, e, pg->height, split, body);
+				int split = mark_line(o, c, e, page, &mcids, body, &open, joined);
+				joined = emit_line(o, c, e, pg->height, split, body,
+						   goes_on(e, pg, i));
 				continue;
 			}
+			joined = 0;
 			if (open != MC_NONE)
 				g_string_append(c, "EMC\n");
 			open = MC_NONE;
