@@ -2,8 +2,9 @@
  *
  * vbgen writes its PDF itself rather than through a Cairo surface because a batch of
  * letters shares almost everything: the font programs are subset and compressed once per
- * glyph set and reused by every letter (ttf.c), and each page is a short content stream
- * of glyph ids placed exactly where the layout put them. Text is Identity-H encoded with a
+ * glyph set and reused by every letter (ttf.c), each page is a short content stream
+ * of glyph ids placed exactly where the layout put them, and the copies of a letter in
+ * the print file draw the same content stream, written once. Text is Identity-H encoded with a
  * ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
  * the same NFC text that was laid out. The same input gives the same bytes: no clock, no
  * random tags (the subset tag is derived from the glyph set), and the file's /ID is the
