@@ -369,10 +369,43 @@ static int new_obj(pdf_out *o)
 	return (int)o->offsets->len - 1;
 }
 
+/* Writes v in decimal into the end of b (size bytes); returns where it starts. Hand-made
+ * rather than printf, as fmt_num below: the structure tree writes an object, a
+ * cross-reference line and several references for each of thousands of elements. */
+static char *fmt_int(char *b, size_t size, long v)
+{
+	char *p = b + size;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+static void int_append(GString *g, long v)
+{
+	char b[24], *p = fmt_int(b, sizeof b, v);
+
+	g_string_append_len(g, p, b + sizeof b - p);
+}
+
+/* "N 0 R" */
+static void ref_append(GString *g, int n)
+{
+	int_append(g, n);
+	g_string_append_len(g, " 0 R", 4);
+}
+
 static void begin_obj(pdf_out *o, int n)
 {
+	char b[40], *p = fmt_int(b, 32, n);
+
 	g_array_index(o->offsets, long, n) = o->pos;
-	putf(o, "%d 0 obj\n", n);
+	memcpy(b + 32, " 0 obj\n", 7);
+	put(o, p, (size_t)(b + 39 - p));
 }
 
 /* Writes v as PDF writes a number (at most two decimals, no trailing zeros) into b, which
@@ -732,7 +765,11 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 		s->page = page;
 	g_array_append_val(s->kids, k);
 	g_array_append_val(*mcids, se);
-	g_string_append_printf(c, "/%s <</MCID %d>> BDC\n", srole_name[s->role], k.mcid);
+	g_string_append_c(c, '/');
+	g_string_append(c, srole_name[s->role]);
+	g_string_append_len(c, " <</MCID ", 9);
+	int_append(c, k.mcid);
+	g_string_append_len(c, ">> BDC\n", 7);
 }
 
 /* The marked-content sequence open in a page's content: none, an artifact, or an
@@ -1465,22 +1502,30 @@ static int write_structure(pdf_out *o)
 		new_obj(o);
 	for (guint i = 0; i < o->selems->len; i++) {
 		const struct selem *s = &g_array_index(o->selems, struct selem, i);
-		g_string_printf(g, "<</S/%s/P %d 0 R", srole_name[s->role],
-				s->parent < 0 ? root : first + s->parent);
-		if (s->page != 0)
-			g_string_append_printf(g, "/Pg %d 0 R", s->page);
+		g_string_assign(g, "<</S/");
+		g_string_append(g, srole_name[s->role]);
+		g_string_append(g, "/P ");
+		ref_append(g, s->parent < 0 ? root : first + s->parent);
+		if (s->page != 0) {
+			g_string_append(g, "/Pg ");
+			ref_append(g, s->page);
+		}
 		g_string_append(g, "/K[");
 		for (guint k = 0; k < s->kids->len; k++) {
 			const struct skid *kid = &g_array_index(s->kids, struct skid, k);
 			if (k > 0)
 				g_string_append_c(g, ' ');
 			if (kid->elem >= 0)
-				g_string_append_printf(g, "%d 0 R", first + kid->elem);
+				ref_append(g, first + kid->elem);
 			else if (kid->page == s->page)
-				g_string_append_printf(g, "%d", kid->mcid);
-			else
-				g_string_append_printf(g, "<</Type/MCR/Pg %d 0 R/MCID %d>>",
-						       kid->page, kid->mcid);
+				int_append(g, kid->mcid);
+			else {
+				g_string_append(g, "<</Type/MCR/Pg ");
+				ref_append(g, kid->page);
+				g_string_append(g, "/MCID ");
+				int_append(g, kid->mcid);
+				g_string_append(g, ">>");
+			}
 		}
 		g_string_append(g, "]>>\nendobj\n");
 		begin_obj(o, first + (int)i);
@@ -1491,10 +1536,14 @@ static int write_structure(pdf_out *o)
 		const GArray *m = g_ptr_array_index(o->parents, p);
 		if (m == NULL)
 			continue;
-		g_string_append_printf(g, "\n%u [", p);
-		for (guint k = 0; k < m->len; k++)
-			g_string_append_printf(g, "%s%d 0 R", k ? " " : "",
-					       first + g_array_index(m, int, k));
+		g_string_append_c(g, '\n');
+		int_append(g, p);
+		g_string_append(g, " [");
+		for (guint k = 0; k < m->len; k++) {
+			if (k > 0)
+				g_string_append_c(g, ' ');
+			ref_append(g, first + g_array_index(m, int, k));
+		}
 		g_string_append_c(g, ']');
 	}
 	g_string_append(g, "] >>\nendobj\n");
@@ -1604,8 +1653,17 @@ int pdf_close(pdf_out *o)
 
 	xref = o->pos;
 	putf(o, "xref\n0 %u\n0000000000 65535 f \n", o->offsets->len);
-	for (guint i = 1; i < o->offsets->len; i++)
-		putf(o, "%010ld 00000 n \n", g_array_index(o->offsets, long, i));
+	g_string_truncate(g, 0);
+	for (guint i = 1; i < o->offsets->len; i++) {
+		/* "%010ld 00000 n \n" */
+		char line[20];
+		long off = g_array_index(o->offsets, long, i);
+		for (int k = 9; k >= 0; k--, off /= 10)
+			line[k] = (char)('0' + off % 10);
+		memcpy(line + 10, " 00000 n \n", 10);
+		g_string_append_len(g, line, 20);
+	}
+	put(o, g->str, g->len);
 	putf(o,
 	     "trailer\n<< /Size %u /Root 1 0 R /Info 4 0 R /ID [<%s> <%s>] "
 	     ">>\nstartxref\n%ld\n%%%%EOF\n",
