@@ -4,8 +4,8 @@
  * letters shares almost everything: the font programs are subset and compressed once per
  * glyph set and reused by every letter (ttf.c), each page is a short content stream
  * of glyph ids placed exactly where the layout put them, and the copies of a letter in
- * the print file draw the same content stream, written once. Text is Identity-H encoded with a
- * ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
+ * the print file draw the same content streams, written once. Text is Identity-H
+ * encoded with a ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
  * the same NFC text that was laid out. The same input gives the same bytes: no clock, no
  * random tags (the subset tag is derived from the glyph set), and the file's /ID is the
  * MD5 of the bytes before it, so that two different documents never share one.
@@ -58,8 +58,8 @@
 /* zlib levels of the pages' content streams. A batch of letters (PDF_SHARE_FONTS: the
  * letters and their print file) writes thousands of short pages, and level 1 keeps the
  * cost of a letter where it was; a plan or an appendix is written once, and level 5
- * makes its pages about a quarter smaller for 2 to 5% more time (levels 6 and above
- * cost twice that for 3% fewer bytes). */
+ * makes its pages about a quarter smaller for about 5% more time (a plan of 200 pages;
+ * level 6 costs twice that for 3% fewer bytes). */
 #define PDF_ZLEVEL_BATCH 1
 #define PDF_ZLEVEL_DOC 5
 /* ToUnicode entries per bfchar block (the PDF limit is 100). */
@@ -808,9 +808,6 @@ static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray
 	return 0;
 }
 
-/* Writes page pg (blank: nothing drawn). copy: -1 for a page of its own; else the page's
- * index in a document written several times (pdf_add), and copy_of whether this is a
- * later copy, whose content is then the first copy's object when they are the same. */
 /* Whether line e, the i-th element of pg, was broken at a space and its paragraph goes
  * on with the next element of the page (then one marked-content sequence holds both). */
 static int goes_on(const lay_elem *e, const lay_page *pg, guint i)
@@ -822,6 +819,9 @@ static int goes_on(const lay_elem *e, const lay_page *pg, guint i)
 	       !n->artifact && n->block == e->block && e->text[e->len] == ' ';
 }
 
+/* Writes page pg (blank: nothing drawn). copy: -1 for a page of its own; else the page's
+ * index in a document written several times (pdf_add), and copy_of whether this is a
+ * later copy, whose content is then the first copy's object when they are the same. */
 static void emit_page(pdf_out *o, const lay_page *pg, int blank, int copy, int copy_of)
 {
 	GArray *mcids = NULL;
