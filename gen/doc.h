@@ -5,8 +5,9 @@
  * way: nothing here points back into the plan or the template tree.
  *
  * Ownership: the doc owns every block, string and array reachable from it; all are
- * freed by doc_free(). Strings are kept in doc->strings (a GStringChunk), so a const
- * char * taken from a doc lives as long as the doc. Styles and page geometries belong
+ * freed by doc_free(), at once: nothing in a doc is freed alone. Strings are kept in
+ * doc->strings (a GStringChunk), blocks and arrays in doc->chunks (doc_alloc), so a
+ * pointer taken from a doc lives as long as the doc. Styles and page geometries belong
  * to the compiled template (template.h), which must outlive every doc made from it. */
 #ifndef VBGEN_DOC_H
 #define VBGEN_DOC_H
@@ -110,67 +111,83 @@ typedef struct doc_row {
 	doc_block **cells; /* ncols paragraphs (BLOCK_PARA), or 1 for a group row */
 } doc_row;
 
+/* A block of the expanded document. What a block says beyond its kind, its place in the
+ * flow and where it came from depends on its kind: those fields share their memory (an
+ * anonymous union), so that a paragraph, the block a long appendix has tens of thousands
+ * of (one per table cell), costs the paragraph's fields only. Read only the fields of a
+ * block's own kind. */
 struct doc_block {
 	enum doc_kind kind;
-	doc_block *next;
-	const char *file; /* template file and line this block came from */
-	long line;
 	int keep_with_next; /* stay on the page of the next block */
 	int keep_together;  /* BLOCK_PARA: never split between pages */
 	int keep_with_prev; /* stay with the last lines of the previous block (closing block) */
+	doc_block *next;
+	const char *file; /* template file and line this block came from */
+	long line;
 
-	/* BLOCK_PARA */
-	const doc_style *style;
-	const char *text; /* UTF-8, NFC */
-	int text_len;
-	const char *orig_text; /* balance styles in capitals: the text in its own case, which
-				* says where its words group (text_break_penalties); else NULL */
-	doc_run *runs;
-	int nruns;
-	int bookmark;               /* outline level (1 = top) or 0 */
-	int list_label;             /* a list item: its label (bullet or number, and the
-				     * space after it) is the text's first list_label bytes;
-				     * 0 when not a list item */
-	const char *bookmark_title; /* NULL: the paragraph's text */
+	union {
+		struct { /* BLOCK_PARA */
+			const doc_style *style;
+			const char *text;      /* UTF-8, NFC */
+			const char *orig_text; /* balance styles in capitals: the text in its own
+						* case, which says where its words group
+						* (text_break_penalties); else NULL */
+			doc_run *runs;
+			const char *bookmark_title; /* NULL: the paragraph's text */
+			int text_len;
+			int nruns;
+			int bookmark;   /* outline level (1 = top) or 0 */
+			int list_label; /* a list item: its label (bullet or number, and the
+					 * space after it) is the text's first list_label
+					 * bytes; 0 when not a list item */
+		};
 
-	/* BLOCK_GRID */
-	int level; /* the n-th block of every column starts at the same height */
-	int ncols;
-	double *col_widths; /* fractions of the text width, summing to 1 */
-	doc_block **cols;   /* first block of each column */
+		struct {           /* BLOCK_GRID */
+			int level; /* the n-th block of every column starts at the same height */
+			int ncols;
+			double *col_widths; /* fractions of the text width, summing to 1 */
+			doc_block **cols;   /* first block of each column */
+		};
 
-	/* BLOCK_RULE: centred under the widest line of the block before it */
-	double fraction;  /* 1.0 full width of that text, 1/3, 1/2 ... */
-	double thickness; /* pt */
-	double offset;    /* gap between the text's baseline descent and the rule, pt */
+		struct { /* BLOCK_RULE: centred under the widest line of the block before it */
+			double fraction;  /* 1.0 full width of that text, 1/3, 1/2 ... */
+			double thickness; /* pt */
+			double offset;    /* gap between the text's baseline descent and the rule */
+		};
 
-	/* BLOCK_SPACE */
-	double height;
-	const doc_field *fields; /* the signing places over the space (nfields), or NULL */
-	int nfields;
+		struct { /* BLOCK_SPACE */
+			double height;
+			const doc_field *fields; /* the signing places over the space (nfields),
+						  * or NULL */
+			int nfields;
+		};
 
-	/* BLOCK_FIELD */
-	const doc_field *field;
+		struct { /* BLOCK_FIELD */
+			const doc_field *field;
+		};
 
-	/* BLOCK_BREAK */
-	const doc_page *page; /* NULL: same geometry */
-	int restart_numbers;  /* page numbers of the new sequence start at 1 */
+		struct {                      /* BLOCK_BREAK */
+			const doc_page *page; /* NULL: same geometry */
+			int restart_numbers;  /* page numbers of the new sequence start at 1 */
+		};
 
-	/* BLOCK_TABLE */
-	int tcols;
-	doc_column *columns;
-	doc_row *rows;
-	int nrows;
-	double border;             /* pt */
-	const char *group_caption; /* CSV: the caption of the group column */
-	double padding;            /* pt, inside each cell */
+		struct { /* BLOCK_TABLE */
+			int tcols;
+			int nrows;
+			doc_column *columns;
+			doc_row *rows;
+			double border;             /* pt */
+			const char *group_caption; /* CSV: the caption of the group column */
+			double padding;            /* pt, inside each cell */
+		};
+	};
 };
 
 typedef struct doc {
 	doc_block *first;
-	doc_page *page;        /* geometry of the first page sequence */
-	GStringChunk *strings; /* owns every string */
-	GPtrArray *owned;      /* every block, style, array allocated for the doc (g_free) */
+	doc_page *page;           /* geometry of the first page sequence */
+	GStringChunk *strings;    /* owns every string */
+	struct doc_chunk *chunks; /* owns every block and array (doc_alloc) */
 	/* PDF metadata */
 	const char *title, *author, *subject, *keywords;
 	const char *create_date; /* ISO 8601 date: the creation date when no SOURCE_DATE_EPOCH */
@@ -183,7 +200,7 @@ void doc_free(doc *d);
 /* Returns a copy of s (may be NULL) owned by d. */
 const char *doc_str(doc *d, const char *s);
 
-/* Returns n zeroed bytes owned by d. */
+/* Returns n zeroed bytes owned by d, aligned for any type; never freed alone. */
 void *doc_alloc(doc *d, size_t n);
 
 /* Returns a new block of this kind owned by d, not yet linked anywhere. */

@@ -293,9 +293,13 @@ static const char *csv_commands(void)
 }
 
 /* Makes one document of kind k: expansion, then produce() (layout, PDF, Word, CSV,
- * previews or dump). */
-static int make_document(plan *p, const kind *k, const struct opts *o, const char *output)
+ * previews or dump). With last, this is the plan's last use: *pp is freed (and set to
+ * NULL) once the document is expanded, which needs nothing of it (doc.h), so that a long
+ * plan's tree and the pages made of it are not held at once. */
+static int make_document(plan **pp, const kind *k, const struct opts *o, const char *output,
+			 int last)
 {
+	plan *p = *pp;
 	template *t = template_load(k->template);
 	xmlXPathContextPtr ctx = NULL;
 	doc *d = NULL;
@@ -310,6 +314,12 @@ static int make_document(plan *p, const kind *k, const struct opts *o, const cha
 	xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix",
 				 xmlXPathNewBoolean(!o->no_appendix));
 	d = template_expand(t, ctx, NULL);
+	if (last) {
+		xpath_free(ctx);
+		ctx = NULL;
+		plan_free(p);
+		*pp = NULL;
+	}
 	if (d == NULL) {
 		status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
 		goto done;
@@ -405,7 +415,7 @@ static int cmd_document(const char *path, const kind *k, const struct opts *give
 		return EXIT_INVALID;
 	}
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
-	status = make_document(p, k, o, output);
+	status = make_document(&p, k, o, output, 1);
 	g_free(output);
 	g_free(word_ext);
 	plan_free(p);
@@ -484,7 +494,7 @@ static int cmd_all(const char *path, const struct opts *o)
 			if (k->csv && g_str_has_suffix(out, ".pdf"))
 				ko.csv = csv =
 					g_strdup_printf("%.*s.csv", (int)(strlen(out) - 4), out);
-			status = make_document(p, k, &ko, out);
+			status = make_document(&p, k, &ko, out, 0);
 		}
 		g_free(out);
 		g_free(docx);

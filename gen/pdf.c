@@ -2,9 +2,10 @@
  *
  * vbgen writes its PDF itself rather than through a Cairo surface because a batch of
  * letters shares almost everything: the font programs are subset and compressed once per
- * glyph set and reused by every letter (ttf.c), and each page is a short content stream
- * of glyph ids placed exactly where the layout put them. Text is Identity-H encoded with a
- * ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
+ * glyph set and reused by every letter (ttf.c), each page is a short content stream
+ * of glyph ids placed exactly where the layout put them, and the copies of a letter in
+ * the print file draw the same content streams, written once. Text is Identity-H
+ * encoded with a ToUnicode map, so that text extraction (pdftotext, the records office's checker) reads
  * the same NFC text that was laid out. The same input gives the same bytes: no clock, no
  * random tags (the subset tag is derived from the glyph set), and the file's /ID is the
  * MD5 of the bytes before it, so that two different documents never share one.
@@ -55,6 +56,13 @@
 /* A bookmark title is cut at this many bytes (at a character boundary): a heading can
  * be a whole sentence, and readers show a line. */
 #define PDF_MAX_TITLE 200
+/* zlib levels of the pages' content streams. A batch of letters (PDF_SHARE_FONTS: the
+ * letters and their print file) writes thousands of short pages, and level 1 keeps the
+ * cost of a letter where it was; a plan or an appendix is written once, and level 5
+ * makes its pages about a quarter smaller for about 5% more time (a plan of 200 pages;
+ * level 6 costs twice that for 3% fewer bytes). */
+#define PDF_ZLEVEL_BATCH 1
+#define PDF_ZLEVEL_DOC 5
 /* ToUnicode entries per bfchar block (the PDF limit is 100). */
 #define PDF_BFCHAR_BLOCK 100
 
@@ -88,6 +96,7 @@ struct face {
 	uint8_t *base;      /* glyphs of the base repertoire */
 	gunichar *base_uni; /* the character each base glyph stands for, or 0 */
 	int *w1000;         /* advance widths in 1/1000 em, per glyph */
+	int space;          /* the glyph of U+0020, or -1 */
 	GPtrArray *dicts;   /* struct font_dicts * */
 };
 
@@ -131,18 +140,22 @@ enum srole {
 static const char *const srole_name[] = {"Document", "Div", "P",     "H1",    "H2", "H3", "L",
 					 "LI",       "Lbl", "LBody", "Table", "TR", "TH", "TD"};
 
-/* A child of a structure element: another element, or a marked-content sequence. */
+/* A child of a structure element: another element, or a marked-content sequence. The
+ * children of all elements share one array (pdf_out.skids), each element's linked in
+ * reading order: a long table has several elements a row, most with one or two
+ * children, and an array of its own for each cost four times what the children do. */
 struct skid {
 	int elem;       /* the child element's index, or -1: ... */
 	int page, mcid; /* ... the sequence's page object and its MCID */
+	int next;       /* the element's next child (an index into skids), or -1 */
 };
 
 /* A structure element, written at the end (pdf_close): element 0 is the Document. */
 struct selem {
 	int parent; /* index, -1 for the Document */
 	enum srole role;
-	int page;     /* the page object of its first sequence, 0 for none */
-	GArray *kids; /* struct skid, in reading order */
+	int page;        /* the page object of its first sequence, 0 for none */
+	int first, last; /* its children in skids, in reading order; -1 for none */
 };
 
 /* Where the last line of text went in the tree: a line of the same paragraph continues
@@ -167,6 +180,7 @@ struct pdf_out {
 	long pos;        /* bytes written */
 	GChecksum *md5;  /* of the bytes written, for the /ID */
 	int share_fonts; /* PDF_SHARE_FONTS: see pdf_open() */
+	int zlevel;      /* of the content streams: PDF_ZLEVEL_BATCH or PDF_ZLEVEL_DOC */
 	int fields;      /* PDF_FIELDS */
 	GArray *widgets; /* int: the signature fields' objects (field and widget in one) */
 	int blank_ap;    /* their appearance, an empty form (0 until a field needs it) */
@@ -180,11 +194,18 @@ struct pdf_out {
 	GArray *marks; /* struct bookmark */
 	char *title, *author, *subject, *keywords, *date;
 	int failed;
-	int werr;           /* errno of the first write that failed, or 0 */
-	GString *buf;       /* scratch for content */
-	GArray *selems;     /* struct selem: the structure tree */
-	GPtrArray *parents; /* GArray of int per page with marked content: each MCID's
-			     * element (the parent tree), NULL for a page without */
+	int werr;     /* errno of the first write that failed, or 0 */
+	GString *buf; /* scratch for content */
+	/* The copies of one document (pdf_add, copies > 1: the print file): the first
+	 * copy's content of each page and its object, which a later copy's page refers
+	 * to when its content is the same, byte for byte (it is, unless a font's numbering
+	 * changed between them); empty otherwise. */
+	GPtrArray *copy_content; /* GString * per page of the document */
+	GArray *copy_obj;        /* int per page */
+	GArray *selems;          /* struct selem: the structure tree */
+	GArray *skids;           /* struct skid: the children of every element */
+	GPtrArray *parents;      /* GArray of int per page with marked content: each MCID's
+				  * element (the parent tree), NULL for a page without */
 	struct tagging at;
 };
 
@@ -221,6 +242,11 @@ void pdf_shutdown(void)
 	srgb_icc_len = 0;
 }
 
+static void string_free(gpointer s)
+{
+	g_string_free(s, TRUE);
+}
+
 /* Returns at most max bytes of s, never cutting a character in two. */
 static char *utf8_prefix(const char *s, size_t max)
 {
@@ -250,6 +276,8 @@ static void base_repertoire(struct face *fc, int n)
 				fc->base[gid >> 3] |= (uint8_t)(1 << (gid & 7));
 				if (fc->base_uni[gid] == 0)
 					fc->base_uni[gid] = c;
+				if (c == ' ' && fc->space < 0)
+					fc->space = (int)gid;
 			}
 		}
 	hb_font_destroy(hb);
@@ -286,6 +314,7 @@ static struct face *face_for(const char *path, int index)
 	fc->base_uni = g_new0(gunichar, n);
 	fc->w1000 = g_new0(int, n);
 	fc->dicts = g_ptr_array_new_with_free_func(dicts_free);
+	fc->space = -1;
 	for (int g = 0; g < n; g++)
 		fc->w1000[g] = (int)((double)ttf_advance(fc->t, g) * 1000.0 / upem + 0.5);
 	base_repertoire(fc, n);
@@ -346,10 +375,43 @@ static int new_obj(pdf_out *o)
 	return (int)o->offsets->len - 1;
 }
 
+/* Writes v in decimal into the end of b (size bytes); returns where it starts. Hand-made
+ * rather than printf, as fmt_num below: the structure tree writes an object, a
+ * cross-reference line and several references for each of thousands of elements. */
+static char *fmt_int(char *b, size_t size, long v)
+{
+	char *p = b + size;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+static void int_append(GString *g, long v)
+{
+	char b[24], *p = fmt_int(b, sizeof b, v);
+
+	g_string_append_len(g, p, b + sizeof b - p);
+}
+
+/* "N 0 R" */
+static void ref_append(GString *g, int n)
+{
+	int_append(g, n);
+	g_string_append_len(g, " 0 R", 4);
+}
+
 static void begin_obj(pdf_out *o, int n)
 {
+	char b[40], *p = fmt_int(b, 32, n);
+
 	g_array_index(o->offsets, long, n) = o->pos;
-	putf(o, "%d 0 obj\n", n);
+	memcpy(b + 32, " 0 obj\n", 7);
+	put(o, p, (size_t)(b + 39 - p));
 }
 
 /* Writes v as PDF writes a number (at most two decimals, no trailing zeros) into b, which
@@ -413,15 +475,14 @@ static void text_string(GString *g, const char *utf8)
 }
 
 static void stream(pdf_out *o, int n, const char *dict_extra, const unsigned char *data, size_t len,
-		   int compress)
+		   int zlevel)
 {
 	uLongf zlen = compressBound(len);
 	unsigned char *z = NULL;
 
-	if (compress) {
+	if (zlevel > 0) {
 		z = g_malloc(zlen);
-		/* level 1: content streams are small and written once per page */
-		if (compress2(z, &zlen, data, len, 1) != Z_OK) {
+		if (compress2(z, &zlen, data, len, zlevel) != Z_OK) {
 			g_free(z);
 			z = NULL;
 		}
@@ -459,12 +520,18 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 	return df;
 }
 
-/* Writes one laid-out line as text operators: a Tm per run, then the glyphs with their
- * exact advances as TJ adjustments. */
-/* Appends line e to c; with split > 0, between before the first glyph drawn from the
- * line's text at split bytes or later (a list item's body after its label). */
-static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, int split,
-		      const GString *between)
+/* Appends line e to c as text operators: a Tm per run, then the glyphs with their exact
+ * advances as TJ adjustments; with split > 0, between before the first glyph drawn from
+ * the line's text at split bytes or later (a list item's body after its label). With
+ * space, the line ends with the space it was broken at, drawn over the end of its last
+ * glyph (nothing shows, nothing moves, no text lies past the line's end), so that the
+ * next line can go on in the same marked-content sequence: readers that take an
+ * element's text from its sequences (poppler's pdfinfo -struct-text) join a sequence's
+ * glyphs as they are, and would run the two lines' words together without it; text
+ * extraction by position (pdftotext, mutool) drops or places a space by where it lies.
+ * Returns whether it ended so. */
+static int emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, int split,
+		     const GString *between, int space)
 {
 	double x = e->x, y = height - e->y;
 	const char *text = e->line->text;
@@ -479,7 +546,7 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, 
 
 		if (fc == NULL || (df = docfont(o, fc)) == NULL) {
 			o->failed = 1;
-			return;
+			return 0;
 		}
 		for (int i = 0; i < run->nglyphs; i++) {
 			const lay_glyph *gi = &gs[i];
@@ -499,6 +566,8 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, 
 				split = 0;
 			}
 			if (g == LAY_GLYPH_NONE || g >= (uint32_t)ttf_glyphs(fc->t)) {
+				if (gi->advance == 0 && xo == 0 && yo == 0)
+					continue; /* nothing drawn, nowhere to move */
 				if (open) {
 					g_string_append(c, "] TJ\n");
 					open = 0;
@@ -551,11 +620,29 @@ static void emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, 
 				open = 0;
 			}
 		}
+		if (space && r == e->line->nruns - 1) {
+			/* "<w> <space>": back by the space's width, then the space */
+			space = open && fc->space >= 0;
+			if (space) {
+				char gb[48] = {' '};
+				uint32_t g = (uint32_t)fc->space;
+				int gn = 1 + fmt_num(gb + 1, fc->w1000[g]);
+				gb[gn++] = '<';
+				gb[gn++] = hex_digits[(g >> 12) & 15];
+				gb[gn++] = hex_digits[(g >> 8) & 15];
+				gb[gn++] = hex_digits[(g >> 4) & 15];
+				gb[gn++] = hex_digits[g & 15];
+				gb[gn++] = '>';
+				g_string_append_len(c, gb, gn);
+				df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
+			}
+		}
 		if (open)
 			g_string_append(c, "] TJ\n");
 	}
 	if (split > 0) /* a line of the label alone */
 		g_string_append_len(c, between->str, between->len);
+	return space;
 }
 
 /* The signing places of page pg as empty signature fields, each one object that is both
@@ -605,17 +692,30 @@ static void emit_fields(pdf_out *o, const lay_page *pg, int page, GString *d)
 	g_string_free(w, TRUE);
 }
 
+/* Appends kid k to the children of element se. */
+static void skid_add(pdf_out *o, int se, struct skid k)
+{
+	struct selem *s = &g_array_index(o->selems, struct selem, se);
+	int i = (int)o->skids->len;
+
+	k.next = -1;
+	g_array_append_val(o->skids, k);
+	if (s->last >= 0)
+		g_array_index(o->skids, struct skid, s->last).next = i;
+	else
+		s->first = i;
+	s->last = i;
+}
+
 /* A new element of role under parent (an index, -1 for none). Returns its index. */
 static int selem_new(pdf_out *o, int parent, enum srole role)
 {
-	struct selem s = {parent, role, 0, g_array_new(FALSE, FALSE, sizeof(struct skid))};
+	struct selem s = {parent, role, 0, -1, -1};
 	int i = (int)o->selems->len;
 
 	g_array_append_val(o->selems, s);
-	if (parent >= 0) {
-		struct skid k = {i, 0, 0};
-		g_array_append_val(g_array_index(o->selems, struct selem, parent).kids, k);
-	}
+	if (parent >= 0)
+		skid_add(o, parent, (struct skid){i, 0, 0, -1});
 	return i;
 }
 
@@ -678,12 +778,16 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 	struct selem *s = &g_array_index(o->selems, struct selem, se);
 	if (*mcids == NULL)
 		*mcids = g_array_new(FALSE, FALSE, sizeof(int));
-	struct skid k = {-1, page, (int)(*mcids)->len};
+	struct skid k = {-1, page, (int)(*mcids)->len, -1};
 	if (s->page == 0)
 		s->page = page;
-	g_array_append_val(s->kids, k);
+	skid_add(o, se, k);
 	g_array_append_val(*mcids, se);
-	g_string_append_printf(c, "/%s <</MCID %d>> BDC\n", srole_name[s->role], k.mcid);
+	g_string_append_c(c, '/');
+	g_string_append(c, srole_name[s->role]);
+	g_string_append_len(c, " <</MCID ", 9);
+	int_append(c, k.mcid);
+	g_string_append_len(c, ">> BDC\n", 7);
 }
 
 /* The marked-content sequence open in a page's content: none, an artifact, or an
@@ -691,19 +795,19 @@ static void mark(pdf_out *o, GString *c, int se, int page, GArray **mcids)
 #define MC_NONE (-2)
 #define MC_ARTIFACT (-1)
 
-/* Puts line e in its marked-content sequence in c: its element's, one of its own for
- * each line (readers that take an element's text from its sequences, as poppler's
- * pdfinfo -struct-text does, put no space between two lines of one sequence), or an
- * artifact's, going on with the open one (*open). The first line of a list item opens
- * its label's; then returns where (bytes into the line's text) its body's starts, and
- * sets *body to the content that closes the one and opens the other. Else returns 0. */
+/* Puts line e in its marked-content sequence in c: its element's, or an artifact's,
+ * going on with the open one (*open) when it is the same and, for an element, the line
+ * before ended with its space (joined: see emit_line()), so that a paragraph's lines on
+ * a page are one sequence. The first line of a list item opens its label's; then
+ * returns where (bytes into the line's text) its body's starts, and sets *body to the
+ * content that closes the one and opens the other. Else returns 0. */
 static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray **mcids,
-		     GString *body, int *open)
+		     GString *body, int *open, int joined)
 {
 	int se = e->artifact || e->block == NULL ? MC_ARTIFACT : tag_of(o, e);
 	int label = se >= 0 && e->block->list_label > 0 && e->text == e->block->text;
 
-	if (se == MC_ARTIFACT && *open == MC_ARTIFACT)
+	if (se == *open && (se == MC_ARTIFACT || (joined && !label)))
 		return 0;
 	if (*open != MC_NONE)
 		g_string_append(c, "EMC\n");
@@ -722,16 +826,31 @@ static int mark_line(pdf_out *o, GString *c, const lay_elem *e, int page, GArray
 	return 0;
 }
 
-static void emit_page(pdf_out *o, const lay_page *pg, int blank)
+/* Whether line e, the i-th element of pg, was broken at a space and its paragraph goes
+ * on with the next element of the page (then one marked-content sequence holds both). */
+static int goes_on(const lay_elem *e, const lay_page *pg, guint i)
+{
+	const lay_elem *n =
+		i + 1 < pg->elems->len ? &g_array_index(pg->elems, lay_elem, i + 1) : NULL;
+
+	return n != NULL && n->kind == EL_TEXT && e->block != NULL && !e->artifact &&
+	       !n->artifact && n->block == e->block && e->text[e->len] == ' ';
+}
+
+/* Writes page pg (blank: nothing drawn). copy: -1 for a page of its own; else the page's
+ * index in a document written several times (pdf_add), and copy_of whether this is a
+ * later copy, whose content is then the first copy's object when they are the same. */
+static void emit_page(pdf_out *o, const lay_page *pg, int blank, int copy, int copy_of)
 {
 	GArray *mcids = NULL;
 	GString *body = g_string_new(NULL);
 	GString *c = o->buf;
-	int content = new_obj(o), page = new_obj(o);
+	/* a later copy's content object is known only once its bytes are */
+	int content = copy_of ? 0 : new_obj(o), page = new_obj(o);
 
 	g_string_truncate(c, 0);
 	if (!blank) {
-		int in_text = 0, in_art = 0, open = MC_NONE;
+		int in_text = 0, in_art = 0, open = MC_NONE, joined = 0;
 		for (guint i = 0; i < pg->elems->len; i++) {
 			const lay_elem *e = &g_array_index(pg->elems, lay_elem, i);
 			if (e->kind == EL_FIELD) /* not drawn: a widget (emit_fields) */
@@ -743,10 +862,12 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 				if (!in_text)
 					g_string_append(c, "BT\n");
 				in_text = 1;
-				int split = mark_line(o, c, e, page, &mcids, body, &open);
-				emit_line(o, c, e, pg->height, split, body);
+				int split = mark_line(o, c, e, page, &mcids, body, &open, joined);
+				joined = emit_line(o, c, e, pg->height, split, body,
+						   goes_on(e, pg, i));
 				continue;
 			}
+			joined = 0;
 			if (open != MC_NONE)
 				g_string_append(c, "EMC\n");
 			open = MC_NONE;
@@ -786,7 +907,18 @@ static void emit_page(pdf_out *o, const lay_page *pg, int blank)
 		if (in_art)
 			g_string_append(c, "EMC\n");
 	}
-	stream(o, content, "", (const unsigned char *)c->str, c->len, 1);
+	if (copy >= 0 && copy_of && (guint)copy < o->copy_content->len &&
+	    g_string_equal(g_ptr_array_index(o->copy_content, copy), c))
+		content = g_array_index(o->copy_obj, int, copy);
+	else {
+		if (content == 0)
+			content = new_obj(o);
+		stream(o, content, "", (const unsigned char *)c->str, c->len, o->zlevel);
+	}
+	if (copy >= 0 && !copy_of) {
+		g_ptr_array_add(o->copy_content, g_string_new_len(c->str, (gssize)c->len));
+		g_array_append_val(o->copy_obj, content);
+	}
 	GString *d = g_string_new("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ");
 	num(d, pg->width);
 	g_string_append_c(d, ' ');
@@ -838,6 +970,7 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 	}
 	o->path = g_strdup(path);
 	o->share_fonts = (flags & PDF_SHARE_FONTS) != 0;
+	o->zlevel = o->share_fonts ? PDF_ZLEVEL_BATCH : PDF_ZLEVEL_DOC;
 	o->fields = (flags & PDF_FIELDS) != 0;
 	o->widgets = g_array_new(FALSE, FALSE, sizeof(int));
 	o->md5 = g_checksum_new(G_CHECKSUM_MD5);
@@ -845,7 +978,10 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 	o->pages = g_array_new(FALSE, FALSE, sizeof(int));
 	o->marks = g_array_new(FALSE, TRUE, sizeof(struct bookmark));
 	o->buf = g_string_sized_new(16384);
+	o->copy_content = g_ptr_array_new_with_free_func(string_free);
+	o->copy_obj = g_array_new(FALSE, FALSE, sizeof(int));
 	o->selems = g_array_new(FALSE, FALSE, sizeof(struct selem));
+	o->skids = g_array_new(FALSE, FALSE, sizeof(struct skid));
 	o->parents = g_ptr_array_new();
 	selem_new(o, -1, S_DOCUMENT);
 	tagging_reset(o);
@@ -861,8 +997,10 @@ pdf_out *pdf_open(const char *path, const doc *meta, int flags)
 }
 
 /* Appends page pg: blank (nothing drawn: the back of a duplex copy), or with the
- * bookmarks of its lines (marks), or under the one bookmark label. */
-static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const char *label)
+ * bookmarks of its lines (marks), or under the one bookmark label; copy and copy_of as
+ * for emit_page(). */
+static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const char *label,
+		     int copy, int copy_of)
 {
 	struct bookmark b = {0};
 
@@ -884,7 +1022,7 @@ static void add_page(pdf_out *o, const lay_page *pg, int blank, int marks, const
 		b.y = pg->height - e->y + e->style->size;
 		g_array_append_val(o->marks, b);
 	}
-	emit_page(o, pg, blank);
+	emit_page(o, pg, blank, copy, copy_of);
 }
 
 int pdf_page(void *out, const lay_doc *ld, const lay_page *pg)
@@ -892,7 +1030,7 @@ int pdf_page(void *out, const lay_doc *ld, const lay_page *pg)
 	pdf_out *o = out;
 
 	(void)ld;
-	add_page(o, pg, 0, 1, NULL);
+	add_page(o, pg, 0, 1, NULL, -1, 0);
 	return o->failed ? EXIT_SYSTEM : EXIT_OK;
 }
 
@@ -900,19 +1038,27 @@ int pdf_add(pdf_out *o, const lay_doc *ld, const char *bookmark, int copies, int
 {
 	int added = 0;
 
+	/* the copies' pages share their content streams: each copy has pages (and
+	 * structure elements) of its own, which draw the same bytes */
+	g_ptr_array_set_size(o->copy_content, 0);
+	g_array_set_size(o->copy_obj, 0);
 	for (int c = 0; c < copies; c++) {
 		tagging_reset(o); /* a new document, or a new copy of it */
 		for (guint p = 0; p < ld->pages->len; p++) {
 			add_page(o, g_ptr_array_index(ld->pages, p), 0, c == 0 && bookmark == NULL,
-				 c == 0 && p == 0 ? bookmark : NULL);
+				 c == 0 && p == 0 ? bookmark : NULL, copies > 1 ? (int)p : -1,
+				 c > 0);
 			added++;
 		}
 		if (duplex && ld->pages->len % 2 == 1) {
 			/* a blank back, so that the next copy starts on a new sheet */
-			add_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1, 0, NULL);
+			add_page(o, g_ptr_array_index(ld->pages, ld->pages->len - 1), 1, 0, NULL,
+				 copies > 1 ? (int)ld->pages->len : -1, c > 0);
 			added++;
 		}
 	}
+	g_ptr_array_set_size(o->copy_content, 0);
+	g_array_set_size(o->copy_obj, 0);
 	return added;
 }
 
@@ -1177,9 +1323,10 @@ static void free_out(pdf_out *o)
 	g_array_free(o->pages, TRUE);
 	g_array_free(o->widgets, TRUE);
 	g_string_free(o->buf, TRUE);
-	for (guint i = 0; i < o->selems->len; i++)
-		g_array_free(g_array_index(o->selems, struct selem, i).kids, TRUE);
+	g_ptr_array_free(o->copy_content, TRUE);
+	g_array_free(o->copy_obj, TRUE);
 	g_array_free(o->selems, TRUE);
+	g_array_free(o->skids, TRUE);
 	for (guint i = 0; i < o->parents->len; i++)
 		if (g_ptr_array_index(o->parents, i) != NULL)
 			g_array_free(g_ptr_array_index(o->parents, i), TRUE);
@@ -1371,41 +1518,56 @@ static int write_structure(pdf_out *o)
 		new_obj(o);
 	for (guint i = 0; i < o->selems->len; i++) {
 		const struct selem *s = &g_array_index(o->selems, struct selem, i);
-		g_string_printf(g, "<</S/%s/P %d 0 R", srole_name[s->role],
-				s->parent < 0 ? root : first + s->parent);
-		if (s->page != 0)
-			g_string_append_printf(g, "/Pg %d 0 R", s->page);
+		g_string_assign(g, "<</S/");
+		g_string_append(g, srole_name[s->role]);
+		g_string_append(g, "/P ");
+		ref_append(g, s->parent < 0 ? root : first + s->parent);
+		if (s->page != 0) {
+			g_string_append(g, "/Pg ");
+			ref_append(g, s->page);
+		}
 		g_string_append(g, "/K[");
-		for (guint k = 0; k < s->kids->len; k++) {
-			const struct skid *kid = &g_array_index(s->kids, struct skid, k);
-			if (k > 0)
+		for (int k = s->first; k >= 0;) {
+			const struct skid *kid = &g_array_index(o->skids, struct skid, k);
+			if (k != s->first)
 				g_string_append_c(g, ' ');
 			if (kid->elem >= 0)
-				g_string_append_printf(g, "%d 0 R", first + kid->elem);
+				ref_append(g, first + kid->elem);
 			else if (kid->page == s->page)
-				g_string_append_printf(g, "%d", kid->mcid);
-			else
-				g_string_append_printf(g, "<</Type/MCR/Pg %d 0 R/MCID %d>>",
-						       kid->page, kid->mcid);
+				int_append(g, kid->mcid);
+			else {
+				g_string_append(g, "<</Type/MCR/Pg ");
+				ref_append(g, kid->page);
+				g_string_append(g, "/MCID ");
+				int_append(g, kid->mcid);
+				g_string_append(g, ">>");
+			}
+			k = kid->next;
 		}
 		g_string_append(g, "]>>\nendobj\n");
 		begin_obj(o, first + (int)i);
 		put(o, g->str, g->len);
 	}
-	g_string_assign(g, "<< /Nums [");
+	/* the parent tree a page at a time: in one string, a long table's would be MBs */
+	begin_obj(o, ptree);
+	put(o, "<< /Nums [", 10);
 	for (guint p = 0; p < o->parents->len; p++) {
 		const GArray *m = g_ptr_array_index(o->parents, p);
 		if (m == NULL)
 			continue;
-		g_string_append_printf(g, "\n%u [", p);
-		for (guint k = 0; k < m->len; k++)
-			g_string_append_printf(g, "%s%d 0 R", k ? " " : "",
-					       first + g_array_index(m, int, k));
+		g_string_truncate(g, 0);
+		g_string_append_c(g, '\n');
+		int_append(g, p);
+		g_string_append(g, " [");
+		for (guint k = 0; k < m->len; k++) {
+			if (k > 0)
+				g_string_append_c(g, ' ');
+			ref_append(g, first + g_array_index(m, int, k));
+		}
 		g_string_append_c(g, ']');
+		put(o, g->str, g->len);
 	}
-	g_string_append(g, "] >>\nendobj\n");
-	begin_obj(o, ptree);
-	put(o, g->str, g->len);
+	put(o, "] >>\nendobj\n", 12);
 	g_string_printf(g,
 			"<< /Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R "
 			"/ParentTreeNextKey %u >>\nendobj\n",
@@ -1510,8 +1672,17 @@ int pdf_close(pdf_out *o)
 
 	xref = o->pos;
 	putf(o, "xref\n0 %u\n0000000000 65535 f \n", o->offsets->len);
-	for (guint i = 1; i < o->offsets->len; i++)
-		putf(o, "%010ld 00000 n \n", g_array_index(o->offsets, long, i));
+	g_string_truncate(g, 0);
+	for (guint i = 1; i < o->offsets->len; i++) {
+		/* "%010ld 00000 n \n" */
+		char line[20];
+		long off = g_array_index(o->offsets, long, i);
+		for (int k = 9; k >= 0; k--, off /= 10)
+			line[k] = (char)('0' + off % 10);
+		memcpy(line + 10, " 00000 n \n", 10);
+		g_string_append_len(g, line, 20);
+	}
+	put(o, g->str, g->len);
 	putf(o,
 	     "trailer\n<< /Size %u /Root 1 0 R /Info 4 0 R /ID [<%s> <%s>] "
 	     ">>\nstartxref\n%ld\n%%%%EOF\n",

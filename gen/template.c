@@ -1562,7 +1562,7 @@ static void run_table(struct ex *e, const op *o)
 		doc_row row = {0, 0, 0, NULL};
 		if (r->kind == BLOCK_GRID && r->ncols == -1) { /* a group row */
 			row.group = 1;
-			row.level = r->tcols;
+			row.level = r->level;
 			row.cells = r->cols;
 		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
 			row.cells = r->cols;
@@ -1602,9 +1602,9 @@ static void run_row(struct ex *e, const op *o)
 			char *lv;
 			set_ctx(e, e->ctx->node);
 			lv = xpath_string(e->ctx, o->expr, e->ctx->node);
-			holder->tcols = lv != NULL ? atoi(lv) : 0; /* the row's level */
+			holder->level = lv != NULL ? atoi(lv) : 0; /* the row's level */
 			free(lv);
-			if (holder->tcols < 1 || holder->tcols > DOC_GROUP_LEVELS) {
+			if (holder->level < 1 || holder->level > DOC_GROUP_LEVELS) {
 				exerr(e, o, MSG_TPL_LEVEL_NUMBER, DOC_GROUP_LEVELS);
 				return;
 			}
@@ -1624,7 +1624,7 @@ static void run_row(struct ex *e, const op *o)
 		return;
 	}
 	holder->ncols = -2;
-	holder->tcols = n;
+	holder->level = n;
 	holder->cols = doc_alloc(e->d, sizeof(doc_block *) * (size_t)(n > 0 ? n : 1));
 	for (const op *c = o->child; c != NULL; c = c->next)
 		if (c->kind == OP_TCELL) {
