@@ -132,8 +132,9 @@ SUBMAKE  = $(MAKE) --no-print-directory -j2
 
 check: deps
 	@mkdir -p build
-	@$(CHECK_LOCK) sh -c '$(SUBMAKE) vbgen mo build/unit && \
-		$(SUBMAKE) -k -o vbgen -o build/unit check-suites; $(DRIVER) summary'
+	@$(CHECK_LOCK) sh -c '$(DRIVER) time build $(SUBMAKE) vbgen mo build/unit && \
+		$(DRIVER) time suites $(SUBMAKE) -k -o vbgen -o build/unit check-suites; \
+		$(DRIVER) summary'
 
 # The cases with the optimised build first: cases-san and nd30 read their outputs.
 check-suites: check-cases check-unit check-check check-nd30 check-cases-san check-unit-san \

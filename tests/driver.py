@@ -3,7 +3,9 @@
 the suites' results.
 
     python3 tests/driver.py SUITE     (from anywhere; SUITE as below)
+    python3 tests/driver.py cases|cases-san|nd30 NAME...   (only those cases)
     python3 tests/driver.py summary
+    python3 tests/driver.py time NAME CMD...   (CMD's cost into build/tests/NAME.times)
 
 Suites, each its own process (make check runs two at a time, see the Makefile), each
 running JOBS commands at a time:
@@ -61,6 +63,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -165,8 +168,31 @@ def environment(binary=None):
 
 
 class Ran:
-    def __init__(self, status, out, err, timed_out=False):
+    def __init__(self, status, out, err, timed_out=False, cpu=0.0):
         self.status, self.out, self.err, self.timed_out = status, out, err, timed_out
+        self.cpu = cpu  # user + system seconds of the command and the children it waited for
+
+
+class TimedPopen(subprocess.Popen):
+    """A Popen that keeps its child's resource use: wait4 instead of waitpid. The CPU
+    time of each command is what the .times files add up per case (wall time is noisy
+    on a machine that others load; CPU seconds are the figure to cut)."""
+
+    cpu = 0.0
+
+    def _try_wait(self, wait_flags):
+        try:
+            pid, sts, ru = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return self.pid, 0
+        if pid == self.pid:
+            self.cpu = ru.ru_utime + ru.ru_stime
+        return pid, sts
+
+
+# The CPU seconds of the commands run() ran on this thread since the job began: Pool
+# gives them to the job's case.
+job_cpu = threading.local()
 
 
 def run(argv, env, cwd, stdout=None, stderr=None, merge=False):
@@ -175,8 +201,8 @@ def run(argv, env, cwd, stdout=None, stderr=None, merge=False):
     out_f = open(stdout, "wb") if stdout else subprocess.PIPE
     err_f = subprocess.STDOUT if merge else (open(stderr, "wb") if stderr else subprocess.PIPE)
     try:
-        p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out_f,
-                             stderr=err_f, start_new_session=True)
+        p = TimedPopen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out_f,
+                       stderr=err_f, start_new_session=True)
     except OSError as e:
         return Ran(127, "", f"cannot run {argv[0]}: {e}")
     try:
@@ -195,7 +221,8 @@ def run(argv, env, cwd, stdout=None, stderr=None, merge=False):
         out = open(stdout, "rb").read()
     if stderr and not merge:
         err = open(stderr, "rb").read()
-    return Ran(p.returncode, dec(out), dec(err), timed_out)
+    job_cpu.seconds = getattr(job_cpu, "seconds", 0.0) + p.cpu
+    return Ran(p.returncode, dec(out), dec(err), timed_out, p.cpu)
 
 
 def symbolized(env):
@@ -216,11 +243,17 @@ class Results:
     def __init__(self, suite):
         self.suite = suite
         self.passed, self.failed, self.skips, self.fails = 0, 0, [], []
+        self.times = {}  # case -> (CPU s, wall s), for build/tests/SUITE.times
         self.lock = threading.Lock()
         self.path = os.path.join(BUILD, suite + ".result")
         os.makedirs(BUILD, exist_ok=True)
-        if os.path.exists(self.path):
-            os.remove(self.path)
+        for p in (self.path, times_path(suite)):
+            if os.path.exists(p):
+                os.remove(p)
+
+    def time(self, name, cpu, wall):
+        with self.lock:
+            self.times[name] = (cpu, wall)
 
     def ok(self, name, detail=""):
         with self.lock:
@@ -245,7 +278,14 @@ class Results:
             self.skips.append([f"{self.suite}/{name}", reason])
         say(f"skip  {self.suite}/{name}: {reason}")
 
-    def finish(self):
+    def finish(self, wall=0.0):
+        """Writes SUITE.result and SUITE.times. The suite's CPU time is this process's
+        and every child's (user + system), measured by the kernel; a case's is that of
+        the commands it ran (a file checked once for several cases counts for the first)."""
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+        write_times(times_path(self.suite), self.suite, cpu, wall, self.times)
         with open(self.path + ".tmp", "w", encoding="utf-8") as f:
             json.dump({"passed": self.passed, "failed": self.failed, "skips": self.skips,
                        "fails": self.fails}, f)
@@ -253,6 +293,33 @@ class Results:
         say(f"{self.suite}: {self.passed} passed, {self.failed} failed, "
             f"{len(self.skips)} skipped")
         return 1 if self.failed else 0
+
+
+def times_path(name):
+    return os.path.join(BUILD, name + ".times")
+
+
+def write_times(path, name, cpu, wall, parts=None):
+    """NAME.times: a first line "total CPU WALL NAME", then one line "case CPU WALL NAME"
+    per case, slowest (in CPU) first; seconds. `summary` reads them."""
+    lines = [f"total {cpu:.2f} {wall:.2f} {name}\n"]
+    for n, (c, w) in sorted((parts or {}).items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"case {c:.2f} {w:.2f} {n}\n")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    os.replace(path + ".tmp", path)
+
+
+def read_times(path):
+    """(CPU, wall, name) of the total and the list of (CPU, wall, case) of a .times file."""
+    total, parts = None, []
+    for line in (read(path) or "").splitlines():
+        kind, cpu, wall, name = line.split(" ", 3)
+        if kind == "total":
+            total = (float(cpu), float(wall), name)
+        else:
+            parts.append((float(cpu), float(wall), name))
+    return total, parts
 
 
 def missing_tool(tools):
@@ -276,7 +343,9 @@ def check_tools(tools, who):
 
 def suite_unit(res, binary):
     env = environment(binary)
+    t0 = time.monotonic()
     r = run([os.path.join(ROOT, binary)], env=env, cwd=ROOT, merge=True)
+    res.time("program", r.cpu, time.monotonic() - t0)
     lines = r.out.splitlines()
     pending, groups = [], 0
     for line in lines:
@@ -331,6 +400,13 @@ def suite_check(res, binary):
                 os.path.join(ROOT, "tests/check-generated", n + ".out")) for n in sorted(made)]
 
     def one(item):
+        job_cpu.seconds, t0 = 0.0, time.monotonic()
+        try:
+            one_input(item)
+        finally:
+            res.time(os.path.basename(item[0])[:-4], job_cpu.seconds, time.monotonic() - t0)
+
+    def one_input(item):
         xml, expected = item
         name = os.path.basename(xml)[:-4]
         rel = os.path.relpath(xml, ROOT)
@@ -429,7 +505,8 @@ class Case:
                                for d, _, ns in os.walk(f("expected")) for n in ns)
         self.problems, self.skipped, self.details = [], None, []
         self.pending = 0
-        self.seconds = 0.0  # spent in its jobs, for the "slowest" line
+        self.seconds = 0.0  # wall time spent in its jobs, for the .times file
+        self.cpu = 0.0  # CPU time of the commands of its jobs
         self.lock = threading.Lock()
         self.dependents = []
 
@@ -502,6 +579,7 @@ class Pool:
 
     def _run(self, case, fn, args):
         t0 = time.monotonic()
+        job_cpu.seconds = 0.0
         try:
             fn(*args)
         except BaseException as e:  # a bug of the driver fails the case, never passes it
@@ -509,6 +587,7 @@ class Pool:
         finally:
             with case.lock:
                 case.seconds += time.monotonic() - t0
+                case.cpu += job_cpu.seconds
                 case.pending -= 1
                 last = case.pending == 0
             try:
@@ -527,20 +606,41 @@ class Pool:
         self.ex.shutdown()
 
 
-def suite_cases(res, binary, nd30_only=False):
+def suite_cases(res, binary, nd30_only=False, only=()):
     """The cases suite, its sanitizer twin, or (nd30_only) the cases that run nd30check
-    on the optimised outputs, which are the slowest part and run beside cases-san."""
+    on the optimised outputs, which are the slowest part and run beside cases-san.
+    only: the names of the cases to run (and those whose outputs they check), for a
+    developer's quick run; every case when empty."""
     san = binary.endswith("-san")
     env = environment(binary)
     cases = load_cases()
     top = os.path.join(BUILD, "nd30" if nd30_only else "san" if san else "opt")
     opt_top = os.path.join(BUILD, "opt")
-    shutil.rmtree(top, ignore_errors=True)
-    os.makedirs(top)
+    if only:
+        unknown = [n for n in only if n not in cases]
+        if unknown:
+            raise SystemExit(f"driver: no case {', '.join(unknown)} in tests/cases")
+        chosen = set(only) | {cases[n].uses for n in only if cases[n].uses}
+        if nd30_only:
+            chosen = set(only)
+        cases = {n: c for n, c in cases.items() if n in chosen}
+        for c in cases.values():
+            c.dependents = [d for d in c.dependents if d.name in chosen]
+        for n in cases:  # the other cases' outputs stay, for a later run that checks them
+            for p in (os.path.join(top, n), os.path.join(top, ".scratch", n)):
+                shutil.rmtree(p, ignore_errors=True)
+            for ext in (".json", ".stdout", ".stderr"):
+                if os.path.exists(os.path.join(top, n + ext)):
+                    os.remove(os.path.join(top, n + ext))
+        os.makedirs(top, exist_ok=True)
+    else:
+        shutil.rmtree(top, ignore_errors=True)
+        os.makedirs(top)
     qpdf_missing = None if san or nd30_only else missing_tool(["qpdf"])
     before = inputs_sum()
 
     def finish(c):
+        res.time(c.name, c.cpu, c.seconds)
         detail = "; ".join(d for d in c.details if d)
         if c.problems:
             first, more = c.problems[0]
@@ -804,8 +904,8 @@ def suite_cases(res, binary, nd30_only=False):
     for c in todo:
         pool.spawn(c, run_case, c)
     pool.wait()
-    slow = sorted(cases.values(), key=lambda c: -c.seconds)[:5]
-    say(f"{res.suite}: slowest " + ", ".join(f"{c.name} {c.seconds:.1f} s" for c in slow))
+    slow = sorted(cases.values(), key=lambda c: -c.cpu)[:5]
+    say(f"{res.suite}: slowest " + ", ".join(f"{c.name} {c.cpu:.1f} CPU-s" for c in slow))
     if inputs_sum() == before:
         res.ok("inputs-unchanged", "no case changed samples/, templates/ or a test input")
     else:
@@ -835,16 +935,62 @@ def summary():
         print(f"failed:  {name}")
     for s in missing:
         print(f"failed:  suite {s} did not finish (see its output above)")
+    print_times()
     failed = total["failed"] + len(missing)
     print(f"{total['passed']} passed, {failed} failed, {len(skips)} skipped")
     return 1 if failed else 0
 
 
+SLOWEST = 10  # cases named in the summary's list of the slowest
+
+
+def print_times():
+    """What the run cost: each suite's CPU and wall seconds (from SUITE.times), the build
+    and the whole run when make check timed them (build.times, suites.times), and the
+    slowest cases of all suites in CPU seconds."""
+    rows, cases = [], []
+    for s in ("build",) + SUITES + ("suites",):
+        total, parts = read_times(times_path(s))
+        if total is None:
+            continue
+        rows.append(total)
+        cases += [(c, w, f"{s}/{n}") for c, w, n in parts]
+    if not rows:
+        return
+    print("time: " + ", ".join(f"{n} {c:.1f} CPU-s {w:.1f} s" for c, w, n in rows))
+    whole = [r for r in rows if r[2] == "suites"]
+    if whole:  # what ran beside the suites: the sanitizer build, make itself
+        rest = whole[0][0] - sum(c for c, _, n in rows if n in SUITES)
+        print(f"time: of the suites' run, {rest:.1f} CPU-s outside the suites (the "
+              "sanitizer build, make)")
+    slow = sorted(cases, reverse=True)[:SLOWEST]
+    print(f"slowest: " + ", ".join(f"{n} {c:.1f} CPU-s ({w:.1f} s)" for c, w, n in slow))
+
+
+def timed(name, argv):
+    """`driver.py time NAME CMD...`: runs CMD and writes build/tests/NAME.times (its CPU
+    seconds, with every child's, and its wall time); make check times the build and the
+    suites so."""
+    t0 = time.monotonic()
+    try:
+        status = subprocess.call(argv)
+    except OSError as e:
+        print(f"driver: cannot run {argv[0]}: {e}", file=sys.stderr)
+        status = 127
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    os.makedirs(BUILD, exist_ok=True)
+    write_times(times_path(name), name, kids.ru_utime + kids.ru_stime, time.monotonic() - t0)
+    return status
+
+
 def main(argv):
-    if len(argv) != 2 or argv[1] not in SUITES + ("summary",):
+    if len(argv) > 3 and argv[1] == "time":
+        return timed(argv[2], argv[3:])
+    if len(argv) < 2 or argv[1] not in SUITES + ("summary",) or (
+            len(argv) > 2 and argv[1] not in ("cases", "cases-san", "nd30")):
         print(__doc__.split("\n\n")[0], file=sys.stderr)
         return 2
-    suite = argv[1]
+    suite, only = argv[1], argv[2:]
     if suite == "summary":
         return summary()
     res = Results(suite)
@@ -852,12 +998,15 @@ def main(argv):
     if not os.access(os.path.join(ROOT, binary), os.X_OK):
         res.fail("build", f"{binary} is not built")
         return res.finish()
-    started = time.time()
-    run_suite = {"unit": suite_unit, "check": suite_check, "cases": suite_cases,
-                 "nd30": lambda r, b: suite_cases(r, b, nd30_only=True)}
+    started = time.monotonic()
+    run_suite = {"unit": suite_unit, "check": suite_check,
+                 "cases": lambda r, b: suite_cases(r, b, only=only),
+                 "nd30": lambda r, b: suite_cases(r, b, nd30_only=True, only=only)}
     run_suite[suite.replace("-san", "")](res, binary)
-    code = res.finish()
-    say(f"{suite}: {time.time() - started:.1f} s")
+    wall = time.monotonic() - started
+    code = res.finish(wall)
+    cpu = read_times(times_path(suite))[0][0]
+    say(f"{suite}: {wall:.1f} s, {cpu:.1f} CPU-s")
     return code
 
 
