@@ -72,6 +72,8 @@ import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import nd30  # noqa: E402  (tests/lib/nd30.py: nd30check loaded once, in worker processes)
 BUILD = os.path.join(ROOT, "build", "tests")
 CASES = os.path.join(ROOT, "tests", "cases")
 SUITES = ("unit", "unit-san", "check", "check-san", "cases", "cases-san", "nd30")
@@ -88,7 +90,10 @@ TOOLS = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
          "msgfmt": "gettext", "msgmerge": "gettext", "xgettext": "gettext", "mandoc": "mandoc"}
 ND30CHECK = os.environ.get("ND30CHECK") or os.path.join(ROOT, "..", "shared", "checks",
                                                          "nd30check")
-TIMEOUT = 300  # s for one command: the slowest case takes a few seconds
+# s for one command, to stop one that hangs: the slowest (docx-samples' check, some 30 s of
+# CPU) takes a minute on an idle machine, and five or more on this one when other work
+# leaves it a seventh of a core (load 14 on 2 cores seen)
+TIMEOUT = 900
 REGEN = bool(os.environ.get("REGEN"))
 STRICT = os.environ.get("STRICT_SKIPS", "") not in ("", "0")
 JOBS = max(1, int(os.environ.get("JOBS") or os.cpu_count() or 2))
@@ -638,6 +643,11 @@ def suite_cases(res, binary, nd30_only=False, only=()):
         os.makedirs(top)
     qpdf_missing = None if san or nd30_only else missing_tool(["qpdf"])
     before = inputs_sum()
+    # nd30check, a Python program, loaded once in each of JOBS worker processes instead
+    # of started for each of some 150 files (tests/lib/nd30.py); forked before any thread
+    nd30_pool = None
+    if nd30_only and os.path.exists(ND30CHECK) and nd30.is_python(ND30CHECK):
+        nd30_pool = nd30.pool(ND30CHECK, JOBS, env)
 
     def finish(c):
         res.time(c.name, c.cpu, c.seconds)
@@ -687,18 +697,18 @@ def suite_cases(res, binary, nd30_only=False, only=()):
     # block every worker.
     memo, memo_lock = {}, threading.Lock()
 
-    def spawn_once(c, key, argv, cwd, judge):
+    def spawn_once(c, key, argv, cwd, judge, runner=None):
         with memo_lock:
             first = key not in memo
             if first:
                 memo[key] = (threading.Event(), [])
-        pool.spawn(c, run_once, c, key, argv, cwd, judge, first)
+        pool.spawn(c, run_once, c, key, argv, cwd, judge, first, runner)
 
-    def run_once(c, key, argv, cwd, judge, first):
+    def run_once(c, key, argv, cwd, judge, first, runner):
         done, result = memo[key]
         if first:
             try:
-                result.append(run(argv, env=env, cwd=cwd, merge=True))
+                result.append(runner() if runner else run(argv, env=env, cwd=cwd, merge=True))
             finally:
                 done.set()
         done.wait()
@@ -730,7 +740,14 @@ def suite_cases(res, binary, nd30_only=False, only=()):
             elif r.status != 0:
                 c.problem(f"nd30check --kind {kind} {pdf}: exit {r.status} without a FAIL line")
         argv = [ND30CHECK] if os.access(ND30CHECK, os.X_OK) else [sys.executable, ND30CHECK]
-        spawn_once(c, ("nd30", kind, sha), argv + ["--kind", kind, pdf], work, judge)
+        runner = None
+        if nd30_pool is not None:
+            def runner():
+                status, text, cpu = nd30_pool.apply(
+                    nd30.check, (["--kind", kind, os.path.join(work, pdf)],))
+                job_cpu.seconds = getattr(job_cpu, "seconds", 0.0) + cpu
+                return Ran(status, text, "", cpu=cpu)
+        spawn_once(c, ("nd30", kind, sha), argv + ["--kind", kind, pdf], work, judge, runner)
 
     def start_dependent(c, used_work, streams):
         """A case that checks another case's outputs: its check, or nd30check per file."""
@@ -893,6 +910,9 @@ def suite_cases(res, binary, nd30_only=False, only=()):
                        "STATUS": str(json.loads(read(base + ".json"))["status"])}
             pool.spawn(c, start_dependent, c, base, streams)
         pool.wait()
+        if nd30_pool is not None:  # reaped, so that the suite's CPU time counts them
+            nd30_pool.close()
+            nd30_pool.join()
         return
     todo = [c for c in cases.values() if c.cmd and not (san and c.opt_only)]
     for c in cases.values():
