@@ -247,6 +247,7 @@ class Results:
 
     def __init__(self, suite):
         self.suite = suite
+        self.before = {n: c for c, _, n in read_times(times_path(suite))[1]}
         self.passed, self.failed, self.skips, self.fails = 0, 0, [], []
         self.times = {}  # case -> (CPU s, wall s), for build/tests/SUITE.times
         self.lock = threading.Lock()
@@ -298,6 +299,14 @@ class Results:
         say(f"{self.suite}: {self.passed} passed, {self.failed} failed, "
             f"{len(self.skips)} skipped")
         return 1 if self.failed else 0
+
+
+def previous_times(suite):
+    """case -> CPU seconds in the suite's previous run (empty when there was none)."""
+    return RESULTS[suite].before if suite in RESULTS else {}
+
+
+RESULTS = {}  # suite -> its Results, in this process
 
 
 def times_path(name):
@@ -899,7 +908,9 @@ def suite_cases(res, binary, nd30_only=False, only=()):
                              "optimised build")
 
     if nd30_only:
-        for c in (c for c in cases.values() if c.nd30):
+        before_cpu = previous_times(res.suite)  # longest first, as below
+        for c in sorted((c for c in cases.values() if c.nd30),
+                        key=lambda c: (-before_cpu.get(c.name, 0.0), c.name)):
             base = os.path.join(opt_top, c.uses)
             if not os.path.exists(base + ".json"):
                 res.fail(c.name, f"no optimised run of {c.uses} to check: run the cases "
@@ -918,9 +929,14 @@ def suite_cases(res, binary, nd30_only=False, only=()):
     for c in cases.values():
         if san and c.cmd and c.opt_only:
             say(f"note  {res.suite}/{c.name}: runs with the optimised build only: {c.opt_only}")
-    # cases whose outputs other cases check first: their dependents (nd30check on 30
-    # letters) are the longest part of the suite
-    todo.sort(key=lambda c: (not c.dependents, c.name))
+    # Longest first, so that the last to end is a short one: by what the case and those
+    # that check its outputs cost in the previous run (build/tests/SUITE.times); without
+    # one, the cases whose outputs other cases check first (their dependents, nd30check on
+    # 30 letters, are the longest part of the suite).
+    before_cpu = previous_times(res.suite)
+    cost = lambda c: before_cpu.get(c.name, 0.0) + sum(before_cpu.get(d.name, 0.0)
+                                                       for d in c.dependents)
+    todo.sort(key=lambda c: (-cost(c), not c.dependents, c.name))
     for c in todo:
         pool.spawn(c, run_case, c)
     pool.wait()
@@ -1013,7 +1029,7 @@ def main(argv):
     suite, only = argv[1], argv[2:]
     if suite == "summary":
         return summary()
-    res = Results(suite)
+    res = RESULTS[suite] = Results(suite)
     binary = BINARIES[suite]
     if not os.access(os.path.join(ROOT, binary), os.X_OK):
         res.fail("build", f"{binary} is not built")
