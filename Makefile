@@ -128,7 +128,8 @@ build/testgen/.stamp: tests/gen_inputs.py
 # given: first the optimised build on both cores, then the suites, the sanitizer build
 # compiling beside the suites that need only the optimised one (-o: the optimised build
 # is done, so that make starts those suites first instead of waiting on paths.o's
-# FORCE behind the sanitizer objects). flock keeps two
+# FORCE behind the sanitizer objects). The build and the suites' run are timed (driver.py
+# time: build/tests/build.times, suites.times), for the summary's costs. flock keeps two
 # `make check` in one tree from mixing their outputs. A suite's target succeeds when the
 # suite ran to its end: the summary gives the verdict.
 CHECK_LOCK = $(shell command -v flock >/dev/null 2>&1 && echo flock build/.check.lock)

@@ -48,6 +48,13 @@ and writes build/tests/SUITE.result; `summary` prints the total as
 "N passed, N failed, N skipped" and fails when anything failed or a suite did not
 finish.
 
+What it costs: every suite writes build/tests/SUITE.times, its CPU seconds (user +
+system, its own and its children's) and wall seconds, then each case's (the commands it
+ran, from wait4), slowest first; `time NAME CMD...` writes NAME.times for a command (make
+check times the build and the suites' run so), and `summary` prints them all with the
+ten slowest cases. The cases start longest first by the previous run's .times. The nd30
+suite loads nd30check once in each of JOBS worker processes (tests/lib/nd30.py).
+
 Environment: REGEN=1 rewrites the expected files (NAME.out, expected/, stdout, stderr)
 from the optimised build; JOBS=N cases at a time (default: the number of CPUs);
 STRICT_SKIPS=1 (set by .ci/run) makes a skip for a missing tool that tools/deps.sh
