@@ -68,6 +68,7 @@ import fnmatch
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -759,8 +760,12 @@ def suite_cases(res, binary, nd30_only=False, only=()):
         runner = None
         if nd30_pool is not None:
             def runner():
-                status, text, cpu = nd30_pool.apply(
-                    nd30.check, (["--kind", kind, os.path.join(work, pdf)],))
+                job = nd30_pool.apply_async(nd30.check,
+                                            (["--kind", kind, os.path.join(work, pdf)],))
+                try:  # a worker that hangs or dies gives no result: a failure, not a wait
+                    status, text, cpu = job.get(TIMEOUT)
+                except multiprocessing.TimeoutError:
+                    return Ran(-9, f"no result in {TIMEOUT} s", "", timed_out=True)
                 job_cpu.seconds = getattr(job_cpu, "seconds", 0.0) + cpu
                 return Ran(status, text, "", cpu=cpu)
         spawn_once(c, ("nd30", kind, sha), argv + ["--kind", kind, pdf], work, judge, runner)
