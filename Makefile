@@ -17,6 +17,10 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = -Wl,-O1,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# The sanitizer build's own optimisation and debug level (after CFLAGS, so they win):
+# -O1 keeps the runs of the tests fast enough; -g1 is line tables only, all a symbolized
+# report needs (function, file, line), and compiles in three quarters of -g's time.
+SANOPT   = -O1 -g1
 
 SRCS     = $(wildcard gen/*.c)
 LIBSRCS  = $(filter-out gen/main.c,$(SRCS))
@@ -96,7 +100,7 @@ build/%.o: gen/%.c $(HDRS) build/.deps Makefile
 build/san/%.o: gen/%.c $(HDRS) build/.deps Makefile
 	@mkdir -p build/san
 	@echo "  CC    $< (asan+ubsan)"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) $(SANOPT) -c -o $@ $<
 
 build/vbgen-san: $(SANOBJS)
 	@echo "  LINK  $@"
@@ -113,7 +117,8 @@ build/unit: $(UNITSRC) $(LIBOBJS)
 
 build/unit-san: $(UNITSRC) $(SANLIB)
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) $(UNITFLAGS) -o $@ $(UNITSRC) $(SANLIB) $(LIBS) $(UNITLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) $(SANOPT) $(UNITFLAGS) -o $@ $(UNITSRC) $(SANLIB) $(LIBS) \
+		$(UNITLIBS)
 
 # The tests' Python: Debian's python3, the one tools/deps.sh installs, rather than the
 # first on PATH, which a version manager may make a shim with site hooks (0.1-0.3 s
@@ -131,7 +136,8 @@ build/testgen/.stamp: tests/gen_inputs.py
 # given: first the optimised build on both cores, then the suites, the sanitizer build
 # compiling beside the suites that need only the optimised one (-o: the optimised build
 # is done, so that make starts those suites first instead of waiting on paths.o's
-# FORCE behind the sanitizer objects). flock keeps two
+# FORCE behind the sanitizer objects). The build and the suites' run are timed (driver.py
+# time: build/tests/build.times, suites.times), for the summary's costs. flock keeps two
 # `make check` in one tree from mixing their outputs. A suite's target succeeds when the
 # suite ran to its end: the summary gives the verdict.
 CHECK_LOCK = $(shell command -v flock >/dev/null 2>&1 && echo flock build/.check.lock)
@@ -140,8 +146,9 @@ SUBMAKE  = $(MAKE) --no-print-directory -j2
 
 check: deps
 	@mkdir -p build
-	@$(CHECK_LOCK) sh -c '$(SUBMAKE) vbgen mo build/unit && \
-		$(SUBMAKE) -k -o vbgen -o build/unit check-suites; $(DRIVER) summary'
+	@$(CHECK_LOCK) sh -c '$(DRIVER) time build $(SUBMAKE) vbgen mo build/unit && \
+		$(DRIVER) time suites $(SUBMAKE) -k -o vbgen -o build/unit check-suites; \
+		$(DRIVER) summary'
 
 # The cases with the optimised build first: cases-san and nd30 read their outputs.
 check-suites: check-cases check-unit check-check check-nd30 check-cases-san check-unit-san \

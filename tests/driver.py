@@ -3,9 +3,9 @@
 the suites' results.
 
     python3 tests/driver.py SUITE     (from anywhere; SUITE as below)
-    python3 tests/driver.py cases NAME...   (only these cases, and those they use:
-                                            for development; make check runs all)
+    python3 tests/driver.py cases|cases-san|nd30 NAME...   (only those cases)
     python3 tests/driver.py summary
+    python3 tests/driver.py time NAME CMD...   (CMD's cost into build/tests/NAME.times)
 
 Suites, each its own process (make check runs two at a time, see the Makefile), each
 running JOBS commands at a time:
@@ -48,6 +48,13 @@ and writes build/tests/SUITE.result; `summary` prints the total as
 "N passed, N failed, N skipped" and fails when anything failed or a suite did not
 finish.
 
+What it costs: every suite writes build/tests/SUITE.times, its CPU seconds (user +
+system, its own and its children's) and wall seconds, then each case's (the commands it
+ran, from wait4), slowest first; `time NAME CMD...` writes NAME.times for a command (make
+check times the build and the suites' run so), and `summary` prints them all with the
+ten slowest cases. The cases start longest first by the previous run's .times. The nd30
+suite loads nd30check once in each of JOBS worker processes (tests/lib/nd30.py).
+
 Environment: REGEN=1 rewrites the expected files (NAME.out, expected/, stdout, stderr)
 from the optimised build; JOBS=N cases at a time (default: the number of CPUs);
 STRICT_SKIPS=1 (set by .ci/run) makes a skip for a missing tool that tools/deps.sh
@@ -61,8 +68,10 @@ import fnmatch
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -71,6 +80,8 @@ import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import nd30  # noqa: E402  (tests/lib/nd30.py: nd30check loaded once, in worker processes)
 BUILD = os.path.join(ROOT, "build", "tests")
 CASES = os.path.join(ROOT, "tests", "cases")
 SUITES = ("unit", "unit-san", "check", "check-san", "cases", "cases-san", "nd30")
@@ -87,9 +98,11 @@ TOOLS = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils",
          "msgfmt": "gettext", "msgmerge": "gettext", "xgettext": "gettext", "mandoc": "mandoc"}
 ND30CHECK = os.environ.get("ND30CHECK") or os.path.join(ROOT, "..", "shared", "checks",
                                                          "nd30check")
-TIMEOUT = 300  # s for one command: the slowest case takes a few seconds
+# s for one command, to stop one that hangs: the slowest (docx-samples' check, some 30 s of
+# CPU) takes a minute on an idle machine, and five or more on this one when other work
+# leaves it a seventh of a core (load 14 on 2 cores seen)
+TIMEOUT = 900
 REGEN = bool(os.environ.get("REGEN"))
-ONLY = []  # `driver.py cases NAME...`: only these cases
 STRICT = os.environ.get("STRICT_SKIPS", "") not in ("", "0")
 JOBS = max(1, int(os.environ.get("JOBS") or os.cpu_count() or 2))
 
@@ -168,8 +181,31 @@ def environment(binary=None):
 
 
 class Ran:
-    def __init__(self, status, out, err, timed_out=False):
+    def __init__(self, status, out, err, timed_out=False, cpu=0.0):
         self.status, self.out, self.err, self.timed_out = status, out, err, timed_out
+        self.cpu = cpu  # user + system seconds of the command and the children it waited for
+
+
+class TimedPopen(subprocess.Popen):
+    """A Popen that keeps its child's resource use: wait4 instead of waitpid. The CPU
+    time of each command is what the .times files add up per case (wall time is noisy
+    on a machine that others load; CPU seconds are the figure to cut)."""
+
+    cpu = 0.0
+
+    def _try_wait(self, wait_flags):
+        try:
+            pid, sts, ru = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            return self.pid, 0
+        if pid == self.pid:
+            self.cpu = ru.ru_utime + ru.ru_stime
+        return pid, sts
+
+
+# The CPU seconds of the commands run() ran on this thread since the job began: Pool
+# gives them to the job's case.
+job_cpu = threading.local()
 
 
 def run(argv, env, cwd, stdout=None, stderr=None, merge=False):
@@ -178,8 +214,8 @@ def run(argv, env, cwd, stdout=None, stderr=None, merge=False):
     out_f = open(stdout, "wb") if stdout else subprocess.PIPE
     err_f = subprocess.STDOUT if merge else (open(stderr, "wb") if stderr else subprocess.PIPE)
     try:
-        p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out_f,
-                             stderr=err_f, start_new_session=True)
+        p = TimedPopen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out_f,
+                       stderr=err_f, start_new_session=True)
     except OSError as e:
         return Ran(127, "", f"cannot run {argv[0]}: {e}")
     try:
@@ -198,7 +234,8 @@ def run(argv, env, cwd, stdout=None, stderr=None, merge=False):
         out = open(stdout, "rb").read()
     if stderr and not merge:
         err = open(stderr, "rb").read()
-    return Ran(p.returncode, dec(out), dec(err), timed_out)
+    job_cpu.seconds = getattr(job_cpu, "seconds", 0.0) + p.cpu
+    return Ran(p.returncode, dec(out), dec(err), timed_out, p.cpu)
 
 
 def symbolized(env):
@@ -218,12 +255,19 @@ class Results:
 
     def __init__(self, suite):
         self.suite = suite
+        self.before = {n: c for c, _, n in read_times(times_path(suite))[1]}
         self.passed, self.failed, self.skips, self.fails = 0, 0, [], []
+        self.times = {}  # case -> (CPU s, wall s), for build/tests/SUITE.times
         self.lock = threading.Lock()
         self.path = os.path.join(BUILD, suite + ".result")
         os.makedirs(BUILD, exist_ok=True)
-        if os.path.exists(self.path):
-            os.remove(self.path)
+        for p in (self.path, times_path(suite)):
+            if os.path.exists(p):
+                os.remove(p)
+
+    def time(self, name, cpu, wall):
+        with self.lock:
+            self.times[name] = (cpu, wall)
 
     def ok(self, name, detail=""):
         with self.lock:
@@ -248,7 +292,14 @@ class Results:
             self.skips.append([f"{self.suite}/{name}", reason])
         say(f"skip  {self.suite}/{name}: {reason}")
 
-    def finish(self):
+    def finish(self, wall=0.0):
+        """Writes SUITE.result and SUITE.times. The suite's CPU time is this process's
+        and every child's (user + system), measured by the kernel; a case's is that of
+        the commands it ran (a file checked once for several cases counts for the first)."""
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+        write_times(times_path(self.suite), self.suite, cpu, wall, self.times)
         with open(self.path + ".tmp", "w", encoding="utf-8") as f:
             json.dump({"passed": self.passed, "failed": self.failed, "skips": self.skips,
                        "fails": self.fails}, f)
@@ -256,6 +307,41 @@ class Results:
         say(f"{self.suite}: {self.passed} passed, {self.failed} failed, "
             f"{len(self.skips)} skipped")
         return 1 if self.failed else 0
+
+
+def previous_times(suite):
+    """case -> CPU seconds in the suite's previous run (empty when there was none)."""
+    return RESULTS[suite].before if suite in RESULTS else {}
+
+
+RESULTS = {}  # suite -> its Results, in this process
+
+
+def times_path(name):
+    return os.path.join(BUILD, name + ".times")
+
+
+def write_times(path, name, cpu, wall, parts=None):
+    """NAME.times: a first line "total CPU WALL NAME", then one line "case CPU WALL NAME"
+    per case, slowest (in CPU) first; seconds. `summary` reads them."""
+    lines = [f"total {cpu:.2f} {wall:.2f} {name}\n"]
+    for n, (c, w) in sorted((parts or {}).items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"case {c:.2f} {w:.2f} {n}\n")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    os.replace(path + ".tmp", path)
+
+
+def read_times(path):
+    """(CPU, wall, name) of the total and the list of (CPU, wall, case) of a .times file."""
+    total, parts = None, []
+    for line in (read(path) or "").splitlines():
+        kind, cpu, wall, name = line.split(" ", 3)
+        if kind == "total":
+            total = (float(cpu), float(wall), name)
+        else:
+            parts.append((float(cpu), float(wall), name))
+    return total, parts
 
 
 def missing_tool(tools):
@@ -279,7 +365,9 @@ def check_tools(tools, who):
 
 def suite_unit(res, binary):
     env = environment(binary)
+    t0 = time.monotonic()
     r = run([os.path.join(ROOT, binary)], env=env, cwd=ROOT, merge=True)
+    res.time("program", r.cpu, time.monotonic() - t0)
     lines = r.out.splitlines()
     pending, groups = [], 0
     for line in lines:
@@ -334,6 +422,13 @@ def suite_check(res, binary):
                 os.path.join(ROOT, "tests/check-generated", n + ".out")) for n in sorted(made)]
 
     def one(item):
+        job_cpu.seconds, t0 = 0.0, time.monotonic()
+        try:
+            one_input(item)
+        finally:
+            res.time(os.path.basename(item[0])[:-4], job_cpu.seconds, time.monotonic() - t0)
+
+    def one_input(item):
         xml, expected = item
         name = os.path.basename(xml)[:-4]
         rel = os.path.relpath(xml, ROOT)
@@ -432,7 +527,8 @@ class Case:
                                for d, _, ns in os.walk(f("expected")) for n in ns)
         self.problems, self.skipped, self.details = [], None, []
         self.pending = 0
-        self.seconds = 0.0  # spent in its jobs, for the "slowest" line
+        self.seconds = 0.0  # wall time spent in its jobs, for the .times file
+        self.cpu = 0.0  # CPU time of the commands of its jobs
         self.lock = threading.Lock()
         self.dependents = []
 
@@ -462,14 +558,6 @@ def load_cases():
                 raise SystemExit(f"driver: tests/cases/{c.name} uses '{c.uses}', "
                                  "which is not a case with a cmd")
             cases[c.uses].dependents.append(c)
-    if ONLY:
-        unknown = [n for n in ONLY if n not in cases]
-        if unknown:
-            raise SystemExit(f"driver: no case {', '.join(unknown)} in tests/cases")
-        wanted = set(ONLY) | {cases[n].uses for n in ONLY if cases[n].uses}
-        for n in list(wanted):
-            cases[n].dependents = [d for d in cases[n].dependents if d.name in wanted]
-        cases = {n: c for n, c in cases.items() if n in wanted}
     return cases
 
 
@@ -513,6 +601,7 @@ class Pool:
 
     def _run(self, case, fn, args):
         t0 = time.monotonic()
+        job_cpu.seconds = 0.0
         try:
             fn(*args)
         except BaseException as e:  # a bug of the driver fails the case, never passes it
@@ -520,6 +609,7 @@ class Pool:
         finally:
             with case.lock:
                 case.seconds += time.monotonic() - t0
+                case.cpu += job_cpu.seconds
                 case.pending -= 1
                 last = case.pending == 0
             try:
@@ -538,20 +628,46 @@ class Pool:
         self.ex.shutdown()
 
 
-def suite_cases(res, binary, nd30_only=False):
+def suite_cases(res, binary, nd30_only=False, only=()):
     """The cases suite, its sanitizer twin, or (nd30_only) the cases that run nd30check
-    on the optimised outputs, which are the slowest part and run beside cases-san."""
+    on the optimised outputs, which are the slowest part and run beside cases-san.
+    only: the names of the cases to run (and those whose outputs they check), for a
+    developer's quick run; every case when empty."""
     san = binary.endswith("-san")
     env = environment(binary)
     cases = load_cases()
     top = os.path.join(BUILD, "nd30" if nd30_only else "san" if san else "opt")
     opt_top = os.path.join(BUILD, "opt")
-    shutil.rmtree(top, ignore_errors=True)
-    os.makedirs(top)
+    if only:
+        unknown = [n for n in only if n not in cases]
+        if unknown:
+            raise SystemExit(f"driver: no case {', '.join(unknown)} in tests/cases")
+        chosen = set(only) | {cases[n].uses for n in only if cases[n].uses}
+        if nd30_only:
+            chosen = set(only)
+        cases = {n: c for n, c in cases.items() if n in chosen}
+        for c in cases.values():
+            c.dependents = [d for d in c.dependents if d.name in chosen]
+        for n in cases:  # the other cases' outputs stay, for a later run that checks them
+            for p in (os.path.join(top, n), os.path.join(top, ".scratch", n)):
+                shutil.rmtree(p, ignore_errors=True)
+            for ext in (".json", ".stdout", ".stderr"):
+                if os.path.exists(os.path.join(top, n + ext)):
+                    os.remove(os.path.join(top, n + ext))
+        os.makedirs(top, exist_ok=True)
+    else:
+        shutil.rmtree(top, ignore_errors=True)
+        os.makedirs(top)
     qpdf_missing = None if san or nd30_only else missing_tool(["qpdf"])
     before = inputs_sum()
+    # nd30check, a Python program, loaded once in each of JOBS worker processes instead
+    # of started for each of some 150 files (tests/lib/nd30.py); forked before any thread
+    nd30_pool = None
+    if nd30_only and os.path.exists(ND30CHECK) and nd30.is_python(ND30CHECK):
+        nd30_pool = nd30.pool(ND30CHECK, JOBS, env)
 
     def finish(c):
+        res.time(c.name, c.cpu, c.seconds)
         detail = "; ".join(d for d in c.details if d)
         if c.problems:
             first, more = c.problems[0]
@@ -598,18 +714,18 @@ def suite_cases(res, binary, nd30_only=False):
     # block every worker.
     memo, memo_lock = {}, threading.Lock()
 
-    def spawn_once(c, key, argv, cwd, judge):
+    def spawn_once(c, key, argv, cwd, judge, runner=None):
         with memo_lock:
             first = key not in memo
             if first:
                 memo[key] = (threading.Event(), [])
-        pool.spawn(c, run_once, c, key, argv, cwd, judge, first)
+        pool.spawn(c, run_once, c, key, argv, cwd, judge, first, runner)
 
-    def run_once(c, key, argv, cwd, judge, first):
+    def run_once(c, key, argv, cwd, judge, first, runner):
         done, result = memo[key]
         if first:
             try:
-                result.append(run(argv, env=env, cwd=cwd, merge=True))
+                result.append(runner() if runner else run(argv, env=env, cwd=cwd, merge=True))
             finally:
                 done.set()
         done.wait()
@@ -641,7 +757,18 @@ def suite_cases(res, binary, nd30_only=False):
             elif r.status != 0:
                 c.problem(f"nd30check --kind {kind} {pdf}: exit {r.status} without a FAIL line")
         argv = [ND30CHECK] if os.access(ND30CHECK, os.X_OK) else [sys.executable, ND30CHECK]
-        spawn_once(c, ("nd30", kind, sha), argv + ["--kind", kind, pdf], work, judge)
+        runner = None
+        if nd30_pool is not None:
+            def runner():
+                job = nd30_pool.apply_async(nd30.check,
+                                            (["--kind", kind, os.path.join(work, pdf)],))
+                try:  # a worker that hangs or dies gives no result: a failure, not a wait
+                    status, text, cpu = job.get(TIMEOUT)
+                except multiprocessing.TimeoutError:
+                    return Ran(-9, f"no result in {TIMEOUT} s", "", timed_out=True)
+                job_cpu.seconds = getattr(job_cpu, "seconds", 0.0) + cpu
+                return Ran(status, text, "", cpu=cpu)
+        spawn_once(c, ("nd30", kind, sha), argv + ["--kind", kind, pdf], work, judge, runner)
 
     def start_dependent(c, used_work, streams):
         """A case that checks another case's outputs: its check, or nd30check per file."""
@@ -793,7 +920,9 @@ def suite_cases(res, binary, nd30_only=False):
                              "optimised build")
 
     if nd30_only:
-        for c in (c for c in cases.values() if c.nd30):
+        before_cpu = previous_times(res.suite)  # longest first, as below
+        for c in sorted((c for c in cases.values() if c.nd30),
+                        key=lambda c: (-before_cpu.get(c.name, 0.0), c.name)):
             base = os.path.join(opt_top, c.uses)
             if not os.path.exists(base + ".json"):
                 res.fail(c.name, f"no optimised run of {c.uses} to check: run the cases "
@@ -804,19 +933,27 @@ def suite_cases(res, binary, nd30_only=False):
                        "STATUS": str(json.loads(read(base + ".json"))["status"])}
             pool.spawn(c, start_dependent, c, base, streams)
         pool.wait()
+        if nd30_pool is not None:  # reaped, so that the suite's CPU time counts them
+            nd30_pool.close()
+            nd30_pool.join()
         return
     todo = [c for c in cases.values() if c.cmd and not (san and c.opt_only)]
     for c in cases.values():
         if san and c.cmd and c.opt_only:
             say(f"note  {res.suite}/{c.name}: runs with the optimised build only: {c.opt_only}")
-    # cases whose outputs other cases check first: their dependents (nd30check on 30
-    # letters) are the longest part of the suite
-    todo.sort(key=lambda c: (not c.dependents, c.name))
+    # Longest first, so that the last to end is a short one: by what the case and those
+    # that check its outputs cost in the previous run (build/tests/SUITE.times); without
+    # one, the cases whose outputs other cases check first (their dependents, nd30check on
+    # 30 letters, are the longest part of the suite).
+    before_cpu = previous_times(res.suite)
+    cost = lambda c: before_cpu.get(c.name, 0.0) + sum(before_cpu.get(d.name, 0.0)
+                                                       for d in c.dependents)
+    todo.sort(key=lambda c: (-cost(c), not c.dependents, c.name))
     for c in todo:
         pool.spawn(c, run_case, c)
     pool.wait()
-    slow = sorted(cases.values(), key=lambda c: -c.seconds)[:5]
-    say(f"{res.suite}: slowest " + ", ".join(f"{c.name} {c.seconds:.1f} s" for c in slow))
+    slow = sorted(cases.values(), key=lambda c: -c.cpu)[:5]
+    say(f"{res.suite}: slowest " + ", ".join(f"{c.name} {c.cpu:.1f} CPU-s" for c in slow))
     if inputs_sum() == before:
         res.ok("inputs-unchanged", "no case changed samples/, templates/ or a test input")
     else:
@@ -846,33 +983,78 @@ def summary():
         print(f"failed:  {name}")
     for s in missing:
         print(f"failed:  suite {s} did not finish (see its output above)")
+    print_times()
     failed = total["failed"] + len(missing)
     print(f"{total['passed']} passed, {failed} failed, {len(skips)} skipped")
     return 1 if failed else 0
 
 
+SLOWEST = 10  # cases named in the summary's list of the slowest
+
+
+def print_times():
+    """What the run cost: each suite's CPU and wall seconds (from SUITE.times), the build
+    and the whole run when make check timed them (build.times, suites.times), and the
+    slowest cases of all suites in CPU seconds."""
+    rows, cases = [], []
+    for s in ("build",) + SUITES + ("suites",):
+        total, parts = read_times(times_path(s))
+        if total is None:
+            continue
+        rows.append(total)
+        cases += [(c, w, f"{s}/{n}") for c, w, n in parts]
+    if not rows:
+        return
+    print("time: " + ", ".join(f"{n} {c:.1f} CPU-s {w:.1f} s" for c, w, n in rows))
+    whole = [r for r in rows if r[2] == "suites"]
+    if whole:  # what ran beside the suites: the sanitizer build, make itself
+        rest = whole[0][0] - sum(c for c, _, n in rows if n in SUITES)
+        print(f"time: of the suites' run, {rest:.1f} CPU-s outside the suites (the "
+              "sanitizer build, make)")
+    slow = sorted(cases, reverse=True)[:SLOWEST]
+    print(f"slowest: " + ", ".join(f"{n} {c:.1f} CPU-s ({w:.1f} s)" for c, w, n in slow))
+
+
+def timed(name, argv):
+    """`driver.py time NAME CMD...`: runs CMD and writes build/tests/NAME.times (its CPU
+    seconds, with every child's, and its wall time); make check times the build and the
+    suites so."""
+    t0 = time.monotonic()
+    try:
+        status = subprocess.call(argv)
+    except OSError as e:
+        print(f"driver: cannot run {argv[0]}: {e}", file=sys.stderr)
+        status = 127
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    os.makedirs(BUILD, exist_ok=True)
+    write_times(times_path(name), name, kids.ru_utime + kids.ru_stime, time.monotonic() - t0)
+    return status
+
+
 def main(argv):
-    global ONLY
-    if len(argv) > 2 and argv[1] in ("cases", "cases-san", "nd30"):
-        ONLY = argv[2:]  # a development run of these cases (and those they use) alone
-        argv = argv[:2]
-    if len(argv) != 2 or argv[1] not in SUITES + ("summary",):
+    if len(argv) > 3 and argv[1] == "time":
+        return timed(argv[2], argv[3:])
+    if len(argv) < 2 or argv[1] not in SUITES + ("summary",) or (
+            len(argv) > 2 and argv[1] not in ("cases", "cases-san", "nd30")):
         print(__doc__.split("\n\n")[0], file=sys.stderr)
         return 2
-    suite = argv[1]
+    suite, only = argv[1], argv[2:]
     if suite == "summary":
         return summary()
-    res = Results(suite)
+    res = RESULTS[suite] = Results(suite)
     binary = BINARIES[suite]
     if not os.access(os.path.join(ROOT, binary), os.X_OK):
         res.fail("build", f"{binary} is not built")
         return res.finish()
-    started = time.time()
-    run_suite = {"unit": suite_unit, "check": suite_check, "cases": suite_cases,
-                 "nd30": lambda r, b: suite_cases(r, b, nd30_only=True)}
+    started = time.monotonic()
+    run_suite = {"unit": suite_unit, "check": suite_check,
+                 "cases": lambda r, b: suite_cases(r, b, only=only),
+                 "nd30": lambda r, b: suite_cases(r, b, nd30_only=True, only=only)}
     run_suite[suite.replace("-san", "")](res, binary)
-    code = res.finish()
-    say(f"{suite}: {time.time() - started:.1f} s")
+    wall = time.monotonic() - started
+    code = res.finish(wall)
+    cpu = read_times(times_path(suite))[0][0]
+    say(f"{suite}: {wall:.1f} s, {cpu:.1f} CPU-s")
     return code
 
 

@@ -3,7 +3,6 @@
 #
 #   sh tests/docx/run.sh generate VBGEN OUTDIR    (the case docx-samples' cmd)
 #   sh tests/docx/run.sh check OUTDIR             (its check, on the optimised outputs)
-#   sh tests/docx/run.sh word OUTDIR NAME KEY ... (one document's checks: check runs them)
 #
 # generate writes every file the checks read, and the exit statuses of the commands in
 # OUTDIR/statuses, with the same bytes from any build (the driver compares the sanitizer
@@ -23,7 +22,7 @@
 #                nd30check --kind plan|appendix|letter reports no failure (but the one
 #                known false alarm tests/e2e.sh accepts too, and a justified line that
 #                LibreOffice ends short of the margin for the slant of its last italic
-#                letter, which Word sets flush: see nd30()), its text holds the words of
+#                letter, which Word sets flush: see check.py nd30_failures()), its text holds the words of
 #                vbgen's own PDF in the same order and no others (check.py words), and its
 #                page count is within one of vbgen's (plan, appendix) or equal (letters)
 #
@@ -38,7 +37,7 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 if [ "$MODE" = generate ]; then
 	VBGEN=$2
 	OUT=$3
-elif [ "$MODE" = check ] || [ "$MODE" = word ]; then
+elif [ "$MODE" = check ]; then
 	OUT=$2
 else
 	echo "usage: sh tests/docx/run.sh generate VBGEN OUTDIR | check OUTDIR" >&2
@@ -49,10 +48,7 @@ export LC_ALL=C.UTF-8
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1700000000}"
 CHECK=$ROOT/tests/docx/check.py
 CHECKER=${ND30CHECK:-$ROOT/../shared/checks/nd30check}
-# nd30check's one known false alarm (see tests/e2e.sh): mutool cuts font names after 24
-# characters, so LiberationSerif-BoldItalic reads as not italic.
-KNOWN="^FAIL  'Nơi nhận:' bold italic 12 pt: .*([A-Za-z]*-BoldItal 12)\$"
-# LibreOffice converts all files of a sample in one run; a hung run is stopped.
+# LibreOffice converts all the Word files in one run; a hung run is stopped.
 SOFFICE_TIMEOUT=600
 P=0
 F=0
@@ -61,13 +57,6 @@ S=0
 ok() { P=$((P + 1)); echo "ok    docx: $1"; }
 bad() { F=$((F + 1)); echo "FAIL  docx: $1${2:+: $2}"; }
 skip() { S=$((S + 1)); echo "skip  docx: $1${2:+: $2}"; }
-
-pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
-
-# sanitizer reports in a command's stderr are failures of their own
-clean() {
-	! grep -q "runtime error\|ERROR: AddressSanitizer\|LeakSanitizer" "$1"
-}
 
 mkdir -p "$OUT" || exit 2
 # generate keeps OUT as given (the messages it keeps name the files so, the same for both
@@ -106,73 +95,6 @@ package() {
 	done
 	rm -rf "$pk_dir"
 	python3 "$CHECK" package "$@"
-}
-
-# nd30 KIND PDF: the checker's failures other than the known false alarm, or nothing.
-# A failure of "body is justified" alone is checked again with the lines that LibreOffice
-# ends short for the slant of their last italic letter taken as flush (check.py
-# justified: Word sets them flush); passing so, it is no failure, and the .nd30 file says
-# why.
-# KEY (SAMPLE/KIND/ID) names the document for tests/docx/nd30-allow: lines "GLOB RULE",
-# a rule that may fail for the documents GLOB matches, by design (the same documents as
-# the PDFs' tests/cases/nd30-samples/nd30-allow).
-nd30() {
-	"$CHECKER" --quiet --kind "$1" "$2" >"$2.nd30" 2>&1
-	nd_fail=$(grep '^FAIL' "$2.nd30" | grep -v "$KNOWN")
-	while read -r nd_glob nd_rule; do
-		case $nd_glob in '#'* | '') continue ;; esac
-		# shellcheck disable=SC2254
-		case $3 in $nd_glob)
-			nd_fail=$(printf '%s\n' "$nd_fail" | grep -vF "FAIL  $nd_rule")
-			[ -n "$nd_fail" ] || echo "(allowed by tests/docx/nd30-allow: $nd_rule)" >>"$2.nd30"
-			;;
-		esac
-	done <"$ROOT/tests/docx/nd30-allow"
-	if [ -n "$nd_fail" ] && ! printf '%s\n' "$nd_fail" | grep -qv '^FAIL  body is justified' &&
-		python3 "$CHECK" justified "$2" "$CHECKER" >/dev/null 2>&1; then
-		echo "(LibreOffice's italic correction allowed: $nd_fail)" >>"$2.nd30"
-		nd_fail=
-	fi
-	[ -n "$nd_fail" ] && printf '%s\n' "$nd_fail"
-	grep -q 'nd30check: [0-9]* passed' "$2.nd30" || echo "the checker did not finish: $(tail -n 1 "$2.nd30")"
-}
-
-# word_checks NAME KEY KIND VBGEN.pdf WORD.pdf SAME: nd30check, words, pages (SAME: 1 when
-# the page counts must be equal, else within one; KEY: see nd30).
-word_checks() {
-	wc_name=$1 wc_key=$2 wc_kind=$3 wc_pdf=$4 wc_lo=$5 wc_same=$6
-	if [ ! -s "$wc_lo" ]; then
-		bad "$wc_name through LibreOffice" "LibreOffice wrote no PDF of it (see $OUT)"
-		return
-	fi
-	if [ ! -e "$CHECKER" ]; then
-		skip "$wc_name: nd30check" "the checker $CHECKER is not in this clone"
-	else
-		wc_fail=$(nd30 "$wc_kind" "$wc_lo" "$wc_key")
-		if [ -z "$wc_fail" ]; then
-			wc_note=
-			grep -q "italic correction allowed" "$wc_lo.nd30" &&
-				wc_note=" (a line ending in italic set short by LibreOffice's italic correction, allowed)"
-			grep -q "allowed by tests/docx/nd30-allow" "$wc_lo.nd30" &&
-				wc_note="$wc_note ($(sed -n 's/^(allowed by tests.docx.nd30-allow: \(.*\))$/\1/p' "$wc_lo.nd30" | head -n 1): allowed by design)"
-			ok "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF: $(grep '^nd30check:' "$wc_lo.nd30" | sed 's/^nd30check: //')$wc_note"
-		else
-			bad "$wc_name: nd30check --kind $wc_kind on LibreOffice's PDF" "$(printf '%s' "$wc_fail" | head -n 3 | tr '\n' ' ')"
-		fi
-	fi
-	if wc_why=$(python3 "$CHECK" words "$wc_pdf" "$wc_lo"); then
-		ok "$wc_name: LibreOffice's PDF has vbgen's words in vbgen's order"
-	else
-		bad "$wc_name: words" "$wc_why"
-	fi
-	wc_a=$(pages "$wc_pdf")
-	wc_b=$(pages "$wc_lo")
-	wc_d=$((${wc_b:-0} - ${wc_a:-0}))
-	if [ -n "$wc_a" ] && [ -n "$wc_b" ] && { [ "$wc_d" -eq 0 ] || { [ "$wc_same" != 1 ] && [ "$wc_d" -ge -1 ] && [ "$wc_d" -le 1 ]; }; }; then
-		ok "$wc_name: $wc_b pages in LibreOffice, $wc_a in vbgen's PDF"
-	else
-		bad "$wc_name: pages" "$wc_b in LibreOffice, $wc_a in vbgen's PDF (allowed: $([ "$wc_same" = 1 ] && echo equal || echo 'one more or less'))"
-	fi
 }
 
 # the options, once: --format, the suffix of -o, and their disagreement
@@ -227,14 +149,6 @@ if [ "$MODE" = generate ]; then
 	exit 0
 fi
 
-# word: one job of check's list (run by xargs, two or more at a time): word_checks on one
-# document, its lines printed for check to collect in order
-if [ "$MODE" = word ]; then
-	shift 2
-	word_checks "$(printf '%s' "$1" | tr '|' ' ')" "$2" "$3" "$4" "$5" "$6"
-	exit 0
-fi
-
 LO=0
 if command -v soffice >/dev/null 2>&1; then
 	LO=1
@@ -244,16 +158,21 @@ fi
 
 # The checks of a document through LibreOffice are independent of each other: check
 # lists them (JOBS, one line each: NAME with | for spaces, KEY, KIND, vbgen's PDF,
-# LibreOffice's, SAME) and runs them JOBS_AT_ONCE at a time; the conversions of the
-# samples run side by side in the same way. Some 130 documents, a second each through
-# nd30check and pdftotext: one at a time they took longer than the suite allows a case.
+# LibreOffice's, SAME) and check.py documents runs them JOBS_AT_ONCE at a time, in one
+# Python that loads nd30check once: some 130 documents, a third of a second of CPU each
+# that way, twice that as a shell, a Python and the checker started for each. One
+# LibreOffice converts every sample's Word files: each start of it costs two seconds of
+# CPU, a file a tenth.
 JOBS_AT_ONCE=$(nproc 2>/dev/null || echo 2)
 [ "$JOBS_AT_ONCE" -ge 2 ] 2>/dev/null || JOBS_AT_ONCE=2
 W=${SCRATCH:-$OUT}
 W=$(mkdir -p "$W" && cd "$W" && pwd)
 JOBS=$W/jobs
 : >"$JOBS"
-: >"$W/convert"
+# the Word files of all samples for LibreOffice, named SAMPLE.NAME.docx, its PDFs
+# SAMPLE.NAME.pdf in lo/
+rm -rf "$W/word" "$W/lo"
+mkdir -p "$W/word" "$W/lo"
 job() { echo "$(printf '%s' "$1" | tr ' ' '|') $2 $3 $4 $5 $6" >>"$JOBS"; }
 
 options_check
@@ -279,7 +198,7 @@ for sample in "$ROOT"/samples/*.xml; do
 	# every Word file, under the names LibreOffice will give their PDFs (in the check's
 	# own folder: the case's outputs hold only what generate wrote)
 	w=$W/$s
-	rm -rf "$w/word" "$w/lo" "$w/parts"
+	rm -rf "$w/word" "$w/parts"
 	mkdir -p "$w/word"
 	for f in plan appendix; do
 		[ -s "$d/all/$f.docx" ] && cp "$d/all/$f.docx" "$w/word/$f.docx"
@@ -306,38 +225,28 @@ for sample in "$ROOT"/samples/*.xml; do
 	fi
 	[ "$LO" = 1 ] || continue
 
-	echo "$w" >>"$W/convert"
-	job "$s plan" "$s/plan/plan" plan "$d/all/plan.pdf" "$w/lo/plan.pdf" 0
-	job "$s plan --no-appendix" "$s/plan/plan-no-appendix" plan "$d/plan-no-appendix.pdf" "$w/lo/plan-no-appendix.pdf" 0
-	[ "$has_app" = 1 ] && job "$s appendix" "$s/appendix/appendix" appendix "$d/all/appendix.pdf" "$w/lo/appendix.pdf" 0
+	for f in "$w"/word/*.docx; do
+		cp "$f" "$W/word/$s.$(basename "$f")"
+	done
+	lo=$W/lo/$s
+	job "$s plan" "$s/plan/plan" plan "$d/all/plan.pdf" "$lo.plan.pdf" 0
+	job "$s plan --no-appendix" "$s/plan/plan-no-appendix" plan "$d/plan-no-appendix.pdf" "$lo.plan-no-appendix.pdf" 0
+	[ "$has_app" = 1 ] && job "$s appendix" "$s/appendix/appendix" appendix "$d/all/appendix.pdf" "$lo.appendix.pdf" 0
 	for f in "$d"/all/letters/*.pdf; do
 		[ -e "$f" ] || continue
 		id=$(basename "$f" .pdf)
-		job "$s letter $id" "$s/letter/$id" letter "$f" "$w/lo/letter-$id.pdf" 1
+		job "$s letter $id" "$s/letter/$id" letter "$f" "$lo.letter-$id.pdf" 1
 	done
 done
 
 if [ "$LO" = 1 ] && [ -s "$JOBS" ]; then
-	# LibreOffice: one headless run for every file of a sample, each run its own profile
-	# shellcheck disable=SC2016
-	xargs -P "$JOBS_AT_ONCE" -I {} sh -c 'mkdir -p "$1/lo" && timeout "$2" soffice --headless \
-		--norestore "-env:UserInstallation=file://$1/lo-profile" --convert-to pdf \
-		--outdir "$1/lo" "$1"/word/*.docx >"$1/lo.out" 2>&1' sh {} "$SOFFICE_TIMEOUT" <"$W/convert"
-	rm -rf "$W/done"
-	mkdir -p "$W/done"
-	export OUT W ROOT
-	# each job's lines into done/N, N its line in JOBS, then all in the order of JOBS
-	awk '{ print NR, $0 }' "$JOBS" | xargs -P "$JOBS_AT_ONCE" -L 1 sh -c \
-		'n=$1; shift; sh "$0" word "$OUT" "$@" >"$W/done/$n" 2>&1' "$0"
-	n=0
-	while [ "$n" -lt "$(wc -l <"$JOBS")" ]; do
-		n=$((n + 1))
-		if [ -s "$W/done/$n" ]; then
-			cat "$W/done/$n"
-		else
-			echo "FAIL  docx: job $n of $JOBS printed nothing: $(sed -n "${n}p" "$JOBS")"
-		fi
-	done >"$W/results"
+	# LibreOffice: one headless run for every Word file, with a private profile
+	timeout "$SOFFICE_TIMEOUT" soffice --headless --norestore \
+		"-env:UserInstallation=file://$W/lo-profile" --convert-to pdf --outdir "$W/lo" \
+		"$W"/word/*.docx >"$W/lo.out" 2>&1
+	# the lines of each document's checks, in the order of JOBS
+	python3 "$CHECK" documents "$JOBS" "$JOBS_AT_ONCE" "$CHECKER" "$OUT" >"$W/results" 2>&1 ||
+		echo "FAIL  docx: check.py documents ended with exit $?: $(tail -n 1 "$W/results")" >>"$W/results"
 	cat "$W/results"
 	P=$((P + $(grep -c '^ok' "$W/results")))
 	F=$((F + $(grep -c '^FAIL' "$W/results")))

@@ -17,6 +17,7 @@ margins and, drawn by MuPDF (with its mark for an unsigned field, SIGN), nothing
 outside them; a space's field lies right under the title lines (or the note) and above the signer's name.
 The file stays ready for an incremental update: one cross-reference table, one %%EOF, no
 object streams."""
+import functools
 import glob
 import html
 import json
@@ -35,6 +36,10 @@ def bad(path, msg):
     problems.append(f"{path}: {msg}")
 
 
+# The same file's objects and a page's words are asked for more than once (a letter's
+# page count after its fields; the page both its fields are on): each read is kept, as
+# the tools give the same output for the same file, and qpdf or pdftotext runs once.
+@functools.lru_cache(maxsize=None)
 def objects(path):
     out = subprocess.run(["qpdf", "--json=2", "--json-key=qpdf", "--json-key=pages", path],
                          capture_output=True, check=True).stdout
@@ -46,6 +51,7 @@ def objects(path):
     return objs, pages, trailer
 
 
+@functools.lru_cache(maxsize=None)
 def words(path, page):
     """(x0, y0, x1, y1, text) of each word of a page, top-down coordinates."""
     out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", path, "-"],
