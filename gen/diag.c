@@ -28,6 +28,9 @@ static const char *const level_keys[] = {
 
 static char last_error[MSG_TEXT_MAX];
 
+/* " [ID]" after a message (diag_set_ids): the ids of msg.def are short names. */
+#define DIAG_ID_TAG_MAX 80
+
 /* Makes s one line of valid UTF-8, in place: messages quote the input (an attribute
  * with a line break or a tab in it, an excerpt cut at a byte count, a file name), and a
  * message must stay one line that any terminal and log shows. Control characters become
@@ -68,7 +71,7 @@ static void one_line(char *s)
 
 void diag_say(const char *file, long line, enum diag_level level, const char *id, char *msg)
 {
-	char where[1024] = "";
+	char where[1024] = "", tag[DIAG_ID_TAG_MAX] = "";
 
 	if (muted)
 		return;
@@ -80,11 +83,10 @@ void diag_say(const char *file, long line, enum diag_level level, const char *id
 		snprintf(last_error, sizeof last_error, "%s", msg);
 	if (silent)
 		return;
+	if (show_ids && id != NULL)
+		snprintf(tag, sizeof tag, " [%s]", id);
 	if (level == DIAG_USAGE) {
-		if (show_ids && id != NULL)
-			fprintf(stderr, "vbgen: %s [%s]\n", msg, id);
-		else
-			fprintf(stderr, "vbgen: %s\n", msg);
+		fprintf(stderr, "vbgen: %s%s\n", msg, tag);
 		return;
 	}
 	if (file != NULL && line > 0)
@@ -92,10 +94,7 @@ void diag_say(const char *file, long line, enum diag_level level, const char *id
 	else if (file != NULL)
 		snprintf(where, sizeof where, "%s: ", file);
 	one_line(where);
-	if (show_ids && id != NULL)
-		fprintf(stderr, "vbgen: %s%s: %s [%s]\n", where, _(level_names[level]), msg, id);
-	else
-		fprintf(stderr, "vbgen: %s%s: %s\n", where, _(level_names[level]), msg);
+	fprintf(stderr, "vbgen: %s%s: %s%s\n", where, _(level_names[level]), msg, tag);
 }
 
 const char *diag_level_name(enum diag_level level)

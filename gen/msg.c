@@ -23,14 +23,21 @@ static void format_into(char out[MSG_TEXT_MAX], const char *text, va_list ap)
 		memcpy(out + MSG_TEXT_MAX - 5, "...", 4);
 }
 
-void msg_v(const char *file, long line, enum msg_id id, va_list ap)
+/* Says message id in the words text (its translation, in the form its number calls
+ * for) with ap: not even formatted while messages are dropped. */
+static void say_v(const char *file, long line, enum msg_id id, const char *text, va_list ap)
 {
-	char text[MSG_TEXT_MAX];
+	char out[MSG_TEXT_MAX];
 
 	if (diag_muted())
 		return;
-	format_into(text, _(msg_table[id].text), ap);
-	diag_say(file, line, msg_table[id].level, msg_table[id].name, text);
+	format_into(out, text, ap);
+	diag_say(file, line, msg_table[id].level, msg_table[id].name, out);
+}
+
+void msg_v(const char *file, long line, enum msg_id id, va_list ap)
+{
+	say_v(file, line, id, _(msg_table[id].text), ap);
 }
 
 void msg_at(const char *file, long line, enum msg_id id, const char *fmt, ...)
@@ -45,17 +52,13 @@ void msg_at(const char *file, long line, enum msg_id id, const char *fmt, ...)
 
 void msgn_at(const char *file, long line, enum msg_id id, unsigned long n, const char *fmt, ...)
 {
-	char text[MSG_TEXT_MAX];
 	const struct msg_info *m = &msg_table[id];
 	va_list ap;
 
 	(void)fmt;
-	if (diag_muted())
-		return;
 	va_start(ap, fmt);
-	format_into(text, m->plural != NULL ? P_(m->text, m->plural, n) : _(m->text), ap);
+	say_v(file, line, id, m->plural != NULL ? P_(m->text, m->plural, n) : _(m->text), ap);
 	va_end(ap);
-	diag_say(file, line, m->level, m->name, text);
 }
 
 void msg_format_at(struct msg_text *t, enum msg_id id, const char *fmt, ...)

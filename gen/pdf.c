@@ -627,16 +627,12 @@ static int emit_line(pdf_out *o, GString *c, const lay_elem *e, double height, i
 			/* "<w> <space>": back by the space's width, then the space */
 			space = open && fc->space >= 0;
 			if (space) {
-				char gb[48] = {' '};
 				uint32_t g = (uint32_t)fc->space;
-				int gn = 1 + fmt_num(gb + 1, fc->w1000[g]);
-				gb[gn++] = '<';
-				gb[gn++] = hex_digits[(g >> 12) & 15];
-				gb[gn++] = hex_digits[(g >> 8) & 15];
-				gb[gn++] = hex_digits[(g >> 4) & 15];
-				gb[gn++] = hex_digits[g & 15];
-				gb[gn++] = '>';
-				g_string_append_len(c, gb, gn);
+				g_string_append_c(c, ' ');
+				num(c, fc->w1000[g]);
+				g_string_append_c(c, '<');
+				hex4(c, g);
+				g_string_append_c(c, '>');
 				df->used[g >> 3] |= (uint8_t)(1 << (g & 7));
 			}
 		}
