@@ -82,7 +82,7 @@ static void say(struct ctx *c, xmlNodePtr at, enum msg_id id, const char *fmt, .
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(c->p->path, plan_line(at), id, ap);
+	msg_v(diag_run, c->p->path, plan_line(at), id, ap);
 	va_end(ap);
 	if (msg_table[id].level >= DIAG_ERROR)
 		c->errors++;
@@ -488,11 +488,11 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 	if (agency == NULL || c->own_group_notes++ >= CHECK_REPEAT_MAX)
 		return;
 	if (is(leader, "agency"))
-		msg(c->p->path, plan_line(t), MSG_CHECK_LEAD_SUPPORTS_THROUGH_GROUP, task, agency,
-		    group);
+		msg(diag_run, c->p->path, plan_line(t), MSG_CHECK_LEAD_SUPPORTS_THROUGH_GROUP, task,
+		    agency, group);
 	else
-		msg(c->p->path, plan_line(t), MSG_CHECK_SUPPORT_LEADS_THROUGH_GROUP, task, agency,
-		    group);
+		msg(diag_run, c->p->path, plan_line(t), MSG_CHECK_SUPPORT_LEADS_THROUGH_GROUP, task,
+		    agency, group);
 }
 
 static void check_tasks(struct ctx *c)
@@ -563,7 +563,8 @@ int check_plan(const plan *p)
 	check_tasks(&c);
 	check_targets(&c, root);
 	if (c.own_group_notes > CHECK_REPEAT_MAX)
-		msg(p->path, 0, MSG_CHECK_OWN_GROUP_MORE, c.own_group_notes - CHECK_REPEAT_MAX);
+		msg(diag_run, p->path, 0, MSG_CHECK_OWN_GROUP_MORE,
+		    c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
 		g_ptr_array_free(c.sections, TRUE);
@@ -571,8 +572,8 @@ int check_plan(const plan *p)
 		g_hash_table_destroy(c.hints);
 	/* plan.c leaves some schema findings to the checks above; should none of them have
 	 * said anything, the file must still not pass in silence. */
-	if (!p->schema_ok && c.errors == 0 && diag_count(DIAG_ERROR) == 0 &&
-	    diag_count(DIAG_SYSTEM) == 0)
+	if (!p->schema_ok && c.errors == 0 && diag_count(diag_run, DIAG_ERROR) == 0 &&
+	    diag_count(diag_run, DIAG_SYSTEM) == 0)
 		err(&c, root, MSG_CHECK_SCHEMA_UNEXPLAINED);
 	return c.errors;
 }

@@ -78,7 +78,7 @@ static void ossl_failed(const char *file, const char *what)
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	msg(file, 0, MSG_CMS_SIGNATURE, what, r != NULL ? r : _("unknown reason"));
+	msg(diag_run, file, 0, MSG_CMS_SIGNATURE, what, r != NULL ? r : _("unknown reason"));
 }
 
 unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, const char *file)

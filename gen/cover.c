@@ -80,7 +80,7 @@ static void check_text(struct cover *c, xmlNodePtr text)
 		char one[8] = "";
 		g_unichar_to_utf8(ch, one);
 		c->reported++;
-		msg(c->p->path, plan_line(text->parent != NULL ? text->parent : text),
+		msg(diag_run, c->p->path, plan_line(text->parent != NULL ? text->parent : text),
 		    MSG_COVER_CHARACTER_MISSING, one, (unsigned)ch, from > t ? "..." : "",
 		    (int)(to - from), from, *to != '\0' ? "..." : "",
 		    fonts_used_family(c->f, s->family));
@@ -106,7 +106,7 @@ void cover_check(const plan *p)
 
 	/* the templates' and fonts' own problems (and the note on the font used) are said
 	 * when a document is made; here they only leave a style out */
-	diag_set_muted(1);
+	diag_set_muted(diag_run, 1);
 	c.f = fonts_open();
 	c.styles = g_ptr_array_new();
 	c.known = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -117,11 +117,11 @@ void cover_check(const plan *p)
 		g_ptr_array_add(loaded, t);
 		template_each_style(t, add_style, &c);
 	}
-	diag_set_muted(0);
+	diag_set_muted(diag_run, 0);
 	if (c.styles->len > 0)
 		walk(&c, xmlDocGetRootElement(p->doc));
 	if (c.more > 0)
-		msg(p->path, 0, MSG_COVER_CHARACTERS_MORE, c.more);
+		msg(diag_run, p->path, 0, MSG_COVER_CHARACTERS_MORE, c.more);
 	g_hash_table_destroy(c.known);
 	g_ptr_array_free(c.styles, TRUE);
 	g_ptr_array_free(loaded, TRUE);

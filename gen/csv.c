@@ -104,7 +104,7 @@ int csv_write(const doc *d, const char *path)
 	for (const doc_block *b = d->first; b != NULL; b = b->next)
 		tables += b->kind == BLOCK_TABLE;
 	if (tables == 0) {
-		msg(path, 0, MSG_CSV_DOCUMENT_TABLE_CSV);
+		msg(diag_run, path, 0, MSG_CSV_DOCUMENT_TABLE_CSV);
 		return EXIT_INVALID;
 	}
 	out = out_open(path, &tmp);

@@ -9,9 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int counts[DIAG_USAGE + 1];
-static int quiet, silent, muted, show_ids;
-
 /* The level words, translated when printed ("lỗi", "cảnh báo", "ghi chú"). */
 static const char *const level_names[] = {
 	[DIAG_NOTE] = N_("note"),   [DIAG_WARNING] = N_("warning"),
@@ -25,8 +22,6 @@ static const char *const level_keys[] = {
 	[DIAG_NOTE] = "note",     [DIAG_WARNING] = "warning", [DIAG_ERROR] = "error",
 	[DIAG_SYSTEM] = "system", [DIAG_USAGE] = "usage",
 };
-
-static char last_error[MSG_TEXT_MAX];
 
 /* " [ID]" after a message (diag_set_ids): the ids of msg.def are short names. */
 #define DIAG_ID_TAG_MAX 80
@@ -69,21 +64,27 @@ static void one_line(char *s)
 	*out = '\0';
 }
 
-void diag_say(const char *file, long line, enum diag_level level, const char *id, char *msg)
+void diag_init(struct diag *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void diag_say(struct diag *d, const char *file, long line, enum diag_level level, const char *id,
+	      char *msg)
 {
 	char where[1024] = "", tag[DIAG_ID_TAG_MAX] = "";
 
-	if (muted)
+	if (d->muted)
 		return;
-	counts[level]++;
-	if ((level == DIAG_NOTE && quiet) || (silent && level < DIAG_ERROR))
+	d->counts[level]++;
+	if ((level == DIAG_NOTE && d->quiet) || (d->silent && level < DIAG_ERROR))
 		return;
 	one_line(msg);
 	if (level >= DIAG_ERROR)
-		snprintf(last_error, sizeof last_error, "%s", msg);
-	if (silent)
+		snprintf(d->last_error, sizeof d->last_error, "%s", msg);
+	if (d->silent)
 		return;
-	if (show_ids && id != NULL)
+	if (d->show_ids && id != NULL)
 		snprintf(tag, sizeof tag, " [%s]", id);
 	if (level == DIAG_USAGE) {
 		fprintf(stderr, "vbgen: %s%s\n", msg, tag);
@@ -102,52 +103,52 @@ const char *diag_level_name(enum diag_level level)
 	return level_keys[level];
 }
 
-void diag_set_ids(int show)
+void diag_set_ids(struct diag *d, int show)
 {
-	show_ids = show;
+	d->show_ids = show;
 }
 
-int diag_count(enum diag_level level)
+int diag_count(const struct diag *d, enum diag_level level)
 {
-	return counts[level];
+	return d->counts[level];
 }
 
-int diag_status(void)
+int diag_status(const struct diag *d)
 {
-	if (counts[DIAG_SYSTEM] > 0)
+	if (d->counts[DIAG_SYSTEM] > 0)
 		return EXIT_SYSTEM;
-	if (counts[DIAG_ERROR] > 0)
+	if (d->counts[DIAG_ERROR] > 0)
 		return EXIT_INVALID;
 	return EXIT_OK;
 }
 
-void diag_reset(void)
+void diag_reset(struct diag *d)
 {
-	memset(counts, 0, sizeof counts);
-	last_error[0] = '\0';
+	memset(d->counts, 0, sizeof d->counts);
+	d->last_error[0] = '\0';
 }
 
-void diag_set_muted(int m)
+void diag_set_muted(struct diag *d, int m)
 {
-	muted = m;
+	d->muted = m;
 }
 
-int diag_muted(void)
+int diag_muted(const struct diag *d)
 {
-	return muted;
+	return d->muted;
 }
 
-void diag_set_silent(int s)
+void diag_set_silent(struct diag *d, int s)
 {
-	silent = s;
+	d->silent = s;
 }
 
-const char *diag_last_error(void)
+const char *diag_last_error(const struct diag *d)
 {
-	return last_error;
+	return d->last_error;
 }
 
-void diag_set_quiet(int q)
+void diag_set_quiet(struct diag *d, int q)
 {
-	quiet = q;
+	d->quiet = q;
 }

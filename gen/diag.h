@@ -3,8 +3,8 @@
  * Every message goes to stderr as "vbgen: FILE:LINE: level: message" (or without
  * ":LINE" when no line applies, or without "FILE:" for problems that concern no file),
  * in words an office clerk understands: what is wrong and what to do. The worst level
- * seen so far decides the exit status (see diag_status). What is said, and at which
- * level, is the message table's (msg.h); this file prints and counts. */
+ * seen so far in a struct diag decides the exit status (see diag_status). What is said, and at
+ * which level, is the message table's (msg.h); this file prints and counts. */
 #ifndef VBGEN_DIAG_H
 #define VBGEN_DIAG_H
 
@@ -22,11 +22,33 @@ enum diag_level {
 #define EXIT_USAGE 2
 #define EXIT_SYSTEM 3
 
+/* One message is at most this long once formatted; longer ones are cut, which only
+ * happens with absurd input (a 75 MB attribute quoted back), and the cut is marked. */
+#define MSG_TEXT_MAX 2048
+
+/* The state of a run's messages: what was said so far and how to say more. main.c owns
+ * the run's (on its stack, diag_init) and passes it to each stage, which keeps it in its
+ * own context; there is no other. Work whose messages must not count as the run's has
+ * its own: cover.c reads ahead with a muted one, letters.c's second pass is silent, and
+ * a letter or signature job counts in its own one or resets it (diag_reset). */
+struct diag {
+	int counts[DIAG_USAGE + 1];    /* messages of each level said so far */
+	int quiet;                     /* notes are not printed (--quiet) */
+	int silent;                    /* nothing is printed, all is counted */
+	int muted;                     /* nothing is printed nor counted */
+	int show_ids;                  /* " [ID]" after each message (VBGEN_MSGID=1) */
+	char last_error[MSG_TEXT_MAX]; /* the last error's text, "" when none */
+};
+
+/* Sets d to say everything and to have said nothing. */
+void diag_init(struct diag *d);
+
 /* Reports one message already formatted and translated, text, of the given level; id is
  * its name in the message table (msg.def), shown after it when diag_set_ids() asked for
  * it. file may be NULL; line <= 0 means no line. text is made one line in place. Only
  * msg.c calls this: every message has its id and its text in msg.def (msg.h). */
-void diag_say(const char *file, long line, enum diag_level level, const char *id, char *text);
+void diag_say(struct diag *d, const char *file, long line, enum diag_level level, const char *id,
+	      char *text);
 
 /* The word for a level in the message table's listing: "note", "warning", "error" (the
  * input: exit status 1), "system" (the computer: exit status 3), "usage" (the command
@@ -35,34 +57,34 @@ const char *diag_level_name(enum diag_level level);
 
 /* Shows each message's id at the end of its line, " [CHECK_EMPTY_ID]" (VBGEN_MSGID=1):
  * to look a message up in msg.def or `vbgen --list-messages`, whatever its language. */
-void diag_set_ids(int show);
+void diag_set_ids(struct diag *d, int show);
 
 /* Number of messages of exactly this level reported so far. */
-int diag_count(enum diag_level level);
+int diag_count(const struct diag *d, enum diag_level level);
 
 /* The exit status that the worst message so far calls for (EXIT_OK, EXIT_INVALID,
  * EXIT_SYSTEM). */
-int diag_status(void);
+int diag_status(const struct diag *d);
 
 /* Forgets the counts (used between independent jobs, e.g. one letter after another). */
-void diag_reset(void);
+void diag_reset(struct diag *d);
 
 /* Silences notes (--quiet). */
-void diag_set_quiet(int quiet);
+void diag_set_quiet(struct diag *d, int quiet);
 
 /* Silences every message while still counting them (a second pass over work whose
  * problems were already reported). */
-void diag_set_silent(int silent);
+void diag_set_silent(struct diag *d, int silent);
 
 /* Drops every message, neither printed nor counted, while set: work done ahead of its
  * time (cover.c reads the templates and fonts before the documents are made), whose
  * problems the real work reports in its turn. */
-void diag_set_muted(int muted);
+void diag_set_muted(struct diag *d, int muted);
 /* Whether messages are dropped now (for what is said once per run). */
-int diag_muted(void);
+int diag_muted(const struct diag *d);
 
 /* The text of the last error reported (without file and line), or "" when none since
  * diag_reset(); lives until the next message. */
-const char *diag_last_error(void);
+const char *diag_last_error(const struct diag *d);
 
 #endif

@@ -963,7 +963,7 @@ static void sect_props(struct dx *x)
 	double header = ns != NULL ? g->number_y - ascent : g->top / 2;
 
 	if (ns != NULL && g->number_from > 2 && !x->warned_from) {
-		msg(x->path, 0, MSG_DOCX_WORD_HIDE_PAGE, g->number_from);
+		msg(diag_run, x->path, 0, MSG_DOCX_WORD_HIDE_PAGE, g->number_from);
 		x->warned_from = 1;
 	}
 	start(x, "w:sectPr");
@@ -1588,7 +1588,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	src = zip_source_buffer_create(NULL, 0, 0, &ze);
 	za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
 	if (za == NULL) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(&ze));
+		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return EXIT_SYSTEM;
@@ -1608,17 +1608,19 @@ static int write_zip(struct dx *x, const struct tm *when)
 		zip_file_set_mtime(za, (zip_uint64_t)k, mtime, 0);
 	}
 	if (x->failed || zip_close(za) < 0) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_strerror(za));
+		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE, zip_strerror(za));
 		zip_discard(za);
 		goto done;
 	}
 	if (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(zip_source_error(src)));
+		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE,
+		    zip_error_strerror(zip_source_error(src)));
 		goto done;
 	}
 	data = g_malloc(st.size > 0 ? st.size : 1);
 	if (zip_source_read(src, data, st.size) != (zip_int64_t)st.size) {
-		msg(x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(zip_source_error(src)));
+		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE,
+		    zip_error_strerror(zip_source_error(src)));
 		zip_source_close(src);
 		goto done;
 	}
@@ -1675,7 +1677,7 @@ int docx_write(const doc *d, const lay_doc *ld, const char *path)
 	g_ptr_array_insert(x.parts, 0, g_ptr_array_steal_index(x.parts, x.parts->len - 1));
 
 	if (x.failed) {
-		msg(path, 0, MSG_DOCX_WORD_FILE_MEMORY);
+		msg(diag_run, path, 0, MSG_DOCX_WORD_FILE_MEMORY);
 		rc = EXIT_SYSTEM;
 	} else
 		rc = write_zip(&x, &when);

@@ -98,10 +98,10 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 	char *path = NULL, *word = NULL, *label = NULL;
 	doc *d;
 
-	diag_reset();
+	diag_reset(diag_run);
 	d = expand_one(j, node);
 	if (d == NULL)
-		r->status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
+		r->status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_INVALID;
 	else {
 		po.cache = j->cache;
 		po.share_fonts = 1; /* the letters share their font programs */
@@ -120,12 +120,12 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 			po.duplex = j->o->duplex;
 		}
 		r->status = produce(j->f, d, &po, &r->pages);
-		if (r->status != EXIT_OK && diag_status() == EXIT_OK)
+		if (r->status != EXIT_OK && diag_status(diag_run) == EXIT_OK)
 			r->status = EXIT_INVALID;
 	}
 	if (r->status != EXIT_OK)
-		r->reason = g_strdup(diag_last_error()[0] ? diag_last_error()
-							  : _("it could not be made"));
+		r->reason = g_strdup(diag_last_error(diag_run)[0] ? diag_last_error(diag_run)
+								  : _("it could not be made"));
 	doc_free(d);
 	g_free(path);
 	g_free(word);
@@ -280,7 +280,7 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	int status = EXIT_OK;
 
 	if (all == NULL) {
-		msg(NULL, 0, MSG_LETTERS_NODES_SELECTED, j->k->command, j->k->each);
+		msg(diag_run, NULL, 0, MSG_LETTERS_NODES_SELECTED, j->k->command, j->k->each);
 		return EXIT_SYSTEM;
 	}
 	if (o->only == NULL) {
@@ -293,10 +293,10 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 		const char *id = g_ptr_array_index(o->only, i);
 		xmlNodePtr a = plan_find(j->p, id);
 		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST j->k->node)) {
-			msg(NULL, 0, MSG_LETTERS_AGENCY_UNKNOWN, id);
+			msg(diag_run, NULL, 0, MSG_LETTERS_AGENCY_UNKNOWN, id);
 			status = EXIT_USAGE;
 		} else if (set == NULL || !xmlXPathNodeSetContains(set, a)) {
-			msg(NULL, 0, MSG_LETTERS_AGENCY_NO_LETTER, id);
+			msg(diag_run, NULL, 0, MSG_LETTERS_AGENCY_NO_LETTER, id);
 			status = EXIT_USAGE;
 		} else
 			g_ptr_array_add(sel, a);
@@ -328,7 +328,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	j.o = o;
 	j.sel = sel;
 	if (k->requires != NULL && plan_child(xmlDocGetRootElement(p->doc), k->requires) == NULL) {
-		msg(p->path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
+		msg(diag_run, p->path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
 		status = EXIT_INVALID;
 		goto done;
 	}
@@ -337,7 +337,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (status != EXIT_OK)
 		goto done;
 	if (sel->len == 0) {
-		msg(p->path, 0, MSG_LETTERS_NONE);
+		msg(diag_run, p->path, 0, MSG_LETTERS_NONE);
 		goto done;
 	}
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
@@ -347,23 +347,23 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			plan_child(plan_child(xmlDocGetRootElement(p->doc), "document"), "number");
 		char *n = plan_text(num);
 		if (num != NULL && text_is_blank(n))
-			msg(p->path, plan_line(num), MSG_LETTERS_PLAN_DRAFT_NUMBER);
+			msg(diag_run, p->path, plan_line(num), MSG_LETTERS_PLAN_DRAFT_NUMBER);
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		msg(o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
+		msg(diag_run, o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
 	j.t = template_load(k->template);
 	j.f = j.t != NULL ? fonts_open() : NULL;
 	if (j.t == NULL || j.f == NULL) {
-		status = diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+		status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
 		goto done;
 	}
 	template_each_style(j.t, preload_style, j.f);
-	if (diag_status() != EXIT_OK) {
-		status = diag_status();
+	if (diag_status(diag_run) != EXIT_OK) {
+		status = diag_status(diag_run);
 		goto done;
 	}
 	j.cache = layout_cache_new();
@@ -386,7 +386,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	 * thread (Pango's font threads of an earlier document, in `vbgen all`, have ended). */
 	assert(!fonts_pango_started(j.f));
 	if (jobs > 1 && threads_now() > 1) {
-		msg(NULL, 0, MSG_LETTERS_ANOTHER_THREAD_STILL);
+		msg(diag_run, NULL, 0, MSG_LETTERS_ANOTHER_THREAD_STILL);
 		jobs = 1;
 	}
 
@@ -410,7 +410,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		atomic_uint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
 					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (next == MAP_FAILED) {
-			msg(NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS, i18n_strerror(errno));
+			msg(diag_run, NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS,
+			    i18n_strerror(errno));
 			g_free(fds);
 			g_free(pids);
 			status = EXIT_SYSTEM;
@@ -421,7 +422,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
-				msg(NULL, 0, MSG_LETTERS_START_WORKER, i18n_strerror(errno));
+				msg(diag_run, NULL, 0, MSG_LETTERS_START_WORKER,
+				    i18n_strerror(errno));
 				jobs = w;
 				break;
 			}
@@ -447,7 +449,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		g_free(pids);
 		if (o->print != NULL) {
 			print = open_print(p, o->print);
-			diag_set_silent(1); /* the workers reported every problem already */
+			diag_set_silent(diag_run,
+					1); /* the workers reported every problem already */
 			for (guint i = 0; print != NULL && i < sel->len; i++) {
 				xmlNodePtr node = g_ptr_array_index(sel, i);
 				produce_opts po = {0};
@@ -469,13 +472,13 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 				g_free(label);
 				doc_free(d);
 			}
-			diag_set_silent(0);
+			diag_set_silent(diag_run, 0);
 		}
 	}
 	if (tty)
 		fputc('\n', stderr);
 
-	diag_reset();
+	diag_reset(diag_run);
 	for (guint i = 0; i < sel->len; i++) {
 		xmlNodePtr a = g_ptr_array_index(sel, i);
 		if (res[i].status == EXIT_OK) {
@@ -491,14 +494,16 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		char *label = node_label(&j, a);
-		msg(p->path, plan_line(a), MSG_LETTERS_LETTER_NOT_MADE, node_id(&j, a), label,
+		msg(diag_run, p->path, plan_line(a), MSG_LETTERS_LETTER_NOT_MADE, node_id(&j, a),
+		    label,
 		    res[i].status < 0 ? _("its worker stopped before making it")
 				      : (res[i].reason && res[i].reason[0] ? res[i].reason
 									   : _("unknown problem")));
 		g_free(label);
 	}
 	if (system_failed > 0)
-		msgn(o->dir, 0, MSG_LETTERS_NOT_MADE_SYSTEM, system_failed, system_failed);
+		msgn(diag_run, o->dir, 0, MSG_LETTERS_NOT_MADE_SYSTEM, system_failed,
+		     system_failed);
 	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);

@@ -161,7 +161,7 @@ static int usage_error_at(const char *again, enum msg_id id, const char *fmt, ..
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(NULL, 0, id, ap);
+	msg_v(diag_run, NULL, 0, id, ap);
 	va_end(ap);
 	fprintf(stderr, "vbgen: %s\n", again);
 	return EXIT_USAGE;
@@ -176,9 +176,9 @@ static int load(const char *path, plan **out)
 		check_plan(*out);
 	/* the characters against the fonts, once the plan means something: a character
 	 * the font lacks is the plan's mistake at its line, found by check too */
-	if (*out != NULL && diag_status() == EXIT_OK)
+	if (*out != NULL && diag_status(diag_run) == EXIT_OK)
 		cover_check(*out);
-	status = diag_status() > status ? diag_status() : status;
+	status = diag_status(diag_run) > status ? diag_status(diag_run) : status;
 	if (status != EXIT_OK) {
 		plan_free(*out);
 		*out = NULL;
@@ -192,7 +192,7 @@ static int load_to_write(const char *path, plan **out)
 {
 	int status = load(path, out);
 
-	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0)
+	if (status == EXIT_SYSTEM && diag_count(diag_run, DIAG_ERROR) == 0)
 		fprintf(stderr, _("vbgen: %s: the plan could not be read; nothing was written\n"),
 			path);
 	else if (status != EXIT_OK)
@@ -212,7 +212,7 @@ static int cmd_check(const char *path)
 		groups[COUNT_MAX], letters[COUNT_MAX];
 	int status = load(path, &p);
 
-	if (status == EXIT_SYSTEM && diag_count(DIAG_ERROR) == 0) {
+	if (status == EXIT_SYSTEM && diag_count(diag_run, DIAG_ERROR) == 0) {
 		fprintf(stderr,
 			_("vbgen: %s: the plan could not be checked, for the computer's reason "
 			  "said "
@@ -221,7 +221,7 @@ static int cmd_check(const char *path)
 		return status;
 	}
 	if (status != EXIT_OK) {
-		int n = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
+		int n = diag_count(diag_run, DIAG_ERROR) + diag_count(diag_run, DIAG_SYSTEM);
 		i18n_fprintf(
 			stderr,
 			P_("vbgen: %s: %'d problem found: correct the file and check it again\n",
@@ -309,7 +309,7 @@ static int make_document(plan **pp, const kind *k, const struct opts *o, const c
 	int status = EXIT_SYSTEM, pages;
 
 	if (t == NULL)
-		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+		return diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
 	ctx = xpath_new(p);
 	xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix",
 				 xmlXPathNewBoolean(!o->no_appendix));
@@ -321,7 +321,7 @@ static int make_document(plan **pp, const kind *k, const struct opts *o, const c
 		*pp = NULL;
 	}
 	if (d == NULL) {
-		status = diag_status() != EXIT_OK ? diag_status() : EXIT_INVALID;
+		status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_INVALID;
 		goto done;
 	}
 	f = fonts_open();
@@ -409,7 +409,7 @@ static int cmd_document(const char *path, const kind *k, const struct opts *give
 		ext = word_ext;
 	}
 	if (!has_source(p, k)) {
-		msg(path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
+		msg(diag_run, path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
 		plan_free(p);
 		g_free(word_ext);
 		return EXIT_INVALID;
@@ -467,7 +467,7 @@ static int cmd_all(const char *path, const struct opts *o)
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		msg(dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
+		msg(diag_run, dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
 	}
@@ -476,7 +476,8 @@ static int cmd_all(const char *path, const struct opts *o)
 		if (k->in_all == NULL)
 			continue;
 		if (!has_source(p, k)) {
-			msg(path, 0, MSG_KINDS_SOURCE_MISSING_ALL, k->requires, _(k->missing_all));
+			msg(diag_run, path, 0, MSG_KINDS_SOURCE_MISSING_ALL, k->requires,
+			    _(k->missing_all));
 			continue;
 		}
 		out = g_strdup_printf("%s/%s", dir, k->in_all);
@@ -661,7 +662,7 @@ static int cmd_sign(int argc, char **argv, int quiet)
 		case SIGN_OPT_PIN:
 			return sign_usage_error(MSG_USAGE_NO_PIN_OPTION);
 		case 'q':
-			diag_set_quiet(1);
+			diag_set_quiet(diag_run, 1);
 			so.quiet = 1;
 			break;
 		case OPT_LANG:
@@ -735,9 +736,9 @@ static int choose_language(int argc, char **argv)
 		return usage_error(MSG_USAGE_LANG_TAKES_VI, lang);
 	}
 	/* the ids after the messages: for a script, a bug report or a translator */
-	diag_set_ids(show_ids(getenv("VBGEN_MSGID")));
+	diag_set_ids(diag_run, show_ids(getenv("VBGEN_MSGID")));
 	if (i18n_init(lang, &missing) != 0) {
-		msg(missing, 0, MSG_MAIN_NO_CATALOG, lang);
+		msg(diag_run, missing, 0, MSG_MAIN_NO_CATALOG, lang);
 		g_free(missing);
 	}
 	return EXIT_OK;
@@ -781,7 +782,7 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 		g_free(m);
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		msg(path, 0, MSG_MAIN_NO_FOLDER, dir);
+		msg(diag_run, path, 0, MSG_MAIN_NO_FOLDER, dir);
 		rc = EXIT_SYSTEM;
 	}
 	g_free(dir);
@@ -857,7 +858,10 @@ int main(int argc, char **argv)
 	int opt, status;
 	struct opts o = {0};
 	char *end;
+	struct diag run;
 
+	diag_init(&run);
+	diag_run = &run;
 	g_log_set_default_handler(on_glib_log, NULL);
 	xmlread_init();
 	status = choose_language(argc, argv);
@@ -880,7 +884,7 @@ int main(int argc, char **argv)
 				else if (strncmp(argv[a], "--lang=", 7) != 0)
 					return usage_error(MSG_USAGE_BEFORE_SIGN_OPTIONS, argv[a]);
 			if (quiet)
-				diag_set_quiet(1);
+				diag_set_quiet(diag_run, 1);
 			argv[i] = "vbgen sign"; /* getopt names it in its messages */
 			return cmd_sign(argc - i, argv + i, quiet);
 		}
@@ -904,7 +908,7 @@ int main(int argc, char **argv)
 			msg_list(stdout);
 			return EXIT_OK;
 		case 'q':
-			diag_set_quiet(1);
+			diag_set_quiet(diag_run, 1);
 			o.quiet = 1;
 			break;
 		case OPT_TEMPLATES:

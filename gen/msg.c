@@ -14,6 +14,8 @@ const struct msg_info msg_table[MSG_COUNT] = {
 #undef NP_
 };
 
+struct diag *diag_run;
+
 /* Formats text (translated) with ap into out, marking a cut. */
 static void format_into(char out[MSG_TEXT_MAX], const char *text, va_list ap)
 {
@@ -25,39 +27,41 @@ static void format_into(char out[MSG_TEXT_MAX], const char *text, va_list ap)
 
 /* Says message id in the words text (its translation, in the form its number calls
  * for) with ap: not even formatted while messages are dropped. */
-static void say_v(const char *file, long line, enum msg_id id, const char *text, va_list ap)
+static void say_v(struct diag *d, const char *file, long line, enum msg_id id, const char *text,
+		  va_list ap)
 {
 	char out[MSG_TEXT_MAX];
 
-	if (diag_muted())
+	if (diag_muted(d))
 		return;
 	format_into(out, text, ap);
-	diag_say(file, line, msg_table[id].level, msg_table[id].name, out);
+	diag_say(d, file, line, msg_table[id].level, msg_table[id].name, out);
 }
 
-void msg_v(const char *file, long line, enum msg_id id, va_list ap)
+void msg_v(struct diag *d, const char *file, long line, enum msg_id id, va_list ap)
 {
-	say_v(file, line, id, _(msg_table[id].text), ap);
+	say_v(d, file, line, id, _(msg_table[id].text), ap);
 }
 
-void msg_at(const char *file, long line, enum msg_id id, const char *fmt, ...)
+void msg_at(struct diag *d, const char *file, long line, enum msg_id id, const char *fmt, ...)
 {
 	va_list ap;
 
 	(void)fmt; /* the same text as the table's, given for the compiler's checks */
 	va_start(ap, fmt);
-	msg_v(file, line, id, ap);
+	msg_v(d, file, line, id, ap);
 	va_end(ap);
 }
 
-void msgn_at(const char *file, long line, enum msg_id id, unsigned long n, const char *fmt, ...)
+void msgn_at(struct diag *d, const char *file, long line, enum msg_id id, unsigned long n,
+	     const char *fmt, ...)
 {
 	const struct msg_info *m = &msg_table[id];
 	va_list ap;
 
 	(void)fmt;
 	va_start(ap, fmt);
-	say_v(file, line, id, m->plural != NULL ? P_(m->text, m->plural, n) : _(m->text), ap);
+	say_v(d, file, line, id, m->plural != NULL ? P_(m->text, m->plural, n) : _(m->text), ap);
 	va_end(ap);
 }
 
@@ -77,14 +81,14 @@ void msg_v_format(struct msg_text *t, va_list ap)
 	format_into(t->text, _(msg_table[t->id].text), ap);
 }
 
-void msg_put(const char *file, long line, const struct msg_text *t)
+void msg_put(struct diag *d, const char *file, long line, const struct msg_text *t)
 {
 	char text[MSG_TEXT_MAX];
 
-	if (diag_muted())
+	if (diag_muted(d))
 		return;
 	memcpy(text, t->text, sizeof text);
-	diag_say(file, line, msg_table[t->id].level, msg_table[t->id].name, text);
+	diag_say(d, file, line, msg_table[t->id].level, msg_table[t->id].name, text);
 }
 
 void msg_list(FILE *out)

@@ -1,5 +1,6 @@
 /* msg.h - every diagnostic by its id, with one table of their texts (msg.def), as
- * mandoc's mandoc_msg.c: a call site names what it says, msg(file, line, MSG_X, ...),
+ * mandoc's mandoc_msg.c: a call site names what it says, msg(d, file, line, MSG_X, ...),
+ * to the run's diagnostics d (diag.h: the stage has it from its caller),
  * and the table gives the words and the level; the words are translated (po/) and the
  * level decides the exit status (diag.h).
  *
@@ -41,26 +42,26 @@ struct msg_info {
 
 extern const struct msg_info msg_table[MSG_COUNT];
 
-/* One message is at most this long once formatted; longer ones are cut, which only
- * happens with absurd input (a 75 MB attribute quoted back), and the cut is marked. */
-#define MSG_TEXT_MAX 2048
+/* Transitional (issue 10): the run's diagnostics, which main() sets to its own, for the
+ * stages that are not yet given theirs by their caller. */
+extern struct diag *diag_run;
 
-/* Reports message id at file and line (file NULL: no file; line <= 0: no line) with the
- * arguments its text asks for. fmt is the id's text, for the compiler's checks only:
+/* Reports message id to d at file and line (file NULL: no file; line <= 0: no line) with
+ * the arguments its text asks for. fmt is the id's text, for the compiler's checks only:
  * call msg(), which passes it. */
-void msg_at(const char *file, long line, enum msg_id id, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-#define msg(file, line, id, ...) msg_at(file, line, id, id##_FMT, ##__VA_ARGS__)
+void msg_at(struct diag *d, const char *file, long line, enum msg_id id, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+#define msg(d, file, line, id, ...) msg_at(d, file, line, id, id##_FMT, ##__VA_ARGS__)
 
 /* The same for an MSGN message, in the form that n calls for. */
-void msgn_at(const char *file, long line, enum msg_id id, unsigned long n, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-#define msgn(file, line, id, n, ...) msgn_at(file, line, id, n, id##_FMT, ##__VA_ARGS__)
+void msgn_at(struct diag *d, const char *file, long line, enum msg_id id, unsigned long n,
+	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+#define msgn(d, file, line, id, n, ...) msgn_at(d, file, line, id, n, id##_FMT, ##__VA_ARGS__)
 
 /* msg_at() with the arguments in ap: for a stage's own reporting function (check.c's
  * err(), template.c's terr()), which is declared with the format attribute and called
  * through a macro passing id##_FMT as msg() does. */
-void msg_v(const char *file, long line, enum msg_id id, va_list ap);
+void msg_v(struct diag *d, const char *file, long line, enum msg_id id, va_list ap);
 
 /* A message formatted ahead of being reported (compared with the one before, kept until
  * the end of a pass, or completed with words of libxml2's), with its id. */
@@ -76,8 +77,8 @@ void msg_format_at(struct msg_text *t, enum msg_id id, const char *fmt, ...)
 /* msg_format() with the arguments in ap, for t->id, set by the caller. */
 void msg_v_format(struct msg_text *t, va_list ap);
 
-/* Reports t at file and line, at the level of its id. */
-void msg_put(const char *file, long line, const struct msg_text *t);
+/* Reports t to d at file and line, at the level of its id. */
+void msg_put(struct diag *d, const char *file, long line, const struct msg_text *t);
 
 /* Prints the table, a line per message: id, level and English text, separated by tabs,
  * and with another language than English the translation too (--list-messages). */

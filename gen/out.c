@@ -111,7 +111,7 @@ static char *resolve(const char *path)
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
 			break;
 		if (hops >= OUT_MAX_LINKS || (link = g_file_read_link(cur, NULL)) == NULL) {
-			msg(path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
+			msg(diag_run, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
 			g_free(cur);
 			return NULL;
 		}
@@ -125,7 +125,7 @@ static char *resolve(const char *path)
 	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
 		const struct msg_text *why = out_unusable(cur);
 		if (why != NULL)
-			msg_put(path, 0, why);
+			msg_put(diag_run, path, 0, why);
 		g_free(cur);
 		return NULL;
 	}
@@ -135,13 +135,14 @@ static char *resolve(const char *path)
 void out_write_failed(const char *path, int err)
 {
 	if (err == ENOSPC)
-		msg(path, 0, MSG_OUT_DISK_FULL_FILE);
+		msg(diag_run, path, 0, MSG_OUT_DISK_FULL_FILE);
 	else if (err == EDQUOT)
-		msg(path, 0, MSG_OUT_DISK_QUOTA_FILE);
+		msg(diag_run, path, 0, MSG_OUT_DISK_QUOTA_FILE);
 	else if (err == EFBIG)
-		msg(path, 0, MSG_OUT_FILE_LARGER_COMPUTER);
+		msg(diag_run, path, 0, MSG_OUT_FILE_LARGER_COMPUTER);
 	else
-		msg(path, 0, MSG_OUT_FILE_WRITTEN_DISK, i18n_strerror(err != 0 ? err : EIO));
+		msg(diag_run, path, 0, MSG_OUT_FILE_WRITTEN_DISK,
+		    i18n_strerror(err != 0 ? err : EIO));
 }
 
 FILE *out_open(const char *path, char **tmp)
@@ -166,7 +167,7 @@ FILE *out_open(const char *path, char **tmp)
 		if (err == ENOSPC || err == EDQUOT)
 			out_write_failed(path, err);
 		else
-			msg(path, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(err));
+			msg(diag_run, path, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(err));
 		g_free(name);
 		return NULL;
 	}
@@ -213,7 +214,7 @@ int out_commit(FILE *f, char *tmp, const char *path)
 	}
 	target = final_name(tmp);
 	if (rename(tmp, target) != 0) {
-		msg(path, 0, MSG_OUT_PUT_FILE_PLACE, i18n_strerror(errno));
+		msg(diag_run, path, 0, MSG_OUT_PUT_FILE_PLACE, i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);

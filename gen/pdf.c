@@ -306,7 +306,7 @@ static struct face *face_for(const char *path, int index)
 	fc->index = index;
 	fc->t = ttf_open(path, index, &why);
 	if (fc->t == NULL) {
-		msg(path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
+		msg(diag_run, path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
 		g_free(fc->path);
 		g_free(fc);
 		g_free(key);
@@ -509,7 +509,7 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		msg(o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS, PDF_MAX_FONTS);
+		msg(diag_run, o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS, PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
 	}
@@ -1170,7 +1170,7 @@ static void write_font(pdf_out *o, struct docfont *df)
 	GString *g = g_string_new(NULL);
 
 	if (prog == NULL) {
-		msg(df->face->path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
+		msg(diag_run, df->face->path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
 		o->failed = 1;
 		g_string_free(g, TRUE);
 		return;
@@ -1485,7 +1485,7 @@ static int write_output_intent(pdf_out *o)
 	int prof, intent;
 
 	if (icc == NULL) {
-		msg(o->path, 0, MSG_PDF_LITTLECMS_SRGB_COLOUR);
+		msg(diag_run, o->path, 0, MSG_PDF_LITTLECMS_SRGB_COLOUR);
 		o->failed = 1;
 		return 0;
 	}
@@ -1690,7 +1690,7 @@ int pdf_close(pdf_out *o)
 	g_string_free(g, TRUE);
 	if (o->failed || o->pages->len == 0) {
 		if (o->pages->len == 0)
-			msg(o->path, 0, MSG_PDF_DOCUMENT_PAGES);
+			msg(diag_run, o->path, 0, MSG_PDF_DOCUMENT_PAGES);
 		else if (o->werr != 0)
 			out_write_failed(o->path, o->werr);
 		out_abort(o->f, o->tmp);

@@ -350,7 +350,7 @@ static pdfin_val *parse_value(struct cursor *c, int depth)
 
 static void damaged(const pdfin *r, const char *what)
 {
-	msg(r->path, 0, MSG_PDFIN_DAMAGED, what);
+	msg(diag_run, r->path, 0, MSG_PDFIN_DAMAGED, what);
 }
 
 /* Reads the table at off into r->offsets (entries not set by a newer table only) and
@@ -362,7 +362,7 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 
 	if (!at_word(&c, "xref")) {
 		if (read_uint(&c) >= 0 && read_uint(&c) >= 0 && at_word(&c, "obj"))
-			msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
+			msg(diag_run, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
 			    _("a cross-reference stream"));
 		else
 			damaged(r, _("its cross-reference table is not where the file says"));
@@ -403,11 +403,12 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 		return NULL;
 	}
 	if (pdfin_get(trailer, "XRefStm") != NULL) {
-		msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("a cross-reference stream"));
+		msg(diag_run, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
+		    _("a cross-reference stream"));
 		return NULL;
 	}
 	if (pdfin_get(trailer, "Encrypt") != NULL) {
-		msg(r->path, 0, MSG_PDFIN_PDF_ENCRYPTED_SIGNING);
+		msg(diag_run, r->path, 0, MSG_PDFIN_PDF_ENCRYPTED_SIGNING);
 		return NULL;
 	}
 	return trailer;
@@ -430,7 +431,7 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 	r->owned = g_ptr_array_new_with_free_func(g_free);
 	r->arrays = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	if (len < 8 || memcmp(data, "%PDF-", 5) != 0) {
-		msg(path, 0, MSG_PDFIN_PDF_FILE_SIGN);
+		msg(diag_run, path, 0, MSG_PDFIN_PDF_FILE_SIGN);
 		pdfin_close(r);
 		return NULL;
 	}
@@ -527,7 +528,7 @@ const pdfin_val *pdfin_object(pdfin *r, int num)
 	}
 	if (pdfin_is_name(pdfin_get(v, "Type"), "ObjStm") ||
 	    pdfin_is_name(pdfin_get(v, "Type"), "XRef")) {
-		msg(r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("object streams"));
+		msg(diag_run, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("object streams"));
 		return NULL;
 	}
 	g_ptr_array_index(r->objects, num) = v;

@@ -97,7 +97,7 @@ static void report_at(struct vctx *v, xmlNodePtr at, enum msg_id id, const char 
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(v->p->path, plan_line(at), id, ap);
+	msg_v(diag_run, v->p->path, plan_line(at), id, ap);
 	va_end(ap);
 	v->seen++;
 }
@@ -731,7 +731,7 @@ static int validate(plan *p)
 	int rc;
 
 	if (path == NULL) {
-		msg(NULL, 0, MSG_PLAN_FIND_SCHEMA_PLAN);
+		msg(diag_run, NULL, 0, MSG_PLAN_FIND_SCHEMA_PLAN);
 		return -1;
 	}
 	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -742,7 +742,7 @@ static int validate(plan *p)
 	xmlRelaxNGFreeParserCtxt(pctxt);
 	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
-		msg(path, 0, MSG_PLAN_SCHEMA_READ_REINSTALL);
+		msg(diag_run, path, 0, MSG_PLAN_SCHEMA_READ_REINSTALL);
 		free(path);
 		return -1;
 	}
@@ -798,7 +798,8 @@ int plan_read(const char *path, plan **out)
 		return status;
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
-		msg(path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN, (const char *)root->name);
+		msg(diag_run, path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN,
+		    (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;
 	}
@@ -815,7 +816,7 @@ int plan_read(const char *path, plan **out)
 	status = validate(p);
 	p->schema_ok = status == 0;
 	if (status != 0)
-		return diag_status() == EXIT_SYSTEM ? EXIT_SYSTEM : EXIT_INVALID;
+		return diag_status(diag_run) == EXIT_SYSTEM ? EXIT_SYSTEM : EXIT_INVALID;
 	return EXIT_OK;
 }
 

@@ -102,7 +102,7 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 	int rc = EXIT_OK;
 
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		msg(dir, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
+		msg(diag_run, dir, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,

@@ -54,7 +54,7 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	ld = page_layout(f, d, o->cache, keep || (!o->dump && pdf == NULL) ? NULL : &sink);
 	if (ld == NULL) {
 		pdf_cancel(pdf);
-		return diag_status() != EXIT_OK ? diag_status() : EXIT_SYSTEM;
+		return diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
 	}
 	*pages = ld->npages;
 	if (o->dump) {

@@ -140,7 +140,8 @@ static void terr_at(template *t, xmlNodePtr n, enum msg_id id, const char *fmt, 
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id, ap);
+	msg_v(diag_run, n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id,
+	      ap);
 	va_end(ap);
 	t->errors++;
 }
@@ -881,17 +882,18 @@ static void link_ops(template *t)
 				if (strcmp(g_ptr_array_index(t->define_names, k), o->text) == 0)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
-				msg(o->file, o->line, MSG_TPL_CALL_NAME_DEFINE, o->text, o->text);
+				msg(diag_run, o->file, o->line, MSG_TPL_CALL_NAME_DEFINE, o->text,
+				    o->text);
 				t->errors++;
 			} else if (o->target->in_para != o->in_para) {
 				/* inline content run where blocks go (or the reverse) has no
 				 * paragraph to write into */
 				if (o->in_para)
-					msg(o->file, o->line, MSG_TPL_CALL_INLINE_MISMATCH, o->text,
-					    o->text);
+					msg(diag_run, o->file, o->line,
+					    MSG_TPL_CALL_INLINE_MISMATCH, o->text, o->text);
 				else
-					msg(o->file, o->line, MSG_TPL_CALL_BLOCK_MISMATCH, o->text,
-					    o->text);
+					msg(diag_run, o->file, o->line, MSG_TPL_CALL_BLOCK_MISMATCH,
+					    o->text, o->text);
 				t->errors++;
 			}
 		}
@@ -908,12 +910,13 @@ static void load_includes(template *t)
 			continue;
 		char rel[256];
 		char *found;
-		int before = diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM);
+		int before = diag_count(diag_run, DIAG_ERROR) + diag_count(diag_run, DIAG_SYSTEM);
 		/* a template that is not there is this template's mistake, at this line */
 		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
 		if ((found = paths_find(rel)) == NULL) {
 			char *dir = g_path_get_dirname(t->path);
-			msg(o->file, o->line, MSG_TPL_INCLUDE_MISSING, o->text, o->text, dir);
+			msg(diag_run, o->file, o->line, MSG_TPL_INCLUDE_MISSING, o->text, o->text,
+			    dir);
 			g_free(dir);
 			t->errors++;
 			continue;
@@ -922,8 +925,9 @@ static void load_includes(template *t)
 		o->include = load(o->text, t->include_depth + 1);
 		if (o->include == NULL) {
 			/* its own problems were said, with its lines; else say where it is used */
-			if (diag_count(DIAG_ERROR) + diag_count(DIAG_SYSTEM) == before)
-				msg(o->file, o->line, MSG_TPL_INCLUDE_UNUSABLE, o->text);
+			if (diag_count(diag_run, DIAG_ERROR) + diag_count(diag_run, DIAG_SYSTEM) ==
+			    before)
+				msg(diag_run, o->file, o->line, MSG_TPL_INCLUDE_UNUSABLE, o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -996,7 +1000,7 @@ static template *load(const char *name, int depth)
 	snprintf(rel, sizeof rel, "templates/%s.xml", name);
 	path = paths_find(rel);
 	if (path == NULL) {
-		msg(NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL, rel, name);
+		msg(diag_run, NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL, rel, name);
 		return NULL;
 	}
 	t = g_new0(template, 1);
@@ -1255,7 +1259,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
 
 	(void)fmt;
 	if (eval_out_of_memory(e)) {
-		msg(o->file, o->line, MSG_OUT_OF_MEMORY);
+		msg(diag_run, o->file, o->line, MSG_OUT_OF_MEMORY);
 		e->eval_oom = 0;
 		e->eval_words = NULL;
 		xmlResetLastError();
@@ -1276,7 +1280,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
 		size_t n = strlen(t.text);
 		snprintf(t.text + n, sizeof t.text - n, " (%s)", e->eval_words);
 	}
-	msg_put(o->file, o->line, &t);
+	msg_put(diag_run, o->file, o->line, &t);
 	e->eval_words = NULL;
 	e->failed = 1;
 }
@@ -1286,7 +1290,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
  * of line by line; said with the template's line that was running. */
 static void exlimit(struct ex *e, const op *o, const char *what, long limit)
 {
-	msg(o->file, o->line, MSG_TPL_LIMIT, limit, what);
+	msg(diag_run, o->file, o->line, MSG_TPL_LIMIT, limit, what);
 	e->failed = 1;
 }
 
@@ -1567,7 +1571,7 @@ static void run_table(struct ex *e, const op *o)
 		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
 			row.cells = r->cols;
 		} else {
-			msg(r->file, r->line, MSG_TPL_ROW_GROUP_ROW);
+			msg(diag_run, r->file, r->line, MSG_TPL_ROW_GROUP_ROW);
 			e->failed = 1;
 		}
 		g_array_append_val(rows, row);
@@ -2061,8 +2065,8 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	g_hash_table_destroy(e.fields);
 	xpath_on_error(ctx, NULL, NULL); /* e is gone when this returns */
 	if (e.failed) {
-		if (diag_count(DIAG_ERROR) == 0 && diag_count(DIAG_SYSTEM) == 0)
-			msg(t->path, 0, MSG_TPL_DOCUMENT_NOT_MADE);
+		if (diag_count(diag_run, DIAG_ERROR) == 0 && diag_count(diag_run, DIAG_SYSTEM) == 0)
+			msg(diag_run, t->path, 0, MSG_TPL_DOCUMENT_NOT_MADE);
 		doc_free(d);
 		return NULL;
 	}

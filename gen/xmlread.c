@@ -75,7 +75,7 @@ static void refuse_at(struct reader *r, enum msg_id id, const char *fmt, ...)
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(r->path, ctx_line(r->ctxt), id, ap);
+	msg_v(diag_run, r->path, ctx_line(r->ctxt), id, ap);
 	va_end(ap);
 	r->errors++;
 	r->refused = 1;
@@ -285,12 +285,12 @@ static void on_error(void *ctx, xmlErrorPtr e)
 		return;
 	r->last_line = e->line;
 	snprintf(r->last, sizeof r->last, "%s", said.text);
-	msg_put(r->path, e->line, &said);
+	msg_put(diag_run, r->path, e->line, &said);
 	r->errors++;
 	if (structural) {
 		r->quiet = 1;
 	} else if (r->errors >= XMLREAD_MAX_ERRORS) {
-		msg(r->path, 0, MSG_XML_PROBLEMS_KIND_FOLLOW);
+		msg(diag_run, r->path, 0, MSG_XML_PROBLEMS_KIND_FOLLOW);
 		r->quiet = 1;
 	}
 }
@@ -311,16 +311,16 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	if (fd < 0) {
 		int err = errno;
 		if (err == EACCES || err == EPERM)
-			msg(path, 0, MSG_XML_READ_FILE_ASK, i18n_strerror(err));
+			msg(diag_run, path, 0, MSG_XML_READ_FILE_ASK, i18n_strerror(err));
 		else if (err == ENOENT)
-			msg(path, 0, MSG_XML_NO_SUCH_FILE, i18n_strerror(err));
+			msg(diag_run, path, 0, MSG_XML_NO_SUCH_FILE, i18n_strerror(err));
 		else
-			msg(path, 0, MSG_XML_CANNOT_OPEN, i18n_strerror(err));
+			msg(diag_run, path, 0, MSG_XML_CANNOT_OPEN, i18n_strerror(err));
 		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg(path, 0, MSG_XML_ORDINARY_FILE_PATH,
+		msg(diag_run, path, 0, MSG_XML_ORDINARY_FILE_PATH,
 		    S_ISDIR(st.st_mode)                          ? _("a folder")
 		    : S_ISFIFO(st.st_mode)                       ? _("a pipe")
 		    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
@@ -338,7 +338,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		st.st_size = XMLREAD_MAX_BYTES;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		msg(path, 0, MSG_XML_MEMORY_READING_FILE);
+		msg(diag_run, path, 0, MSG_XML_MEMORY_READING_FILE);
 		*status = EXIT_SYSTEM;
 		close(fd);
 		return NULL;
@@ -346,7 +346,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
 	if (n < 0 && got < (size_t)st.st_size) {
-		msg(path, 0, MSG_XML_FILE_READ_DISK, i18n_strerror(errno));
+		msg(diag_run, path, 0, MSG_XML_FILE_READ_DISK, i18n_strerror(errno));
 		*status = EXIT_SYSTEM;
 		free(buf);
 		close(fd);
@@ -375,24 +375,24 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 	for (i = 0; i < size && strchr(" \t\r\n", buf[i]) != NULL; i++)
 		;
 	if (i == size) {
-		msg(path, 0, MSG_XML_FILE_EMPTY_PLAN);
+		msg(diag_run, path, 0, MSG_XML_FILE_EMPTY_PLAN);
 		return -1;
 	}
 	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
-		msg(path, 0, MSG_XML_FILE_SAVED_UTF);
+		msg(diag_run, path, 0, MSG_XML_FILE_SAVED_UTF);
 		return -1;
 	}
 	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
 	if ((nul = memchr(buf, '\0', size)) != NULL) {
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
-		msg(path, line, MSG_XML_FILE_CONTAINS_NUL);
+		msg(diag_run, path, line, MSG_XML_FILE_CONTAINS_NUL);
 		return -1;
 	}
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
-		msg(path, line, MSG_XML_NOT_UTF8, (unsigned char)*end);
+		msg(diag_run, path, line, MSG_XML_NOT_UTF8, (unsigned char)*end);
 		return -1;
 	}
 	return 0;
@@ -478,7 +478,7 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 	r.ctxt = xmlNewParserCtxt();
 	if (r.ctxt == NULL) {
 		free(buf);
-		msg(path, 0, MSG_XML_MEMORY_STARTING_XML);
+		msg(diag_run, path, 0, MSG_XML_MEMORY_STARTING_XML);
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
@@ -512,8 +512,8 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		/* refused for its size: where it went wrong when a guard saw it, else where the
 		 * part read ends */
 		if (r.errors == 0)
-			msg(path, ctx_line(r.ctxt), MSG_XML_FILE_TOO_LARGE, too_big / 1048576.0,
-			    XMLREAD_MAX_BYTES / 1048576);
+			msg(diag_run, path, ctx_line(r.ctxt), MSG_XML_FILE_TOO_LARGE,
+			    too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
 		return NULL;
@@ -523,12 +523,12 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		doc = NULL;
 	}
 	if (doc == NULL && r.errors == 0)
-		msg(path, 0, MSG_XML_FILE_READ_XML);
+		msg(diag_run, path, 0, MSG_XML_FILE_READ_XML);
 	xmlFreeParserCtxt(r.ctxt);
 	if (doc == NULL)
 		return NULL;
 	if (xmlDocGetRootElement(doc) == NULL) {
-		msg(path, 0, MSG_XML_FILE_HOLDS_ELEMENT);
+		msg(diag_run, path, 0, MSG_XML_FILE_HOLDS_ELEMENT);
 		xmlFreeDoc(doc);
 		return NULL;
 	}
