@@ -61,6 +61,7 @@ static int is(xmlNodePtr n, const char *name)
 }
 
 struct ctx {
+	struct diag *d; /* where the problems are said */
 	const plan *p;
 	int errors;
 	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
@@ -82,7 +83,7 @@ static void say(struct ctx *c, xmlNodePtr at, enum msg_id id, const char *fmt, .
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(diag_run, c->p->path, plan_line(at), id, ap);
+	msg_v(c->d, c->p->path, plan_line(at), id, ap);
 	va_end(ap);
 	if (msg_table[id].level >= DIAG_ERROR)
 		c->errors++;
@@ -488,10 +489,10 @@ static void note_own_group(struct ctx *c, xmlNodePtr t, const char *task, xmlNod
 	if (agency == NULL || c->own_group_notes++ >= CHECK_REPEAT_MAX)
 		return;
 	if (is(leader, "agency"))
-		msg(diag_run, c->p->path, plan_line(t), MSG_CHECK_LEAD_SUPPORTS_THROUGH_GROUP, task,
+		msg(c->d, c->p->path, plan_line(t), MSG_CHECK_LEAD_SUPPORTS_THROUGH_GROUP, task,
 		    agency, group);
 	else
-		msg(diag_run, c->p->path, plan_line(t), MSG_CHECK_SUPPORT_LEADS_THROUGH_GROUP, task,
+		msg(c->d, c->p->path, plan_line(t), MSG_CHECK_SUPPORT_LEADS_THROUGH_GROUP, task,
 		    agency, group);
 }
 
@@ -552,9 +553,9 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 	}
 }
 
-int check_plan(const plan *p)
+int check_plan(struct diag *d, const plan *p)
 {
-	struct ctx c = {p, 0, NULL, NULL, 0};
+	struct ctx c = {d, p, 0, NULL, NULL, 0};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
 	check_ids(&c, root);
@@ -563,8 +564,7 @@ int check_plan(const plan *p)
 	check_tasks(&c);
 	check_targets(&c, root);
 	if (c.own_group_notes > CHECK_REPEAT_MAX)
-		msg(diag_run, p->path, 0, MSG_CHECK_OWN_GROUP_MORE,
-		    c.own_group_notes - CHECK_REPEAT_MAX);
+		msg(d, p->path, 0, MSG_CHECK_OWN_GROUP_MORE, c.own_group_notes - CHECK_REPEAT_MAX);
 	check_bodies(&c, root);
 	if (c.sections != NULL)
 		g_ptr_array_free(c.sections, TRUE);
@@ -572,8 +572,8 @@ int check_plan(const plan *p)
 		g_hash_table_destroy(c.hints);
 	/* plan.c leaves some schema findings to the checks above; should none of them have
 	 * said anything, the file must still not pass in silence. */
-	if (!p->schema_ok && c.errors == 0 && diag_count(diag_run, DIAG_ERROR) == 0 &&
-	    diag_count(diag_run, DIAG_SYSTEM) == 0)
+	if (!p->schema_ok && c.errors == 0 && diag_count(d, DIAG_ERROR) == 0 &&
+	    diag_count(d, DIAG_SYSTEM) == 0)
 		err(&c, root, MSG_CHECK_SCHEMA_UNEXPLAINED);
 	return c.errors;
 }

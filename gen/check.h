@@ -10,8 +10,8 @@
 
 #include "plan.h"
 
-/* Checks p and reports every problem found (msg.h). Returns the number of errors. */
-int check_plan(const plan *p);
+/* Checks p and reports every problem found to d (msg.h). Returns the number of errors. */
+int check_plan(struct diag *d, const plan *p);
 
 /* Counts for the one-line summary of a valid plan. */
 typedef struct check_counts {

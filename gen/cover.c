@@ -23,6 +23,7 @@
 #define COVER_CONTEXT 25
 
 struct cover {
+	struct diag *d; /* the run's: where the characters missing are said */
 	const plan *p;
 	fonts *f;
 	GPtrArray *styles; /* const doc_style *, borrowed from the templates */
@@ -80,7 +81,7 @@ static void check_text(struct cover *c, xmlNodePtr text)
 		char one[8] = "";
 		g_unichar_to_utf8(ch, one);
 		c->reported++;
-		msg(diag_run, c->p->path, plan_line(text->parent != NULL ? text->parent : text),
+		msg(c->d, c->p->path, plan_line(text->parent != NULL ? text->parent : text),
 		    MSG_COVER_CHARACTER_MISSING, one, (unsigned)ch, from > t ? "..." : "",
 		    (int)(to - from), from, *to != '\0' ? "..." : "",
 		    fonts_used_family(c->f, s->family));
@@ -99,29 +100,31 @@ static void walk(struct cover *c, xmlNodePtr n)
 	}
 }
 
-void cover_check(const plan *p)
+void cover_check(struct diag *d, const plan *p)
 {
-	struct cover c = {p, NULL, NULL, NULL, 0, 0};
+	struct cover c = {d, p, NULL, NULL, NULL, 0, 0};
+	struct diag ahead; /* muted: the templates' and fonts' own problems */
 	GPtrArray *loaded = g_ptr_array_new_with_free_func((GDestroyNotify)template_free);
 
 	/* the templates' and fonts' own problems (and the note on the font used) are said
-	 * when a document is made; here they only leave a style out */
-	diag_set_muted(diag_run, 1);
-	c.f = fonts_open();
+	 * when a document is made; here they only leave a style out: read with a diag of
+	 * their own that drops them */
+	diag_init(&ahead);
+	diag_set_muted(&ahead, 1);
+	c.f = fonts_open(&ahead);
 	c.styles = g_ptr_array_new();
 	c.known = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (const kind *k = kinds; c.f != NULL && k->command != NULL; k++) {
-		template *t = template_load(k->template);
+		template *t = template_load(&ahead, k->template);
 		if (t == NULL)
 			continue;
 		g_ptr_array_add(loaded, t);
 		template_each_style(t, add_style, &c);
 	}
-	diag_set_muted(diag_run, 0);
 	if (c.styles->len > 0)
 		walk(&c, xmlDocGetRootElement(p->doc));
 	if (c.more > 0)
-		msg(diag_run, p->path, 0, MSG_COVER_CHARACTERS_MORE, c.more);
+		msg(d, p->path, 0, MSG_COVER_CHARACTERS_MORE, c.more);
 	g_hash_table_destroy(c.known);
 	g_ptr_array_free(c.styles, TRUE);
 	g_ptr_array_free(loaded, TRUE);

@@ -9,8 +9,8 @@
 
 #include "plan.h"
 
-/* Reports the characters of p's text the fonts lack (diag errors). Allocates nothing
+/* Reports to d the characters of p's text the fonts lack (errors). Allocates nothing
  * that outlives the call. */
-void cover_check(const plan *p);
+void cover_check(struct diag *d, const plan *p);
 
 #endif

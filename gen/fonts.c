@@ -31,6 +31,7 @@ struct family {
 };
 
 struct fonts {
+	struct diag *d; /* where its problems are said */
 	FcConfig *config;
 	PangoFontMap *map;
 	PangoContext *ctx;
@@ -60,20 +61,21 @@ static void family_free(gpointer p)
 	g_free(f);
 }
 
-fonts *fonts_open(void)
+fonts *fonts_open(struct diag *d)
 {
 	char *conf = paths_find("fonts/fonts.conf");
 	fonts *f;
 
 	if (conf == NULL) {
-		msg(diag_run, NULL, 0, MSG_FONTS_CONF_MISSING);
+		msg(d, NULL, 0, MSG_FONTS_CONF_MISSING);
 		return NULL;
 	}
 	f = g_new0(fonts, 1);
+	f->d = d;
 	f->config = FcConfigCreate();
 	if (!FcConfigParseAndLoad(f->config, (const FcChar8 *)conf, FcTrue) ||
 	    !FcConfigBuildFonts(f->config)) {
-		msg(diag_run, conf, 0, MSG_FONTS_FONT_CONFIGURATION_LOADED);
+		msg(d, conf, 0, MSG_FONTS_FONT_CONFIGURATION_LOADED);
 		free(conf);
 		fonts_free(f);
 		return NULL;
@@ -154,7 +156,7 @@ const lay_font *fonts_lay_font(fonts *f, PangoFont *pf)
 		return lf;
 	if (!PANGO_IS_FC_FONT(pf) || (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		msg(diag_run, NULL, 0, MSG_FONTS_FONT_FILE_EMBED);
+		msg(f->d, NULL, 0, MSG_FONTS_FONT_FILE_EMBED);
 		return NULL;
 	}
 	lf = g_new0(lay_font, 1);
@@ -215,7 +217,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 				ok = 1;
 	}
 	if (!ok) {
-		msg(diag_run, file, line, MSG_FONTS_NOT_INSTALLED, requested,
+		msg(f->d, file, line, MSG_FONTS_NOT_INSTALLED, requested,
 		    got ? _(" (the closest is \"") : "", got ? (const char *)got : "",
 		    got ? _("\")") : "");
 	} else {
@@ -234,7 +236,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			    FcStrCmpIgnoreCase(ffam, (const FcChar8 *)fam->used) != 0 ||
 			    ((face & 1) && weight < FC_WEIGHT_DEMIBOLD) ||
 			    ((face >> 1) && slant == FC_SLANT_ROMAN))
-				msg(diag_run, file, line, MSG_FONTS_FONT_FACE_LETTERS, fam->used,
+				msg(f->d, file, line, MSG_FONTS_FONT_FACE_LETTERS, fam->used,
 				    (const char *[]){_("regular"), _("bold"), _("italic"),
 						     _("bold italic")}[face]);
 			if (FcPatternGetCharSet(fm, FC_CHARSET, 0, &cs) == FcResultMatch)
@@ -245,12 +247,12 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 		static GHashTable *noted;
 		if (noted == NULL)
 			noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		if (!diag_muted(diag_run) && !g_hash_table_contains(noted, requested)) {
+		if (!diag_muted(f->d) && !g_hash_table_contains(noted, requested)) {
 			g_hash_table_add(noted, g_strdup(requested));
 			if (strcmp(fam->used, requested) != 0)
-				msg(diag_run, NULL, 0, MSG_FONTS_USING_TWIN, requested, fam->used);
+				msg(f->d, NULL, 0, MSG_FONTS_USING_TWIN, requested, fam->used);
 			else
-				msg(diag_run, NULL, 0, MSG_FONTS_FONT_USING, fam->used);
+				msg(f->d, NULL, 0, MSG_FONTS_FONT_USING, fam->used);
 		}
 	}
 	if (m != NULL)
@@ -313,8 +315,7 @@ int fonts_check_text(fonts *f, const doc_style *s, const char *text, int len, co
 					from--;
 				g_unichar_to_utf8(c, ch);
 				g_hash_table_add(f->missing, GUINT_TO_POINTER(c));
-				msg(diag_run, file, line, MSG_FONTS_CHARACTER_MISSING, ch,
-				    (unsigned)c,
+				msg(f->d, file, line, MSG_FONTS_CHARACTER_MISSING, ch, (unsigned)c,
 				    (int)(end - text - from > 80 ? 80 : end - text - from),
 				    text + from, fam->used);
 			}

@@ -8,6 +8,7 @@
 #ifndef VBGEN_FONTS_H
 #define VBGEN_FONTS_H
 
+#include "diag.h"
 #include "doc.h"
 #include "lay.h"
 
@@ -16,8 +17,9 @@
 typedef struct fonts fonts;
 
 /* Loads fonts/fonts.conf (see paths.h) and makes a Pango context at 72 dpi with the
- * Vietnamese language tag. Returns NULL after reporting when it cannot. */
-fonts *fonts_open(void);
+ * Vietnamese language tag. Its problems are said to d, which must outlive it. Returns
+ * NULL after reporting when it cannot. */
+fonts *fonts_open(struct diag *d);
 void fonts_free(fonts *f);
 
 /* The Pango context, made on first use (see fonts.c). */

@@ -70,7 +70,7 @@ static doc *expand_one(struct job *j, xmlNodePtr node)
 				 xmlXPathNewString(BAD_CAST node_id(j, node)));
 	fonts_forget_reports(j->f);
 	layout_cache_trim(j->cache);
-	return template_expand(j->t, j->ctx, node);
+	return template_expand(diag_run, j->t, j->ctx, node);
 }
 
 /* DIR/<id>.pdf, or .docx with ext */
@@ -355,8 +355,8 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		status = EXIT_SYSTEM;
 		goto done;
 	}
-	j.t = template_load(k->template);
-	j.f = j.t != NULL ? fonts_open() : NULL;
+	j.t = template_load(diag_run, k->template);
+	j.f = j.t != NULL ? fonts_open(diag_run) : NULL;
 	if (j.t == NULL || j.f == NULL) {
 		status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
 		goto done;

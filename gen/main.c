@@ -99,7 +99,7 @@ enum {
 	OPT_PNG,
 	OPT_FORMAT,
 	OPT_DOCX,
-	OPT_LANG /* read by choose_language() before the other options */
+	OPT_LANG /* read by choose_language(diag, ) before the other options */
 };
 
 static const struct option long_options[] = {
@@ -148,37 +148,39 @@ struct opts {
 
 /* Says a mistake of the command line, message id (a USAGE one), and where to read how
  * to write it. Returns EXIT_USAGE. fmt is the id's text, for the compiler's checks: call
- * usage_error() (sign_usage_error() for vbgen sign), msg.h. */
-static int usage_error_at(const char *again, enum msg_id id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#define usage_error(id, ...) usage_error_at(_("try 'vbgen --help'"), id, id##_FMT, ##__VA_ARGS__)
-#define sign_usage_error(id, ...)                                                                  \
-	usage_error_at(_("try 'vbgen sign --help'"), id, id##_FMT, ##__VA_ARGS__)
+ * usage_error(diag, ) (sign_usage_error(diag, ) for vbgen sign), msg.h. */
+static int usage_error_at(struct diag *diag, const char *again, enum msg_id id, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
+#define usage_error(diag, id, ...)                                                                 \
+	usage_error_at(diag, _("try 'vbgen --help'"), id, id##_FMT, ##__VA_ARGS__)
+#define sign_usage_error(diag, id, ...)                                                            \
+	usage_error_at(diag, _("try 'vbgen sign --help'"), id, id##_FMT, ##__VA_ARGS__)
 
-static int usage_error_at(const char *again, enum msg_id id, const char *fmt, ...)
+static int usage_error_at(struct diag *diag, const char *again, enum msg_id id, const char *fmt,
+			  ...)
 {
 	va_list ap;
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(diag_run, NULL, 0, id, ap);
+	msg_v(diag, NULL, 0, id, ap);
 	va_end(ap);
 	fprintf(stderr, "vbgen: %s\n", again);
 	return EXIT_USAGE;
 }
 
 /* Reads and checks a plan. Returns EXIT_OK with *out set, or the failing status. */
-static int load(const char *path, plan **out)
+static int load(struct diag *diag, const char *path, plan **out)
 {
-	int status = plan_read(path, out);
+	int status = plan_read(diag, path, out);
 
 	if (*out != NULL)
-		check_plan(*out);
+		check_plan(diag, *out);
 	/* the characters against the fonts, once the plan means something: a character
 	 * the font lacks is the plan's mistake at its line, found by check too */
-	if (*out != NULL && diag_status(diag_run) == EXIT_OK)
-		cover_check(*out);
-	status = diag_status(diag_run) > status ? diag_status(diag_run) : status;
+	if (*out != NULL && diag_status(diag) == EXIT_OK)
+		cover_check(diag, *out);
+	status = diag_status(diag) > status ? diag_status(diag) : status;
 	if (status != EXIT_OK) {
 		plan_free(*out);
 		*out = NULL;
@@ -186,13 +188,13 @@ static int load(const char *path, plan **out)
 	return status;
 }
 
-/* load() for the commands that write documents: a plan with problems is said to have
+/* load(diag, ) for the commands that write documents: a plan with problems is said to have
  * made nothing. */
-static int load_to_write(const char *path, plan **out)
+static int load_to_write(struct diag *diag, const char *path, plan **out)
 {
-	int status = load(path, out);
+	int status = load(diag, path, out);
 
-	if (status == EXIT_SYSTEM && diag_count(diag_run, DIAG_ERROR) == 0)
+	if (status == EXIT_SYSTEM && diag_count(diag, DIAG_ERROR) == 0)
 		fprintf(stderr, _("vbgen: %s: the plan could not be read; nothing was written\n"),
 			path);
 	else if (status != EXIT_OK)
@@ -204,15 +206,15 @@ static int load_to_write(const char *path, plan **out)
 #define COUNT_MAX 96
 #define counted(buf, fmt, n) i18n_snprintf(buf, COUNT_MAX, fmt, n)
 
-static int cmd_check(const char *path)
+static int cmd_check(struct diag *diag, const char *path)
 {
 	plan *p;
 	check_counts c;
 	char sections[COUNT_MAX], appendices[COUNT_MAX], tasks[COUNT_MAX], agencies[COUNT_MAX],
 		groups[COUNT_MAX], letters[COUNT_MAX];
-	int status = load(path, &p);
+	int status = load(diag, path, &p);
 
-	if (status == EXIT_SYSTEM && diag_count(diag_run, DIAG_ERROR) == 0) {
+	if (status == EXIT_SYSTEM && diag_count(diag, DIAG_ERROR) == 0) {
 		fprintf(stderr,
 			_("vbgen: %s: the plan could not be checked, for the computer's reason "
 			  "said "
@@ -221,7 +223,7 @@ static int cmd_check(const char *path)
 		return status;
 	}
 	if (status != EXIT_OK) {
-		int n = diag_count(diag_run, DIAG_ERROR) + diag_count(diag_run, DIAG_SYSTEM);
+		int n = diag_count(diag, DIAG_ERROR) + diag_count(diag, DIAG_SYSTEM);
 		i18n_fprintf(
 			stderr,
 			P_("vbgen: %s: %'d problem found: correct the file and check it again\n",
@@ -296,11 +298,11 @@ static const char *csv_commands(void)
  * previews or dump). With last, this is the plan's last use: *pp is freed (and set to
  * NULL) once the document is expanded, which needs nothing of it (doc.h), so that a long
  * plan's tree and the pages made of it are not held at once. */
-static int make_document(plan **pp, const kind *k, const struct opts *o, const char *output,
-			 int last)
+static int make_document(struct diag *diag, plan **pp, const kind *k, const struct opts *o,
+			 const char *output, int last)
 {
 	plan *p = *pp;
-	template *t = template_load(k->template);
+	template *t = template_load(diag, k->template);
 	xmlXPathContextPtr ctx = NULL;
 	doc *d = NULL;
 	fonts *f = NULL;
@@ -309,11 +311,11 @@ static int make_document(plan **pp, const kind *k, const struct opts *o, const c
 	int status = EXIT_SYSTEM, pages;
 
 	if (t == NULL)
-		return diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
+		return diag_status(diag) != EXIT_OK ? diag_status(diag) : EXIT_SYSTEM;
 	ctx = xpath_new(p);
 	xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix",
 				 xmlXPathNewBoolean(!o->no_appendix));
-	d = template_expand(t, ctx, NULL);
+	d = template_expand(diag, t, ctx, NULL);
 	if (last) {
 		xpath_free(ctx);
 		ctx = NULL;
@@ -321,10 +323,10 @@ static int make_document(plan **pp, const kind *k, const struct opts *o, const c
 		*pp = NULL;
 	}
 	if (d == NULL) {
-		status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_INVALID;
+		status = diag_status(diag) != EXIT_OK ? diag_status(diag) : EXIT_INVALID;
 		goto done;
 	}
-	f = fonts_open();
+	f = fonts_open(diag);
 	if (f == NULL)
 		goto done;
 	po.dump = o->dump != NULL;
@@ -367,7 +369,7 @@ static int is_docx_name(const char *file)
 
 /* The output format of plan and appendix: --format, else the suffix of -o. Returns
  * EXIT_OK, or EXIT_USAGE when the two disagree. */
-static int document_format(struct opts *o)
+static int document_format(struct diag *diag, struct opts *o)
 {
 	size_t n = o->output != NULL ? strlen(o->output) : 0;
 	int pdf_name = n >= 4 && g_ascii_strcasecmp(o->output + n - 4, ".pdf") == 0;
@@ -378,9 +380,9 @@ static int document_format(struct opts *o)
 	}
 	o->word = strcmp(o->format, "docx") == 0;
 	if (o->word && pdf_name)
-		return usage_error(MSG_USAGE_FORMAT_DOCX_WRITES, o->output);
+		return usage_error(diag, MSG_USAGE_FORMAT_DOCX_WRITES, o->output);
 	if (!o->word && o->output != NULL && is_docx_name(o->output))
-		return usage_error(MSG_USAGE_FORMAT_PDF_WRITES, o->output);
+		return usage_error(diag, MSG_USAGE_FORMAT_PDF_WRITES, o->output);
 	return EXIT_OK;
 }
 
@@ -390,17 +392,18 @@ static int has_source(const plan *p, const kind *k)
 	return k->requires == NULL || plan_child(xmlDocGetRootElement(p->doc), k->requires) != NULL;
 }
 
-static int cmd_document(const char *path, const kind *k, const struct opts *given)
+static int cmd_document(struct diag *diag, const char *path, const kind *k,
+			const struct opts *given)
 {
 	plan *p;
 	struct opts wo = *given, *o = &wo;
-	int status = document_format(o);
+	int status = document_format(diag, o);
 	const char *ext = k->suffix;
 	char *output, *word_ext = NULL;
 
 	if (status != EXIT_OK)
 		return status;
-	status = load_to_write(path, &p);
+	status = load_to_write(diag, path, &p);
 	if (status != EXIT_OK)
 		return status;
 	/* PLAN.docx, PLAN-phu-luc.docx: the PDF's default name with the Word suffix */
@@ -409,13 +412,13 @@ static int cmd_document(const char *path, const kind *k, const struct opts *give
 		ext = word_ext;
 	}
 	if (!has_source(p, k)) {
-		msg(diag_run, path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
+		msg(diag, path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
 		plan_free(p);
 		g_free(word_ext);
 		return EXIT_INVALID;
 	}
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
-	status = make_document(&p, k, o, output, 1);
+	status = make_document(diag, &p, k, o, output, 1);
 	g_free(output);
 	g_free(word_ext);
 	plan_free(p);
@@ -439,12 +442,12 @@ static void letters_options(const struct opts *o, letters_opts *lo, const char *
 	lo->docx = o->word || o->docx;
 }
 
-static int cmd_letters(const char *path, const kind *k, const struct opts *o)
+static int cmd_letters(struct diag *diag, const char *path, const kind *k, const struct opts *o)
 {
 	plan *p;
 	letters_opts lo;
 	struct opts wo = *o;
-	int status = load_to_write(path, &p);
+	int status = load_to_write(diag, path, &p);
 
 	if (status != EXIT_OK)
 		return status;
@@ -458,16 +461,16 @@ static int cmd_letters(const char *path, const kind *k, const struct opts *o)
 /* Every document into one folder, kind after kind (kinds.c): plan.pdf, appendix.pdf
  * and appendix.csv, letters/<agency-id>.pdf and letters-print.pdf; with --docx the Word
  * files beside them. A kind whose element the plan lacks is left out with a warning. */
-static int cmd_all(const char *path, const struct opts *o)
+static int cmd_all(struct diag *diag, const char *path, const struct opts *o)
 {
 	plan *p;
 	const char *dir = o->output != NULL ? o->output : "out";
-	int status = load_to_write(path, &p);
+	int status = load_to_write(diag, path, &p);
 
 	if (status != EXIT_OK)
 		return status;
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		msg(diag_run, dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
+		msg(diag, dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
 	}
@@ -476,7 +479,7 @@ static int cmd_all(const char *path, const struct opts *o)
 		if (k->in_all == NULL)
 			continue;
 		if (!has_source(p, k)) {
-			msg(diag_run, path, 0, MSG_KINDS_SOURCE_MISSING_ALL, k->requires,
+			msg(diag, path, 0, MSG_KINDS_SOURCE_MISSING_ALL, k->requires,
 			    _(k->missing_all));
 			continue;
 		}
@@ -495,7 +498,7 @@ static int cmd_all(const char *path, const struct opts *o)
 			if (k->csv && g_str_has_suffix(out, ".pdf"))
 				ko.csv = csv =
 					g_strdup_printf("%.*s.csv", (int)(strlen(out) - 4), out);
-			status = make_document(&p, k, &ko, out, 0);
+			status = make_document(diag, &p, k, &ko, out, 0);
 		}
 		g_free(out);
 		g_free(docx);
@@ -616,7 +619,7 @@ static int option_error(int opt, char **argv, const struct option *longs, const 
 	return EXIT_USAGE;
 }
 
-static int cmd_sign(int argc, char **argv, int quiet)
+static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 {
 	sign_opts so = {0};
 	int opt;
@@ -660,9 +663,9 @@ static int cmd_sign(int argc, char **argv, int quiet)
 			so.key.pin_file = optarg;
 			break;
 		case SIGN_OPT_PIN:
-			return sign_usage_error(MSG_USAGE_NO_PIN_OPTION);
+			return sign_usage_error(diag, MSG_USAGE_NO_PIN_OPTION);
 		case 'q':
-			diag_set_quiet(diag_run, 1);
+			diag_set_quiet(diag, 1);
 			so.quiet = 1;
 			break;
 		case OPT_LANG:
@@ -675,27 +678,27 @@ static int cmd_sign(int argc, char **argv, int quiet)
 		}
 	}
 	if (optind >= argc)
-		return sign_usage_error(MSG_USAGE_FILE_GIVEN_VBGEN);
+		return sign_usage_error(diag, MSG_USAGE_FILE_GIVEN_VBGEN);
 	if (optind + 1 < argc)
-		return sign_usage_error(MSG_USAGE_TOO_MANY_ARGUMENTS, argv[optind + 1]);
+		return sign_usage_error(diag, MSG_USAGE_TOO_MANY_ARGUMENTS, argv[optind + 1]);
 	so.path = argv[optind];
 	if (so.field == NULL)
-		return sign_usage_error(MSG_USAGE_SIGNING_PLACE_SIGN);
+		return sign_usage_error(diag, MSG_USAGE_SIGNING_PLACE_SIGN);
 	if (strlen(so.field) > SIGN_MAX_FIELD ||
 	    strspn(so.field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
 		    strlen(so.field) ||
 	    so.field[0] == '\0')
-		return sign_usage_error(MSG_USAGE_FIELD_SIGNING_PLACE, so.field);
+		return sign_usage_error(diag, MSG_USAGE_FIELD_SIGNING_PLACE, so.field);
 	if ((so.key.p12 == NULL) == (so.key.module == NULL))
-		return sign_usage_error(MSG_USAGE_SIGNER_CERTIFICATE_CERT);
+		return sign_usage_error(diag, MSG_USAGE_SIGNER_CERTIFICATE_CERT);
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
-		return sign_usage_error(MSG_USAGE_TOKEN_KEY_GO);
+		return sign_usage_error(diag, MSG_USAGE_TOKEN_KEY_GO);
 	if (so.output != NULL && (so.output[0] == '\0' || out_is_stdout(so.output)))
-		return sign_usage_error(MSG_USAGE_NAME_SIGNED_FILE, so.output);
+		return sign_usage_error(diag, MSG_USAGE_NAME_SIGNED_FILE, so.output);
 	if ((so.output == NULL) == !so.in_place) {
 		if (so.in_place)
-			return sign_usage_error(MSG_USAGE_PLACE_EXCLUDE);
-		return sign_usage_error(MSG_USAGE_SIGNED_FILE_GOES);
+			return sign_usage_error(diag, MSG_USAGE_PLACE_EXCLUDE);
+		return sign_usage_error(diag, MSG_USAGE_SIGNED_FILE_GOES);
 	}
 	return sign_run(&so);
 }
@@ -720,7 +723,7 @@ static int show_ids(const char *value)
 /* Chooses the language of every message (i18n.h) before anything is said: --lang
  * anywhere on the command line (the last one counts), else the environment. Returns
  * EXIT_OK, or EXIT_USAGE for a --lang that names no language. */
-static int choose_language(int argc, char **argv)
+static int choose_language(struct diag *diag, int argc, char **argv)
 {
 	const char *lang = NULL;
 	char *missing = NULL;
@@ -733,12 +736,12 @@ static int choose_language(int argc, char **argv)
 	}
 	if (lang != NULL && !is_language_name(lang)) {
 		i18n_init(NULL, NULL);
-		return usage_error(MSG_USAGE_LANG_TAKES_VI, lang);
+		return usage_error(diag, MSG_USAGE_LANG_TAKES_VI, lang);
 	}
 	/* the ids after the messages: for a script, a bug report or a translator */
-	diag_set_ids(diag_run, show_ids(getenv("VBGEN_MSGID")));
+	diag_set_ids(diag, show_ids(getenv("VBGEN_MSGID")));
 	if (i18n_init(lang, &missing) != 0) {
-		msg(diag_run, missing, 0, MSG_MAIN_NO_CATALOG, lang);
+		msg(diag, missing, 0, MSG_MAIN_NO_CATALOG, lang);
 		g_free(missing);
 	}
 	return EXIT_OK;
@@ -754,7 +757,8 @@ static char *folder_of(const char *path)
  * new name in a folder that exists, or "-" where stdout_ok. Checked before anything is
  * read or written, so that a mistake in the third output does not leave the first two
  * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
-static int check_file_output(const char *opt, const char *path, int stdout_ok, const char *made)
+static int check_file_output(struct diag *diag, const char *opt, const char *path, int stdout_ok,
+			     const char *made)
 {
 	const struct msg_text *why;
 	char *dir;
@@ -762,11 +766,11 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 	int rc = EXIT_OK;
 
 	if (out_is_stdout(path) && !stdout_ok)
-		return usage_error(MSG_USAGE_STANDARD_OUTPUT_POSSIBLE, opt);
+		return usage_error(diag, MSG_USAGE_STANDARD_OUTPUT_POSSIBLE, opt);
 	if (out_is_stdout(path))
 		return EXIT_OK;
 	if ((why = out_unusable(path)) != NULL)
-		return usage_error(MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why->text);
+		return usage_error(diag, MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why->text);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
 	if (made != NULL) {
@@ -782,7 +786,7 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 		g_free(m);
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		msg(diag_run, path, 0, MSG_MAIN_NO_FOLDER, dir);
+		msg(diag, path, 0, MSG_MAIN_NO_FOLDER, dir);
 		rc = EXIT_SYSTEM;
 	}
 	g_free(dir);
@@ -790,19 +794,19 @@ static int check_file_output(const char *opt, const char *path, int stdout_ok, c
 }
 
 /* A folder output (-o of letters and all, --png): a folder, or a name to make one. */
-static int check_folder_output(const char *opt, const char *path)
+static int check_folder_output(struct diag *diag, const char *opt, const char *path)
 {
 	struct stat st;
 
 	if (out_is_stdout(path))
-		return usage_error(MSG_USAGE_FOLDER_FILES_GO, opt);
+		return usage_error(diag, MSG_USAGE_FOLDER_FILES_GO, opt);
 	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-		return usage_error(MSG_USAGE_FILE_FOLDER_NAME, opt, path);
+		return usage_error(diag, MSG_USAGE_FILE_FOLDER_NAME, opt, path);
 	return EXIT_OK;
 }
 
 /* Every output the command line names, before the plan is read (see above). */
-static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
+static int check_outputs(struct diag *diag, const char *cmd, const kind *k, const struct opts *o)
 {
 	const char *named[] = {o->output, o->csv, o->print, o->png};
 	const char *names[] = {"-o", "--csv", "--print", "--png"};
@@ -810,26 +814,26 @@ static int check_outputs(const char *cmd, const kind *k, const struct opts *o)
 
 	for (int i = 0; i < 4; i++)
 		if (named[i] != NULL && named[i][0] == '\0')
-			return usage_error(MSG_USAGE_NAME_EMPTY_NAME, names[i],
+			return usage_error(diag, MSG_USAGE_NAME_EMPTY_NAME, names[i],
 					   i == 0 && !single ? _("folder")
 					   : i == 3          ? _("folder")
 							     : _("file"));
 	if (strcmp(cmd, "check") == 0 || o->dump != NULL)
 		return EXIT_OK; /* nothing is written */
 	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
-		return usage_error(MSG_USAGE_CSV_BOTH_STANDARD);
+		return usage_error(diag, MSG_USAGE_CSV_BOTH_STANDARD);
 	if (o->output != NULL)
-		rc = single ? check_file_output("-o", o->output, 1, NULL)
-			    : check_folder_output("-o", o->output);
+		rc = single ? check_file_output(diag, "-o", o->output, 1, NULL)
+			    : check_folder_output(diag, "-o", o->output);
 	if (rc == EXIT_OK && o->csv != NULL)
-		rc = check_file_output("--csv", o->csv, 1, NULL);
+		rc = check_file_output(diag, "--csv", o->csv, 1, NULL);
 	if (rc == EXIT_OK && o->print != NULL)
-		rc = check_file_output("--print", o->print, 0,
+		rc = check_file_output(diag, "--print", o->print, 0,
 				       o->output != NULL ? o->output
 				       : k != NULL       ? k->suffix
 							 : NULL);
 	if (rc == EXIT_OK && o->png != NULL)
-		rc = check_folder_output("--png", o->png);
+		rc = check_folder_output(diag, "--png", o->png);
 	return rc;
 }
 
@@ -858,13 +862,13 @@ int main(int argc, char **argv)
 	int opt, status;
 	struct opts o = {0};
 	char *end;
-	struct diag run;
+	struct diag run, *diag = &run; /* the run's messages: the exit status is theirs */
 
-	diag_init(&run);
-	diag_run = &run;
+	diag_init(diag);
+	diag_run = diag;
 	g_log_set_default_handler(on_glib_log, NULL);
 	xmlread_init();
-	status = choose_language(argc, argv);
+	status = choose_language(diag, argc, argv);
 	if (status != EXIT_OK)
 		return status;
 	/* sign takes its own options; only -q (and --lang) may come before it */
@@ -882,11 +886,12 @@ int main(int argc, char **argv)
 					 strcmp(argv[a], "--quiet") == 0)
 					quiet = 1;
 				else if (strncmp(argv[a], "--lang=", 7) != 0)
-					return usage_error(MSG_USAGE_BEFORE_SIGN_OPTIONS, argv[a]);
+					return usage_error(diag, MSG_USAGE_BEFORE_SIGN_OPTIONS,
+							   argv[a]);
 			if (quiet)
-				diag_set_quiet(diag_run, 1);
+				diag_set_quiet(diag, 1);
 			argv[i] = "vbgen sign"; /* getopt names it in its messages */
-			return cmd_sign(argc - i, argv + i, quiet);
+			return cmd_sign(diag, argc - i, argv + i, quiet);
 		}
 		if (argv[i][0] != '-')
 			break;
@@ -908,12 +913,12 @@ int main(int argc, char **argv)
 			msg_list(stdout);
 			return EXIT_OK;
 		case 'q':
-			diag_set_quiet(diag_run, 1);
+			diag_set_quiet(diag, 1);
 			o.quiet = 1;
 			break;
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
-				return usage_error(MSG_USAGE_TEMPLATES_FOLDER_FOLDER, optarg);
+				return usage_error(diag, MSG_USAGE_TEMPLATES_FOLDER_FOLDER, optarg);
 			paths_set_templates(optarg);
 			break;
 		case 'o':
@@ -936,7 +941,7 @@ int main(int argc, char **argv)
 		case OPT_COPIES:
 			o.copies = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
-				return usage_error(MSG_USAGE_COPIES_TAKES_NUMBER,
+				return usage_error(diag, MSG_USAGE_COPIES_TAKES_NUMBER,
 						   LETTERS_MAX_COPIES, optarg);
 			break;
 		case OPT_DUPLEX:
@@ -945,12 +950,12 @@ int main(int argc, char **argv)
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
 			if (*end != '\0' || o.jobs < 1 || o.jobs > LETTERS_MAX_JOBS)
-				return usage_error(MSG_USAGE_TAKES_NUMBER_WORKERS, LETTERS_MAX_JOBS,
-						   optarg);
+				return usage_error(diag, MSG_USAGE_TAKES_NUMBER_WORKERS,
+						   LETTERS_MAX_JOBS, optarg);
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)
-				return usage_error(MSG_USAGE_DUMP_TAKES_LAYOUT, optarg);
+				return usage_error(diag, MSG_USAGE_DUMP_TAKES_LAYOUT, optarg);
 			o.dump = optarg;
 			break;
 		case OPT_PNG:
@@ -958,7 +963,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "pdf") != 0 && strcmp(optarg, "docx") != 0)
-				return usage_error(MSG_USAGE_FORMAT_TAKES_PDF, optarg);
+				return usage_error(diag, MSG_USAGE_FORMAT_TAKES_PDF, optarg);
 			o.format = optarg;
 			break;
 		case OPT_DOCX:
@@ -974,34 +979,34 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error(MSG_USAGE_COMMAND_GIVEN_EXAMPLE);
+		return usage_error(diag, MSG_USAGE_COMMAND_GIVEN_EXAMPLE);
 	cmd = argv[optind];
 	if (optind + 1 >= argc)
-		return usage_error(MSG_USAGE_PLAN_FILE_GIVEN, cmd);
+		return usage_error(diag, MSG_USAGE_PLAN_FILE_GIVEN, cmd);
 	if (optind + 2 < argc)
-		return usage_error(MSG_USAGE_TOO_MANY_ARGUMENTS_PLAN, argv[optind + 2]);
+		return usage_error(diag, MSG_USAGE_TOO_MANY_ARGUMENTS_PLAN, argv[optind + 2]);
 	path = argv[optind + 1];
 	LIBXML_TEST_VERSION;
 	k = kinds_find(cmd);
 	if (o.csv != NULL && (k == NULL || !k->csv))
-		return usage_error(MSG_USAGE_CSV_GOES_COMMAND, csv_commands(), cmd);
+		return usage_error(diag, MSG_USAGE_CSV_GOES_COMMAND, csv_commands(), cmd);
 	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0))
-		return usage_error(MSG_USAGE_FORMAT_GOES_VBGEN, list_commands(" and "));
+		return usage_error(diag, MSG_USAGE_FORMAT_GOES_VBGEN, list_commands(" and "));
 	if (o.docx && strcmp(cmd, "all") != 0)
-		return usage_error(MSG_USAGE_DOCX_GOES_VBGEN);
+		return usage_error(diag, MSG_USAGE_DOCX_GOES_VBGEN);
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
-	    (status = check_outputs(cmd, k, &o)) != EXIT_OK)
+	    (status = check_outputs(diag, cmd, k, &o)) != EXIT_OK)
 		; /* said */
 	else if (strcmp(cmd, "check") == 0)
-		status = cmd_check(path);
+		status = cmd_check(diag, path);
 	else if (strcmp(cmd, "all") == 0)
-		status = cmd_all(path, &o);
+		status = cmd_all(diag, path, &o);
 	else if (k != NULL && k->each != NULL)
-		status = cmd_letters(path, k, &o);
+		status = cmd_letters(diag, path, k, &o);
 	else if (k != NULL)
-		status = cmd_document(path, k, &o);
+		status = cmd_document(diag, path, k, &o);
 	else
-		status = usage_error(MSG_USAGE_UNKNOWN_COMMAND, cmd, list_commands(", "));
+		status = usage_error(diag, MSG_USAGE_UNKNOWN_COMMAND, cmd, list_commands(", "));
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
 	pdf_shutdown();

@@ -74,6 +74,7 @@ struct token {
 
 /* One schema validation: what has been said already, so that echoes are dropped. */
 struct vctx {
+	struct diag *d; /* where the schema's findings are said */
 	plan *p;
 	GHashTable *content_done;   /* elements whose children were explained */
 	GHashTable *attrs_done;     /* elements whose attributes were explained */
@@ -97,7 +98,7 @@ static void report_at(struct vctx *v, xmlNodePtr at, enum msg_id id, const char 
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(diag_run, v->p->path, plan_line(at), id, ap);
+	msg_v(v->d, v->p->path, plan_line(at), id, ap);
 	va_end(ap);
 	v->seen++;
 }
@@ -720,18 +721,18 @@ static void drop_id_patterns(xmlNodePtr n)
 	}
 }
 
-static int validate(plan *p)
+static int validate(struct diag *d, plan *p)
 {
 	xmlDocPtr sdoc;
 	xmlRelaxNGParserCtxtPtr pctxt;
 	xmlRelaxNGPtr schema;
 	xmlRelaxNGValidCtxtPtr vctxt;
 	char *path = paths_find("schema/plan.rng");
-	struct vctx v = {p, NULL, NULL, 0, 0, NULL, ""};
+	struct vctx v = {d, p, NULL, NULL, 0, 0, NULL, ""};
 	int rc;
 
 	if (path == NULL) {
-		msg(diag_run, NULL, 0, MSG_PLAN_FIND_SCHEMA_PLAN);
+		msg(d, NULL, 0, MSG_PLAN_FIND_SCHEMA_PLAN);
 		return -1;
 	}
 	sdoc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
@@ -742,7 +743,7 @@ static int validate(plan *p)
 	xmlRelaxNGFreeParserCtxt(pctxt);
 	xmlFreeDoc(sdoc);
 	if (schema == NULL) {
-		msg(diag_run, path, 0, MSG_PLAN_SCHEMA_READ_REINSTALL);
+		msg(d, path, 0, MSG_PLAN_SCHEMA_READ_REINSTALL);
 		free(path);
 		return -1;
 	}
@@ -785,7 +786,7 @@ static void collect(plan *p, xmlNodePtr node)
 	}
 }
 
-int plan_read(const char *path, plan **out)
+int plan_read(struct diag *d, const char *path, plan **out)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -793,13 +794,12 @@ int plan_read(const char *path, plan **out)
 	plan *p;
 
 	*out = NULL;
-	doc = xmlread_file(path, is_structural, &status);
+	doc = xmlread_file(d, path, is_structural, &status);
 	if (doc == NULL)
 		return status;
 	root = xmlDocGetRootElement(doc);
 	if (!xmlStrEqual(root->name, BAD_CAST "plan")) {
-		msg(diag_run, path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN,
-		    (const char *)root->name);
+		msg(d, path, plan_line(root), MSG_PLAN_MAIN_ELEMENT_PLAN, (const char *)root->name);
 		xmlFreeDoc(doc);
 		return EXIT_INVALID;
 	}
@@ -813,10 +813,10 @@ int plan_read(const char *path, plan **out)
 	p->tasks = g_ptr_array_new();
 	collect(p, root);
 	*out = p;
-	status = validate(p);
+	status = validate(d, p);
 	p->schema_ok = status == 0;
 	if (status != 0)
-		return diag_status(diag_run) == EXIT_SYSTEM ? EXIT_SYSTEM : EXIT_INVALID;
+		return diag_status(d) == EXIT_SYSTEM ? EXIT_SYSTEM : EXIT_INVALID;
 	return EXIT_OK;
 }
 

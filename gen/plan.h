@@ -5,6 +5,8 @@
 #ifndef VBGEN_PLAN_H
 #define VBGEN_PLAN_H
 
+#include "diag.h"
+
 #include <glib.h>
 #include <libxml/tree.h>
 
@@ -23,7 +25,7 @@ typedef struct plan {
  * every problem has been reported (msg.h); *out is a plan when the XML could be
  * read at all (so meaning can still be checked) and NULL otherwise. The plan is complete
  * as returned: plan_find() and the lists work at once, before check_plan(). */
-int plan_read(const char *path, plan **out);
+int plan_read(struct diag *d, const char *path, plan **out);
 
 void plan_free(plan *p);
 

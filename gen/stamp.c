@@ -208,7 +208,7 @@ static int font_open(stamp *s, int *status)
 	const char *why = NULL;
 
 	*status = EXIT_SYSTEM;
-	s->f = fonts_open();
+	s->f = fonts_open(diag_run);
 	if (s->f == NULL)
 		return 0;
 	s->style.name = "signature";

@@ -30,8 +30,9 @@
  * more than a couple of levels, and a cycle must end. */
 #define TEMPLATE_MAX_INCLUDE 4
 /* The names of the templates being read, the outermost first (chain[depth] is the one
- * being compiled), to name an include cycle once, where it closes. */
-static const char *chain[TEMPLATE_MAX_INCLUDE + 2];
+ * being compiled), to name an include cycle once, where it closes: template_load()'s,
+ * shared by the templates it includes while they are compiled. */
+#define TEMPLATE_CHAIN (TEMPLATE_MAX_INCLUDE + 2)
 
 /* A signing place's name is a short word (signer, head, receiver): signing tools list it,
  * and vbgen sign's --field takes it (sign.h allows up to 64 bytes). */
@@ -115,6 +116,8 @@ struct template
 	const char *compile_words;   /* the first XPath error of the expression being compiled */
 	int errors;
 	int include_depth;
+	struct diag *d;     /* where its compilation's problems are said */
+	const char **chain; /* while it is compiled: the include chain (TEMPLATE_CHAIN) */
 };
 
 static const char *const meta_names[] = {"title", "author", "subject", "keywords", "date"};
@@ -140,8 +143,7 @@ static void terr_at(template *t, xmlNodePtr n, enum msg_id id, const char *fmt, 
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(diag_run, n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id,
-	      ap);
+	msg_v(t->d, n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id, ap);
 	va_end(ap);
 	t->errors++;
 }
@@ -785,8 +787,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 			terr(t, n, MSG_TPL_INCLUDE_NEEDS_TEMPLATE);
 			return o;
 		}
-		for (int d = 0; d <= t->include_depth && d < (int)G_N_ELEMENTS(chain); d++)
-			if (chain[d] != NULL && strcmp(chain[d], v) == 0) {
+		for (int d = 0; d <= t->include_depth && d < TEMPLATE_CHAIN; d++)
+			if (t->chain[d] != NULL && strcmp(t->chain[d], v) == 0) {
 				terr(t, n, MSG_TPL_INCLUDE_CYCLE, v, v);
 				return o;
 			}
@@ -882,17 +884,17 @@ static void link_ops(template *t)
 				if (strcmp(g_ptr_array_index(t->define_names, k), o->text) == 0)
 					o->target = g_ptr_array_index(t->defines, k);
 			if (o->target == NULL) {
-				msg(diag_run, o->file, o->line, MSG_TPL_CALL_NAME_DEFINE, o->text,
+				msg(t->d, o->file, o->line, MSG_TPL_CALL_NAME_DEFINE, o->text,
 				    o->text);
 				t->errors++;
 			} else if (o->target->in_para != o->in_para) {
 				/* inline content run where blocks go (or the reverse) has no
 				 * paragraph to write into */
 				if (o->in_para)
-					msg(diag_run, o->file, o->line,
-					    MSG_TPL_CALL_INLINE_MISMATCH, o->text, o->text);
+					msg(t->d, o->file, o->line, MSG_TPL_CALL_INLINE_MISMATCH,
+					    o->text, o->text);
 				else
-					msg(diag_run, o->file, o->line, MSG_TPL_CALL_BLOCK_MISMATCH,
+					msg(t->d, o->file, o->line, MSG_TPL_CALL_BLOCK_MISMATCH,
 					    o->text, o->text);
 				t->errors++;
 			}
@@ -900,7 +902,7 @@ static void link_ops(template *t)
 	}
 }
 
-static template *load(const char *name, int depth);
+static template *load(struct diag *diag, const char **chain, const char *name, int depth);
 
 static void load_includes(template *t)
 {
@@ -910,24 +912,22 @@ static void load_includes(template *t)
 			continue;
 		char rel[256];
 		char *found;
-		int before = diag_count(diag_run, DIAG_ERROR) + diag_count(diag_run, DIAG_SYSTEM);
+		int before = diag_count(t->d, DIAG_ERROR) + diag_count(t->d, DIAG_SYSTEM);
 		/* a template that is not there is this template's mistake, at this line */
 		snprintf(rel, sizeof rel, "templates/%s.xml", o->text);
 		if ((found = paths_find(rel)) == NULL) {
 			char *dir = g_path_get_dirname(t->path);
-			msg(diag_run, o->file, o->line, MSG_TPL_INCLUDE_MISSING, o->text, o->text,
-			    dir);
+			msg(t->d, o->file, o->line, MSG_TPL_INCLUDE_MISSING, o->text, o->text, dir);
 			g_free(dir);
 			t->errors++;
 			continue;
 		}
 		free(found);
-		o->include = load(o->text, t->include_depth + 1);
+		o->include = load(t->d, t->chain, o->text, t->include_depth + 1);
 		if (o->include == NULL) {
 			/* its own problems were said, with its lines; else say where it is used */
-			if (diag_count(diag_run, DIAG_ERROR) + diag_count(diag_run, DIAG_SYSTEM) ==
-			    before)
-				msg(diag_run, o->file, o->line, MSG_TPL_INCLUDE_UNUSABLE, o->text);
+			if (diag_count(t->d, DIAG_ERROR) + diag_count(t->d, DIAG_SYSTEM) == before)
+				msg(t->d, o->file, o->line, MSG_TPL_INCLUDE_UNUSABLE, o->text);
 			t->errors++;
 		} else
 			g_ptr_array_add(t->includes, o->include);
@@ -966,7 +966,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 		terr(t, n, MSG_TPL_IMPORT_MISSING, v, v, v);
 		return;
 	}
-	x = xmlread_file(path, NULL, &status);
+	x = xmlread_file(t->d, path, NULL, &status);
 	if (x == NULL) {
 		free(path);
 		t->errors++;
@@ -989,7 +989,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 	}
 }
 
-static template *load(const char *name, int depth)
+static template *load(struct diag *diag, const char **chain, const char *name, int depth)
 {
 	char rel[256];
 	char *path;
@@ -1000,13 +1000,15 @@ static template *load(const char *name, int depth)
 	snprintf(rel, sizeof rel, "templates/%s.xml", name);
 	path = paths_find(rel);
 	if (path == NULL) {
-		msg(diag_run, NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL, rel, name);
+		msg(diag, NULL, 0, MSG_TPL_FIND_TEMPLATE_REINSTALL, rel, name);
 		return NULL;
 	}
 	t = g_new0(template, 1);
 	t->path = path;
 	t->include_depth = depth;
-	if (depth < (int)G_N_ELEMENTS(chain))
+	t->d = diag;
+	t->chain = chain;
+	if (depth < TEMPLATE_CHAIN)
 		chain[depth] = name;
 	t->styles = g_ptr_array_new();
 	t->variants = g_ptr_array_new();
@@ -1023,7 +1025,7 @@ static template *load(const char *name, int depth)
 	xpath_on_error(t->cctx, on_compile_error, t);
 	t->imports = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeDoc);
 	t->import_paths = g_ptr_array_new_with_free_func(free);
-	t->xml = xmlread_file(path, NULL, &status);
+	t->xml = xmlread_file(t->d, path, NULL, &status);
 	if (t->xml == NULL) {
 		template_free(t);
 		return NULL;
@@ -1114,9 +1116,22 @@ static template *load(const char *name, int depth)
 	return t;
 }
 
-template *template_load(const char *name)
+/* Forgets the include chain of t and of the templates it includes, once compiled. */
+static void forget_chain(template *t)
 {
-	return load(name, 0);
+	t->chain = NULL;
+	for (guint i = 0; i < t->includes->len; i++)
+		forget_chain(g_ptr_array_index(t->includes, i));
+}
+
+template *template_load(struct diag *d, const char *name)
+{
+	const char *chain[TEMPLATE_CHAIN] = {NULL};
+	template *t = load(d, chain, name, 0);
+
+	if (t != NULL)
+		forget_chain(t); /* chain is gone when this returns */
+	return t;
 }
 
 void template_each_style(const template *t, void (*fn)(const doc_style *s, void *data), void *data)
@@ -1195,7 +1210,8 @@ void template_free(template *t)
 
 /* The state of one expansion. */
 struct ex {
-	template *t; /* the template whose ops are running (for messages) */
+	struct diag *diag; /* where the expansion's problems are said */
+	template *t;       /* the template whose ops are running (for messages) */
 	xmlXPathContextPtr ctx;
 	doc *d;
 	doc_block **tail; /* where the next block goes */
@@ -1259,7 +1275,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
 
 	(void)fmt;
 	if (eval_out_of_memory(e)) {
-		msg(diag_run, o->file, o->line, MSG_OUT_OF_MEMORY);
+		msg(e->diag, o->file, o->line, MSG_OUT_OF_MEMORY);
 		e->eval_oom = 0;
 		e->eval_words = NULL;
 		xmlResetLastError();
@@ -1280,7 +1296,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
 		size_t n = strlen(t.text);
 		snprintf(t.text + n, sizeof t.text - n, " (%s)", e->eval_words);
 	}
-	msg_put(diag_run, o->file, o->line, &t);
+	msg_put(e->diag, o->file, o->line, &t);
 	e->eval_words = NULL;
 	e->failed = 1;
 }
@@ -1290,7 +1306,7 @@ static void exerr_at(struct ex *e, const op *o, enum msg_id id, const char *fmt,
  * of line by line; said with the template's line that was running. */
 static void exlimit(struct ex *e, const op *o, const char *what, long limit)
 {
-	msg(diag_run, o->file, o->line, MSG_TPL_LIMIT, limit, what);
+	msg(e->diag, o->file, o->line, MSG_TPL_LIMIT, limit, what);
 	e->failed = 1;
 }
 
@@ -1571,7 +1587,7 @@ static void run_table(struct ex *e, const op *o)
 		} else if (r->kind == BLOCK_GRID && r->ncols == -2) {
 			row.cells = r->cols;
 		} else {
-			msg(diag_run, r->file, r->line, MSG_TPL_ROW_GROUP_ROW);
+			msg(e->diag, r->file, r->line, MSG_TPL_ROW_GROUP_ROW);
 			e->failed = 1;
 		}
 		g_array_append_val(rows, row);
@@ -2025,7 +2041,7 @@ static void run_list(struct ex *e, const op *o)
 	run_seq(e, o, RUN_ALL);
 }
 
-doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
+doc *template_expand(struct diag *diag, template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 {
 	struct ex e = {0};
 	doc *d = doc_new();
@@ -2034,6 +2050,7 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	 * allocation failure libxml2 meets without a context is its last error */
 	xpath_on_error(ctx, on_eval_error, &e);
 	xmlResetLastError();
+	e.diag = diag;
 	e.t = t;
 	e.ctx = ctx;
 	e.d = d;
@@ -2065,8 +2082,8 @@ doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node)
 	g_hash_table_destroy(e.fields);
 	xpath_on_error(ctx, NULL, NULL); /* e is gone when this returns */
 	if (e.failed) {
-		if (diag_count(diag_run, DIAG_ERROR) == 0 && diag_count(diag_run, DIAG_SYSTEM) == 0)
-			msg(diag_run, t->path, 0, MSG_TPL_DOCUMENT_NOT_MADE);
+		if (diag_count(diag, DIAG_ERROR) == 0 && diag_count(diag, DIAG_SYSTEM) == 0)
+			msg(diag, t->path, 0, MSG_TPL_DOCUMENT_NOT_MADE);
 		doc_free(d);
 		return NULL;
 	}

@@ -37,8 +37,8 @@ typedef struct template template;
 #define TEMPLATE_MAX_PARA_BYTES (4 * XMLREAD_MAX_TEXT)
 
 /* Reads and compiles a template: name is "plan", "appendix" or "letter", looked up as
- * templates/NAME.xml (see paths.h). Returns NULL after reporting every problem. */
-template *template_load(const char *name);
+ * templates/NAME.xml (see paths.h). Returns NULL after reporting every problem to d. */
+template *template_load(struct diag *d, const char *name);
 void template_free(template *t);
 
 /* Calls fn for every style of t (and of the templates it includes), e.g. to resolve
@@ -50,7 +50,8 @@ const char *template_path(const template *t);
 
 /* Expands t against the plan behind ctx, starting at node (NULL: the document root).
  * Variables already registered in ctx are visible to the template (e.g. $agency for one
- * letter). Returns the doc (free with doc_free), or NULL after reporting a problem. */
-doc *template_expand(template *t, xmlXPathContextPtr ctx, xmlNodePtr node);
+ * letter). Returns the doc (free with doc_free), or NULL after reporting a problem to
+ * diag (the expansion's own: not necessarily the one t was loaded with). */
+doc *template_expand(struct diag *diag, template *t, xmlXPathContextPtr ctx, xmlNodePtr node);
 
 #endif

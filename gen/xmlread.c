@@ -34,6 +34,7 @@
 
 /* What one parse needs to know about itself in the SAX callbacks. */
 struct reader {
+	struct diag *d; /* where the problems of this read are said */
 	xmlParserCtxtPtr ctxt;
 	const char *path;
 	int depth;
@@ -75,7 +76,7 @@ static void refuse_at(struct reader *r, enum msg_id id, const char *fmt, ...)
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(diag_run, r->path, ctx_line(r->ctxt), id, ap);
+	msg_v(r->d, r->path, ctx_line(r->ctxt), id, ap);
 	va_end(ap);
 	r->errors++;
 	r->refused = 1;
@@ -285,19 +286,20 @@ static void on_error(void *ctx, xmlErrorPtr e)
 		return;
 	r->last_line = e->line;
 	snprintf(r->last, sizeof r->last, "%s", said.text);
-	msg_put(diag_run, r->path, e->line, &said);
+	msg_put(r->d, r->path, e->line, &said);
 	r->errors++;
 	if (structural) {
 		r->quiet = 1;
 	} else if (r->errors >= XMLREAD_MAX_ERRORS) {
-		msg(diag_run, r->path, 0, MSG_XML_PROBLEMS_KIND_FOLLOW);
+		msg(r->d, r->path, 0, MSG_XML_PROBLEMS_KIND_FOLLOW);
 		r->quiet = 1;
 	}
 }
 
 /* Reads the whole file, refusing what is not a plan before parsing. Returns the buffer
  * (malloc()ed) and its size, or NULL with the problem reported. */
-static char *read_bytes(const char *path, size_t *size, int *status, double *too_big)
+static char *read_bytes(struct diag *d, const char *path, size_t *size, int *status,
+			double *too_big)
 {
 	struct stat st;
 	char *buf;
@@ -311,16 +313,16 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	if (fd < 0) {
 		int err = errno;
 		if (err == EACCES || err == EPERM)
-			msg(diag_run, path, 0, MSG_XML_READ_FILE_ASK, i18n_strerror(err));
+			msg(d, path, 0, MSG_XML_READ_FILE_ASK, i18n_strerror(err));
 		else if (err == ENOENT)
-			msg(diag_run, path, 0, MSG_XML_NO_SUCH_FILE, i18n_strerror(err));
+			msg(d, path, 0, MSG_XML_NO_SUCH_FILE, i18n_strerror(err));
 		else
-			msg(diag_run, path, 0, MSG_XML_CANNOT_OPEN, i18n_strerror(err));
+			msg(d, path, 0, MSG_XML_CANNOT_OPEN, i18n_strerror(err));
 		*status = err == ENOENT ? EXIT_INVALID : EXIT_SYSTEM;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg(diag_run, path, 0, MSG_XML_ORDINARY_FILE_PATH,
+		msg(d, path, 0, MSG_XML_ORDINARY_FILE_PATH,
 		    S_ISDIR(st.st_mode)                          ? _("a folder")
 		    : S_ISFIFO(st.st_mode)                       ? _("a pipe")
 		    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? _("a device")
@@ -338,7 +340,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 		st.st_size = XMLREAD_MAX_BYTES;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		msg(diag_run, path, 0, MSG_XML_MEMORY_READING_FILE);
+		msg(d, path, 0, MSG_XML_MEMORY_READING_FILE);
 		*status = EXIT_SYSTEM;
 		close(fd);
 		return NULL;
@@ -346,7 +348,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 	while (got < (size_t)st.st_size && (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)n;
 	if (n < 0 && got < (size_t)st.st_size) {
-		msg(diag_run, path, 0, MSG_XML_FILE_READ_DISK, i18n_strerror(errno));
+		msg(d, path, 0, MSG_XML_FILE_READ_DISK, i18n_strerror(errno));
 		*status = EXIT_SYSTEM;
 		free(buf);
 		close(fd);
@@ -366,7 +368,7 @@ static char *read_bytes(const char *path, size_t *size, int *status, double *too
 
 /* Refuses empty files, UTF-16 files, NUL bytes and bytes that are not UTF-8, naming the
  * line of the first bad byte. Returns 0 when the bytes are acceptable. */
-static int check_bytes(const char *path, const char *buf, size_t size)
+static int check_bytes(struct diag *d, const char *path, const char *buf, size_t size)
 {
 	const char *end, *nul, *p;
 	long line = 1;
@@ -375,24 +377,24 @@ static int check_bytes(const char *path, const char *buf, size_t size)
 	for (i = 0; i < size && strchr(" \t\r\n", buf[i]) != NULL; i++)
 		;
 	if (i == size) {
-		msg(diag_run, path, 0, MSG_XML_FILE_EMPTY_PLAN);
+		msg(d, path, 0, MSG_XML_FILE_EMPTY_PLAN);
 		return -1;
 	}
 	if (size >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
-		msg(diag_run, path, 0, MSG_XML_FILE_SAVED_UTF);
+		msg(d, path, 0, MSG_XML_FILE_SAVED_UTF);
 		return -1;
 	}
 	/* Before the UTF-8 check, which would call a NUL byte an encoding problem. */
 	if ((nul = memchr(buf, '\0', size)) != NULL) {
 		for (p = buf; p < nul; p++)
 			line += *p == '\n';
-		msg(diag_run, path, line, MSG_XML_FILE_CONTAINS_NUL);
+		msg(d, path, line, MSG_XML_FILE_CONTAINS_NUL);
 		return -1;
 	}
 	if (!g_utf8_validate(buf, (gssize)size, &end)) {
 		for (p = buf; p < end; p++)
 			line += *p == '\n';
-		msg(diag_run, path, line, MSG_XML_NOT_UTF8, (unsigned char)*end);
+		msg(d, path, line, MSG_XML_NOT_UTF8, (unsigned char)*end);
 		return -1;
 	}
 	return 0;
@@ -447,9 +449,9 @@ void xmlread_init(void)
 	xmlThrDefSetGenericErrorFunc(NULL, drop_generic);
 }
 
-xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *status)
+xmlDocPtr xmlread_file(struct diag *d, const char *path, xmlread_structural structural, int *status)
 {
-	struct reader r = {0};
+	struct reader r = {.d = d};
 	double too_big = 0;
 	int surely_nfc;
 	xmlSAXHandler sax;
@@ -459,14 +461,14 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 	int skip = 0;
 
 	*status = EXIT_INVALID;
-	buf = read_bytes(path, &size, status, &too_big);
+	buf = read_bytes(d, path, &size, status, &too_big);
 	if (buf == NULL)
 		return NULL;
 	if (too_big)
 		r.truncated = 1;
 	/* most files need no normalising at all: one pass over the bytes says so */
 	surely_nfc = text_surely_nfc(buf, size);
-	if (check_bytes(path, buf, size) != 0) {
+	if (check_bytes(d, path, buf, size) != 0) {
 		free(buf);
 		return NULL;
 	}
@@ -478,7 +480,7 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 	r.ctxt = xmlNewParserCtxt();
 	if (r.ctxt == NULL) {
 		free(buf);
-		msg(diag_run, path, 0, MSG_XML_MEMORY_STARTING_XML);
+		msg(d, path, 0, MSG_XML_MEMORY_STARTING_XML);
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
@@ -512,8 +514,8 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		/* refused for its size: where it went wrong when a guard saw it, else where the
 		 * part read ends */
 		if (r.errors == 0)
-			msg(diag_run, path, ctx_line(r.ctxt), MSG_XML_FILE_TOO_LARGE,
-			    too_big / 1048576.0, XMLREAD_MAX_BYTES / 1048576);
+			msg(d, path, ctx_line(r.ctxt), MSG_XML_FILE_TOO_LARGE, too_big / 1048576.0,
+			    XMLREAD_MAX_BYTES / 1048576);
 		xmlFreeDoc(doc);
 		xmlFreeParserCtxt(r.ctxt);
 		return NULL;
@@ -523,12 +525,12 @@ xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *sta
 		doc = NULL;
 	}
 	if (doc == NULL && r.errors == 0)
-		msg(diag_run, path, 0, MSG_XML_FILE_READ_XML);
+		msg(d, path, 0, MSG_XML_FILE_READ_XML);
 	xmlFreeParserCtxt(r.ctxt);
 	if (doc == NULL)
 		return NULL;
 	if (xmlDocGetRootElement(doc) == NULL) {
-		msg(diag_run, path, 0, MSG_XML_FILE_HOLDS_ELEMENT);
+		msg(d, path, 0, MSG_XML_FILE_HOLDS_ELEMENT);
 		xmlFreeDoc(doc);
 		return NULL;
 	}

@@ -11,6 +11,8 @@
 #ifndef VBGEN_XMLREAD_H
 #define VBGEN_XMLREAD_H
 
+#include "diag.h"
+
 #include <libxml/tree.h>
 
 /* Limits on what a file may be. Each refusal is an error naming the file. 10,000 tasks
@@ -34,7 +36,9 @@ typedef int (*xmlread_structural)(const xmlChar *name);
 
 /* Reads path with the rules above; structural may be NULL (all text is kept). Returns
  * the document and sets *status to EXIT_OK, or returns NULL with every problem reported
- * (msg.h) and *status EXIT_INVALID or EXIT_SYSTEM. */
-xmlDocPtr xmlread_file(const char *path, xmlread_structural structural, int *status);
+ * to d (msg.h; libxml2's own come to it through the parser context's _private) and
+ * *status EXIT_INVALID or EXIT_SYSTEM. */
+xmlDocPtr xmlread_file(struct diag *d, const char *path, xmlread_structural structural,
+		       int *status);
 
 #endif

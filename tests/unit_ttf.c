@@ -432,7 +432,8 @@ static void test_face(reporter check, FT_Library lib, const char *path, int inde
  * opening the fonts and resolving a style use fontconfig alone. */
 static void test_pango_late(reporter check)
 {
-	fonts *f = fonts_open();
+	struct diag d;
+	fonts *f = fonts_open((diag_init(&d), &d));
 	doc_style s = {0};
 
 	if (f == NULL) {

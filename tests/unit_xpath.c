@@ -182,6 +182,9 @@ static plan *read_plan(struct run *r)
 	plan *p = NULL;
 	int fd = mkstemp(path), rc;
 	char *detail;
+	struct diag d; /* its problems are printed, as vbgen's */
+
+	diag_init(&d);
 
 	if (fd < 0) {
 		r->check(0, "xpath: temporary plan file", "mkstemp failed");
@@ -194,7 +197,7 @@ static plan *read_plan(struct run *r)
 		return NULL;
 	}
 	close(fd);
-	rc = plan_read(path, &p);
+	rc = plan_read(&d, path, &p);
 	unlink(path);
 	detail = g_strdup_printf("plan_read returned %d (schema_ok %d)", rc,
 				 p != NULL ? p->schema_ok : -1);
@@ -206,7 +209,7 @@ static plan *read_plan(struct run *r)
 	r->check(plan_find(p, "t01") != NULL &&
 			 plan_find(p, "t01") == g_ptr_array_index(p->tasks, 0),
 		 "xpath: plan_read indexes the ids", "plan_find(\"t01\") before check_plan");
-	rc = check_plan(p);
+	rc = check_plan(&d, p);
 	detail = g_strdup_printf("check_plan found %d problems", rc);
 	r->check(rc == 0, "xpath: the test plan passes check_plan", rc == 0 ? "" : detail);
 	g_free(detail);

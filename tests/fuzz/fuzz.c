@@ -29,11 +29,20 @@ static void remove_dir(void)
 	g_rmdir(dir);
 }
 
+/* The targets' messages: silent unless VBGEN_FUZZ_VERBOSE is set. */
+static struct diag diag;
+
+struct diag *fuzz_diag(void)
+{
+	return &diag;
+}
+
 void fuzz_setup(void)
 {
 	if (dir[0] != '\0')
 		return;
-	diag_set_silent(getenv("VBGEN_FUZZ_VERBOSE") == NULL);
+	diag_init(&diag);
+	diag_set_silent(&diag, getenv("VBGEN_FUZZ_VERBOSE") == NULL);
 	xmlread_init();
 	snprintf(dir, sizeof dir, "%s/vbgen-fuzz.XXXXXX", g_get_tmp_dir());
 	if (g_mkdtemp(dir) == NULL) {

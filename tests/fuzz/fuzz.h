@@ -11,6 +11,8 @@
 /* Silences vbgen's messages (still formatted and counted: their code runs) unless
  * VBGEN_FUZZ_VERBOSE is set, and makes the private folder. Call once, first. */
 void fuzz_setup(void);
+/* The diag the targets report to (set up by fuzz_setup()). */
+struct diag *fuzz_diag(void);
 /* Writes size bytes to the file name in the private folder. Returns its path (static,
  * until the next call), or aborts: a fuzz run that cannot write tests nothing. */
 const char *fuzz_write(const char *name, const uint8_t *data, size_t size);

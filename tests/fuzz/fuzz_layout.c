@@ -77,8 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_setup();
 	if (plan_template == NULL) {
-		plan_template = template_load("plan");
-		fts = plan_template != NULL ? fonts_open() : NULL;
+		plan_template = template_load(fuzz_diag(), "plan");
+		fts = plan_template != NULL ? fonts_open(fuzz_diag()) : NULL;
 		if (fts == NULL) {
 			fprintf(stderr,
 				"fuzz_layout: cannot load the plan template or the fonts\n");
@@ -94,12 +94,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s = stop + 1;
 	}
 	xml = g_strdup_printf(plan_fmt, parts[0], parts[2], parts[1]);
-	if (plan_read(fuzz_write("plan.xml", (const uint8_t *)xml, strlen(xml)), &p) == EXIT_OK &&
-	    check_plan(p) == 0) {
+	if (plan_read(fuzz_diag(), fuzz_write("plan.xml", (const uint8_t *)xml, strlen(xml)), &p) ==
+		    EXIT_OK &&
+	    check_plan(fuzz_diag(), p) == 0) {
 		xmlXPathContextPtr ctx = xpath_new(p);
 		doc *d;
 		xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix", xmlXPathNewBoolean(1));
-		d = template_expand(plan_template, ctx, NULL);
+		d = template_expand(fuzz_diag(), plan_template, ctx, NULL);
 		if (d != NULL)
 			page_free(page_layout(fts, d, NULL, NULL));
 		fonts_forget_reports(fts);
@@ -110,6 +111,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_free(xml);
 	for (int i = 0; i < 3; i++)
 		g_free(text[i]);
-	diag_reset();
+	diag_reset(fuzz_diag());
 	return 0;
 }

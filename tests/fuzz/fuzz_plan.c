@@ -12,13 +12,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	plan *p = NULL;
 
 	fuzz_setup();
-	plan_read(fuzz_write("plan.xml", data, size), &p);
+	plan_read(fuzz_diag(), fuzz_write("plan.xml", data, size), &p);
 	if (p != NULL) {
 		check_counts c;
-		check_plan(p);
+		check_plan(fuzz_diag(), p);
 		check_count(p, &c);
 	}
 	plan_free(p);
-	diag_reset();
+	diag_reset(fuzz_diag());
 	return 0;
 }

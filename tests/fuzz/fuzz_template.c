@@ -27,13 +27,14 @@ static void setup(void)
 
 	fuzz_setup();
 	path = paths_find("samples/par-index-2023.xml");
-	if (path == NULL || plan_read(path, &sample) != EXIT_OK || check_plan(sample) != 0) {
+	if (path == NULL || plan_read(fuzz_diag(), path, &sample) != EXIT_OK ||
+	    check_plan(fuzz_diag(), sample) != 0) {
 		fprintf(stderr, "fuzz_template: cannot read the sample plan\n");
 		abort();
 	}
 	free(path);
 	paths_set_templates(fuzz_dir());
-	diag_reset();
+	diag_reset(fuzz_diag());
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,21 +44,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sample == NULL)
 		setup();
 	fuzz_write("fuzz.xml", data, size);
-	t = template_load("fuzz");
+	t = template_load(fuzz_diag(), "fuzz");
 	if (t != NULL) {
 		xmlXPathContextPtr ctx = xpath_new(sample);
 		xmlNodePtr agency = sample->agencies->len > 0 ? sample->agencies->pdata[0] : NULL;
 		xmlXPathRegisterVariable(ctx, BAD_CAST "with-appendix", xmlXPathNewBoolean(1));
-		doc_free(template_expand(t, ctx, NULL));
+		doc_free(template_expand(fuzz_diag(), t, ctx, NULL));
 		if (agency != NULL) {
 			xmlXPathRegisterVariable(
 				ctx, BAD_CAST "agency",
 				xmlXPathNewString(BAD_CAST plan_attr(agency, "id")));
-			doc_free(template_expand(t, ctx, agency));
+			doc_free(template_expand(fuzz_diag(), t, ctx, agency));
 		}
 		xpath_free(ctx);
 		template_free(t);
 	}
-	diag_reset();
+	diag_reset(fuzz_diag());
 	return 0;
 }
