@@ -46,6 +46,7 @@ struct result {
 };
 
 struct job {
+	struct diag *d; /* the run's: each letter is counted in it afresh (diag_reset) */
 	plan *p;
 	const kind *k;
 	template *t;
@@ -70,7 +71,7 @@ static doc *expand_one(struct job *j, xmlNodePtr node)
 				 xmlXPathNewString(BAD_CAST node_id(j, node)));
 	fonts_forget_reports(j->f);
 	layout_cache_trim(j->cache);
-	return template_expand(diag_run, j->t, j->ctx, node);
+	return template_expand(j->d, j->t, j->ctx, node);
 }
 
 /* DIR/<id>.pdf, or .docx with ext */
@@ -98,10 +99,10 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 	char *path = NULL, *word = NULL, *label = NULL;
 	doc *d;
 
-	diag_reset(diag_run);
+	diag_reset(j->d);
 	d = expand_one(j, node);
 	if (d == NULL)
-		r->status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_INVALID;
+		r->status = diag_status(j->d) != EXIT_OK ? diag_status(j->d) : EXIT_INVALID;
 	else {
 		po.cache = j->cache;
 		po.share_fonts = 1; /* the letters share their font programs */
@@ -120,12 +121,12 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 			po.duplex = j->o->duplex;
 		}
 		r->status = produce(j->f, d, &po, &r->pages);
-		if (r->status != EXIT_OK && diag_status(diag_run) == EXIT_OK)
+		if (r->status != EXIT_OK && diag_status(j->d) == EXIT_OK)
 			r->status = EXIT_INVALID;
 	}
 	if (r->status != EXIT_OK)
-		r->reason = g_strdup(diag_last_error(diag_run)[0] ? diag_last_error(diag_run)
-								  : _("it could not be made"));
+		r->reason = g_strdup(diag_last_error(j->d)[0] ? diag_last_error(j->d)
+							      : _("it could not be made"));
 	doc_free(d);
 	g_free(path);
 	g_free(word);
@@ -280,7 +281,7 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	int status = EXIT_OK;
 
 	if (all == NULL) {
-		msg(diag_run, NULL, 0, MSG_LETTERS_NODES_SELECTED, j->k->command, j->k->each);
+		msg(j->d, NULL, 0, MSG_LETTERS_NODES_SELECTED, j->k->command, j->k->each);
 		return EXIT_SYSTEM;
 	}
 	if (o->only == NULL) {
@@ -293,10 +294,10 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 		const char *id = g_ptr_array_index(o->only, i);
 		xmlNodePtr a = plan_find(j->p, id);
 		if (a == NULL || !xmlStrEqual(a->name, BAD_CAST j->k->node)) {
-			msg(diag_run, NULL, 0, MSG_LETTERS_AGENCY_UNKNOWN, id);
+			msg(j->d, NULL, 0, MSG_LETTERS_AGENCY_UNKNOWN, id);
 			status = EXIT_USAGE;
 		} else if (set == NULL || !xmlXPathNodeSetContains(set, a)) {
-			msg(diag_run, NULL, 0, MSG_LETTERS_AGENCY_NO_LETTER, id);
+			msg(j->d, NULL, 0, MSG_LETTERS_AGENCY_NO_LETTER, id);
 			status = EXIT_USAGE;
 		} else
 			g_ptr_array_add(sel, a);
@@ -313,7 +314,7 @@ static const char *letters_count(char *buf, guint n)
 	return buf;
 }
 
-int letters_run(plan *p, const kind *k, const letters_opts *o)
+int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o)
 {
 	char count[LETTERS_COUNT_MAX];
 	struct job j = {0};
@@ -323,12 +324,13 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	guint jobs, failed = 0, system_failed = 0, pages = 0, made = 0;
 	int status, tty = isatty(2);
 
+	j.d = diag;
 	j.p = p;
 	j.k = k;
 	j.o = o;
 	j.sel = sel;
 	if (k->requires != NULL && plan_child(xmlDocGetRootElement(p->doc), k->requires) == NULL) {
-		msg(diag_run, p->path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
+		msg(diag, p->path, 0, MSG_KINDS_SOURCE_MISSING, k->requires, _(k->missing));
 		status = EXIT_INVALID;
 		goto done;
 	}
@@ -337,7 +339,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	if (status != EXIT_OK)
 		goto done;
 	if (sel->len == 0) {
-		msg(diag_run, p->path, 0, MSG_LETTERS_NONE);
+		msg(diag, p->path, 0, MSG_LETTERS_NONE);
 		goto done;
 	}
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
@@ -347,23 +349,23 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			plan_child(plan_child(xmlDocGetRootElement(p->doc), "document"), "number");
 		char *n = plan_text(num);
 		if (num != NULL && text_is_blank(n))
-			msg(diag_run, p->path, plan_line(num), MSG_LETTERS_PLAN_DRAFT_NUMBER);
+			msg(diag, p->path, plan_line(num), MSG_LETTERS_PLAN_DRAFT_NUMBER);
 		free(n);
 	}
 	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
-		msg(diag_run, o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
+		msg(diag, o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
 	}
-	j.t = template_load(diag_run, k->template);
-	j.f = j.t != NULL ? fonts_open(diag_run) : NULL;
+	j.t = template_load(diag, k->template);
+	j.f = j.t != NULL ? fonts_open(diag) : NULL;
 	if (j.t == NULL || j.f == NULL) {
-		status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
+		status = diag_status(diag) != EXIT_OK ? diag_status(diag) : EXIT_SYSTEM;
 		goto done;
 	}
 	template_each_style(j.t, preload_style, j.f);
-	if (diag_status(diag_run) != EXIT_OK) {
-		status = diag_status(diag_run);
+	if (diag_status(diag) != EXIT_OK) {
+		status = diag_status(diag);
 		goto done;
 	}
 	j.cache = layout_cache_new();
@@ -386,7 +388,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 	 * thread (Pango's font threads of an earlier document, in `vbgen all`, have ended). */
 	assert(!fonts_pango_started(j.f));
 	if (jobs > 1 && threads_now() > 1) {
-		msg(diag_run, NULL, 0, MSG_LETTERS_ANOTHER_THREAD_STILL);
+		msg(diag, NULL, 0, MSG_LETTERS_ANOTHER_THREAD_STILL);
 		jobs = 1;
 	}
 
@@ -410,8 +412,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		atomic_uint *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE,
 					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (next == MAP_FAILED) {
-			msg(diag_run, NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS,
-			    i18n_strerror(errno));
+			msg(diag, NULL, 0, MSG_LETTERS_SHARE_MEMORY_WORKERS, i18n_strerror(errno));
 			g_free(fds);
 			g_free(pids);
 			status = EXIT_SYSTEM;
@@ -422,8 +423,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
 			if (pipe(pfd) != 0 || (pids[w] = fork()) < 0) {
-				msg(diag_run, NULL, 0, MSG_LETTERS_START_WORKER,
-				    i18n_strerror(errno));
+				msg(diag, NULL, 0, MSG_LETTERS_START_WORKER, i18n_strerror(errno));
 				jobs = w;
 				break;
 			}
@@ -449,8 +449,7 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 		g_free(pids);
 		if (o->print != NULL) {
 			print = open_print(p, o->print);
-			diag_set_silent(diag_run,
-					1); /* the workers reported every problem already */
+			diag_set_silent(diag, 1); /* the workers reported every problem already */
 			for (guint i = 0; print != NULL && i < sel->len; i++) {
 				xmlNodePtr node = g_ptr_array_index(sel, i);
 				produce_opts po = {0};
@@ -472,13 +471,13 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 				g_free(label);
 				doc_free(d);
 			}
-			diag_set_silent(diag_run, 0);
+			diag_set_silent(diag, 0);
 		}
 	}
 	if (tty)
 		fputc('\n', stderr);
 
-	diag_reset(diag_run);
+	diag_reset(diag);
 	for (guint i = 0; i < sel->len; i++) {
 		xmlNodePtr a = g_ptr_array_index(sel, i);
 		if (res[i].status == EXIT_OK) {
@@ -494,16 +493,14 @@ int letters_run(plan *p, const kind *k, const letters_opts *o)
 			continue;
 		}
 		char *label = node_label(&j, a);
-		msg(diag_run, p->path, plan_line(a), MSG_LETTERS_LETTER_NOT_MADE, node_id(&j, a),
-		    label,
+		msg(diag, p->path, plan_line(a), MSG_LETTERS_LETTER_NOT_MADE, node_id(&j, a), label,
 		    res[i].status < 0 ? _("its worker stopped before making it")
 				      : (res[i].reason && res[i].reason[0] ? res[i].reason
 									   : _("unknown problem")));
 		g_free(label);
 	}
 	if (system_failed > 0)
-		msgn(diag_run, o->dir, 0, MSG_LETTERS_NOT_MADE_SYSTEM, system_failed,
-		     system_failed);
+		msgn(diag, o->dir, 0, MSG_LETTERS_NOT_MADE_SYSTEM, system_failed, system_failed);
 	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);

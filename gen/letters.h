@@ -36,7 +36,8 @@ typedef struct letters_opts {
 
 /* Makes the letters: the documents of the per-node kind k (kinds.h), one per node. Returns EXIT_OK,
  * EXIT_INVALID when some letter failed (each failure listed with its reason), EXIT_USAGE for an
- * unknown --agency id, or EXIT_SYSTEM. */
-int letters_run(plan *p, const kind *k, const letters_opts *o);
+ * unknown --agency id, or EXIT_SYSTEM. Every problem is said to d, the run's, which is
+ * reset for each letter and before the summary. */
+int letters_run(struct diag *d, plan *p, const kind *k, const letters_opts *o);
 
 #endif

@@ -453,7 +453,7 @@ static int cmd_letters(struct diag *diag, const char *path, const kind *k, const
 		return status;
 	wo.word = o->format != NULL && strcmp(o->format, "docx") == 0;
 	letters_options(&wo, &lo, o->output != NULL ? o->output : k->suffix, o->print);
-	status = letters_run(p, k, &lo);
+	status = letters_run(diag, p, k, &lo);
 	plan_free(p);
 	return status;
 }
@@ -488,7 +488,7 @@ static int cmd_all(struct diag *diag, const char *path, const struct opts *o)
 			letters_opts lo;
 			print = g_strdup_printf("%s/%s", dir, k->print_name);
 			letters_options(o, &lo, out, print);
-			status = letters_run(p, k, &lo);
+			status = letters_run(diag, p, k, &lo);
 		} else {
 			struct opts ko = *o;
 			ko.no_appendix = 0;
