@@ -95,7 +95,7 @@ static void write_table(FILE *out, const doc_block *t)
 	g_string_free(joined, TRUE);
 }
 
-int csv_write(const doc *d, const char *path)
+int csv_write(struct diag *diag, const doc *d, const char *path)
 {
 	char *tmp = NULL;
 	FILE *out;
@@ -104,10 +104,10 @@ int csv_write(const doc *d, const char *path)
 	for (const doc_block *b = d->first; b != NULL; b = b->next)
 		tables += b->kind == BLOCK_TABLE;
 	if (tables == 0) {
-		msg(diag_run, path, 0, MSG_CSV_DOCUMENT_TABLE_CSV);
+		msg(diag, path, 0, MSG_CSV_DOCUMENT_TABLE_CSV);
 		return EXIT_INVALID;
 	}
-	out = out_open(path, &tmp);
+	out = out_open(diag, path, &tmp);
 	if (out == NULL)
 		return EXIT_SYSTEM;
 	fputs("\xEF\xBB\xBF", out); /* the byte-order mark: UTF-8, say it to spreadsheets */
@@ -119,5 +119,5 @@ int csv_write(const doc *d, const char *path)
 			fputs("\r\n", out);
 		write_table(out, b);
 	}
-	return out_commit(out, tmp, path);
+	return out_commit(diag, out, tmp, path);
 }

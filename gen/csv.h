@@ -11,11 +11,12 @@
 #ifndef VBGEN_CSV_H
 #define VBGEN_CSV_H
 
+#include "diag.h"
 #include "doc.h"
 
 /* Writes every table of d to path. Several tables (several appendices) follow each other,
  * each with its own caption line, separated by an empty line. Returns EXIT_OK, or
  * EXIT_INVALID (the document has no table) or EXIT_SYSTEM after reporting. */
-int csv_write(const doc *d, const char *path);
+int csv_write(struct diag *diag, const doc *d, const char *path);
 
 #endif

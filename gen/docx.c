@@ -4,7 +4,7 @@
  * Word needs to open a file without a repair prompt ([Content_Types].xml, the package and
  * document relationships, the document, its styles, settings, font table, page headers
  * and the document properties), each with libxml2's xmlTextWriter, and packs them with
- * libzip in memory before writing the file through out_open(). Elements are written in
+ * libzip in memory before writing the file through out_open(x->diag, ). Elements are written in
  * the order the schema gives (Word rejects pPr, rPr, sectPr, tblPr children out of order).
  *
  * How the expanded document maps onto Word:
@@ -89,6 +89,7 @@ struct sty {
 };
 
 struct dx {
+	struct diag *diag; /* where the writing's problems are said */
 	const doc *d;
 	const lay_doc *ld;
 	const char *path;
@@ -963,7 +964,7 @@ static void sect_props(struct dx *x)
 	double header = ns != NULL ? g->number_y - ascent : g->top / 2;
 
 	if (ns != NULL && g->number_from > 2 && !x->warned_from) {
-		msg(diag_run, x->path, 0, MSG_DOCX_WORD_HIDE_PAGE, g->number_from);
+		msg(x->diag, x->path, 0, MSG_DOCX_WORD_HIDE_PAGE, g->number_from);
 		x->warned_from = 1;
 	}
 	start(x, "w:sectPr");
@@ -1588,7 +1589,7 @@ static int write_zip(struct dx *x, const struct tm *when)
 	src = zip_source_buffer_create(NULL, 0, 0, &ze);
 	za = src != NULL ? zip_open_from_source(src, ZIP_TRUNCATE, &ze) : NULL;
 	if (za == NULL) {
-		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(&ze));
+		msg(x->diag, x->path, 0, MSG_DOCX_WORD_FILE, zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return EXIT_SYSTEM;
@@ -1608,32 +1609,32 @@ static int write_zip(struct dx *x, const struct tm *when)
 		zip_file_set_mtime(za, (zip_uint64_t)k, mtime, 0);
 	}
 	if (x->failed || zip_close(za) < 0) {
-		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE, zip_strerror(za));
+		msg(x->diag, x->path, 0, MSG_DOCX_WORD_FILE, zip_strerror(za));
 		zip_discard(za);
 		goto done;
 	}
 	if (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0) {
-		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE,
+		msg(x->diag, x->path, 0, MSG_DOCX_WORD_FILE,
 		    zip_error_strerror(zip_source_error(src)));
 		goto done;
 	}
 	data = g_malloc(st.size > 0 ? st.size : 1);
 	if (zip_source_read(src, data, st.size) != (zip_int64_t)st.size) {
-		msg(diag_run, x->path, 0, MSG_DOCX_WORD_FILE,
+		msg(x->diag, x->path, 0, MSG_DOCX_WORD_FILE,
 		    zip_error_strerror(zip_source_error(src)));
 		zip_source_close(src);
 		goto done;
 	}
 	zip_source_close(src);
-	f = out_open(x->path, &tmp);
+	f = out_open(x->diag, x->path, &tmp);
 	if (f == NULL)
 		goto done;
 	if (fwrite(data, 1, st.size, f) != st.size) {
-		out_write_failed(x->path, errno);
+		out_write_failed(x->diag, x->path, errno);
 		out_abort(f, tmp);
 		goto done;
 	}
-	rc = out_commit(f, tmp, x->path);
+	rc = out_commit(x->diag, f, tmp, x->path);
 done:
 	g_free(data);
 	zip_source_free(src);
@@ -1641,12 +1642,13 @@ done:
 	return rc;
 }
 
-int docx_write(const doc *d, const lay_doc *ld, const char *path)
+int docx_write(struct diag *diag, const doc *d, const lay_doc *ld, const char *path)
 {
 	struct dx x = {0};
 	struct tm when;
 	int rc;
 
+	x.diag = diag;
 	x.d = d;
 	x.ld = ld;
 	x.path = path;
@@ -1677,7 +1679,7 @@ int docx_write(const doc *d, const lay_doc *ld, const char *path)
 	g_ptr_array_insert(x.parts, 0, g_ptr_array_steal_index(x.parts, x.parts->len - 1));
 
 	if (x.failed) {
-		msg(diag_run, path, 0, MSG_DOCX_WORD_FILE_MEMORY);
+		msg(diag, path, 0, MSG_DOCX_WORD_FILE_MEMORY);
 		rc = EXIT_SYSTEM;
 	} else
 		rc = write_zip(&x, &when);

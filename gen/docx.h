@@ -15,6 +15,7 @@
 #ifndef VBGEN_DOCX_H
 #define VBGEN_DOCX_H
 
+#include "diag.h"
 #include "lay.h"
 
 /* Writes d as Office Open XML (WordprocessingML) to path, through a temporary file that is
@@ -22,6 +23,6 @@
  * (page_layout without a sink); it is only read. The same input gives the same bytes: the ZIP
  * entries and the document properties carry the document's date (or SOURCE_DATE_EPOCH), never the
  * clock. Returns EXIT_OK, or EXIT_SYSTEM after reporting. */
-int docx_write(const doc *d, const lay_doc *ld, const char *path);
+int docx_write(struct diag *diag, const doc *d, const lay_doc *ld, const char *path);
 
 #endif

@@ -93,6 +93,11 @@ fonts *fonts_open(struct diag *d)
 	return f;
 }
 
+struct diag *fonts_diag(const fonts *f)
+{
+	return f->d;
+}
+
 void fonts_free(fonts *f)
 {
 	if (f == NULL)

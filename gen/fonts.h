@@ -22,6 +22,9 @@ typedef struct fonts fonts;
 fonts *fonts_open(struct diag *d);
 void fonts_free(fonts *f);
 
+/* The diag f reports to, given to fonts_open(): the layout done with f reports there too. */
+struct diag *fonts_diag(const fonts *f);
+
 /* The Pango context, made on first use (see fonts.c). */
 PangoContext *fonts_context(fonts *f);
 

@@ -668,7 +668,7 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 			fill(l, b, fd);
 	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
-		msg(diag_run, b->file, b->line, MSG_LAYOUT_SOME_CHARACTERS_GLYPH, b->text);
+		msg(fonts_diag(f), b->file, b->line, MSG_LAYOUT_SOME_CHARACTERS_GLYPH, b->text);
 		g_object_unref(l);
 		return NULL;
 	}
@@ -881,7 +881,7 @@ static int flow_step(layout_ctx *lc, struct column *c, double x, double width, G
 	}
 	case BLOCK_BREAK:
 	case BLOCK_TABLE:
-		msg(diag_run, b->file, b->line, MSG_LAYOUT_PAGE_BREAKS_TABLES);
+		msg(fonts_diag(lc->f), b->file, b->line, MSG_LAYOUT_PAGE_BREAKS_TABLES);
 		return -1;
 	}
 	c->first = 0;
@@ -910,7 +910,7 @@ double layout_grid(layout_ctx *lc, const doc_block *b, double x, double width, d
 	int more = 1;
 
 	if (b->ncols > DOC_GRID_MAX_COLS) {
-		msg(diag_run, b->file, b->line, MSG_LAYOUT_GRID_COLUMNS, DOC_GRID_MAX_COLS,
+		msg(fonts_diag(lc->f), b->file, b->line, MSG_LAYOUT_GRID_COLUMNS, DOC_GRID_MAX_COLS,
 		    b->ncols);
 		return -1;
 	}

@@ -120,7 +120,7 @@ static void one_letter(struct job *j, guint i, pdf_out *print, struct result *r)
 			po.copies = j->o->copies;
 			po.duplex = j->o->duplex;
 		}
-		r->status = produce(j->f, d, &po, &r->pages);
+		r->status = produce(j->d, j->f, d, &po, &r->pages);
 		if (r->status != EXIT_OK && diag_status(j->d) == EXIT_OK)
 			r->status = EXIT_INVALID;
 	}
@@ -248,7 +248,7 @@ static void preload_style(const doc_style *s, void *data)
 
 /* The print file's metadata comes from the plan: the commitments' summary, the issuing
  * body, the letters' date. */
-static pdf_out *open_print(plan *p, const char *path)
+static pdf_out *open_print(struct diag *d, plan *p, const char *path)
 {
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 	xmlNodePtr com = plan_child(root, "commitments");
@@ -264,7 +264,7 @@ static pdf_out *open_print(plan *p, const char *path)
 	meta.create_date = date;
 	/* the letters share their font programs; the print file is for paper: no signing
 	 * places */
-	out = pdf_open(path, &meta, PDF_SHARE_FONTS);
+	out = pdf_open(d, path, &meta, PDF_SHARE_FONTS);
 	free(title);
 	free(author);
 	free(date);
@@ -395,7 +395,7 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 	if (jobs == 1) {
 		/* One worker: this process, with the print file in the same pass. */
 		if (o->print != NULL) {
-			print = open_print(p, o->print);
+			print = open_print(diag, p, o->print);
 			if (print == NULL) {
 				status = EXIT_SYSTEM;
 				goto done;
@@ -448,7 +448,7 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 		g_free(fds);
 		g_free(pids);
 		if (o->print != NULL) {
-			print = open_print(p, o->print);
+			print = open_print(diag, p, o->print);
 			diag_set_silent(diag, 1); /* the workers reported every problem already */
 			for (guint i = 0; print != NULL && i < sel->len; i++) {
 				xmlNodePtr node = g_ptr_array_index(sel, i);
@@ -467,7 +467,7 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 				po.print_label = label = node_label(&j, node);
 				po.copies = o->copies;
 				po.duplex = o->duplex;
-				produce(j.f, d, &po, &n);
+				produce(diag, j.f, d, &po, &n);
 				g_free(label);
 				doc_free(d);
 			}

@@ -348,7 +348,7 @@ static int make_document(struct diag *diag, plan **pp, const kind *k, const stru
 		po.png = o->png;
 		po.png_stem = stem;
 	}
-	status = produce(f, d, &po, &pages);
+	status = produce(diag, f, d, &po, &pages);
 done:
 	g_free(stem);
 	fonts_free(f);

@@ -101,7 +101,7 @@ const struct msg_text *out_unusable(const char *path)
 /* Where an output named path really goes: path itself, or the file a symbolic link (or a
  * chain of them) names, so that the link stays and its target is replaced. Returns a
  * new string, or NULL after reporting when that is not a regular file or a new name. */
-static char *resolve(const char *path)
+static char *resolve(struct diag *d, const char *path)
 {
 	char *cur = g_strdup(path);
 	struct stat st;
@@ -111,7 +111,7 @@ static char *resolve(const char *path)
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
 			break;
 		if (hops >= OUT_MAX_LINKS || (link = g_file_read_link(cur, NULL)) == NULL) {
-			msg(diag_run, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
+			msg(d, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
 			g_free(cur);
 			return NULL;
 		}
@@ -125,27 +125,26 @@ static char *resolve(const char *path)
 	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
 		const struct msg_text *why = out_unusable(cur);
 		if (why != NULL)
-			msg_put(diag_run, path, 0, why);
+			msg_put(d, path, 0, why);
 		g_free(cur);
 		return NULL;
 	}
 	return cur;
 }
 
-void out_write_failed(const char *path, int err)
+void out_write_failed(struct diag *d, const char *path, int err)
 {
 	if (err == ENOSPC)
-		msg(diag_run, path, 0, MSG_OUT_DISK_FULL_FILE);
+		msg(d, path, 0, MSG_OUT_DISK_FULL_FILE);
 	else if (err == EDQUOT)
-		msg(diag_run, path, 0, MSG_OUT_DISK_QUOTA_FILE);
+		msg(d, path, 0, MSG_OUT_DISK_QUOTA_FILE);
 	else if (err == EFBIG)
-		msg(diag_run, path, 0, MSG_OUT_FILE_LARGER_COMPUTER);
+		msg(d, path, 0, MSG_OUT_FILE_LARGER_COMPUTER);
 	else
-		msg(diag_run, path, 0, MSG_OUT_FILE_WRITTEN_DISK,
-		    i18n_strerror(err != 0 ? err : EIO));
+		msg(d, path, 0, MSG_OUT_FILE_WRITTEN_DISK, i18n_strerror(err != 0 ? err : EIO));
 }
 
-FILE *out_open(const char *path, char **tmp)
+FILE *out_open(struct diag *d, const char *path, char **tmp)
 {
 	char *target, *slash, *name;
 	int fd;
@@ -154,7 +153,7 @@ FILE *out_open(const char *path, char **tmp)
 	*tmp = NULL;
 	if (out_is_stdout(path))
 		return stdout;
-	if ((target = resolve(path)) == NULL)
+	if ((target = resolve(d, path)) == NULL)
 		return NULL;
 	slash = strrchr(target, '/');
 	name = g_strdup_printf("%.*s.%s" OUT_TMP_SUFFIX,
@@ -165,9 +164,9 @@ FILE *out_open(const char *path, char **tmp)
 	if (fd < 0) {
 		int err = errno;
 		if (err == ENOSPC || err == EDQUOT)
-			out_write_failed(path, err);
+			out_write_failed(d, path, err);
 		else
-			msg(diag_run, path, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(err));
+			msg(d, path, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(err));
 		g_free(name);
 		return NULL;
 	}
@@ -188,7 +187,7 @@ static char *final_name(const char *tmp)
 	return g_strdup_printf("%.*s%.*s", (int)dirlen, tmp, (int)n, tmp + dirlen + 1);
 }
 
-int out_commit(FILE *f, char *tmp, const char *path)
+int out_commit(struct diag *d, FILE *f, char *tmp, const char *path)
 {
 	int err = 0;
 	char *target;
@@ -200,13 +199,13 @@ int out_commit(FILE *f, char *tmp, const char *path)
 		err = errno != 0 ? errno : EIO;
 	if (tmp == NULL) { /* standard output: it stays open */
 		if (err != 0)
-			out_write_failed("standard output", err);
+			out_write_failed(d, "standard output", err);
 		return err != 0 ? EXIT_SYSTEM : EXIT_OK;
 	}
 	if (fclose(f) != 0 && err == 0)
 		err = errno != 0 ? errno : EIO;
 	if (err != 0) {
-		out_write_failed(path, err);
+		out_write_failed(d, path, err);
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);
@@ -214,7 +213,7 @@ int out_commit(FILE *f, char *tmp, const char *path)
 	}
 	target = final_name(tmp);
 	if (rename(tmp, target) != 0) {
-		msg(diag_run, path, 0, MSG_OUT_PUT_FILE_PLACE, i18n_strerror(errno));
+		msg(d, path, 0, MSG_OUT_PUT_FILE_PLACE, i18n_strerror(errno));
 		unlink(tmp);
 		track(tmp, 0);
 		g_free(tmp);

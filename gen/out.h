@@ -12,13 +12,13 @@
 
 /* Opens a temporary file for writing beside where path goes (through a symbolic link,
  * the file it names: the link stays); returns the FILE and sets *tmp (to free), or
- * returns NULL after reporting, also when path is a folder, a device or anything else
+ * returns NULL after reporting to d, also when path is a folder, a device or anything else
  * that is not a regular file. The path "-" is standard output (*tmp is then NULL).
  * Finish with out_commit() or out_abort(). */
-FILE *out_open(const char *path, char **tmp);
+FILE *out_open(struct diag *d, const char *path, char **tmp);
 /* Closes f (standard output: flushes it) and renames tmp to its final name; returns
  * EXIT_OK or EXIT_SYSTEM after reporting (a full disk said as such). */
-int out_commit(FILE *f, char *tmp, const char *path);
+int out_commit(struct diag *d, FILE *f, char *tmp, const char *path);
 /* Closes f (never standard output) and removes tmp. */
 void out_abort(FILE *f, char *tmp);
 
@@ -30,7 +30,7 @@ int out_is_stdout(const char *path);
 const struct msg_text *out_unusable(const char *path);
 /* Reports that writing path failed with errno err: a full disk, a quota, a size limit
  * or another system error, each with what to do. */
-void out_write_failed(const char *path, int err);
+void out_write_failed(struct diag *d, const char *path, int err);
 
 /* Removes the temporary files still open when vbgen is interrupted (SIGINT, SIGTERM,
  * SIGHUP), so that a killed run leaves nothing but complete files behind. */

@@ -178,6 +178,7 @@ struct tagging {
 #define PDF_FONT_MEMO 8
 
 struct pdf_out {
+	struct diag *diag; /* where the writing's problems are said */
 	char *path, *tmp;
 	FILE *f;
 	long pos;        /* bytes written */
@@ -288,7 +289,7 @@ static void base_repertoire(struct face *fc, int n)
 	hb_blob_destroy(blob);
 }
 
-static struct face *face_for(const char *path, int index)
+static struct face *face_for(struct diag *d, const char *path, int index)
 {
 	char *key = g_strdup_printf("%s#%d", path, index);
 	struct face *fc;
@@ -306,7 +307,7 @@ static struct face *face_for(const char *path, int index)
 	fc->index = index;
 	fc->t = ttf_open(path, index, &why);
 	if (fc->t == NULL) {
-		msg(diag_run, path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
+		msg(d, path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
 		g_free(fc->path);
 		g_free(fc);
 		g_free(key);
@@ -333,7 +334,7 @@ static struct face *face_of(pdf_out *o, const lay_font *lf)
 	for (int i = 0; i < PDF_FONT_MEMO; i++)
 		if (o->memo_font[i] == lf)
 			return o->memo_face[i];
-	fc = face_for(lf->file, lf->index);
+	fc = face_for(o->diag, lf->file, lf->index);
 	if (fc != NULL) {
 		o->memo_font[o->memo_next] = lf;
 		o->memo_face[o->memo_next] = fc;
@@ -509,7 +510,7 @@ static struct docfont *docfont(pdf_out *o, struct face *fc)
 		if (o->fonts[i].face == fc)
 			return &o->fonts[i];
 	if (o->nfonts >= PDF_MAX_FONTS) {
-		msg(diag_run, o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS, PDF_MAX_FONTS);
+		msg(o->diag, o->path, 0, MSG_PDF_DOCUMENT_USES_FONTS, PDF_MAX_FONTS);
 		o->failed = 1;
 		return NULL;
 	}
@@ -958,11 +959,12 @@ static char *creation_date(const doc *d)
 	return g_strdup(buf);
 }
 
-pdf_out *pdf_open(const char *path, const doc *meta, int flags)
+pdf_out *pdf_open(struct diag *diag, const char *path, const doc *meta, int flags)
 {
 	pdf_out *o = g_new0(pdf_out, 1);
 
-	o->f = out_open(path, &o->tmp);
+	o->diag = diag;
+	o->f = out_open(diag, path, &o->tmp);
 	if (o->f == NULL) {
 		g_free(o);
 		return NULL;
@@ -1170,7 +1172,7 @@ static void write_font(pdf_out *o, struct docfont *df)
 	GString *g = g_string_new(NULL);
 
 	if (prog == NULL) {
-		msg(diag_run, df->face->path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
+		msg(o->diag, df->face->path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
 		o->failed = 1;
 		g_string_free(g, TRUE);
 		return;
@@ -1485,7 +1487,7 @@ static int write_output_intent(pdf_out *o)
 	int prof, intent;
 
 	if (icc == NULL) {
-		msg(diag_run, o->path, 0, MSG_PDF_LITTLECMS_SRGB_COLOUR);
+		msg(o->diag, o->path, 0, MSG_PDF_LITTLECMS_SRGB_COLOUR);
 		o->failed = 1;
 		return 0;
 	}
@@ -1690,13 +1692,13 @@ int pdf_close(pdf_out *o)
 	g_string_free(g, TRUE);
 	if (o->failed || o->pages->len == 0) {
 		if (o->pages->len == 0)
-			msg(diag_run, o->path, 0, MSG_PDF_DOCUMENT_PAGES);
+			msg(o->diag, o->path, 0, MSG_PDF_DOCUMENT_PAGES);
 		else if (o->werr != 0)
-			out_write_failed(o->path, o->werr);
+			out_write_failed(o->diag, o->path, o->werr);
 		out_abort(o->f, o->tmp);
 		rc = EXIT_SYSTEM;
 	} else
-		rc = out_commit(o->f, o->tmp, o->path);
+		rc = out_commit(o->diag, o->f, o->tmp, o->path);
 	free_out(o);
 	return rc;
 }
@@ -1706,14 +1708,14 @@ void pdf_cancel(pdf_out *o)
 	if (o == NULL)
 		return;
 	if (o->werr != 0) /* pagination stopped because the file could not be written */
-		out_write_failed(o->path, o->werr);
+		out_write_failed(o->diag, o->path, o->werr);
 	out_abort(o->f, o->tmp);
 	free_out(o);
 }
 
-int pdf_write(const lay_doc *ld, const char *path, int flags)
+int pdf_write(struct diag *diag, const lay_doc *ld, const char *path, int flags)
 {
-	pdf_out *o = pdf_open(path, ld->d, flags);
+	pdf_out *o = pdf_open(diag, path, ld->d, flags);
 
 	if (o == NULL)
 		return EXIT_SYSTEM;

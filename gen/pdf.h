@@ -7,6 +7,7 @@
 #ifndef VBGEN_PDF_H
 #define VBGEN_PDF_H
 
+#include "diag.h"
 #include "lay.h"
 
 /* A PDF being written: one document page by page (pdf_page, a page sink), or several
@@ -24,7 +25,7 @@ typedef struct pdf_out pdf_out;
 
 /* Starts path (through a temporary file); metadata from meta; flags as above. NULL after
  * reporting. */
-pdf_out *pdf_open(const char *path, const doc *meta, int flags);
+pdf_out *pdf_open(struct diag *diag, const char *path, const doc *meta, int flags);
 
 /* Appends one page with the bookmarks of its lines. Returns EXIT_OK, or EXIT_SYSTEM
  * after reporting. A page_sink's function (page.h) with data the pdf_out. */
@@ -42,7 +43,7 @@ int pdf_close(pdf_out *o);
 void pdf_cancel(pdf_out *o);
 
 /* Writes the kept pages of ld as the PDF path: pdf_open, pdf_add, pdf_close. */
-int pdf_write(const lay_doc *ld, const char *path, int flags);
+int pdf_write(struct diag *diag, const lay_doc *ld, const char *path, int flags);
 
 /* Frees the fonts the PDF writer keeps between documents (at the end of the program). */
 void pdf_shutdown(void);

@@ -95,14 +95,14 @@ static void draw(const lay_page *pg, cairo_t *cr, GHashTable *faces)
 	}
 }
 
-int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
+int png_write(struct diag *diag, const lay_doc *ld, const char *dir, const char *stem, double dpi)
 {
 	double k = dpi / 72.0;
 	GHashTable *faces;
 	int rc = EXIT_OK;
 
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		msg(diag_run, dir, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
+		msg(diag, dir, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
 		return EXIT_SYSTEM;
 	}
 	faces = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
@@ -122,15 +122,15 @@ int png_write(const lay_doc *ld, const char *dir, const char *stem, double dpi)
 		cairo_scale(cr, k, k);
 		draw(pg, cr, faces);
 		cairo_destroy(cr);
-		f = out_open(path, &tmp);
+		f = out_open(diag, path, &tmp);
 		rc = f == NULL ? EXIT_SYSTEM : EXIT_OK;
 		if (f != NULL &&
 		    cairo_surface_write_to_png_stream(s, write_cb, f) != CAIRO_STATUS_SUCCESS) {
-			out_write_failed(path, errno);
+			out_write_failed(diag, path, errno);
 			out_abort(f, tmp);
 			rc = EXIT_SYSTEM;
 		} else if (f != NULL)
-			rc = out_commit(f, tmp, path);
+			rc = out_commit(diag, f, tmp, path);
 		cairo_surface_destroy(s);
 		g_free(path);
 	}

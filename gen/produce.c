@@ -30,7 +30,7 @@ static const char *out_name(const char *path)
 	return out_is_stdout(path) ? "the document to standard output" : path;
 }
 
-int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
+int produce(struct diag *diag, fonts *f, const doc *d, const produce_opts *o, int *pages)
 {
 	int keep = !o->dump && (o->docx != NULL || o->png != NULL || o->print != NULL);
 	page_sink sink = {dump_sink, stdout};
@@ -46,7 +46,7 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	int flags = (o->share_fonts ? PDF_SHARE_FONTS : 0) | PDF_FIELDS;
 
 	if (!o->dump && !keep && o->pdf != NULL) {
-		pdf = pdf_open(o->pdf, d, flags);
+		pdf = pdf_open(diag, o->pdf, d, flags);
 		if (pdf == NULL)
 			return EXIT_SYSTEM;
 		sink = (page_sink){pdf_page, pdf};
@@ -54,7 +54,7 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 	ld = page_layout(f, d, o->cache, keep || (!o->dump && pdf == NULL) ? NULL : &sink);
 	if (ld == NULL) {
 		pdf_cancel(pdf);
-		return diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
+		return diag_status(diag) != EXIT_OK ? diag_status(diag) : EXIT_SYSTEM;
 	}
 	*pages = ld->npages;
 	if (o->dump) {
@@ -62,7 +62,7 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 		return EXIT_OK;
 	}
 	if (o->pdf != NULL) {
-		status = pdf != NULL ? pdf_close(pdf) : pdf_write(ld, o->pdf, flags);
+		status = pdf != NULL ? pdf_close(pdf) : pdf_write(diag, ld, o->pdf, flags);
 		if (status == EXIT_OK && o->report)
 			i18n_fprintf(said,
 				     P_("vbgen: wrote %s (%'d page)\n",
@@ -70,17 +70,17 @@ int produce(fonts *f, const doc *d, const produce_opts *o, int *pages)
 				     out_name(o->pdf), ld->npages);
 	}
 	if (status == EXIT_OK && o->docx != NULL) {
-		status = docx_write(d, ld, o->docx);
+		status = docx_write(diag, d, ld, o->docx);
 		if (status == EXIT_OK && o->report)
 			fprintf(said, _("vbgen: wrote %s (Word, to revise)\n"), out_name(o->docx));
 	}
 	if (status == EXIT_OK && o->csv != NULL) {
-		status = csv_write(d, o->csv);
+		status = csv_write(diag, d, o->csv);
 		if (status == EXIT_OK && o->report)
 			fprintf(said, _("vbgen: wrote %s\n"), out_name(o->csv));
 	}
 	if (status == EXIT_OK && o->png != NULL) {
-		status = png_write(ld, o->png, o->png_stem, 60);
+		status = png_write(diag, ld, o->png, o->png_stem, 60);
 		if (status == EXIT_OK && o->report)
 			i18n_fprintf(said,
 				     P_("vbgen: wrote %'d page preview into %s/\n",

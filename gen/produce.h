@@ -29,6 +29,8 @@ typedef struct produce_opts {
 
 /* Lays out d and writes what o asks for. Returns EXIT_OK, or another exit status after
  * reporting; *pages is the number of pages laid out. */
-int produce(fonts *f, const doc *d, const produce_opts *o, int *pages);
+/* Writes d's files as o asks; every problem is said to diag (the layout's to f's, its
+ * fonts' diag). */
+int produce(struct diag *diag, fonts *f, const doc *d, const produce_opts *o, int *pages);
 
 #endif

@@ -259,18 +259,18 @@ static int write_out(const char *path, const unsigned char *a, size_t alen, cons
 		     size_t blen, const struct stat *keep_mode)
 {
 	char *tmp = NULL;
-	FILE *f = out_open(path, &tmp);
+	FILE *f = out_open(diag_run, path, &tmp);
 
 	if (f == NULL)
 		return EXIT_SYSTEM;
 	if (keep_mode != NULL)
 		fchmod(fileno(f), keep_mode->st_mode & 07777);
 	if (fwrite(a, 1, alen, f) != alen || fwrite(b, 1, blen, f) != blen) {
-		out_write_failed(path, errno);
+		out_write_failed(diag_run, path, errno);
 		out_abort(f, tmp);
 		return EXIT_SYSTEM;
 	}
-	return out_commit(f, tmp, path);
+	return out_commit(diag_run, f, tmp, path);
 }
 
 struct signer {

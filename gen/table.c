@@ -141,7 +141,7 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 		g_object_unref(l);
 	room = width - fixed - nshares * TABLE_MIN_SHARE;
 	if (room < -LAY_FIT_SLACK) {
-		msg(diag_run, b->file, b->line, MSG_TABLE_TABLE_FIXED_COLUMN, fixed / MM,
+		msg(fonts_diag(f), b->file, b->line, MSG_TABLE_TABLE_FIXED_COLUMN, fixed / MM,
 		    width / MM, nshares > 0 ? _(" including its share columns") : "");
 		return -1;
 	}
@@ -161,7 +161,7 @@ static int column_widths(fonts *f, const doc_block *b, double width, double *w)
 		return -1;
 	for (int k = 0; k < b->tcols; k++) {
 		if (w[k] < 2 * b->padding + TABLE_MIN_TEXT) {
-			msg(diag_run, b->file, b->line, MSG_TABLE_COLUMN_COMES_MM, k + 1,
+			msg(fonts_diag(f), b->file, b->line, MSG_TABLE_COLUMN_COMES_MM, k + 1,
 			    b->columns[k].caption ? b->columns[k].caption : "", w[k] / MM);
 			return -1;
 		}
@@ -268,7 +268,7 @@ lay_table *table_begin(layout_ctx *c, const doc_block *b, double width)
 	double total = 0;
 
 	if (b->tcols < 1 || b->tcols > DOC_TABLE_MAX_COLS) {
-		msg(diag_run, b->file, b->line, MSG_TABLE_TABLE_COLUMNS, DOC_TABLE_MAX_COLS,
+		msg(fonts_diag(c->f), b->file, b->line, MSG_TABLE_TABLE_COLUMNS, DOC_TABLE_MAX_COLS,
 		    b->tcols);
 		return NULL;
 	}

@@ -298,7 +298,9 @@ void test_pdf(reporter check)
 
 	if (fd >= 0)
 		close(fd);
-	int rc = path != NULL ? pdf_write(ld, path, 0) : -1;
+	struct diag dg;
+	diag_init(&dg);
+	int rc = path != NULL ? pdf_write(&dg, ld, path, 0) : -1;
 	check(rc == 0, "pdf: pdf_write writes the hand-made document", "it failed");
 	if (rc == 0)
 		pdf_load(&p, path);
