@@ -1,7 +1,7 @@
 /* msg.h - every diagnostic by its id, with one table of their texts (msg.def), as
  * mandoc's mandoc_msg.c: a call site names what it says, msg(d, file, line, MSG_X, ...),
- * to the run's diagnostics d (diag.h: the stage has it from its caller),
- * and the table gives the words and the level; the words are translated (po/) and the
+ * to the diagnostics d it was given (a struct diag, diag.h: the run's, from main(), or
+ * one of a stage's own work, as cover.c's muted one), and the table gives the words and the level; the words are translated (po/) and the
  * level decides the exit status (diag.h).
  *
  * The arguments of a call are checked against the text at compile time: msg() passes
@@ -43,7 +43,8 @@ struct msg_info {
 extern const struct msg_info msg_table[MSG_COUNT];
 
 /* Transitional (issue 10): the run's diagnostics, which main() sets to its own, for the
- * stages that are not yet given theirs by their caller. */
+ * stages that are not yet given theirs by their caller: vbgen sign's (sign.c, key.c,
+ * stamp.c, cms.c, pdfin.c). No other stage may use it. */
 extern struct diag *diag_run;
 
 /* Reports message id to d at file and line (file NULL: no file; line <= 0: no line) with
