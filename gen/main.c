@@ -625,6 +625,7 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 	int opt;
 
 	so.quiet = quiet;
+	so.d = diag;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:qh", sign_options, NULL)) != -1) {

@@ -43,7 +43,7 @@ struct msg_info {
 extern const struct msg_info msg_table[MSG_COUNT];
 
 /* Transitional (issue 10): the run's diagnostics, which main() sets to its own, for the
- * stages that are not yet given theirs by their caller: vbgen sign's (sign.c, key.c,
+ * stages that are not yet given theirs by their caller: vbgen sign's leaves (key.c,
  * stamp.c, cms.c, pdfin.c). No other stage may use it. */
 extern struct diag *diag_run;
 

@@ -57,7 +57,7 @@ struct field {
 
 /* ------------------------------------------------------------------ reading */
 
-static unsigned char *read_file(const char *path, size_t *len)
+static unsigned char *read_file(struct diag *d, const char *path, size_t *len)
 {
 	gchar *bytes = NULL;
 	gsize n = 0;
@@ -65,11 +65,11 @@ static unsigned char *read_file(const char *path, size_t *len)
 	struct stat st;
 
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > PDFIN_MAX_FILE) {
-		msg(diag_run, path, 0, MSG_SIGN_FILE_TOO_LARGE);
+		msg(d, path, 0, MSG_SIGN_FILE_TOO_LARGE);
 		return NULL;
 	}
 	if (!g_file_get_contents(path, &bytes, &n, &err)) {
-		msg(diag_run, path, 0, MSG_SIGN_READ_FILE, err->message);
+		msg(d, path, 0, MSG_SIGN_READ_FILE, err->message);
 		g_error_free(err);
 		return NULL;
 	}
@@ -123,7 +123,7 @@ static char *pdf_date_text(const pdfin_val *v)
 
 /* Checks that the file is vbgen's and finds the named, empty signature field. Returns
  * EXIT_OK with *f set, or EXIT_INVALID after reporting. */
-static int find_field(pdfin *r, const char *path, const char *name, struct field *f)
+static int find_field(struct diag *d, pdfin *r, const char *path, const char *name, struct field *f)
 {
 	const pdfin_val *t = pdfin_trailer(r), *info, *prod, *cat, *acro_ref, *acro, *fields;
 	GString *names;
@@ -134,7 +134,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 	if (prod == NULL || prod->kind != PDFIN_STRING || prod->len < 6 ||
 	    memcmp(prod->str, "vbgen ", 6) != 0) {
 		p = string_text(prod);
-		msg(diag_run, path, 0, MSG_SIGN_NOT_BY_VBGEN, *p ? _(" (it was made by \"") : "", p,
+		msg(d, path, 0, MSG_SIGN_NOT_BY_VBGEN, *p ? _(" (it was made by \"") : "", p,
 		    *p ? _("\")") : "");
 		g_free(p);
 		return EXIT_INVALID;
@@ -144,18 +144,18 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		return EXIT_INVALID;
 	acro_ref = pdfin_get(cat, "AcroForm");
 	if (acro_ref == NULL) {
-		msg(diag_run, path, 0, MSG_SIGN_FILE_SIGNING_PLACES);
+		msg(d, path, 0, MSG_SIGN_FILE_SIGNING_PLACES);
 		return EXIT_INVALID;
 	}
 	if (acro_ref->kind != PDFIN_REF) {
-		msg(diag_run, path, 0, MSG_SIGN_PDF_REWRITTEN_ANOTHER);
+		msg(d, path, 0, MSG_SIGN_PDF_REWRITTEN_ANOTHER);
 		return EXIT_INVALID;
 	}
 	acro = pdfin_resolve(r, acro_ref);
 	fields = pdfin_get(acro, "Fields");
 	if (acro == NULL || fields == NULL || fields->kind != PDFIN_ARRAY) {
 		if (acro != NULL)
-			msg(diag_run, path, 0, MSG_SIGN_FILE_FORM_LIST);
+			msg(d, path, 0, MSG_SIGN_FILE_FORM_LIST);
 		return EXIT_INVALID;
 	}
 	names = g_string_new(NULL);
@@ -175,7 +175,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			continue;
 		if (ref->kind != PDFIN_REF || !pdfin_is_name(pdfin_get(w, "FT"), "Sig") ||
 		    pdfin_get(w, "Kids") != NULL) {
-			msg(diag_run, path, 0, MSG_SIGN_FIELD_SIGNING_PLACE, name);
+			msg(d, path, 0, MSG_SIGN_FIELD_SIGNING_PLACE, name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
 		}
@@ -184,8 +184,8 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 			const pdfin_val *sd = pdfin_resolve(r, v);
 			char *who = string_text(pdfin_get(sd, "Name"));
 			char *when = pdf_date_text(pdfin_get(sd, "M"));
-			msg(diag_run, path, 0, MSG_SIGN_FIELD_ALREADY_SIGNED, name,
-			    *who ? _(" by ") : "", who, *when ? _(" on ") : "", when);
+			msg(d, path, 0, MSG_SIGN_FIELD_ALREADY_SIGNED, name, *who ? _(" by ") : "",
+			    who, *when ? _(" on ") : "", when);
 			g_free(who);
 			g_free(when);
 			g_string_free(names, TRUE);
@@ -193,7 +193,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		}
 		const pdfin_val *page = pdfin_resolve(r, pdfin_get(w, "P"));
 		if (!numbers(pdfin_get(w, "Rect"), f->rect) || page == NULL) {
-			msg(diag_run, path, 0, MSG_SIGN_FIELD_PLACE_PAGE, name);
+			msg(d, path, 0, MSG_SIGN_FIELD_PLACE_PAGE, name);
 			g_string_free(names, TRUE);
 			return EXIT_INVALID;
 		}
@@ -215,7 +215,7 @@ static int find_field(pdfin *r, const char *path, const char *name, struct field
 		g_string_free(names, TRUE);
 		return EXIT_OK;
 	}
-	msg(diag_run, path, 0, MSG_SIGN_FILE_SIGNING_PLACE, name,
+	msg(d, path, 0, MSG_SIGN_FILE_SIGNING_PLACE, name,
 	    names->len ? _("its signing places: ") : _("it has none"), names->str);
 	g_string_free(names, TRUE);
 	return EXIT_INVALID;
@@ -255,22 +255,22 @@ static char *first_id(const pdfin_val *trailer)
 
 /* Writes a file through a temporary name; in place, the copy keeps the original's
  * permissions. */
-static int write_out(const char *path, const unsigned char *a, size_t alen, const unsigned char *b,
-		     size_t blen, const struct stat *keep_mode)
+static int write_out(struct diag *d, const char *path, const unsigned char *a, size_t alen,
+		     const unsigned char *b, size_t blen, const struct stat *keep_mode)
 {
 	char *tmp = NULL;
-	FILE *f = out_open(diag_run, path, &tmp);
+	FILE *f = out_open(d, path, &tmp);
 
 	if (f == NULL)
 		return EXIT_SYSTEM;
 	if (keep_mode != NULL)
 		fchmod(fileno(f), keep_mode->st_mode & 07777);
 	if (fwrite(a, 1, alen, f) != alen || fwrite(b, 1, blen, f) != blen) {
-		out_write_failed(diag_run, path, errno);
+		out_write_failed(d, path, errno);
 		out_abort(f, tmp);
 		return EXIT_SYSTEM;
 	}
-	return out_commit(diag_run, f, tmp, path);
+	return out_commit(d, f, tmp, path);
 }
 
 struct signer {
@@ -358,14 +358,14 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 		 EVP_DigestFinal_ex(md, digest, NULL) == 1;
 	EVP_MD_CTX_free(md);
 	if (!hashed) {
-		msg(diag_run, file, 0, MSG_SIGN_DOCUMENT_HASHED_OPENSSL);
+		msg(s->o->d, file, 0, MSG_SIGN_DOCUMENT_HASHED_OPENSSL);
 		return EXIT_SYSTEM;
 	}
 	cms = cms_sign(s->k, digest, &cmslen, file);
 	if (cms == NULL)
 		return EXIT_SYSTEM;
 	if (cmslen > SIGN_CMS_MAX) {
-		msg(diag_run, file, 0, MSG_SIGN_SIGNATURE_CERTIFICATES_TAKES, cmslen, SIGN_CMS_MAX);
+		msg(s->o->d, file, 0, MSG_SIGN_SIGNATURE_CERTIFICATES_TAKES, cmslen, SIGN_CMS_MAX);
 		g_free(cms);
 		return EXIT_INVALID;
 	}
@@ -383,7 +383,7 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 static int sign_file(struct signer *s, const struct job *j)
 {
 	size_t len = 0, ulen = 0;
-	unsigned char *data = read_file(j->in, &len), *ub;
+	unsigned char *data = read_file(s->o->d, j->in, &len), *ub;
 	pdfin *r = NULL;
 	pdfup *u = NULL;
 	struct field f;
@@ -398,11 +398,11 @@ static int sign_file(struct signer *s, const struct job *j)
 	if (data == NULL)
 		return EXIT_INVALID;
 	r = pdfin_open(j->in, data, len);
-	if (r == NULL || find_field(r, j->in, s->o->field, &f) != EXIT_OK)
+	if (r == NULL || find_field(s->o->d, r, j->in, s->o->field, &f) != EXIT_OK)
 		goto done;
 	const pdfin_val *t = pdfin_trailer(r), *size = pdfin_get(t, "Size");
 	if (size == NULL || size->kind != PDFIN_NUMBER || size->num < 1) {
-		msg(diag_run, j->in, 0, MSG_SIGN_PDF_DAMAGED_TRAILER);
+		msg(s->o->d, j->in, 0, MSG_SIGN_PDF_DAMAGED_TRAILER);
 		goto done;
 	}
 	gmtime_r(&vn, &tm);
@@ -417,7 +417,7 @@ static int sign_file(struct signer *s, const struct job *j)
 	lines[lines[1] != NULL ? 2 : 1] = g_strdup_printf("Thời gian ký: %s", iso);
 	form = stamp_write(s->st, u, f.rect, f.media, (const char *const *)lines, rect, j->in);
 	if (form == 0) {
-		status = diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_SYSTEM;
+		status = diag_status(s->o->d) != EXIT_OK ? diag_status(s->o->d) : EXIT_SYSTEM;
 		goto done;
 	}
 
@@ -442,7 +442,7 @@ static int sign_file(struct signer *s, const struct job *j)
 	ub = pdfup_bytes(u, &ulen);
 	status = fill_holes(s, j->in, data, len, ub, ulen, range_at, contents_at);
 	if (status == EXIT_OK)
-		status = write_out(j->out, data, len, ub, ulen,
+		status = write_out(s->o->d, j->out, data, len, ub, ulen,
 				   s->o->in_place && stat(j->in, &st) == 0 ? &st : NULL);
 done:
 	for (int i = 0; i < 4; i++)
@@ -455,23 +455,23 @@ done:
 
 /* ------------------------------------------------------------------ the batch */
 
-static void job_fail(struct job *j, int status)
+static void job_fail(struct diag *d, struct job *j, int status)
 {
 	j->status = status;
 	g_free(j->reason);
-	j->reason = g_strdup(diag_last_error(diag_run)[0] ? diag_last_error(diag_run)
-							  : _("it could not be signed"));
+	j->reason =
+		g_strdup(diag_last_error(d)[0] ? diag_last_error(d) : _("it could not be signed"));
 }
 
 /* Refuses to replace what is not a regular file (a link, a device): sign.h's promise
  * and the project's rule. */
-static int replaceable(const char *path, const char *what)
+static int replaceable(struct diag *d, const char *path, const char *what)
 {
 	struct stat st;
 
 	if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
 		return 1;
-	msg(diag_run, path, 0, MSG_SIGN_REGULAR_FILE_VBGEN, what,
+	msg(d, path, 0, MSG_SIGN_REGULAR_FILE_VBGEN, what,
 	    S_ISLNK(st.st_mode) ? _("it is a link") : _("it is a folder or a device"),
 	    S_ISLNK(st.st_mode) ? _("sign the file it points to, or write elsewhere with -o")
 				: _("write elsewhere with -o"));
@@ -487,29 +487,29 @@ static void check_job(const sign_opts *o, struct job *j)
 	pdfin *r;
 	struct field f;
 
-	diag_reset(diag_run);
-	if (!replaceable(j->out, o->in_place ? _("the file to sign in place") : _("the output"))) {
-		job_fail(j, EXIT_INVALID);
+	diag_reset(o->d);
+	if (!replaceable(o->d, j->out,
+			 o->in_place ? _("the file to sign in place") : _("the output"))) {
+		job_fail(o->d, j, EXIT_INVALID);
 		return;
 	}
 	/* a folder that cannot be written is found now, not after the PIN */
 	char *dir = g_path_get_dirname(j->out);
 	if (access(dir, W_OK) != 0) {
-		msg(diag_run, j->out, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(errno));
+		msg(o->d, j->out, 0, MSG_OUT_CANNOT_WRITE_HERE, i18n_strerror(errno));
 		g_free(dir);
-		job_fail(j, EXIT_SYSTEM);
+		job_fail(o->d, j, EXIT_SYSTEM);
 		return;
 	}
 	g_free(dir);
-	data = read_file(j->in, &len);
+	data = read_file(o->d, j->in, &len);
 	if (data == NULL) {
-		job_fail(j, EXIT_INVALID);
+		job_fail(o->d, j, EXIT_INVALID);
 		return;
 	}
 	r = pdfin_open(j->in, data, len);
-	if (r == NULL || find_field(r, j->in, o->field, &f) != EXIT_OK)
-		job_fail(j,
-			 diag_status(diag_run) != EXIT_OK ? diag_status(diag_run) : EXIT_INVALID);
+	if (r == NULL || find_field(o->d, r, j->in, o->field, &f) != EXIT_OK)
+		job_fail(o->d, j, diag_status(o->d) != EXIT_OK ? diag_status(o->d) : EXIT_INVALID);
 	pdfin_close(r);
 	g_free(data);
 }
@@ -542,7 +542,7 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	struct dirent *e;
 
 	if (d == NULL) {
-		msg(diag_run, o->path, 0, MSG_SIGN_READ_FOLDER, i18n_strerror(errno));
+		msg(o->d, o->path, 0, MSG_SIGN_READ_FOLDER, i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	while ((e = readdir(d)) != NULL) {
@@ -561,7 +561,7 @@ static int list_folder(const sign_opts *o, GArray *jobs)
 	closedir(d);
 	g_array_sort(jobs, by_name);
 	if (jobs->len == 0) {
-		msg(diag_run, o->path, 0, MSG_SIGN_FOLDER_HOLDS_PDF);
+		msg(o->d, o->path, 0, MSG_SIGN_FOLDER_HOLDS_PDF);
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
@@ -573,18 +573,18 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 	struct stat st;
 
 	if (stat(o->path, &st) != 0) {
-		msg(diag_run, o->path, 0, MSG_SIGN_FILE_FOLDER, i18n_strerror(errno));
+		msg(o->d, o->path, 0, MSG_SIGN_FILE_FOLDER, i18n_strerror(errno));
 		return EXIT_INVALID;
 	}
 	*folder = S_ISDIR(st.st_mode);
 	if (*folder) {
 		if (!o->in_place) {
 			if (g_mkdir_with_parents(o->output, 0755) != 0) {
-				msg(diag_run, o->output, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
+				msg(o->d, o->output, 0, MSG_PNG_FOLDER, i18n_strerror(errno));
 				return EXIT_SYSTEM;
 			}
 			if (same_file(o->output, o->path)) {
-				msg(diag_run, NULL, 0, MSG_SIGN_OUTPUT_IS_FOLDER, o->output);
+				msg(o->d, NULL, 0, MSG_SIGN_OUTPUT_IS_FOLDER, o->output);
 				return EXIT_USAGE;
 			}
 		}
@@ -602,7 +602,7 @@ static int plan_jobs(const sign_opts *o, GArray *jobs, int *folder)
 		j.out = g_strdup(o->output);
 	g_array_append_val(jobs, j);
 	if (!o->in_place && same_file(j.out, j.in)) {
-		msg(diag_run, NULL, 0, MSG_SIGN_OUTPUT_IS_INPUT, j.out);
+		msg(o->d, NULL, 0, MSG_SIGN_OUTPUT_IS_INPUT, j.out);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -630,7 +630,7 @@ int sign_run(const sign_opts *o)
 		else
 			worst = j->status > worst ? j->status : worst;
 	}
-	diag_reset(diag_run);
+	diag_reset(o->d);
 	if (ready > 0) {
 		/* one PIN for the whole batch */
 		s.k = key_open(&o->key, &status);
@@ -643,10 +643,10 @@ int sign_run(const sign_opts *o)
 		struct job *j = &g_array_index(jobs, struct job, i);
 		if (j->status != EXIT_OK)
 			continue;
-		diag_reset(diag_run);
+		diag_reset(o->d);
 		int rc = sign_file(&s, j);
 		if (rc != EXIT_OK) {
-			job_fail(j, rc);
+			job_fail(o->d, j, rc);
 			worst = rc > worst ? rc : worst;
 		} else
 			signed_n++;
@@ -657,13 +657,13 @@ int sign_run(const sign_opts *o)
 	}
 	if (tty && folder && ready > 0)
 		fputc('\n', stderr);
-	diag_reset(diag_run);
+	diag_reset(o->d);
 	for (guint i = 0; i < jobs->len && (folder || jobs->len > 1); i++) {
 		struct job *j = &g_array_index(jobs, struct job, i);
 		if (j->status == EXIT_OK)
 			continue;
 		failed++;
-		msg(diag_run, j->in, 0, MSG_SIGN_NOT_SIGNED, j->reason);
+		msg(o->d, j->in, 0, MSG_SIGN_NOT_SIGNED, j->reason);
 	}
 	if (!folder && jobs->len == 1 && g_array_index(jobs, struct job, 0).status != EXIT_OK)
 		failed = 1;

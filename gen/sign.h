@@ -39,6 +39,7 @@ typedef struct sign_opts {
 	const char *output; /* -o: the signed file, or a folder to put it (them) in */
 	int in_place;       /* --in-place: replace the input files */
 	int quiet;          /* -q: no summary line */
+	struct diag *d;     /* the run's: each file is counted in it afresh (diag_reset) */
 } sign_opts;
 
 /* Signs. Returns EXIT_OK; EXIT_INVALID when some file was not signed (each listed with
