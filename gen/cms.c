@@ -73,15 +73,16 @@ static unsigned char *signed_attrs_der(CMS_SignerInfo *si, size_t *len)
 	return g_byte_array_free(out, FALSE);
 }
 
-static void ossl_failed(const char *file, const char *what)
+static void ossl_failed(struct diag *d, const char *file, const char *what)
 {
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	msg(diag_run, file, 0, MSG_CMS_SIGNATURE, what, r != NULL ? r : _("unknown reason"));
+	msg(d, file, 0, MSG_CMS_SIGNATURE, what, r != NULL ? r : _("unknown reason"));
 }
 
-unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, const char *file)
+unsigned char *cms_sign(struct diag *d, key *k, const unsigned char digest[32], size_t *len,
+			const char *file)
 {
 	const unsigned int flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
 	X509 *cert = key_cert(k);
@@ -95,7 +96,7 @@ unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, con
 	ERR_clear_error();
 	cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
 	if (cms == NULL) {
-		ossl_failed(file, "SignedData");
+		ossl_failed(d, file, "SignedData");
 		return NULL;
 	}
 	/* The certificate's public key stands for the private key: OpenSSL needs only its
@@ -103,38 +104,38 @@ unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, con
 	si = CMS_add1_signer(cms, cert, X509_get0_pubkey(cert), EVP_sha256(),
 			     flags | CMS_CADES | CMS_NOSMIMECAP);
 	if (si == NULL) {
-		ossl_failed(file, "signer");
+		ossl_failed(d, file, "signer");
 		goto done;
 	}
 	for (int i = 0; i < sk_X509_num(chain); i++)
 		if (X509_cmp(sk_X509_value(chain, i), cert) != 0 &&
 		    !CMS_add1_cert(cms, sk_X509_value(chain, i)) &&
 		    ERR_GET_REASON(ERR_peek_last_error()) != CMS_R_CERTIFICATE_ALREADY_PRESENT) {
-			ossl_failed(file, _("certificate chain"));
+			ossl_failed(d, file, _("certificate chain"));
 			goto done;
 		}
 	if (!CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT,
 					 OBJ_nid2obj(NID_pkcs7_data), -1) ||
 	    !CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest,
 					 32)) {
-		ossl_failed(file, "attributes");
+		ossl_failed(d, file, "attributes");
 		goto done;
 	}
 	attrs = signed_attrs_der(si, &alen);
 	if (attrs == NULL) {
-		ossl_failed(file, "attributes");
+		ossl_failed(d, file, "attributes");
 		goto done;
 	}
 	sig = key_sign(k, attrs, alen, &slen, file);
 	if (sig == NULL)
 		goto done;
 	if (!ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig, (int)slen)) {
-		ossl_failed(file, _("signature value"));
+		ossl_failed(d, file, _("signature value"));
 		goto done;
 	}
 	dlen = i2d_CMS_ContentInfo(cms, &der);
 	if (dlen <= 0) {
-		ossl_failed(file, "encoding");
+		ossl_failed(d, file, "encoding");
 		goto done;
 	}
 	result = g_memdup2(der, (gsize)dlen);

@@ -15,9 +15,12 @@
 
 #include <stddef.h>
 
+struct diag;
+
 /* Signs the SHA-256 digest of a document's byte ranges with k. Returns the DER of the
- * ContentInfo and its length in *len, or NULL after reporting (file names the
+ * ContentInfo and its length in *len, or NULL after reporting to d (file names the
  * document). */
-unsigned char *cms_sign(key *k, const unsigned char digest[32], size_t *len, const char *file);
+unsigned char *cms_sign(struct diag *d, key *k, const unsigned char digest[32], size_t *len,
+			const char *file);
 
 #endif

@@ -43,6 +43,7 @@ static const unsigned char sha256_prefix[19] = {0x30, 0x31, 0x30, 0x0d, 0x06, 0x
 						0x01, 0x05, 0x00, 0x04, 0x20};
 
 struct key {
+	struct diag *d; /* the caller's: where the key reports, as long as it is open */
 	X509 *cert;
 	STACK_OF(X509) * chain;
 	EVP_PKEY *pkey; /* PKCS#12 */
@@ -116,7 +117,7 @@ static char *ask_tty(const char *prompt)
 	return pin;
 }
 
-static char *pin_from_file(const char *path, int *status)
+static char *pin_from_file(struct diag *d, const char *path, int *status)
 {
 	int fd = open(path, O_RDONLY | O_NOCTTY);
 	struct stat st;
@@ -124,7 +125,7 @@ static char *pin_from_file(const char *path, int *status)
 	ssize_t got;
 
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg(diag_run, path, 0, MSG_KEY_PIN_FILE_READ,
+		msg(d, path, 0, MSG_KEY_PIN_FILE_READ,
 		    fd < 0 ? ": " : _(" (it is not a regular file)"),
 		    fd < 0 ? i18n_strerror(errno) : "");
 		if (fd >= 0)
@@ -133,12 +134,12 @@ static char *pin_from_file(const char *path, int *status)
 		return NULL;
 	}
 	if (st.st_mode & 077)
-		msg(diag_run, path, 0, MSG_KEY_USERS_COMPUTER_READ, path);
+		msg(d, path, 0, MSG_KEY_USERS_COMPUTER_READ, path);
 	pin = g_malloc0(KEY_MAX_PIN + 2);
 	got = read(fd, pin, KEY_MAX_PIN + 1);
 	close(fd);
 	if (got < 0 || (got > KEY_MAX_PIN && memchr(pin, '\n', KEY_MAX_PIN) == NULL)) {
-		msg(diag_run, path, 0, MSG_KEY_PIN_FILE_PIN, KEY_MAX_PIN);
+		msg(d, path, 0, MSG_KEY_PIN_FILE_PIN, KEY_MAX_PIN);
 		OPENSSL_cleanse(pin, KEY_MAX_PIN + 2);
 		g_free(pin);
 		*status = EXIT_INVALID;
@@ -151,16 +152,16 @@ static char *pin_from_file(const char *path, int *status)
 /* The PIN for what (e.g. "the password of cert.p12"): --pin-file, VBGEN_PIN, then the
  * terminal. What is given explicitly wins over asking: a script run from a terminal
  * with --pin-file must not stop to ask. NULL after reporting, with *status set. */
-static char *get_pin(const char *what, const char *pin_file, int *status)
+static char *get_pin(struct diag *d, const char *what, const char *pin_file, int *status)
 {
 	const char *env = getenv("VBGEN_PIN");
 	char *prompt, *pin;
 
 	if (pin_file != NULL)
-		return pin_from_file(pin_file, status);
+		return pin_from_file(d, pin_file, status);
 	if (env != NULL) {
 		if (strlen(env) > KEY_MAX_PIN) {
-			msg(diag_run, NULL, 0, MSG_KEY_VBGEN_PIN_LONGER, KEY_MAX_PIN);
+			msg(d, NULL, 0, MSG_KEY_VBGEN_PIN_LONGER, KEY_MAX_PIN);
 			*status = EXIT_INVALID;
 			return NULL;
 		}
@@ -170,7 +171,7 @@ static char *get_pin(const char *what, const char *pin_file, int *status)
 	pin = ask_tty(prompt);
 	g_free(prompt);
 	if (pin == NULL) {
-		msg(diag_run, NULL, 0, MSG_KEY_TERMINAL_ASK_PUT, what);
+		msg(d, NULL, 0, MSG_KEY_TERMINAL_ASK_PUT, what);
 		*status = EXIT_USAGE;
 	}
 	return pin;
@@ -197,30 +198,30 @@ static char *time_text(const ASN1_TIME *t)
 
 /* A certificate that cannot make a valid signature today is refused before anything is
  * signed: every letter signed with it would be rejected. */
-static int check_cert(X509 *cert, const char *source)
+static int check_cert(struct diag *d, X509 *cert, const char *source)
 {
 	uint32_t ku = X509_get_key_usage(cert);
 	char *when;
 
 	if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
 		when = time_text(X509_get0_notAfter(cert));
-		msg(diag_run, source, 0, MSG_KEY_CERTIFICATE_EXPIRED_SIGNATURE, when);
+		msg(d, source, 0, MSG_KEY_CERTIFICATE_EXPIRED_SIGNATURE, when);
 		g_free(when);
 		return EXIT_INVALID;
 	}
 	if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
 		when = time_text(X509_get0_notBefore(cert));
-		msg(diag_run, source, 0, MSG_KEY_CERTIFICATE_VALID_COMPUTER, when);
+		msg(d, source, 0, MSG_KEY_CERTIFICATE_VALID_COMPUTER, when);
 		g_free(when);
 		return EXIT_INVALID;
 	}
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
-		msg(diag_run, source, 0, MSG_KEY_CERTIFICATE_MEANT_SIGNING);
+		msg(d, source, 0, MSG_KEY_CERTIFICATE_MEANT_SIGNING);
 		return EXIT_INVALID;
 	}
 	int type = EVP_PKEY_get_base_id(X509_get0_pubkey(cert));
 	if (type != EVP_PKEY_RSA && type != EVP_PKEY_EC) {
-		msg(diag_run, source, 0, MSG_KEY_KIND_UNSUPPORTED);
+		msg(d, source, 0, MSG_KEY_KIND_UNSUPPORTED);
 		return EXIT_INVALID;
 	}
 	return EXIT_OK;
@@ -247,7 +248,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	int ok;
 
 	if (!g_file_get_contents(src->p12, &bytes, &size, &err) || size > KEY_MAX_P12) {
-		msg(diag_run, src->p12, 0, MSG_KEY_READ_CERTIFICATE_FILE,
+		msg(k->d, src->p12, 0, MSG_KEY_READ_CERTIFICATE_FILE,
 		    err ? ": " : _(" (it is too large to be one)"), err ? err->message : "");
 		g_clear_error(&err);
 		g_free(bytes);
@@ -258,7 +259,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	p12 = d2i_PKCS12(NULL, &p, (long)size);
 	g_free(bytes);
 	if (p12 == NULL) {
-		msg(diag_run, src->p12, 0, MSG_KEY_PKCS_CERTIFICATE_FILE);
+		msg(k->d, src->p12, 0, MSG_KEY_PKCS_CERTIFICATE_FILE);
 		*status = EXIT_INVALID;
 		return NULL;
 	}
@@ -267,7 +268,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	k->legacy = OSSL_PROVIDER_load(NULL, "legacy");
 	k->deflt = OSSL_PROVIDER_load(NULL, "default");
 	what = g_strdup_printf(_("the password of %s"), src->p12);
-	pin = get_pin(what, src->pin_file, status);
+	pin = get_pin(k->d, what, src->pin_file, status);
 	g_free(what);
 	if (pin == NULL) {
 		PKCS12_free(p12);
@@ -276,7 +277,7 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	ok = !PKCS12_mac_present(p12) || PKCS12_verify_mac(p12, pin, -1) ||
 	     (pin[0] == '\0' && PKCS12_verify_mac(p12, NULL, 0));
 	if (!ok) {
-		msg(diag_run, src->p12, 0, MSG_KEY_PASSWORD_WRONG_NOTHING);
+		msg(k->d, src->p12, 0, MSG_KEY_PASSWORD_WRONG_NOTHING);
 		free_pin(pin);
 		PKCS12_free(p12);
 		*status = EXIT_INVALID;
@@ -287,25 +288,25 @@ static key *open_p12(key *k, const key_source *src, int *status)
 	free_pin(pin);
 	PKCS12_free(p12);
 	if (!ok) {
-		msg(diag_run, src->p12, 0, MSG_KEY_CERTIFICATE_FILE_OPENED, ossl_reason());
+		msg(k->d, src->p12, 0, MSG_KEY_CERTIFICATE_FILE_OPENED, ossl_reason());
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	if (k->pkey == NULL || k->cert == NULL) {
-		msg(diag_run, src->p12, 0, MSG_KEY_FILE_HOLDS_EXPORT,
+		msg(k->d, src->p12, 0, MSG_KEY_FILE_HOLDS_EXPORT,
 		    k->pkey == NULL ? _("a certificate but no private key to sign with")
 				    : _("a private key but no certificate"));
 		*status = EXIT_INVALID;
 		return NULL;
 	}
 	if (!X509_check_private_key(k->cert, k->pkey)) {
-		msg(diag_run, src->p12, 0, MSG_KEY_PRIVATE_KEY_FILE);
+		msg(k->d, src->p12, 0, MSG_KEY_PRIVATE_KEY_FILE);
 		*status = EXIT_INVALID;
 		return NULL;
 	}
 	if (k->chain == NULL)
 		k->chain = sk_X509_new_null();
-	*status = check_cert(k->cert, src->p12);
+	*status = check_cert(k->d, k->cert, src->p12);
 	return *status == EXIT_OK ? k : NULL;
 }
 
@@ -440,12 +441,11 @@ static int pick_slot(key *k, const key_source *src, CK_SLOT_ID *slot, CK_TOKEN_I
 		return EXIT_OK;
 	}
 	if (found == 0 && labels->len == 0)
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_PLUGGED_PLUG);
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_PLUGGED_PLUG);
 	else if (found == 0)
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_LABELLED_TOKENS, src->token,
-		    labels->str);
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_LABELLED_TOKENS, src->token, labels->str);
 	else
-		msg(diag_run, src->module, 0, MSG_KEY_TOKENS_PLUGGED_TOKEN, found, labels->str);
+		msg(k->d, src->module, 0, MSG_KEY_TOKENS_PLUGGED_TOKEN, found, labels->str);
 	g_string_free(labels, TRUE);
 	return EXIT_INVALID;
 }
@@ -457,17 +457,17 @@ static int token_login(key *k, const key_source *src, CK_SLOT_ID slot, CK_TOKEN_
 	CK_RV rv;
 
 	if (info->flags & CKF_USER_PIN_LOCKED) {
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_LOCKED_AFTER, k->label);
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_LOCKED_AFTER, k->label);
 		return EXIT_INVALID;
 	}
 	if (info->flags & CKF_USER_PIN_FINAL_TRY)
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_ALLOWS_TRY, k->label);
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_ALLOWS_TRY, k->label);
 	if (info->flags & CKF_PROTECTED_AUTHENTICATION_PATH) {
 		fprintf(stderr, _("vbgen: enter the PIN on the keypad of the token '%s'\n"),
 			k->label);
 	} else {
 		what = g_strdup_printf(_("the PIN of the token '%s'"), k->label);
-		pin = get_pin(what, src->pin_file, &status);
+		pin = get_pin(k->d, what, src->pin_file, &status);
 		g_free(what);
 		if (pin == NULL)
 			return status;
@@ -483,13 +483,13 @@ static int token_login(key *k, const key_source *src, CK_SLOT_ID slot, CK_TOKEN_
 		CK_TOKEN_INFO after;
 		int final = k->mod->C_GetTokenInfo(slot, &after) == CKR_OK &&
 			    (after.flags & CKF_USER_PIN_FINAL_TRY);
-		msg(diag_run, src->module, 0, MSG_KEY_PIN_TOKEN_WRONG, k->label,
+		msg(k->d, src->module, 0, MSG_KEY_PIN_TOKEN_WRONG, k->label,
 		    final ? _(" (careful: one more wrong PIN locks the token)")
 			  : _(" (the token locks itself after a few wrong PINs)"));
 	} else if (rv == CKR_PIN_LOCKED)
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_LOCKED_AFTER, k->label);
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_LOCKED_AFTER, k->label);
 	else {
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_REFUSED_LOGIN, k->label, p11_error(rv));
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_REFUSED_LOGIN, k->label, p11_error(rv));
 		return EXIT_SYSTEM;
 	}
 	return EXIT_INVALID;
@@ -529,14 +529,14 @@ static key *open_token(key *k, const key_source *src, int *status)
 
 	k->mod = p11_kit_module_load(src->module, 0);
 	if (k->mod == NULL) {
-		msg(diag_run, src->module, 0, MSG_KEY_LOAD_TOKEN_MODULE,
+		msg(k->d, src->module, 0, MSG_KEY_LOAD_TOKEN_MODULE,
 		    p11_kit_message() ? p11_kit_message() : _("not a PKCS#11 module"));
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	rv = p11_kit_module_initialize(k->mod);
 	if (rv != CKR_OK) {
-		msg(diag_run, src->module, 0, MSG_KEY_TOKEN_MODULE_START, p11_error(rv));
+		msg(k->d, src->module, 0, MSG_KEY_TOKEN_MODULE_START, p11_error(rv));
 		p11_kit_module_release(k->mod);
 		k->mod = NULL;
 		*status = EXIT_SYSTEM;
@@ -547,7 +547,7 @@ static key *open_token(key *k, const key_source *src, int *status)
 		return NULL;
 	rv = k->mod->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &k->session);
 	if (rv != CKR_OK) {
-		msg(diag_run, src->module, 0, MSG_KEY_TALK_TOKEN, k->label, p11_error(rv));
+		msg(k->d, src->module, 0, MSG_KEY_TALK_TOKEN, k->label, p11_error(rv));
 		k->session = CK_INVALID_HANDLE;
 		*status = EXIT_SYSTEM;
 		return NULL;
@@ -582,21 +582,21 @@ static key *open_token(key *k, const key_source *src, int *status)
 			g_string_append_printf(names, "%s'%s'", names->len ? ", " : "",
 					       keys[i].label ? keys[i].label : _("(no label)"));
 		if (nkeys == 0)
-			msg(diag_run, src->module, 0, MSG_KEY_TOKEN_HOLDS_PRIVATE, k->label);
+			msg(k->d, src->module, 0, MSG_KEY_TOKEN_HOLDS_PRIVATE, k->label);
 		else if (matches == 0 && src->key_label != NULL)
-			msg(diag_run, src->module, 0, MSG_KEY_TOKEN_KEY_LABELLED, k->label,
+			msg(k->d, src->module, 0, MSG_KEY_TOKEN_KEY_LABELLED, k->label,
 			    src->key_label, names->str);
 		else if (matches == 0 || k->cert == NULL)
-			msg(diag_run, src->module, 0, MSG_KEY_TOKEN_HOLDS_PRIVATE_KEY, k->label,
+			msg(k->d, src->module, 0, MSG_KEY_TOKEN_HOLDS_PRIVATE_KEY, k->label,
 			    chosen != NULL && chosen->label ? chosen->label : names->str);
 		else
-			msg(diag_run, src->module, 0, MSG_KEY_TOKEN_HOLDS_SEVERAL, k->label,
+			msg(k->d, src->module, 0, MSG_KEY_TOKEN_HOLDS_SEVERAL, k->label,
 			    names->str);
 		g_string_free(names, TRUE);
 		*status = EXIT_INVALID;
 	} else {
 		token_chain(k, certs, ncerts);
-		*status = check_cert(k->cert, src->module);
+		*status = check_cert(k->d, k->cert, src->module);
 	}
 	tok_objs_free(certs, ncerts);
 	tok_objs_free(keys, nkeys);
@@ -605,10 +605,11 @@ static key *open_token(key *k, const key_source *src, int *status)
 
 /* ------------------------------------------------------------------ the key */
 
-key *key_open(const key_source *src, int *status)
+key *key_open(struct diag *d, const key_source *src, int *status)
 {
 	key *k = g_new0(key, 1), *r;
 
+	k->d = d;
 	k->session = CK_INVALID_HANDLE;
 	r = src->p12 != NULL ? open_p12(k, src, status) : open_token(k, src, status);
 	if (r == NULL)
@@ -672,14 +673,14 @@ static unsigned char *token_sign(key *k, const unsigned char hash[32], size_t *s
 	if (rv == CKR_OK)
 		rv = k->mod->C_Sign(k->session, in, inlen, NULL, &outlen);
 	if (rv != CKR_OK || outlen == 0 || outlen > 4096) {
-		msg(diag_run, file, 0, MSG_KEY_TOKEN_SIGN, k->label,
+		msg(k->d, file, 0, MSG_KEY_TOKEN_SIGN, k->label,
 		    rv != CKR_OK ? p11_error(rv) : _("no signature"));
 		return NULL;
 	}
 	sig = g_malloc(outlen);
 	rv = k->mod->C_Sign(k->session, in, inlen, sig, &outlen);
 	if (rv != CKR_OK) {
-		msg(diag_run, file, 0, MSG_KEY_TOKEN_SIGN, k->label, p11_error(rv));
+		msg(k->d, file, 0, MSG_KEY_TOKEN_SIGN, k->label, p11_error(rv));
 		g_free(sig);
 		return NULL;
 	}
@@ -724,7 +725,7 @@ unsigned char *key_sign(key *k, const unsigned char *data, size_t len, size_t *s
 	}
 	EVP_MD_CTX_free(ctx);
 	if (sig == NULL)
-		msg(diag_run, file, 0, MSG_KEY_SIGNATURE_COMPUTED, ossl_reason());
+		msg(k->d, file, 0, MSG_KEY_SIGNATURE_COMPUTED, ossl_reason());
 	*siglen = n;
 	return sig;
 }

@@ -15,6 +15,8 @@
 #include <openssl/x509.h>
 #include <stddef.h>
 
+struct diag;
+
 /* A PIN or password longer than this is not one (tokens take 4 to 16 characters); the
  * bound keeps a mistaken --pin-file (a whole document) out of memory. */
 #define KEY_MAX_PIN 256
@@ -33,11 +35,12 @@ typedef struct key_source {
 
 typedef struct key key;
 
-/* Opens the key, asking for its PIN (once). NULL after reporting, with *status set:
+/* Opens the key, asking for its PIN (once). The key reports to d (the caller's, which
+ * outlives it), here and in key_sign(). NULL after reporting, with *status set:
  * EXIT_INVALID (wrong PIN, no private key, expired certificate, no such token or key),
  * EXIT_USAGE (no PIN can be had: no terminal and neither --pin-file nor VBGEN_PIN), or
  * EXIT_SYSTEM (the module or the file cannot be loaded). */
-key *key_open(const key_source *src, int *status);
+key *key_open(struct diag *d, const key_source *src, int *status);
 void key_close(key *k);
 
 /* The signer's certificate, and the others given with it (the chain; may be empty). */
@@ -46,7 +49,7 @@ STACK_OF(X509) * key_chain(const key *k);
 
 /* Signs data with SHA-256 (RSA PKCS#1 v1.5 or ECDSA, as the key is): returns the
  * signature value as CMS wants it (g_free) and its length in *len, or NULL after
- * reporting (file names the document being signed). */
+ * reporting to the key's diag (file names the document being signed). */
 unsigned char *key_sign(key *k, const unsigned char *data, size_t len, size_t *siglen,
 			const char *file);
 

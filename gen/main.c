@@ -866,7 +866,6 @@ int main(int argc, char **argv)
 	struct diag run, *diag = &run; /* the run's messages: the exit status is theirs */
 
 	diag_init(diag);
-	diag_run = diag;
 	g_log_set_default_handler(on_glib_log, NULL);
 	xmlread_init();
 	status = choose_language(diag, argc, argv);

@@ -14,8 +14,6 @@ const struct msg_info msg_table[MSG_COUNT] = {
 #undef NP_
 };
 
-struct diag *diag_run;
-
 /* Formats text (translated) with ap into out, marking a cut. */
 static void format_into(char out[MSG_TEXT_MAX], const char *text, va_list ap)
 {

@@ -42,11 +42,6 @@ struct msg_info {
 
 extern const struct msg_info msg_table[MSG_COUNT];
 
-/* Transitional (issue 10): the run's diagnostics, which main() sets to its own, for the
- * stages that are not yet given theirs by their caller: vbgen sign's leaves (key.c,
- * stamp.c, cms.c, pdfin.c). No other stage may use it. */
-extern struct diag *diag_run;
-
 /* Reports message id to d at file and line (file NULL: no file; line <= 0: no line) with
  * the arguments its text asks for. fmt is the id's text, for the compiler's checks only:
  * call msg(), which passes it. */

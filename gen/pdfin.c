@@ -23,6 +23,7 @@
 #define PDFIN_MAX_OBJECTS 10000000
 
 struct pdfin {
+	struct diag *d; /* the caller's: where the reader reports */
 	const char *path;
 	const unsigned char *data;
 	size_t len;
@@ -350,7 +351,7 @@ static pdfin_val *parse_value(struct cursor *c, int depth)
 
 static void damaged(const pdfin *r, const char *what)
 {
-	msg(diag_run, r->path, 0, MSG_PDFIN_DAMAGED, what);
+	msg(r->d, r->path, 0, MSG_PDFIN_DAMAGED, what);
 }
 
 /* Reads the table at off into r->offsets (entries not set by a newer table only) and
@@ -362,7 +363,7 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 
 	if (!at_word(&c, "xref")) {
 		if (read_uint(&c) >= 0 && read_uint(&c) >= 0 && at_word(&c, "obj"))
-			msg(diag_run, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
+			msg(r->d, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
 			    _("a cross-reference stream"));
 		else
 			damaged(r, _("its cross-reference table is not where the file says"));
@@ -403,18 +404,18 @@ static const pdfin_val *read_xref(pdfin *r, long off)
 		return NULL;
 	}
 	if (pdfin_get(trailer, "XRefStm") != NULL) {
-		msg(diag_run, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
+		msg(r->d, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER,
 		    _("a cross-reference stream"));
 		return NULL;
 	}
 	if (pdfin_get(trailer, "Encrypt") != NULL) {
-		msg(diag_run, r->path, 0, MSG_PDFIN_PDF_ENCRYPTED_SIGNING);
+		msg(r->d, r->path, 0, MSG_PDFIN_PDF_ENCRYPTED_SIGNING);
 		return NULL;
 	}
 	return trailer;
 }
 
-pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
+pdfin *pdfin_open(struct diag *d, const char *path, const unsigned char *data, size_t len)
 {
 	pdfin *r = g_new0(pdfin, 1);
 	size_t tail = len > PDFIN_TAIL ? len - PDFIN_TAIL : 0;
@@ -423,6 +424,7 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 	int revisions = 0;
 	GArray *seen;
 
+	r->d = d;
 	r->path = path;
 	r->data = data;
 	r->len = len;
@@ -431,7 +433,7 @@ pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len)
 	r->owned = g_ptr_array_new_with_free_func(g_free);
 	r->arrays = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	if (len < 8 || memcmp(data, "%PDF-", 5) != 0) {
-		msg(diag_run, path, 0, MSG_PDFIN_PDF_FILE_SIGN);
+		msg(d, path, 0, MSG_PDFIN_PDF_FILE_SIGN);
 		pdfin_close(r);
 		return NULL;
 	}
@@ -528,7 +530,7 @@ const pdfin_val *pdfin_object(pdfin *r, int num)
 	}
 	if (pdfin_is_name(pdfin_get(v, "Type"), "ObjStm") ||
 	    pdfin_is_name(pdfin_get(v, "Type"), "XRef")) {
-		msg(diag_run, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("object streams"));
+		msg(r->d, r->path, 0, MSG_PDFIN_PDF_REWRITTEN_ANOTHER, _("object streams"));
 		return NULL;
 	}
 	g_ptr_array_index(r->objects, num) = v;

@@ -15,6 +15,8 @@
 #include <glib.h>
 #include <stddef.h>
 
+struct diag;
+
 /* A file larger than this is not one of vbgen's documents (a 1,000-page plan is about
  * 10 MB); reading it whole into memory would only waste it. */
 #define PDFIN_MAX_FILE (256L * 1024 * 1024)
@@ -54,9 +56,9 @@ struct pdfin_val {
 typedef struct pdfin pdfin;
 
 /* Reads the cross-reference tables and trailers of data (len bytes of the file at path,
- * named in messages). NULL after reporting (DIAG_ERROR: not a PDF vbgen made, or
- * damaged). */
-pdfin *pdfin_open(const char *path, const unsigned char *data, size_t len);
+ * named in messages). NULL after reporting to d (DIAG_ERROR: not a PDF vbgen made, or
+ * damaged); the reader keeps d for the objects it parses later, so d outlives it. */
+pdfin *pdfin_open(struct diag *d, const char *path, const unsigned char *data, size_t len);
 void pdfin_close(pdfin *r);
 
 /* The newest trailer dictionary. */

@@ -361,7 +361,7 @@ static int fill_holes(struct signer *s, const char *file, const unsigned char *d
 		msg(s->o->d, file, 0, MSG_SIGN_DOCUMENT_HASHED_OPENSSL);
 		return EXIT_SYSTEM;
 	}
-	cms = cms_sign(s->k, digest, &cmslen, file);
+	cms = cms_sign(s->o->d, s->k, digest, &cmslen, file);
 	if (cms == NULL)
 		return EXIT_SYSTEM;
 	if (cmslen > SIGN_CMS_MAX) {
@@ -397,7 +397,7 @@ static int sign_file(struct signer *s, const struct job *j)
 
 	if (data == NULL)
 		return EXIT_INVALID;
-	r = pdfin_open(j->in, data, len);
+	r = pdfin_open(s->o->d, j->in, data, len);
 	if (r == NULL || find_field(s->o->d, r, j->in, s->o->field, &f) != EXIT_OK)
 		goto done;
 	const pdfin_val *t = pdfin_trailer(r), *size = pdfin_get(t, "Size");
@@ -507,7 +507,7 @@ static void check_job(const sign_opts *o, struct job *j)
 		job_fail(o->d, j, EXIT_INVALID);
 		return;
 	}
-	r = pdfin_open(j->in, data, len);
+	r = pdfin_open(o->d, j->in, data, len);
 	if (r == NULL || find_field(o->d, r, j->in, o->field, &f) != EXIT_OK)
 		job_fail(o->d, j, diag_status(o->d) != EXIT_OK ? diag_status(o->d) : EXIT_INVALID);
 	pdfin_close(r);
@@ -619,7 +619,7 @@ int sign_run(const sign_opts *o)
 	if (status != EXIT_OK)
 		goto done;
 	/* the images first: a wrong one fails the whole run before anything else */
-	s.st = stamp_new(o->image, o->seal, &status);
+	s.st = stamp_new(o->d, o->image, o->seal, &status);
 	if (s.st == NULL)
 		goto done;
 	for (guint i = 0; i < jobs->len; i++) {
@@ -633,7 +633,7 @@ int sign_run(const sign_opts *o)
 	diag_reset(o->d);
 	if (ready > 0) {
 		/* one PIN for the whole batch */
-		s.k = key_open(&o->key, &status);
+		s.k = key_open(o->d, &o->key, &status);
 		if (s.k == NULL)
 			goto done;
 		key_subject(s.k, &s.name, &s.body);

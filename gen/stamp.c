@@ -37,6 +37,7 @@ struct image {
 };
 
 struct stamp {
+	struct diag *d; /* the caller's: where the stamp reports, as long as it lives */
 	struct image *sig, *seal;
 	fonts *f;
 	doc_style style;
@@ -100,7 +101,7 @@ static double png_ppm(const unsigned char *d, size_t n)
 	return 0;
 }
 
-static struct image *image_load(const char *path, const char *what, int *status)
+static struct image *image_load(struct diag *d, const char *path, const char *what, int *status)
 {
 	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 	gchar *bytes = NULL;
@@ -113,12 +114,12 @@ static struct image *image_load(const char *path, const char *what, int *status)
 
 	*status = EXIT_INVALID;
 	if (!g_file_get_contents(path, &bytes, &n, &err)) {
-		msg(diag_run, path, 0, MSG_STAMP_READ, what, err->message);
+		msg(d, path, 0, MSG_STAMP_READ, what, err->message);
 		g_error_free(err);
 		return NULL;
 	}
 	if (n > (gsize)STAMP_MAX_FILE || n < 8 || memcmp(bytes, sig, 8) != 0) {
-		msg(diag_run, path, 0, MSG_STAMP_PNG_IMAGE_SAVE, what);
+		msg(d, path, 0, MSG_STAMP_PNG_IMAGE_SAVE, what);
 		g_free(bytes);
 		return NULL;
 	}
@@ -127,8 +128,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 	if (png_image_begin_read_from_memory(&pi, bytes, n)) {
 		if ((long)pi.width * (long)pi.height > STAMP_MAX_PIXELS) {
 			png_image_free(&pi);
-			msg(diag_run, path, 0, MSG_STAMP_TOO_LARGE_PIXELS, what, pi.width,
-			    pi.height);
+			msg(d, path, 0, MSG_STAMP_TOO_LARGE_PIXELS, what, pi.width, pi.height);
 			g_free(bytes);
 			return NULL;
 		}
@@ -140,7 +140,7 @@ static struct image *image_load(const char *path, const char *what, int *status)
 		}
 	}
 	if (px == NULL) {
-		msg(diag_run, path, 0, MSG_STAMP_DAMAGED_PNG_IMAGE, what,
+		msg(d, path, 0, MSG_STAMP_DAMAGED_PNG_IMAGE, what,
 		    pi.message[0] ? pi.message : "unreadable");
 		png_image_free(&pi);
 		g_free(bytes);
@@ -166,13 +166,13 @@ static struct image *image_load(const char *path, const char *what, int *status)
 	g_free(rgb);
 	g_free(alpha);
 	if (im->rgb == NULL || im->alpha == NULL) {
-		msg(diag_run, path, 0, MSG_STAMP_COMPRESSED, what);
+		msg(d, path, 0, MSG_STAMP_COMPRESSED, what);
 		image_free(im);
 		*status = EXIT_SYSTEM;
 		return NULL;
 	}
 	if (opaque)
-		msg(diag_run, path, 0, MSG_STAMP_TRANSPARENT_BACKGROUND_HIDES, what);
+		msg(d, path, 0, MSG_STAMP_TRANSPARENT_BACKGROUND_HIDES, what);
 	*status = EXIT_OK;
 	return im;
 }
@@ -208,7 +208,7 @@ static int font_open(stamp *s, int *status)
 	const char *why = NULL;
 
 	*status = EXIT_SYSTEM;
-	s->f = fonts_open(diag_run);
+	s->f = fonts_open(s->d);
 	if (s->f == NULL)
 		return 0;
 	s->style.name = "signature";
@@ -221,7 +221,7 @@ static int font_open(stamp *s, int *status)
 	if (pf == NULL || !PANGO_IS_FC_FONT(pf) ||
 	    (pat = pango_fc_font_get_pattern(PANGO_FC_FONT(pf))) == NULL ||
 	    FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch) {
-		msg(diag_run, NULL, 0, MSG_STAMP_FONT_FILE_EMBED, STAMP_FAMILY);
+		msg(s->d, NULL, 0, MSG_STAMP_FONT_FILE_EMBED, STAMP_FAMILY);
 		if (pf != NULL)
 			g_object_unref(pf);
 		return 0;
@@ -231,7 +231,7 @@ static int font_open(stamp *s, int *status)
 	g_object_unref(pf);
 	s->t = ttf_open(s->font_path, index, &why);
 	if (s->t == NULL) {
-		msg(diag_run, s->font_path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
+		msg(s->d, s->font_path, 0, MSG_PDF_FONT_EMBEDDED_PDF, why);
 		return 0;
 	}
 	s->blob = hb_blob_create_from_file(s->font_path);
@@ -453,17 +453,18 @@ static int font_write(const stamp *s, pdfup *u, const uint8_t *used, char **uni)
 
 /* ------------------------------------------------------------------ the stamp */
 
-stamp *stamp_new(const char *image, const char *seal, int *status)
+stamp *stamp_new(struct diag *d, const char *image, const char *seal, int *status)
 {
 	stamp *s = g_new0(stamp, 1);
 
+	s->d = d;
 	*status = EXIT_OK;
-	if (image != NULL && (s->sig = image_load(image, _("signature image"), status)) == NULL)
+	if (image != NULL && (s->sig = image_load(d, image, _("signature image"), status)) == NULL)
 		goto fail;
-	if (seal != NULL && (s->seal = image_load(seal, _("seal image"), status)) == NULL)
+	if (seal != NULL && (s->seal = image_load(d, seal, _("seal image"), status)) == NULL)
 		goto fail;
 	if (s->seal != NULL && s->seal->ppm == 0)
-		msg(diag_run, seal, 0, MSG_STAMP_SEAL_IMAGE_RESOLUTION, STAMP_SEAL_DEFAULT_MM);
+		msg(d, seal, 0, MSG_STAMP_SEAL_IMAGE_RESOLUTION, STAMP_SEAL_DEFAULT_MM);
 	if (image == NULL && seal == NULL && !font_open(s, status))
 		goto fail;
 	return s;
@@ -577,7 +578,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		}
 		nl = (int)all->len;
 		if (nl * lead > rect[3] - rect[1])
-			msg(diag_run, file, 0, MSG_STAMP_SIGNER_DETAILS_TAKE, nl);
+			msg(s->d, file, 0, MSG_STAMP_SIGNER_DETAILS_TAKE, nl);
 		/* the base repertoire of times, so that a batch shares one font program */
 		struct shaped sh;
 		shape(s, time_chars, (int)strlen(time_chars), &sh);
@@ -605,7 +606,7 @@ int stamp_write(stamp *s, pdfup *u, const double rect[4], const double page[4],
 		g_string_append(c, "ET\n");
 		font = ok ? font_write(s, u, used, uni) : 0;
 		if (ok && font == 0) {
-			msg(diag_run, s->font_path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
+			msg(s->d, s->font_path, 0, MSG_PDF_FONT_SUBSET_EMBEDDING);
 			ok = 0;
 		}
 		g_string_append_printf(res, "/Font << /F0 %d 0 R >>", font);

@@ -15,6 +15,8 @@
 
 #include "pdfup.h"
 
+struct diag;
+
 /* An image file larger than this is not a signature or seal (a 600 dpi scan of a seal is
  * about 200 KB); nor is an image of more pixels than this. */
 #define STAMP_MAX_FILE (32L * 1024 * 1024)
@@ -34,9 +36,10 @@
 typedef struct stamp stamp;
 
 /* Loads the signature image and the seal image (either may be NULL); with neither,
- * resolves the font of the text instead. NULL after reporting, *status set
+ * resolves the font of the text instead. The stamp reports to d (the caller's, which
+ * outlives it), here and in stamp_write(). NULL after reporting, *status set
  * (EXIT_INVALID: a file that is not a usable PNG; EXIT_SYSTEM: no font). */
-stamp *stamp_new(const char *image, const char *seal, int *status);
+stamp *stamp_new(struct diag *d, const char *image, const char *seal, int *status);
 void stamp_free(stamp *s);
 
 /* Writes the appearance into u for a field whose rectangle is rect ([x0 y0 x1 y1]) on a
