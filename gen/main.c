@@ -264,34 +264,29 @@ static char *default_output(const char *plan_path, const char *ext)
 }
 
 /* The commands of the kinds (kinds.c) for a message: "plan, appendix and letters" with
- * last " and ". The text lives in a static buffer until the next call. */
-static const char *list_commands(const char *last)
+ * last " and ". A new string (g_free). */
+static char *list_commands(const char *last)
 {
-	static char buf[512];
-	size_t n = 0;
+	GString *g = g_string_new(NULL);
 
-	buf[0] = '\0';
 	for (const kind *k = kinds; k->command != NULL; k++)
-		n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%s",
-				      k == kinds             ? ""
-				      : k[1].command == NULL ? last
-							     : ", ",
-				      k->command);
-	return buf;
+		g_string_append_printf(g, "%s%s",
+				       k == kinds             ? ""
+				       : k[1].command == NULL ? last
+							      : ", ",
+				       k->command);
+	return g_string_free(g, FALSE);
 }
 
-/* The commands whose table may be written as CSV: "appendix". */
-static const char *csv_commands(void)
+/* The commands whose table may be written as CSV: "appendix". A new string (g_free). */
+static char *csv_commands(void)
 {
-	static char buf[256];
-	size_t n = 0;
+	GString *g = g_string_new(NULL);
 
-	buf[0] = '\0';
 	for (const kind *k = kinds; k->command != NULL; k++)
 		if (k->csv)
-			n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%s",
-					      n > 0 ? " or " : "", k->command);
-	return buf;
+			g_string_append_printf(g, "%s%s", g->len > 0 ? " or " : "", k->command);
+	return g_string_free(g, FALSE);
 }
 
 /* Makes one document of kind k: expansion, then produce() (layout, PDF, Word, CSV,
@@ -761,7 +756,7 @@ static char *folder_of(const char *path)
 static int check_file_output(struct diag *diag, const char *opt, const char *path, int stdout_ok,
 			     const char *made)
 {
-	const struct msg_text *why;
+	struct msg_text why;
 	char *dir;
 	struct stat st;
 	int rc = EXIT_OK;
@@ -770,8 +765,8 @@ static int check_file_output(struct diag *diag, const char *opt, const char *pat
 		return usage_error(diag, MSG_USAGE_STANDARD_OUTPUT_POSSIBLE, opt);
 	if (out_is_stdout(path))
 		return EXIT_OK;
-	if ((why = out_unusable(path)) != NULL)
-		return usage_error(diag, MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why->text);
+	if (out_unusable(path, &why))
+		return usage_error(diag, MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why.text);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
 	if (made != NULL) {
@@ -988,10 +983,18 @@ int main(int argc, char **argv)
 	path = argv[optind + 1];
 	LIBXML_TEST_VERSION;
 	k = kinds_find(cmd);
-	if (o.csv != NULL && (k == NULL || !k->csv))
-		return usage_error(diag, MSG_USAGE_CSV_GOES_COMMAND, csv_commands(), cmd);
-	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0))
-		return usage_error(diag, MSG_USAGE_FORMAT_GOES_VBGEN, list_commands(" and "));
+	if (o.csv != NULL && (k == NULL || !k->csv)) {
+		char *which = csv_commands();
+		status = usage_error(diag, MSG_USAGE_CSV_GOES_COMMAND, which, cmd);
+		g_free(which);
+		return status;
+	}
+	if (o.format != NULL && (strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0)) {
+		char *which = list_commands(" and ");
+		status = usage_error(diag, MSG_USAGE_FORMAT_GOES_VBGEN, which);
+		g_free(which);
+		return status;
+	}
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error(diag, MSG_USAGE_DOCX_GOES_VBGEN);
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
@@ -1005,8 +1008,11 @@ int main(int argc, char **argv)
 		status = cmd_letters(diag, path, k, &o);
 	else if (k != NULL)
 		status = cmd_document(diag, path, k, &o);
-	else
-		status = usage_error(diag, MSG_USAGE_UNKNOWN_COMMAND, cmd, list_commands(", "));
+	else {
+		char *which = list_commands(", ");
+		status = usage_error(diag, MSG_USAGE_UNKNOWN_COMMAND, cmd, which);
+		g_free(which);
+	}
 	if (o.agencies != NULL)
 		g_ptr_array_free(o.agencies, TRUE);
 	pdf_shutdown();

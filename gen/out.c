@@ -83,19 +83,18 @@ static const char *kind_of(const struct stat *st)
 	return _("not a regular file");
 }
 
-const struct msg_text *out_unusable(const char *path)
+int out_unusable(const char *path, struct msg_text *why)
 {
-	static struct msg_text why;
 	struct stat st;
 
 	if (out_is_stdout(path))
-		return NULL;
+		return 0;
 	if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
-		return NULL; /* a new name (its folder is checked when it is written) or a file */
-	msg_format(&why, MSG_OUT_NOT_A_FILE, kind_of(&st),
+		return 0; /* a new name (its folder is checked when it is written) or a file */
+	msg_format(why, MSG_OUT_NOT_A_FILE, kind_of(&st),
 		   S_ISDIR(st.st_mode) ? _(" inside the folder") : "",
 		   S_ISDIR(st.st_mode) ? "" : _(" (- writes to standard output)"));
-	return &why;
+	return 1;
 }
 
 /* Where an output named path really goes: path itself, or the file a symbolic link (or a
@@ -123,9 +122,9 @@ static char *resolve(struct diag *d, const char *path)
 		g_free(dir);
 	}
 	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
-		const struct msg_text *why = out_unusable(cur);
-		if (why != NULL)
-			msg_put(d, path, 0, why);
+		struct msg_text why;
+		if (out_unusable(cur, &why))
+			msg_put(d, path, 0, &why);
 		g_free(cur);
 		return NULL;
 	}

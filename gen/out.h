@@ -24,10 +24,10 @@ void out_abort(FILE *f, char *tmp);
 
 /* Whether path is "-", standard output. */
 int out_is_stdout(const char *path);
-/* Why path cannot be an output file (it exists and is a folder, a device, ... or a link
- * to one), the message OUT_NOT_A_FILE; NULL when it can be ("-", a regular file, a link
- * to one, or a new name). It lives until the next call. */
-const struct msg_text *out_unusable(const char *path);
+/* Whether path cannot be an output file (it exists and is a folder, a device, ... or a
+ * link to one): 1 with why (the caller's) set to the message OUT_NOT_A_FILE saying so; 0
+ * when it can be ("-", a regular file, a link to one, or a new name). */
+int out_unusable(const char *path, struct msg_text *why);
 /* Reports that writing path failed with errno err: a full disk, a quota, a size limit
  * or another system error, each with what to do. */
 void out_write_failed(struct diag *d, const char *path, int err);
