@@ -138,6 +138,18 @@ int diag_muted(const struct diag *d)
 	return d->muted;
 }
 
+int diag_once(struct diag *d, const char *key)
+{
+	if (d->muted)
+		return 0;
+	for (int i = 0; i < d->nonce; i++)
+		if (strcmp(d->once[i], key) == 0)
+			return 0;
+	if (d->nonce < DIAG_ONCE_MAX && strlen(key) < DIAG_ONCE_KEY)
+		strcpy(d->once[d->nonce++], key);
+	return 1;
+}
+
 void diag_set_silent(struct diag *d, int s)
 {
 	d->silent = s;

@@ -26,18 +26,27 @@ enum diag_level {
  * happens with absurd input (a 75 MB attribute quoted back), and the cut is marked. */
 #define MSG_TEXT_MAX 2048
 
+/* What is said once per run (the font families named in "using font X") is remembered by
+ * its key, at most this many keys of at most DIAG_ONCE_KEY bytes: a run names a handful
+ * of families. Past either bound the note is said again, which costs a line, never a
+ * message lost. */
+#define DIAG_ONCE_MAX 32
+#define DIAG_ONCE_KEY 128
+
 /* The state of a run's messages: what was said so far and how to say more. main.c owns
  * the run's (on its stack, diag_init) and passes it to each stage, which keeps it in its
  * own context; there is no other. Work whose messages must not count as the run's has
- * its own: cover.c reads ahead with a muted one, letters.c's second pass is silent, and
+ * its own: cover.c reads ahead with a muted one, letters.c's second pass has a silent one,
  * a letter or signature job counts in its own one or resets it (diag_reset). */
 struct diag {
-	int counts[DIAG_USAGE + 1];    /* messages of each level said so far */
-	int quiet;                     /* notes are not printed (--quiet) */
-	int silent;                    /* nothing is printed, all is counted */
-	int muted;                     /* nothing is printed nor counted */
-	int show_ids;                  /* " [ID]" after each message (VBGEN_MSGID=1) */
-	char last_error[MSG_TEXT_MAX]; /* the last error's text, "" when none */
+	int counts[DIAG_USAGE + 1];              /* messages of each level said so far */
+	int quiet;                               /* notes are not printed (--quiet) */
+	int silent;                              /* nothing is printed, all is counted */
+	int muted;                               /* nothing is printed nor counted */
+	int show_ids;                            /* " [ID]" after each message (VBGEN_MSGID=1) */
+	char last_error[MSG_TEXT_MAX];           /* the last error's text, "" when none */
+	char once[DIAG_ONCE_MAX][DIAG_ONCE_KEY]; /* the keys diag_once() was given */
+	int nonce;
 };
 
 /* Sets d to say everything and to have said nothing. */
@@ -82,6 +91,11 @@ void diag_set_silent(struct diag *d, int silent);
 void diag_set_muted(struct diag *d, int muted);
 /* Whether messages are dropped now (for what is said once per run). */
 int diag_muted(const struct diag *d);
+
+/* For what is said once per run, whatever the documents: 1 the first time key is given
+ * to d (and remembers it; diag_reset() does not forget), 0 after, and 0 while muted
+ * (nothing is said, so nothing is remembered). */
+int diag_once(struct diag *d, const char *key);
 
 /* The text of the last error reported (without file and line), or "" when none since
  * diag_reset(); lives until the next message. */

@@ -98,6 +98,14 @@ struct diag *fonts_diag(const fonts *f)
 	return f->d;
 }
 
+struct diag *fonts_report_to(fonts *f, struct diag *d)
+{
+	struct diag *was = f->d;
+
+	f->d = d;
+	return was;
+}
+
 void fonts_free(fonts *f)
 {
 	if (f == NULL)
@@ -249,11 +257,7 @@ static struct family *resolve(fonts *f, const char *requested, const char *file,
 			FcPatternDestroy(fm);
 		}
 		/* said once per run, however many documents (vbgen all) resolve it */
-		static GHashTable *noted;
-		if (noted == NULL)
-			noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		if (!diag_muted(f->d) && !g_hash_table_contains(noted, requested)) {
-			g_hash_table_add(noted, g_strdup(requested));
+		if (diag_once(f->d, requested)) {
 			if (strcmp(fam->used, requested) != 0)
 				msg(f->d, NULL, 0, MSG_FONTS_USING_TWIN, requested, fam->used);
 			else

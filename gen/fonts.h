@@ -25,6 +25,10 @@ void fonts_free(fonts *f);
 /* The diag f reports to, given to fonts_open(): the layout done with f reports there too. */
 struct diag *fonts_diag(const fonts *f);
 
+/* Makes f (and the layout done with it) report to d from now on, for work whose messages
+ * are not the run's (letters.c's second pass); returns the diag it reported to. */
+struct diag *fonts_report_to(fonts *f, struct diag *d);
+
 /* The Pango context, made on first use (see fonts.c). */
 PangoContext *fonts_context(fonts *f);
 

@@ -448,8 +448,15 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 		g_free(fds);
 		g_free(pids);
 		if (o->print != NULL) {
+			/* The workers reported every problem already: this pass counts in a
+			 * silent diag of its own (the print file's writing still reports to the
+			 * run's, which pdf_open() was given). */
+			struct diag again, *was;
+			diag_init(&again);
+			diag_set_silent(&again, 1);
+			j.d = &again;
+			was = fonts_report_to(j.f, &again);
 			print = open_print(diag, p, o->print);
-			diag_set_silent(diag, 1); /* the workers reported every problem already */
 			for (guint i = 0; print != NULL && i < sel->len; i++) {
 				xmlNodePtr node = g_ptr_array_index(sel, i);
 				produce_opts po = {0};
@@ -467,11 +474,12 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 				po.print_label = label = node_label(&j, node);
 				po.copies = o->copies;
 				po.duplex = o->duplex;
-				produce(diag, j.f, d, &po, &n);
+				produce(&again, j.f, d, &po, &n);
 				g_free(label);
 				doc_free(d);
 			}
-			diag_set_silent(diag, 0);
+			fonts_report_to(j.f, was);
+			j.d = diag;
 		}
 	}
 	if (tty)
