@@ -343,7 +343,52 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 		err(c, n, MSG_CHECK_QUARTER_NEEDS_YEAR, text_quote(qt, q));
 }
 
-/* Required text, dates and deadlines, everywhere in the file. */
+/* A table of the plan's text: as many cells in each row as <columns> has captions, and
+ * widths=, when given, one share (> 0) per column. Without these the layout would drop
+ * the extra cells, print empty ones or ignore widths=, and the table would say less
+ * than the plan without a word. */
+static void check_table(struct ctx *c, xmlNodePtr t)
+{
+	xmlNodePtr cols = plan_child(t, "columns");
+	const char *widths = plan_attr(t, "widths");
+	char qw[TEXT_QUOTE_MAX + 4], qv[TEXT_QUOTE_MAX + 4];
+	int n = 0;
+
+	if (cols == NULL)
+		return; /* the schema's to report */
+	for (xmlNodePtr k = cols->children; k != NULL; k = k->next)
+		n += is(k, "cell");
+	for (xmlNodePtr r = t->children; r != NULL; r = r->next) {
+		int cells = 0;
+		if (!is(r, "row"))
+			continue;
+		for (xmlNodePtr k = r->children; k != NULL; k = k->next)
+			cells += is(k, "cell");
+		if (cells != n)
+			err(c, r, MSG_CHECK_TABLE_ROW_CELLS, cells, n);
+	}
+	if (widths == NULL)
+		return;
+	gchar **v = g_strsplit_set(widths, " \t\r\n", -1);
+	int given = 0, bad = 0;
+	text_quote(qw, widths);
+	for (int k = 0; v[k] != NULL; k++) {
+		char *end;
+		if (v[k][0] == '\0')
+			continue;
+		given++;
+		/* the schema makes each a decimal; zero and negative shares are this check's */
+		if (!bad && !(g_ascii_strtod(v[k], &end) > 0)) {
+			bad = 1;
+			err(c, t, MSG_CHECK_TABLE_WIDTH_NOT_POSITIVE, qw, text_quote(qv, v[k]));
+		}
+	}
+	g_strfreev(v);
+	if (given > 0 && given != n)
+		err(c, t, MSG_CHECK_TABLE_WIDTHS_COUNT, qw, given, n, n);
+}
+
+/* Required text, dates, deadlines and tables, everywhere in the file. */
 static void check_values(struct ctx *c, xmlNodePtr n)
 {
 	for (; n != NULL; n = n->next) {
@@ -365,6 +410,8 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		}
 		if (is(n, "deadline"))
 			check_deadline(c, n);
+		if (is(n, "table"))
+			check_table(c, n);
 		if (is(n, "to")) {
 			const char *note = plan_attr(n, "note");
 			if (note != NULL && text_is_blank(note))

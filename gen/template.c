@@ -1663,9 +1663,8 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 	xmlNodePtr cols = plan_child(t, "columns");
 	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, o->file, o->line);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
-	gchar **widths = NULL;
-	double sum = 0;
-	int n = 0, k;
+	double *share = NULL, sum = 0;
+	int n = 0, k, given = 0;
 
 	for (xmlNodePtr c = cols != NULL ? cols->children : NULL; c != NULL; c = c->next)
 		n += is(c, "cell");
@@ -1674,15 +1673,21 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 		g_array_free(rows, TRUE);
 		return;
 	}
-	if (plan_attr(t, "widths") != NULL)
-		widths = g_strsplit_set(plan_attr(t, "widths"), " \t\r\n", -1);
+	/* widths=: a share per column, however many spaces between them (an XML list);
+	 * check.c has refused a count that is not the columns' or a share <= 0 */
+	if (plan_attr(t, "widths") != NULL) {
+		gchar **v = g_strsplit_set(plan_attr(t, "widths"), " \t\r\n", -1);
+		share = g_new0(double, n);
+		for (int i = 0; v[i] != NULL; i++)
+			if (v[i][0] != '\0' && given++ < n)
+				sum += share[given - 1] = g_ascii_strtod(v[i], NULL);
+		g_strfreev(v);
+	}
 	b->tcols = n;
 	b->border = o->a;
 	b->padding = o->b;
 	b->group_caption = "";
 	b->columns = doc_alloc(e->d, sizeof(doc_column) * (size_t)n);
-	for (k = 0; widths != NULL && widths[k] != NULL; k++)
-		sum += g_ascii_strtod(widths[k], NULL);
 	/* the header: the captions */
 	doc_row head = {0, 1, 0, doc_alloc(e->d, sizeof(doc_block *) * (size_t)n)};
 	k = 0;
@@ -1695,11 +1700,11 @@ static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 		b->columns[k].caption = head.cells[k]->text;
 		/* a share of the table's width, or measured when widths= does not say */
 		b->columns[k].width = 0;
-		if (widths != NULL && sum > 0 && (int)g_strv_length(widths) == n)
-			b->columns[k].width = g_ascii_strtod(widths[k], NULL) / sum;
+		if (share != NULL && sum > 0 && given == n)
+			b->columns[k].width = share[k] / sum;
 		k++;
 	}
-	g_strfreev(widths);
+	g_free(share);
 	g_array_append_val(rows, head);
 	for (xmlNodePtr r = t->children; r != NULL && !e->failed; r = r->next) {
 		doc_row row = {0, 0, 0, NULL};
