@@ -14,6 +14,7 @@
 #include "fonts.h"
 #include "kinds.h"
 #include "template.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -63,7 +64,9 @@ static void check_text(struct cover *c, xmlNodePtr text)
 	for (const char *q = t; *q != '\0'; q = g_utf8_next_char(q)) {
 		gunichar ch = g_utf8_get_char(q);
 		const doc_style *s;
-		if (ch < 0x80 || g_unichar_isspace(ch) || (s = lacking(c, ch)) == NULL)
+		/* what running text folds into a space never reaches a font; a fixed space
+		 * (no-break, thin, ideographic) does, and is looked up like any letter */
+		if (ch < 0x80 || text_fold_space(q) > 0 || (s = lacking(c, ch)) == NULL)
 			continue;
 		if (seen == NULL)
 			seen = g_hash_table_new(g_direct_hash, g_direct_equal);

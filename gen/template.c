@@ -1331,16 +1331,19 @@ static int field_named(struct ex *e, const op *o)
 	return 1;
 }
 
-/* Appends s to g, folding white space into single spaces and dropping leading space. */
+/* Appends s to g, folding white space (text_fold_space(): the plan's line breaks, and
+ * Unicode's) into single spaces and dropping leading space. */
 static void fold_into(GString *g, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			if (g->len == 0 || g->str[g->len - 1] == ' ')
-				continue;
-			g_string_append_c(g, ' ');
-		} else
+	for (int n; *s; s += n) {
+		n = text_fold_space(s);
+		if (n > 0) {
+			if (g->len > 0 && g->str[g->len - 1] != ' ')
+				g_string_append_c(g, ' ');
+		} else {
 			g_string_append_c(g, *s);
+			n = 1;
+		}
 	}
 }
 

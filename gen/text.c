@@ -43,6 +43,19 @@ static int is_space(gunichar c)
 	return g_unichar_isspace(c) || c == 0x0B || c == 0x85;
 }
 
+int text_fold_space(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] == ' ' || u[0] == '\t' || u[0] == '\n' || u[0] == '\r')
+		return 1;
+	if (u[0] == 0xC2 && u[1] == 0x85)
+		return 2;
+	if (u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0xA8 || u[2] == 0xA9))
+		return 3;
+	return 0;
+}
+
 /* Characters that can never change under NFC, so that the usual Vietnamese text is
  * answered without normalising: everything below U+0300 and the precomposed Latin
  * letters of U+1E00-U+1EFF (Unicode's NFC quick-check says "yes" for all of them). */

@@ -30,6 +30,13 @@ char *text_lower(const char *s);
 /* Returns 1 when s is NULL, empty or only white space (Unicode spaces included), else 0. */
 int text_is_blank(const char *s);
 
+/* The length in bytes of the white space at s that running text folds into one space:
+ * XML's white space (space, tab, line feed, carriage return) and Unicode's line breaks
+ * (NEL U+0085, LINE SEPARATOR U+2028, PARAGRAPH SEPARATOR U+2029), which a plan pasted
+ * from a web page or a word processor may hold; 0 for anything else. The fixed spaces
+ * (no-break, thin, ideographic) are not folded: they are meant, and printed as written. */
+int text_fold_space(const char *s);
+
 /* Returns s with leading and trailing white space removed and every inner run of white
  * space (spaces, tabs, newlines, NBSP) folded to one ASCII space. */
 char *text_squeeze(const char *s);

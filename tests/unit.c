@@ -122,6 +122,16 @@ static void test_text_misc(unit *u)
 		   "đđđđđđđđđđ"
 		   "đđđđđđđđđđ...");
 
+	expect_int(u, "text_fold_space space", text_fold_space(" x"), 1);
+	expect_int(u, "text_fold_space CR", text_fold_space("\r\n"), 1);
+	expect_int(u, "text_fold_space NEL", text_fold_space("\xc2\x85x"), 2);
+	expect_int(u, "text_fold_space LINE SEPARATOR", text_fold_space("\u2028x"), 3);
+	expect_int(u, "text_fold_space PARAGRAPH SEPARATOR", text_fold_space("\u2029"), 3);
+	expect_int(u, "text_fold_space keeps NBSP", text_fold_space("\u00a0"), 0);
+	expect_int(u, "text_fold_space keeps thin space", text_fold_space("\u2009"), 0);
+	expect_int(u, "text_fold_space keeps U+2027", text_fold_space("\u2027"), 0);
+	expect_int(u, "text_fold_space letter", text_fold_space("đ"), 0);
+	expect_int(u, "text_fold_space end", text_fold_space(""), 0);
 	expect_int(u, "text_is_blank NULL", text_is_blank(NULL), 1);
 	expect_int(u, "text_is_blank empty", text_is_blank(""), 1);
 	expect_int(u, "text_is_blank ASCII space", text_is_blank(" \t\r\n\v\f"), 1);
