@@ -754,11 +754,11 @@ static char *folder_of(const char *path)
  * read or written, so that a mistake in the third output does not leave the first two
  * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
 static int check_file_output(struct diag *diag, const char *opt, const char *path, int stdout_ok,
-			     const char *made)
+			     const char *made, const char *input)
 {
 	struct msg_text why;
 	char *dir;
-	struct stat st;
+	struct stat st, in;
 	int rc = EXIT_OK;
 
 	if (out_is_stdout(path) && !stdout_ok)
@@ -767,6 +767,11 @@ static int check_file_output(struct diag *diag, const char *opt, const char *pat
 		return EXIT_OK;
 	if (out_unusable(path, &why))
 		return usage_error(diag, MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why.text);
+	/* the plan itself, by another name too (a link, ./plan.xml): the output would be
+	 * renamed over it and the clerk's plan lost */
+	if (stat(path, &st) == 0 && stat(input, &in) == 0 && st.st_dev == in.st_dev &&
+	    st.st_ino == in.st_ino)
+		return usage_error(diag, MSG_USAGE_OUTPUT_IS_PLAN, opt, path);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
 	if (made != NULL) {
@@ -802,7 +807,8 @@ static int check_folder_output(struct diag *diag, const char *opt, const char *p
 }
 
 /* Every output the command line names, before the plan is read (see above). */
-static int check_outputs(struct diag *diag, const char *cmd, const kind *k, const struct opts *o)
+static int check_outputs(struct diag *diag, const char *cmd, const kind *k, const struct opts *o,
+			 const char *input)
 {
 	const char *named[] = {o->output, o->csv, o->print, o->png};
 	const char *names[] = {"-o", "--csv", "--print", "--png"};
@@ -819,15 +825,16 @@ static int check_outputs(struct diag *diag, const char *cmd, const kind *k, cons
 	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
 		return usage_error(diag, MSG_USAGE_CSV_BOTH_STANDARD);
 	if (o->output != NULL)
-		rc = single ? check_file_output(diag, "-o", o->output, 1, NULL)
+		rc = single ? check_file_output(diag, "-o", o->output, 1, NULL, input)
 			    : check_folder_output(diag, "-o", o->output);
 	if (rc == EXIT_OK && o->csv != NULL)
-		rc = check_file_output(diag, "--csv", o->csv, 1, NULL);
+		rc = check_file_output(diag, "--csv", o->csv, 1, NULL, input);
 	if (rc == EXIT_OK && o->print != NULL)
 		rc = check_file_output(diag, "--print", o->print, 0,
 				       o->output != NULL ? o->output
 				       : k != NULL       ? k->suffix
-							 : NULL);
+							 : NULL,
+				       input);
 	if (rc == EXIT_OK && o->png != NULL)
 		rc = check_folder_output(diag, "--png", o->png);
 	return rc;
@@ -998,7 +1005,7 @@ int main(int argc, char **argv)
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error(diag, MSG_USAGE_DOCX_GOES_VBGEN);
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
-	    (status = check_outputs(diag, cmd, k, &o)) != EXIT_OK)
+	    (status = check_outputs(diag, cmd, k, &o, path)) != EXIT_OK)
 		; /* said */
 	else if (strcmp(cmd, "check") == 0)
 		status = cmd_check(diag, path);
