@@ -97,10 +97,7 @@ int out_unusable(const char *path, struct msg_text *why)
 	return 1;
 }
 
-/* Where an output named path really goes: path itself, or the file a symbolic link (or a
- * chain of them) names, so that the link stays and its target is replaced. Returns a
- * new string, or NULL after reporting when that is not a regular file or a new name. */
-static char *resolve(struct diag *d, const char *path)
+char *out_target(const char *path)
 {
 	char *cur = g_strdup(path);
 	struct stat st;
@@ -108,9 +105,8 @@ static char *resolve(struct diag *d, const char *path)
 	for (int hops = 0;; hops++) {
 		char *link, *dir;
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
-			break;
+			return cur;
 		if (hops >= OUT_MAX_LINKS || (link = g_file_read_link(cur, NULL)) == NULL) {
-			msg(d, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
 			g_free(cur);
 			return NULL;
 		}
@@ -120,6 +116,20 @@ static char *resolve(struct diag *d, const char *path)
 		if (cur != link)
 			g_free(link);
 		g_free(dir);
+	}
+}
+
+/* Where an output named path really goes (out_target()), so that the link stays and its
+ * target is replaced. Returns a new string, or NULL after reporting when that is not a
+ * regular file or a new name. */
+static char *resolve(struct diag *d, const char *path)
+{
+	char *cur = out_target(path);
+	struct stat st;
+
+	if (cur == NULL) {
+		msg(d, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
+		return NULL;
 	}
 	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
 		struct msg_text why;
