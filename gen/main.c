@@ -387,6 +387,16 @@ static int has_source(const plan *p, const kind *k)
 	return k->requires == NULL || plan_child(xmlDocGetRootElement(p->doc), k->requires) != NULL;
 }
 
+/* Whether standard output is the file path names (vbgen appendix -o - --csv a.csv >
+ * a.csv): the CSV would be renamed over what was written to standard output. */
+static int stdout_is(const char *path)
+{
+	struct stat so, sp;
+
+	return fstat(STDOUT_FILENO, &so) == 0 && S_ISREG(so.st_mode) && stat(path, &sp) == 0 &&
+	       so.st_dev == sp.st_dev && so.st_ino == sp.st_ino;
+}
+
 static int cmd_document(struct diag *diag, const char *path, const kind *k,
 			const struct opts *given)
 {
@@ -413,7 +423,13 @@ static int cmd_document(struct diag *diag, const char *path, const kind *k,
 		return EXIT_INVALID;
 	}
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
-	status = make_document(diag, &p, k, o, output, 1);
+	/* appendix -o a.pdf --csv a.pdf (or --csv PLAN-phu-luc.pdf, the default -o): the
+	 * table would be renamed over the document, which was lost without a word */
+	if (o->csv != NULL && !out_is_stdout(o->csv) &&
+	    (out_is_stdout(output) ? stdout_is(o->csv) : out_same(output, o->csv)))
+		status = usage_error(diag, MSG_USAGE_CSV_SAME_OUTPUT, o->csv);
+	else
+		status = make_document(diag, &p, k, o, output, 1);
 	g_free(output);
 	g_free(word_ext);
 	plan_free(p);

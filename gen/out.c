@@ -119,6 +119,34 @@ char *out_target(const char *path)
 	}
 }
 
+int out_same(const char *a, const char *b)
+{
+	char *ta = out_target(a), *tb = out_target(b);
+	struct stat sa, sb;
+	int same = 0;
+
+	if (ta == NULL || tb == NULL)
+		same = 0; /* a link that leads nowhere: said when it is opened */
+	else if (stat(ta, &sa) == 0 && stat(tb, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	else {
+		/* a new name: the same name in the same folder */
+		char *da = g_path_get_dirname(ta), *db = g_path_get_dirname(tb);
+		char *na = g_path_get_basename(ta), *nb = g_path_get_basename(tb);
+		same = strcmp(na, nb) == 0 &&
+		       ((stat(da, &sa) == 0 && stat(db, &sb) == 0)
+				? sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+				: strcmp(da, db) == 0);
+		g_free(da);
+		g_free(db);
+		g_free(na);
+		g_free(nb);
+	}
+	g_free(ta);
+	g_free(tb);
+	return same;
+}
+
 /* Where an output named path really goes (out_target()), so that the link stays and its
  * target is replaced. Returns a new string, or NULL after reporting when that is not a
  * regular file or a new name. */
