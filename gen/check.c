@@ -586,18 +586,42 @@ static void check_tasks(struct ctx *c)
 	}
 }
 
+/* Targets print only in commitment letters: targets for an agency without one
+ * (letter="no"), or for a group none of whose agencies has one, print nowhere, and the
+ * clerk's text would be lost without a word. */
 static void check_targets(struct ctx *c, xmlNodePtr root)
 {
 	xmlNodePtr com = plan_child(root, "commitments");
+	/* the ids of the groups with members, and of those with a member that gets a letter;
+	 * a group without members is said elsewhere, or follows from a mistake said there */
+	GHashTable *members, *lettered;
 
 	if (com == NULL)
 		return;
+	members = g_hash_table_new(g_str_hash, g_str_equal);
+	lettered = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < c->p->agencies->len; i++) {
+		xmlNodePtr a = g_ptr_array_index(c->p->agencies, i);
+		const char *g = plan_attr(a, "group");
+		if (g != NULL)
+			g_hash_table_add(members, (gpointer)g);
+		if (g != NULL && plan_has_letter(c->p, a))
+			g_hash_table_add(lettered, (gpointer)g);
+	}
 	for (xmlNodePtr n = com->children; n != NULL; n = n->next) {
 		const char *f;
+		xmlNodePtr to;
 		if (!is(n, "targets") || (f = plan_attr(n, "for")) == NULL)
 			continue;
-		ref(c, n, "for", f, "agency", "group");
+		to = ref(c, n, "for", f, "agency", "group");
+		if (to != NULL && is(to, "agency") && !plan_has_letter(c->p, to))
+			warn(c, n, MSG_CHECK_TARGETS_AGENCY_NO_LETTER, f);
+		else if (to != NULL && is(to, "group") && g_hash_table_contains(members, f) &&
+			 !g_hash_table_contains(lettered, f))
+			warn(c, n, MSG_CHECK_TARGETS_GROUP_NO_LETTER, f);
 	}
+	g_hash_table_destroy(members);
+	g_hash_table_destroy(lettered);
 }
 
 int check_plan(struct diag *d, const plan *p)

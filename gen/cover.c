@@ -56,6 +56,16 @@ static const doc_style *lacking(struct cover *c, gunichar ch)
 	return k > 0 ? g_ptr_array_index(c->styles, (guint)k - 1) : NULL;
 }
 
+/* Whether ch is an invisible bidirectional embedding, override or isolate (U+202A to
+ * U+202E, U+2066 to U+2069). The fonts have them, but they reorder the text around them:
+ * "ban dân" after a U+202E prints "nâd nab", so that the document says other than the
+ * file, and the clerk sees nothing in the editor. A Vietnamese plan has no use for them
+ * (Arabic or Hebrew words are ordered without them). */
+static int is_direction_control(gunichar ch)
+{
+	return (ch >= 0x202A && ch <= 0x202E) || (ch >= 0x2066 && ch <= 0x2069);
+}
+
 static void check_text(struct cover *c, xmlNodePtr text)
 {
 	const char *t = (const char *)text->content;
@@ -63,10 +73,12 @@ static void check_text(struct cover *c, xmlNodePtr text)
 
 	for (const char *q = t; *q != '\0'; q = g_utf8_next_char(q)) {
 		gunichar ch = g_utf8_get_char(q);
-		const doc_style *s;
+		const doc_style *s = NULL;
+		int reorders = is_direction_control(ch);
 		/* what running text folds into a space never reaches a font; a fixed space
 		 * (no-break, thin, ideographic) does, and is looked up like any letter */
-		if (ch < 0x80 || text_fold_space(q) > 0 || (s = lacking(c, ch)) == NULL)
+		if (!reorders &&
+		    (ch < 0x80 || text_fold_space(q) > 0 || (s = lacking(c, ch)) == NULL))
 			continue;
 		if (seen == NULL)
 			seen = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -84,10 +96,16 @@ static void check_text(struct cover *c, xmlNodePtr text)
 		char one[8] = "";
 		g_unichar_to_utf8(ch, one);
 		c->reported++;
-		msg(c->d, c->p->path, plan_line(text->parent != NULL ? text->parent : text),
-		    MSG_COVER_CHARACTER_MISSING, one, (unsigned)ch, from > t ? "..." : "",
-		    (int)(to - from), from, *to != '\0' ? "..." : "",
-		    fonts_used_family(c->f, s->family));
+		if (reorders) /* quoted without it: it would reorder the message too */
+			msg(c->d, c->p->path, plan_line(text->parent != NULL ? text->parent : text),
+			    MSG_COVER_DIRECTION_CONTROL, (unsigned)ch, from > t ? "..." : "",
+			    (int)(q - from), from, (int)(to - g_utf8_next_char(q)),
+			    g_utf8_next_char(q), *to != '\0' ? "..." : "");
+		else
+			msg(c->d, c->p->path, plan_line(text->parent != NULL ? text->parent : text),
+			    MSG_COVER_CHARACTER_MISSING, one, (unsigned)ch, from > t ? "..." : "",
+			    (int)(to - from), from, *to != '\0' ? "..." : "",
+			    fonts_used_family(c->f, s->family));
 	}
 	if (seen != NULL)
 		g_hash_table_destroy(seen);

@@ -30,6 +30,7 @@
 #include <poll.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,69 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	return status;
 }
 
+/* Whether the folder named a and the folder named b are one: the same folder on disk
+ * when both exist, else the same name (a folder the letters are about to make). */
+static int same_folder(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *x = g_canonicalize_filename(a, NULL), *y = g_canonicalize_filename(b, NULL);
+	int same;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	else
+		same = strcmp(x, y) == 0;
+	g_free(x);
+	g_free(y);
+	return same;
+}
+
+/* The print file must not be one of the letters (letters -o DIR --print DIR/<id>.pdf):
+ * each would be renamed over the other, and the agency's letter silently lost, its
+ * place taken by the print file (or the other way round, depending on the order the
+ * workers finish). Also through a link or another name of the same file. Said before
+ * anything is made; returns EXIT_OK or EXIT_USAGE. */
+static int check_print_apart(struct job *j)
+{
+	const letters_opts *o = j->o;
+	char *target, *dir, *base;
+	struct stat sp, sl;
+	int status = EXIT_OK, print_exists;
+
+	if (o->print == NULL || out_is_stdout(o->print))
+		return EXIT_OK;
+	/* through a link, the file it names: out_open() writes there */
+	target = out_target(o->print);
+	if (target == NULL)
+		return EXIT_OK; /* a link that leads nowhere: said when the print file is opened */
+	dir = g_path_get_dirname(target);
+	base = g_path_get_basename(target);
+	g_free(target);
+	print_exists = stat(o->print, &sp) == 0;
+	int here = same_folder(dir, o->dir);
+	for (guint i = 0; i < j->sel->len && status == EXIT_OK; i++) {
+		xmlNodePtr node = g_ptr_array_index(j->sel, i);
+		for (int w = 0; w < 2 && status == EXIT_OK; w++) {
+			const char *ext = w == 0 ? ".pdf" : ".docx";
+			if ((w == 0 && !o->pdf) || (w == 1 && !o->docx))
+				continue;
+			char *path = letter_path(j, node, ext), *name = g_path_get_basename(path);
+			if ((here && strcmp(name, base) == 0) ||
+			    (print_exists && stat(path, &sl) == 0 && sl.st_dev == sp.st_dev &&
+			     sl.st_ino == sp.st_ino)) {
+				msg(j->d, NULL, 0, MSG_LETTERS_PRINT_IS_LETTER, o->print,
+				    node_id(j, node));
+				status = EXIT_USAGE;
+			}
+			g_free(name);
+			g_free(path);
+		}
+	}
+	g_free(dir);
+	g_free(base);
+	return status;
+}
+
 /* "12 letters" (translated) into buf, of LETTERS_COUNT_MAX bytes; returns buf. */
 #define LETTERS_COUNT_MAX 64
 static const char *letters_count(char *buf, guint n)
@@ -342,6 +406,9 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 		msg(diag, p->path, 0, MSG_LETTERS_NONE);
 		goto done;
 	}
+	status = check_print_apart(&j);
+	if (status != EXIT_OK)
+		goto done;
 	/* one cannot commit to a plan that has no number yet: the letters are made, for
 	 * review, and the clerk is told to make them again */
 	{

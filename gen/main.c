@@ -387,6 +387,16 @@ static int has_source(const plan *p, const kind *k)
 	return k->requires == NULL || plan_child(xmlDocGetRootElement(p->doc), k->requires) != NULL;
 }
 
+/* Whether standard output is the file path names (vbgen appendix -o - --csv a.csv >
+ * a.csv): the CSV would be renamed over what was written to standard output. */
+static int stdout_is(const char *path)
+{
+	struct stat so, sp;
+
+	return fstat(STDOUT_FILENO, &so) == 0 && S_ISREG(so.st_mode) && stat(path, &sp) == 0 &&
+	       so.st_dev == sp.st_dev && so.st_ino == sp.st_ino;
+}
+
 static int cmd_document(struct diag *diag, const char *path, const kind *k,
 			const struct opts *given)
 {
@@ -413,7 +423,13 @@ static int cmd_document(struct diag *diag, const char *path, const kind *k,
 		return EXIT_INVALID;
 	}
 	output = o->output != NULL ? g_strdup(o->output) : default_output(path, ext);
-	status = make_document(diag, &p, k, o, output, 1);
+	/* appendix -o a.pdf --csv a.pdf (or --csv PLAN-phu-luc.pdf, the default -o): the
+	 * table would be renamed over the document, which was lost without a word */
+	if (o->csv != NULL && !out_is_stdout(o->csv) &&
+	    (out_is_stdout(output) ? stdout_is(o->csv) : out_same(output, o->csv)))
+		status = usage_error(diag, MSG_USAGE_CSV_SAME_OUTPUT, o->csv);
+	else
+		status = make_document(diag, &p, k, o, output, 1);
 	g_free(output);
 	g_free(word_ext);
 	plan_free(p);
@@ -754,11 +770,11 @@ static char *folder_of(const char *path)
  * read or written, so that a mistake in the third output does not leave the first two
  * written. Returns EXIT_OK, or EXIT_USAGE / EXIT_SYSTEM after saying what is wrong. */
 static int check_file_output(struct diag *diag, const char *opt, const char *path, int stdout_ok,
-			     const char *made)
+			     const char *made, const char *input)
 {
 	struct msg_text why;
 	char *dir;
-	struct stat st;
+	struct stat st, in;
 	int rc = EXIT_OK;
 
 	if (out_is_stdout(path) && !stdout_ok)
@@ -767,6 +783,11 @@ static int check_file_output(struct diag *diag, const char *opt, const char *pat
 		return EXIT_OK;
 	if (out_unusable(path, &why))
 		return usage_error(diag, MSG_USAGE_OUTPUT_NOT_A_FILE, opt, path, why.text);
+	/* the plan itself, by another name too (a link, ./plan.xml): the output would be
+	 * renamed over it and the clerk's plan lost */
+	if (stat(path, &st) == 0 && stat(input, &in) == 0 && st.st_dev == in.st_dev &&
+	    st.st_ino == in.st_ino)
+		return usage_error(diag, MSG_USAGE_OUTPUT_IS_PLAN, opt, path);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
 	if (made != NULL) {
@@ -802,7 +823,8 @@ static int check_folder_output(struct diag *diag, const char *opt, const char *p
 }
 
 /* Every output the command line names, before the plan is read (see above). */
-static int check_outputs(struct diag *diag, const char *cmd, const kind *k, const struct opts *o)
+static int check_outputs(struct diag *diag, const char *cmd, const kind *k, const struct opts *o,
+			 const char *input)
 {
 	const char *named[] = {o->output, o->csv, o->print, o->png};
 	const char *names[] = {"-o", "--csv", "--print", "--png"};
@@ -819,15 +841,16 @@ static int check_outputs(struct diag *diag, const char *cmd, const kind *k, cons
 	if (out_is_stdout(o->output) && out_is_stdout(o->csv))
 		return usage_error(diag, MSG_USAGE_CSV_BOTH_STANDARD);
 	if (o->output != NULL)
-		rc = single ? check_file_output(diag, "-o", o->output, 1, NULL)
+		rc = single ? check_file_output(diag, "-o", o->output, 1, NULL, input)
 			    : check_folder_output(diag, "-o", o->output);
 	if (rc == EXIT_OK && o->csv != NULL)
-		rc = check_file_output(diag, "--csv", o->csv, 1, NULL);
+		rc = check_file_output(diag, "--csv", o->csv, 1, NULL, input);
 	if (rc == EXIT_OK && o->print != NULL)
 		rc = check_file_output(diag, "--print", o->print, 0,
 				       o->output != NULL ? o->output
 				       : k != NULL       ? k->suffix
-							 : NULL);
+							 : NULL,
+				       input);
 	if (rc == EXIT_OK && o->png != NULL)
 		rc = check_folder_output(diag, "--png", o->png);
 	return rc;
@@ -998,7 +1021,7 @@ int main(int argc, char **argv)
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error(diag, MSG_USAGE_DOCX_GOES_VBGEN);
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
-	    (status = check_outputs(diag, cmd, k, &o)) != EXIT_OK)
+	    (status = check_outputs(diag, cmd, k, &o, path)) != EXIT_OK)
 		; /* said */
 	else if (strcmp(cmd, "check") == 0)
 		status = cmd_check(diag, path);

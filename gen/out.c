@@ -97,10 +97,7 @@ int out_unusable(const char *path, struct msg_text *why)
 	return 1;
 }
 
-/* Where an output named path really goes: path itself, or the file a symbolic link (or a
- * chain of them) names, so that the link stays and its target is replaced. Returns a
- * new string, or NULL after reporting when that is not a regular file or a new name. */
-static char *resolve(struct diag *d, const char *path)
+char *out_target(const char *path)
 {
 	char *cur = g_strdup(path);
 	struct stat st;
@@ -108,9 +105,8 @@ static char *resolve(struct diag *d, const char *path)
 	for (int hops = 0;; hops++) {
 		char *link, *dir;
 		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
-			break;
+			return cur;
 		if (hops >= OUT_MAX_LINKS || (link = g_file_read_link(cur, NULL)) == NULL) {
-			msg(d, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
 			g_free(cur);
 			return NULL;
 		}
@@ -120,6 +116,48 @@ static char *resolve(struct diag *d, const char *path)
 		if (cur != link)
 			g_free(link);
 		g_free(dir);
+	}
+}
+
+int out_same(const char *a, const char *b)
+{
+	char *ta = out_target(a), *tb = out_target(b);
+	struct stat sa, sb;
+	int same = 0;
+
+	if (ta == NULL || tb == NULL)
+		same = 0; /* a link that leads nowhere: said when it is opened */
+	else if (stat(ta, &sa) == 0 && stat(tb, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	else {
+		/* a new name: the same name in the same folder */
+		char *da = g_path_get_dirname(ta), *db = g_path_get_dirname(tb);
+		char *na = g_path_get_basename(ta), *nb = g_path_get_basename(tb);
+		same = strcmp(na, nb) == 0 &&
+		       ((stat(da, &sa) == 0 && stat(db, &sb) == 0)
+				? sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+				: strcmp(da, db) == 0);
+		g_free(da);
+		g_free(db);
+		g_free(na);
+		g_free(nb);
+	}
+	g_free(ta);
+	g_free(tb);
+	return same;
+}
+
+/* Where an output named path really goes (out_target()), so that the link stays and its
+ * target is replaced. Returns a new string, or NULL after reporting when that is not a
+ * regular file or a new name. */
+static char *resolve(struct diag *d, const char *path)
+{
+	char *cur = out_target(path);
+	struct stat st;
+
+	if (cur == NULL) {
+		msg(d, path, 0, MSG_OUT_SYMBOLIC_LINK_LEADS);
+		return NULL;
 	}
 	if (lstat(cur, &st) == 0 && !S_ISREG(st.st_mode)) {
 		struct msg_text why;

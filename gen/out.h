@@ -22,6 +22,14 @@ int out_commit(struct diag *d, FILE *f, char *tmp, const char *path);
 /* Closes f (never standard output) and removes tmp. */
 void out_abort(FILE *f, char *tmp);
 
+/* Where a file named path really goes: path itself, or the file a symbolic link (or a
+ * chain of them) names, as out_open() writes it. Returns a new string, or NULL when a
+ * link leads nowhere or around in a loop. */
+char *out_target(const char *path);
+/* Whether the outputs named a and b would be the same file (after their links, by
+ * inode when both exist, else the same name in the same folder): each would be renamed
+ * over the other. */
+int out_same(const char *a, const char *b);
 /* Whether path is "-", standard output. */
 int out_is_stdout(const char *path);
 /* Whether path cannot be an output file (it exists and is a folder, a device, ... or a
