@@ -464,7 +464,8 @@ static int cmd_all(struct diag *diag, const char *path, const struct opts *o)
 
 	if (status != EXIT_OK)
 		return status;
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
+	/* --dump writes no file: no folder either */
+	if (o->dump == NULL && g_mkdir_with_parents(dir, 0755) != 0) {
 		msg(diag, dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
