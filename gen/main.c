@@ -859,6 +859,7 @@ int main(int argc, char **argv)
 	int opt, status;
 	struct opts o = {0};
 	char *end;
+	long n;
 	struct diag run, *diag = &run; /* the run's messages: the exit status is theirs */
 
 	diag_init(diag);
@@ -935,19 +936,22 @@ int main(int argc, char **argv)
 			g_ptr_array_add(o.agencies, optarg);
 			break;
 		case OPT_COPIES:
-			o.copies = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
+			/* bounded as a long, before it is made an int: 4294967298 is not 2 */
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 1 || n > LETTERS_MAX_COPIES)
 				return usage_error(diag, MSG_USAGE_COPIES_TAKES_NUMBER,
 						   LETTERS_MAX_COPIES, optarg);
+			o.copies = (int)n;
 			break;
 		case OPT_DUPLEX:
 			o.duplex = 1;
 			break;
 		case 'j':
-			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.jobs < 1 || o.jobs > LETTERS_MAX_JOBS)
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 1 || n > LETTERS_MAX_JOBS)
 				return usage_error(diag, MSG_USAGE_TAKES_NUMBER_WORKERS,
 						   LETTERS_MAX_JOBS, optarg);
+			o.jobs = (int)n;
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)
