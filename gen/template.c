@@ -476,6 +476,18 @@ static void compile_page(template *t, xmlNodePtr n)
 	p->number_y = length_attr(t, n, "number-y", 0);
 	if (ns != NULL)
 		p->number_style = find_style(t, n, ns);
+	/* a negative margin puts the text off the paper, where it is silently lost */
+	for (int i = 0; i < 4; i++) {
+		static const char *const side[] = {"top", "bottom", "left", "right"};
+		const double m[] = {p->top, p->bottom, p->left, p->right};
+		if (m[i] < 0)
+			terr(t, n, MSG_TPL_MARGIN_NEGATIVE, side[i], attr(n, side[i]));
+	}
+	/* the page number stands in the top margin: elsewhere it is off the paper or over
+	 * the text */
+	if (ns != NULL && attr(n, "number-y") != NULL && attr(n, "top") != NULL &&
+	    (p->number_y <= 0 || p->number_y > p->top))
+		terr(t, n, MSG_TPL_NUMBER_Y_OUTSIDE_TOP, attr(n, "number-y"), attr(n, "top"));
 	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
 		terr(t, n, MSG_TPL_MARGINS_LEAVE_LESS);
 	g_ptr_array_add(t->pages, p);
