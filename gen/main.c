@@ -289,6 +289,98 @@ static char *csv_commands(void)
 	return g_string_free(g, FALSE);
 }
 
+/* Where an option does something. An option given to a command it does nothing for
+ * would be silently lost (plan --print FILE writes no print file, letters --png DIR no
+ * preview, check -o FILE nothing), so it is refused by option_misplaced() below. */
+enum option_goes {
+	GOES_WRITING,  /* every command that writes: not check */
+	GOES_DOCUMENT, /* a kind made once (plan, appendix) */
+	GOES_PREVIEW,  /* a kind made once, and all (its plan and appendix) */
+	GOES_EACH,     /* a kind made once per node (letters) */
+	GOES_BATCH,    /* a kind made once per node, and all */
+};
+
+/* Whether an option of kind g does something for command cmd (kind k, or NULL). */
+static int option_goes_with(enum option_goes g, const char *cmd, const kind *k)
+{
+	int all = strcmp(cmd, "all") == 0;
+
+	switch (g) {
+	case GOES_WRITING:
+		return strcmp(cmd, "check") != 0;
+	case GOES_DOCUMENT:
+		return k != NULL && k->each == NULL;
+	case GOES_PREVIEW:
+		return all || (k != NULL && k->each == NULL);
+	case GOES_EACH:
+		return k != NULL && k->each != NULL;
+	case GOES_BATCH:
+		return all || (k != NULL && k->each != NULL);
+	}
+	return 0;
+}
+
+/* The commands an option of kind g goes with: "letters or all". A new string (g_free). */
+static char *option_commands(enum option_goes g)
+{
+	static const char *const others[] = {"all", "check"};
+	GPtrArray *names = g_ptr_array_new();
+	GString *list = g_string_new(NULL);
+
+	for (const kind *k = kinds; k->command != NULL; k++)
+		if (option_goes_with(g, k->command, k))
+			g_ptr_array_add(names, (char *)k->command);
+	for (size_t i = 0; i < G_N_ELEMENTS(others); i++)
+		if (option_goes_with(g, others[i], NULL))
+			g_ptr_array_add(names, (char *)others[i]);
+	for (guint i = 0; i < names->len; i++)
+		g_string_append_printf(list, "%s%s",
+				       i == 0                ? ""
+				       : i + 1 == names->len ? " or "
+							     : ", ",
+				       (const char *)g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+	return g_string_free(list, FALSE);
+}
+
+/* Refuses an option given to a command it does nothing for (see enum option_goes), and
+ * --copies or --duplex to letters without the --print file they shape. Returns EXIT_OK
+ * or EXIT_USAGE. */
+static int option_misplaced(struct diag *diag, const char *cmd, const kind *k, const struct opts *o)
+{
+	const struct {
+		const char *name;
+		int given;
+		enum option_goes goes;
+	} opt[] = {
+		{"-o", o->output != NULL, GOES_WRITING},
+		{"--dump", o->dump != NULL, GOES_WRITING},
+		{"--png", o->png != NULL, GOES_PREVIEW},
+		{"--no-appendix", o->no_appendix, GOES_DOCUMENT},
+		{"--print", o->print != NULL, GOES_EACH},
+		{"--agency", o->agencies != NULL, GOES_BATCH},
+		{"--copies", o->copies > 0, GOES_BATCH},
+		{"--duplex", o->duplex, GOES_BATCH},
+		{"-j", o->jobs > 0, GOES_BATCH},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(opt); i++) {
+		int status;
+		char *which;
+		if (!opt[i].given || option_goes_with(opt[i].goes, cmd, k))
+			continue;
+		which = option_commands(opt[i].goes);
+		status = usage_error(diag, MSG_USAGE_OPTION_GOES_WITH, opt[i].name, which, cmd);
+		g_free(which);
+		return status;
+	}
+	/* the print file's copies: letters write one only with --print (all always does) */
+	if (k != NULL && k->each != NULL && o->print == NULL && (o->copies > 0 || o->duplex))
+		return usage_error(diag, MSG_USAGE_OPTION_NEEDS_PRINT,
+				   o->copies > 0 ? "--copies" : "--duplex");
+	return EXIT_OK;
+}
+
 /* Makes one document of kind k: expansion, then produce() (layout, PDF, Word, CSV,
  * previews or dump). With last, this is the plan's last use: *pp is freed (and set to
  * NULL) once the document is expanded, which needs nothing of it (doc.h), so that a long
@@ -1002,6 +1094,9 @@ int main(int argc, char **argv)
 	}
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error(diag, MSG_USAGE_DOCX_GOES_VBGEN);
+	if ((k != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
+	    (status = option_misplaced(diag, cmd, k, &o)) != EXIT_OK)
+		return status;
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
 	    (status = check_outputs(diag, cmd, k, &o)) != EXIT_OK)
 		; /* said */
