@@ -707,6 +707,21 @@ static int option_error(int opt, char **argv, const struct option *longs, const 
 	return EXIT_USAGE;
 }
 
+/* Sets *slot to an option's value, given once. The same option given again with another
+ * value is refused (--field head --field receiver signed only 'receiver', -o a.pdf -o
+ * b.pdf wrote only b.pdf): vbgen would honour one and silently drop the other. The same
+ * value twice does no harm. sign: the usage error of vbgen sign. Returns EXIT_OK or
+ * EXIT_USAGE. */
+static int set_once(struct diag *diag, const char **slot, const char *name, const char *value,
+		    int sign)
+{
+	if (*slot != NULL && strcmp(*slot, value) != 0)
+		return sign ? sign_usage_error(diag, MSG_USAGE_OPTION_TWICE, name, *slot, value)
+			    : usage_error(diag, MSG_USAGE_OPTION_TWICE, name, *slot, value);
+	*slot = value;
+	return EXIT_OK;
+}
+
 static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 {
 	sign_opts so = {0};
@@ -719,37 +734,47 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 	while ((opt = getopt_long(argc, argv, ":o:qh", sign_options, NULL)) != -1) {
 		switch (opt) {
 		case SIGN_OPT_FIELD:
-			so.field = optarg;
+			if (set_once(diag, &so.field, "--field", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_CERT:
-			so.key.p12 = optarg;
+			if (set_once(diag, &so.key.p12, "--cert", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_PKCS11:
-			so.key.module = optarg;
+			if (set_once(diag, &so.key.module, "--pkcs11", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_TOKEN:
-			so.key.token = optarg;
+			if (set_once(diag, &so.key.token, "--token", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_KEY:
-			so.key.key_label = optarg;
+			if (set_once(diag, &so.key.key_label, "--key", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_IMAGE:
-			so.image = optarg;
+			if (set_once(diag, &so.image, "--image", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_SEAL:
-			so.seal = optarg;
+			if (set_once(diag, &so.seal, "--seal", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_REASON:
-			so.reason = optarg;
+			if (set_once(diag, &so.reason, "--reason", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case 'o':
-			so.output = optarg;
+			if (set_once(diag, &so.output, "-o", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_IN_PLACE:
 			so.in_place = 1;
 			break;
 		case SIGN_OPT_PIN_FILE:
-			so.key.pin_file = optarg;
+			if (set_once(diag, &so.key.pin_file, "--pin-file", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_PIN:
 			return sign_usage_error(diag, MSG_USAGE_NO_PIN_OPTION);
@@ -952,6 +977,7 @@ int main(int argc, char **argv)
 	struct opts o = {0};
 	char *end;
 	long n;
+	const char *templates = NULL, *copies = NULL, *jobs = NULL; /* as given, for set_once() */
 	struct diag run, *diag = &run; /* the run's messages: the exit status is theirs */
 
 	diag_init(diag);
@@ -1008,19 +1034,24 @@ int main(int argc, char **argv)
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
 				return usage_error(diag, MSG_USAGE_TEMPLATES_FOLDER_FOLDER, optarg);
+			if (set_once(diag, &templates, "--templates", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			paths_set_templates(optarg);
 			break;
 		case 'o':
-			o.output = optarg;
+			if (set_once(diag, &o.output, "-o", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_NO_APPENDIX:
 			o.no_appendix = 1;
 			break;
 		case OPT_CSV:
-			o.csv = optarg;
+			if (set_once(diag, &o.csv, "--csv", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_PRINT:
-			o.print = optarg;
+			if (set_once(diag, &o.print, "--print", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_AGENCY:
 			if (o.agencies == NULL)
@@ -1033,6 +1064,8 @@ int main(int argc, char **argv)
 			if (end == optarg || *end != '\0' || n < 1 || n > LETTERS_MAX_COPIES)
 				return usage_error(diag, MSG_USAGE_COPIES_TAKES_NUMBER,
 						   LETTERS_MAX_COPIES, optarg);
+			if (set_once(diag, &copies, "--copies", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			o.copies = (int)n;
 			break;
 		case OPT_DUPLEX:
@@ -1043,6 +1076,8 @@ int main(int argc, char **argv)
 			if (end == optarg || *end != '\0' || n < 1 || n > LETTERS_MAX_JOBS)
 				return usage_error(diag, MSG_USAGE_TAKES_NUMBER_WORKERS,
 						   LETTERS_MAX_JOBS, optarg);
+			if (set_once(diag, &jobs, "-j", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			o.jobs = (int)n;
 			break;
 		case OPT_DUMP:
@@ -1051,12 +1086,14 @@ int main(int argc, char **argv)
 			o.dump = optarg;
 			break;
 		case OPT_PNG:
-			o.png = optarg;
+			if (set_once(diag, &o.png, "--png", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "pdf") != 0 && strcmp(optarg, "docx") != 0)
 				return usage_error(diag, MSG_USAGE_FORMAT_TAKES_PDF, optarg);
-			o.format = optarg;
+			if (set_once(diag, &o.format, "--format", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_DOCX:
 			o.docx = 1;
