@@ -796,6 +796,8 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 	if (optind + 1 < argc)
 		return sign_usage_error(diag, MSG_USAGE_TOO_MANY_ARGUMENTS, argv[optind + 1]);
 	so.path = argv[optind];
+	if (so.path[0] == '\0') /* '': said as no file at all, not "vbgen: : error" */
+		return sign_usage_error(diag, MSG_USAGE_FILE_GIVEN_VBGEN);
 	if (so.field == NULL)
 		return sign_usage_error(diag, MSG_USAGE_SIGNING_PLACE_SIGN);
 	if (strlen(so.field) > SIGN_MAX_FIELD ||
@@ -803,6 +805,17 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 		    strlen(so.field) ||
 	    so.field[0] == '\0')
 		return sign_usage_error(diag, MSG_USAGE_FIELD_SIGNING_PLACE, so.field);
+	/* an empty file name is a slip of the command line, not a file that cannot be read
+	 * (and p11-kit takes --pkcs11 '' for its folder of modules) */
+	for (size_t i = 0; i < 5; i++) {
+		const char *const name[] = {"--cert", "--pkcs11", "--image", "--seal",
+					    "--pin-file"};
+		const char *const value[] = {so.key.p12, so.key.module, so.image, so.seal,
+					     so.key.pin_file};
+		if (value[i] != NULL && value[i][0] == '\0')
+			return sign_usage_error(diag, MSG_USAGE_NAME_EMPTY_NAME, name[i],
+						_("file"));
+	}
 	if ((so.key.p12 == NULL) == (so.key.module == NULL))
 		return sign_usage_error(diag, MSG_USAGE_SIGNER_CERTIFICATE_CERT);
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
@@ -1115,6 +1128,8 @@ int main(int argc, char **argv)
 	if (optind + 2 < argc)
 		return usage_error(diag, MSG_USAGE_TOO_MANY_ARGUMENTS_PLAN, argv[optind + 2]);
 	path = argv[optind + 1];
+	if (path[0] == '\0') /* '': said as no plan at all, not "vbgen: : error" */
+		return usage_error(diag, MSG_USAGE_PLAN_FILE_GIVEN, cmd);
 	LIBXML_TEST_VERSION;
 	k = kinds_find(cmd);
 	if (o.csv != NULL && (k == NULL || !k->csv)) {
