@@ -419,7 +419,8 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 			msg(diag, p->path, plan_line(num), MSG_LETTERS_PLAN_DRAFT_NUMBER);
 		free(n);
 	}
-	if (g_mkdir_with_parents(o->dir, 0755) != 0) {
+	/* --dump writes no file: no folder either */
+	if (!o->dump && g_mkdir_with_parents(o->dir, 0755) != 0) {
 		msg(diag, o->dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		status = EXIT_SYSTEM;
 		goto done;
@@ -460,8 +461,10 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 	}
 
 	if (jobs == 1) {
-		/* One worker: this process, with the print file in the same pass. */
-		if (o->print != NULL) {
+		/* One worker: this process, with the print file in the same pass (none with
+		 * --dump: its pages would only repeat the letters' dump, and no file is
+		 * written) */
+		if (o->print != NULL && !o->dump) {
 			print = open_print(diag, p, o->print);
 			if (print == NULL) {
 				status = EXIT_SYSTEM;

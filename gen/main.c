@@ -289,6 +289,98 @@ static char *csv_commands(void)
 	return g_string_free(g, FALSE);
 }
 
+/* Where an option does something. An option given to a command it does nothing for
+ * would be silently lost (plan --print FILE writes no print file, letters --png DIR no
+ * preview, check -o FILE nothing), so it is refused by option_misplaced() below. */
+enum option_goes {
+	GOES_WRITING,  /* every command that writes: not check */
+	GOES_DOCUMENT, /* a kind made once (plan, appendix) */
+	GOES_PREVIEW,  /* a kind made once, and all (its plan and appendix) */
+	GOES_EACH,     /* a kind made once per node (letters) */
+	GOES_BATCH,    /* a kind made once per node, and all */
+};
+
+/* Whether an option of kind g does something for command cmd (kind k, or NULL). */
+static int option_goes_with(enum option_goes g, const char *cmd, const kind *k)
+{
+	int all = strcmp(cmd, "all") == 0;
+
+	switch (g) {
+	case GOES_WRITING:
+		return strcmp(cmd, "check") != 0;
+	case GOES_DOCUMENT:
+		return k != NULL && k->each == NULL;
+	case GOES_PREVIEW:
+		return all || (k != NULL && k->each == NULL);
+	case GOES_EACH:
+		return k != NULL && k->each != NULL;
+	case GOES_BATCH:
+		return all || (k != NULL && k->each != NULL);
+	}
+	return 0;
+}
+
+/* The commands an option of kind g goes with: "letters or all". A new string (g_free). */
+static char *option_commands(enum option_goes g)
+{
+	static const char *const others[] = {"all", "check"};
+	GPtrArray *names = g_ptr_array_new();
+	GString *list = g_string_new(NULL);
+
+	for (const kind *k = kinds; k->command != NULL; k++)
+		if (option_goes_with(g, k->command, k))
+			g_ptr_array_add(names, (char *)k->command);
+	for (size_t i = 0; i < G_N_ELEMENTS(others); i++)
+		if (option_goes_with(g, others[i], NULL))
+			g_ptr_array_add(names, (char *)others[i]);
+	for (guint i = 0; i < names->len; i++)
+		g_string_append_printf(list, "%s%s",
+				       i == 0                ? ""
+				       : i + 1 == names->len ? " or "
+							     : ", ",
+				       (const char *)g_ptr_array_index(names, i));
+	g_ptr_array_free(names, TRUE);
+	return g_string_free(list, FALSE);
+}
+
+/* Refuses an option given to a command it does nothing for (see enum option_goes), and
+ * --copies or --duplex to letters without the --print file they shape. Returns EXIT_OK
+ * or EXIT_USAGE. */
+static int option_misplaced(struct diag *diag, const char *cmd, const kind *k, const struct opts *o)
+{
+	const struct {
+		const char *name;
+		int given;
+		enum option_goes goes;
+	} opt[] = {
+		{"-o", o->output != NULL, GOES_WRITING},
+		{"--dump", o->dump != NULL, GOES_WRITING},
+		{"--png", o->png != NULL, GOES_PREVIEW},
+		{"--no-appendix", o->no_appendix, GOES_DOCUMENT},
+		{"--print", o->print != NULL, GOES_EACH},
+		{"--agency", o->agencies != NULL, GOES_BATCH},
+		{"--copies", o->copies > 0, GOES_BATCH},
+		{"--duplex", o->duplex, GOES_BATCH},
+		{"-j", o->jobs > 0, GOES_BATCH},
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(opt); i++) {
+		int status;
+		char *which;
+		if (!opt[i].given || option_goes_with(opt[i].goes, cmd, k))
+			continue;
+		which = option_commands(opt[i].goes);
+		status = usage_error(diag, MSG_USAGE_OPTION_GOES_WITH, opt[i].name, which, cmd);
+		g_free(which);
+		return status;
+	}
+	/* the print file's copies: letters write one only with --print (all always does) */
+	if (k != NULL && k->each != NULL && o->print == NULL && (o->copies > 0 || o->duplex))
+		return usage_error(diag, MSG_USAGE_OPTION_NEEDS_PRINT,
+				   o->copies > 0 ? "--copies" : "--duplex");
+	return EXIT_OK;
+}
+
 /* Makes one document of kind k: expansion, then produce() (layout, PDF, Word, CSV,
  * previews or dump). With last, this is the plan's last use: *pp is freed (and set to
  * NULL) once the document is expanded, which needs nothing of it (doc.h), so that a long
@@ -480,7 +572,8 @@ static int cmd_all(struct diag *diag, const char *path, const struct opts *o)
 
 	if (status != EXIT_OK)
 		return status;
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
+	/* --dump writes no file: no folder either */
+	if (o->dump == NULL && g_mkdir_with_parents(dir, 0755) != 0) {
 		msg(diag, dir, 0, MSG_LETTERS_FOLDER_ANOTHER_PLACE, i18n_strerror(errno));
 		plan_free(p);
 		return EXIT_SYSTEM;
@@ -630,6 +723,21 @@ static int option_error(int opt, char **argv, const struct option *longs, const 
 	return EXIT_USAGE;
 }
 
+/* Sets *slot to an option's value, given once. The same option given again with another
+ * value is refused (--field head --field receiver signed only 'receiver', -o a.pdf -o
+ * b.pdf wrote only b.pdf): vbgen would honour one and silently drop the other. The same
+ * value twice does no harm. sign: the usage error of vbgen sign. Returns EXIT_OK or
+ * EXIT_USAGE. */
+static int set_once(struct diag *diag, const char **slot, const char *name, const char *value,
+		    int sign)
+{
+	if (*slot != NULL && strcmp(*slot, value) != 0)
+		return sign ? sign_usage_error(diag, MSG_USAGE_OPTION_TWICE, name, *slot, value)
+			    : usage_error(diag, MSG_USAGE_OPTION_TWICE, name, *slot, value);
+	*slot = value;
+	return EXIT_OK;
+}
+
 static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 {
 	sign_opts so = {0};
@@ -642,37 +750,47 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 	while ((opt = getopt_long(argc, argv, ":o:qh", sign_options, NULL)) != -1) {
 		switch (opt) {
 		case SIGN_OPT_FIELD:
-			so.field = optarg;
+			if (set_once(diag, &so.field, "--field", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_CERT:
-			so.key.p12 = optarg;
+			if (set_once(diag, &so.key.p12, "--cert", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_PKCS11:
-			so.key.module = optarg;
+			if (set_once(diag, &so.key.module, "--pkcs11", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_TOKEN:
-			so.key.token = optarg;
+			if (set_once(diag, &so.key.token, "--token", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_KEY:
-			so.key.key_label = optarg;
+			if (set_once(diag, &so.key.key_label, "--key", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_IMAGE:
-			so.image = optarg;
+			if (set_once(diag, &so.image, "--image", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_SEAL:
-			so.seal = optarg;
+			if (set_once(diag, &so.seal, "--seal", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_REASON:
-			so.reason = optarg;
+			if (set_once(diag, &so.reason, "--reason", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case 'o':
-			so.output = optarg;
+			if (set_once(diag, &so.output, "-o", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_IN_PLACE:
 			so.in_place = 1;
 			break;
 		case SIGN_OPT_PIN_FILE:
-			so.key.pin_file = optarg;
+			if (set_once(diag, &so.key.pin_file, "--pin-file", optarg, 1) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case SIGN_OPT_PIN:
 			return sign_usage_error(diag, MSG_USAGE_NO_PIN_OPTION);
@@ -694,6 +812,8 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 	if (optind + 1 < argc)
 		return sign_usage_error(diag, MSG_USAGE_TOO_MANY_ARGUMENTS, argv[optind + 1]);
 	so.path = argv[optind];
+	if (so.path[0] == '\0') /* '': said as no file at all, not "vbgen: : error" */
+		return sign_usage_error(diag, MSG_USAGE_FILE_GIVEN_VBGEN);
 	if (so.field == NULL)
 		return sign_usage_error(diag, MSG_USAGE_SIGNING_PLACE_SIGN);
 	if (strlen(so.field) > SIGN_MAX_FIELD ||
@@ -701,6 +821,17 @@ static int cmd_sign(struct diag *diag, int argc, char **argv, int quiet)
 		    strlen(so.field) ||
 	    so.field[0] == '\0')
 		return sign_usage_error(diag, MSG_USAGE_FIELD_SIGNING_PLACE, so.field);
+	/* an empty file name is a slip of the command line, not a file that cannot be read
+	 * (and p11-kit takes --pkcs11 '' for its folder of modules) */
+	for (size_t i = 0; i < 5; i++) {
+		const char *const name[] = {"--cert", "--pkcs11", "--image", "--seal",
+					    "--pin-file"};
+		const char *const value[] = {so.key.p12, so.key.module, so.image, so.seal,
+					     so.key.pin_file};
+		if (value[i] != NULL && value[i][0] == '\0')
+			return sign_usage_error(diag, MSG_USAGE_NAME_EMPTY_NAME, name[i],
+						_("file"));
+	}
 	if ((so.key.p12 == NULL) == (so.key.module == NULL))
 		return sign_usage_error(diag, MSG_USAGE_SIGNER_CERTIFICATE_CERT);
 	if (so.key.module == NULL && (so.key.token != NULL || so.key.key_label != NULL))
@@ -881,6 +1012,8 @@ int main(int argc, char **argv)
 	int opt, status;
 	struct opts o = {0};
 	char *end;
+	long n;
+	const char *templates = NULL, *copies = NULL, *jobs = NULL; /* as given, for set_once() */
 	struct diag run, *diag = &run; /* the run's messages: the exit status is theirs */
 
 	diag_init(diag);
@@ -937,19 +1070,24 @@ int main(int argc, char **argv)
 		case OPT_TEMPLATES:
 			if (!g_file_test(optarg, G_FILE_TEST_IS_DIR))
 				return usage_error(diag, MSG_USAGE_TEMPLATES_FOLDER_FOLDER, optarg);
+			if (set_once(diag, &templates, "--templates", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			paths_set_templates(optarg);
 			break;
 		case 'o':
-			o.output = optarg;
+			if (set_once(diag, &o.output, "-o", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_NO_APPENDIX:
 			o.no_appendix = 1;
 			break;
 		case OPT_CSV:
-			o.csv = optarg;
+			if (set_once(diag, &o.csv, "--csv", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_PRINT:
-			o.print = optarg;
+			if (set_once(diag, &o.print, "--print", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_AGENCY:
 			if (o.agencies == NULL)
@@ -957,19 +1095,26 @@ int main(int argc, char **argv)
 			g_ptr_array_add(o.agencies, optarg);
 			break;
 		case OPT_COPIES:
-			o.copies = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.copies < 1 || o.copies > LETTERS_MAX_COPIES)
+			/* bounded as a long, before it is made an int: 4294967298 is not 2 */
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 1 || n > LETTERS_MAX_COPIES)
 				return usage_error(diag, MSG_USAGE_COPIES_TAKES_NUMBER,
 						   LETTERS_MAX_COPIES, optarg);
+			if (set_once(diag, &copies, "--copies", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
+			o.copies = (int)n;
 			break;
 		case OPT_DUPLEX:
 			o.duplex = 1;
 			break;
 		case 'j':
-			o.jobs = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || o.jobs < 1 || o.jobs > LETTERS_MAX_JOBS)
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 1 || n > LETTERS_MAX_JOBS)
 				return usage_error(diag, MSG_USAGE_TAKES_NUMBER_WORKERS,
 						   LETTERS_MAX_JOBS, optarg);
+			if (set_once(diag, &jobs, "-j", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
+			o.jobs = (int)n;
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "layout") != 0)
@@ -977,12 +1122,14 @@ int main(int argc, char **argv)
 			o.dump = optarg;
 			break;
 		case OPT_PNG:
-			o.png = optarg;
+			if (set_once(diag, &o.png, "--png", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "pdf") != 0 && strcmp(optarg, "docx") != 0)
 				return usage_error(diag, MSG_USAGE_FORMAT_TAKES_PDF, optarg);
-			o.format = optarg;
+			if (set_once(diag, &o.format, "--format", optarg, 0) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case OPT_DOCX:
 			o.docx = 1;
@@ -1004,6 +1151,8 @@ int main(int argc, char **argv)
 	if (optind + 2 < argc)
 		return usage_error(diag, MSG_USAGE_TOO_MANY_ARGUMENTS_PLAN, argv[optind + 2]);
 	path = argv[optind + 1];
+	if (path[0] == '\0') /* '': said as no plan at all, not "vbgen: : error" */
+		return usage_error(diag, MSG_USAGE_PLAN_FILE_GIVEN, cmd);
 	LIBXML_TEST_VERSION;
 	k = kinds_find(cmd);
 	if (o.csv != NULL && (k == NULL || !k->csv)) {
@@ -1020,6 +1169,9 @@ int main(int argc, char **argv)
 	}
 	if (o.docx && strcmp(cmd, "all") != 0)
 		return usage_error(diag, MSG_USAGE_DOCX_GOES_VBGEN);
+	if ((k != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
+	    (status = option_misplaced(diag, cmd, k, &o)) != EXIT_OK)
+		return status;
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
 	    (status = check_outputs(diag, cmd, k, &o, path)) != EXIT_OK)
 		; /* said */

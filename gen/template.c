@@ -210,6 +210,19 @@ static double length_attr(template *t, xmlNodePtr n, const char *name, double df
 	return v;
 }
 
+/* A length that only adds room (a paragraph's side margins and spaces, a border, a gap):
+ * negative, it would set lines over one another or off the paper, so it is refused. */
+static double room_attr(template *t, xmlNodePtr n, const char *name, double dflt)
+{
+	double v = length_attr(t, n, name, dflt);
+
+	if (v < 0) {
+		terr(t, n, MSG_TPL_LENGTH_NEGATIVE, name, attr(n, name));
+		return dflt;
+	}
+	return v;
+}
+
 static double number_attr(template *t, xmlNodePtr n, const char *name, double dflt, double lo,
 			  double hi)
 {
@@ -387,10 +400,10 @@ static void compile_style(template *t, xmlNodePtr n)
 			terr(t, n, MSG_TPL_ALIGN_LEFT_CENTER, v);
 	}
 	s->indent = length_attr(t, n, "indent", s->indent);
-	s->margin_left = length_attr(t, n, "margin-left", s->margin_left);
-	s->margin_right = length_attr(t, n, "margin-right", s->margin_right);
-	s->space_before = length_attr(t, n, "space-before", s->space_before);
-	s->space_after = length_attr(t, n, "space-after", s->space_after);
+	s->margin_left = room_attr(t, n, "margin-left", s->margin_left);
+	s->margin_right = room_attr(t, n, "margin-right", s->margin_right);
+	s->space_before = room_attr(t, n, "space-before", s->space_before);
+	s->space_after = room_attr(t, n, "space-after", s->space_after);
 	s->line_spacing = number_attr(t, n, "line-spacing", s->line_spacing, 0.5, 3);
 	s->keep_with_next = flag_attr(t, n, "keep-with-next", s->keep_with_next);
 	if ((v = attr(n, "case")) != NULL) {
@@ -476,6 +489,18 @@ static void compile_page(template *t, xmlNodePtr n)
 	p->number_y = length_attr(t, n, "number-y", 0);
 	if (ns != NULL)
 		p->number_style = find_style(t, n, ns);
+	/* a negative margin puts the text off the paper, where it is silently lost */
+	for (int i = 0; i < 4; i++) {
+		static const char *const side[] = {"top", "bottom", "left", "right"};
+		const double m[] = {p->top, p->bottom, p->left, p->right};
+		if (m[i] < 0)
+			terr(t, n, MSG_TPL_MARGIN_NEGATIVE, side[i], attr(n, side[i]));
+	}
+	/* the page number stands in the top margin: elsewhere it is off the paper or over
+	 * the text */
+	if (ns != NULL && attr(n, "number-y") != NULL && attr(n, "top") != NULL &&
+	    (p->number_y <= 0 || p->number_y > p->top))
+		terr(t, n, MSG_TPL_NUMBER_Y_OUTSIDE_TOP, attr(n, "number-y"), attr(n, "top"));
 	if (p->left + p->right >= p->width - 72 || p->top + p->bottom >= p->height - 72)
 		terr(t, n, MSG_TPL_MARGINS_LEAVE_LESS);
 	g_ptr_array_add(t->pages, p);
@@ -522,8 +547,8 @@ static void compile_table(template *t, xmlNodePtr n, op *o)
 	o->text = fold_space(attr(n, "group-caption") ? attr(n, "group-caption") : "");
 	need(t, n, "border", "0.5pt");
 	need(t, n, "padding", "3pt");
-	o->a = length_attr(t, n, "border", 0);
-	o->b = length_attr(t, n, "padding", 0);
+	o->a = room_attr(t, n, "border", 0);
+	o->b = room_attr(t, n, "padding", 0);
 	for (xmlNodePtr c = n->children; c != NULL; c = c->next)
 		o->ncols += is(c, "column");
 	if (o->ncols == 0 || o->ncols > DOC_TABLE_MAX_COLS) {
@@ -616,7 +641,7 @@ static void compile_field(template *t, xmlNodePtr n, op *o)
 	}
 	need(t, n, "top", "3mm");
 	need(t, n, "height", "16mm");
-	o->field.top = length_attr(t, n, "top", 0);
+	o->field.top = room_attr(t, n, "top", 0);
 	o->field.height = length_attr(t, n, "height", 0);
 	if (o->field.height <= 0)
 		terr(t, n, MSG_TPL_HEIGHT_POSITIVE, attr(n, "height"));
@@ -735,16 +760,23 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->widths = g_new0(double, o->ncols);
 		cols = g_strsplit_set(attr(n, "columns") ? attr(n, "columns") : "", " ,", -1);
 		double sum = 0;
+		int bad = 0;
 		for (int i = 0; cols[i] != NULL; i++) {
 			if (cols[i][0] == '\0')
 				continue;
+			/* each a share > 0 and nothing else: "44abc", "nan" and "-50 150" were
+			 * taken, and -50 laid the header one letter a line */
+			char *end;
+			double w = g_ascii_strtod(cols[i], &end);
+			if (*end != '\0' || !(w > 0 && isfinite(w)))
+				bad = 1;
 			if (k < o->ncols)
-				o->widths[k] = strtod(cols[i], NULL);
-			sum += strtod(cols[i], NULL);
+				o->widths[k] = w;
+			sum += w;
 			k++;
 		}
 		g_strfreev(cols);
-		if (k != o->ncols || sum <= 0) {
+		if (k != o->ncols || bad || !(sum > 0)) {
 			terr(t, n, MSG_TPL_COLUMNS_WIDTH_PER, o->ncols);
 			return o;
 		}
@@ -759,12 +791,12 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		need(t, n, "thickness", "0.5pt");
 		need(t, n, "gap", "3pt");
 		o->a = number_attr(t, n, "length", 1.0, 0.01, 1.0);
-		o->b = length_attr(t, n, "thickness", 0);
-		o->c = length_attr(t, n, "gap", 0);
+		o->b = room_attr(t, n, "thickness", 0);
+		o->c = room_attr(t, n, "gap", 0);
 	} else if (is(n, "space")) {
 		o = op_new(t, OP_SPACE, n);
 		need(t, n, "height", "12pt");
-		o->a = length_attr(t, n, "height", 0);
+		o->a = room_attr(t, n, "height", 0);
 		/* the signing places over it */
 		o->child = compile_list(t, n->children, 0);
 		for (const op *c = o->child; c != NULL; c = c->next)
@@ -819,8 +851,8 @@ static op *compile_node(template *t, xmlNodePtr n, int inline_ctx)
 		o->expr = compile(t, n, "select");
 		need(t, n, "border", "0.5pt");
 		need(t, n, "padding", "1.5mm");
-		o->a = length_attr(t, n, "border", 0);
-		o->b = length_attr(t, n, "padding", 0);
+		o->a = room_attr(t, n, "border", 0);
+		o->b = room_attr(t, n, "padding", 0);
 		o->style = style_attr(t, n, "head-style", 1);
 		/* a cell's align= picks the style STYLE, STYLE-center or STYLE-right */
 		if (style_attr(t, n, "style", 1) != NULL)
