@@ -366,6 +366,19 @@ static char *read_bytes(struct diag *d, const char *path, size_t *size, int *sta
 	return buf;
 }
 
+/* Turns each carriage return that no line feed follows into a line feed, in place. A
+ * file saved with CR alone ending its lines (old Mac editors, some Windows settings) is
+ * one line to libxml2, which counts lines by LF: every message said line 1. XML reads a
+ * lone CR as an LF anyway (XML 1.0, 2.11), so the plan means the same; a CR LF pair is
+ * left as it is. */
+static void lone_cr_to_lf(char *buf, size_t size)
+{
+	for (char *p = memchr(buf, '\r', size); p != NULL;
+	     p = memchr(p + 1, '\r', size - (size_t)(p + 1 - buf)))
+		if ((size_t)(p + 1 - buf) >= size || p[1] != '\n')
+			*p = '\n';
+}
+
 /* Refuses empty files, UTF-16 files, NUL bytes and bytes that are not UTF-8, naming the
  * line of the first bad byte. Returns 0 when the bytes are acceptable. */
 static int check_bytes(struct diag *d, const char *path, const char *buf, size_t size)
@@ -464,6 +477,7 @@ xmlDocPtr xmlread_file(struct diag *d, const char *path, xmlread_structural stru
 	buf = read_bytes(d, path, &size, status, &too_big);
 	if (buf == NULL)
 		return NULL;
+	lone_cr_to_lf(buf, size);
 	if (too_big)
 		r.truncated = 1;
 	/* most files need no normalising at all: one pass over the bytes says so */
