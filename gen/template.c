@@ -143,7 +143,7 @@ static void terr_at(template *t, xmlNodePtr n, enum msg_id id, const char *fmt, 
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(t->d, n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id, ap);
+	msg_v(t->d, n != NULL ? node_file(t, n) : t->path, xmlread_line(n), id, ap);
 	va_end(ap);
 	t->errors++;
 }
@@ -254,7 +254,7 @@ static op *op_new(template *t, enum op_kind kind, xmlNodePtr n)
 
 	o->kind = kind;
 	o->file = n != NULL ? node_file(t, n) : t->path;
-	o->line = n != NULL ? xmlGetLineNo(n) : 0;
+	o->line = xmlread_line(n);
 	g_ptr_array_add(t->ops, o);
 	return o;
 }
@@ -364,7 +364,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	}
 	s->name = (const char *)xmlStrdup(BAD_CAST name);
 	s->file = node_file(t, n);
-	s->line = xmlGetLineNo(n);
+	s->line = xmlread_line(n);
 	if ((v = attr(n, "font")) != NULL)
 		s->family = (const char *)xmlStrdup(BAD_CAST v);
 	else if (parent != NULL)

@@ -121,6 +121,21 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	r->structural[r->depth] =
 		(unsigned char)(r->is_structural != NULL && r->is_structural(local));
 	r->start(ctx, local, prefix, uri, nns, ns, nattr, ndef, attrs);
+	/* libxml2 keeps an element's line in 16 bits: from line 65535 on it guesses the line
+	 * from the text around the element (XML_PARSE_BIG_LINES), one too many when the
+	 * element's first child is a line break. The real line is kept here, for plan_line() */
+	xmlNodePtr n = r->ctxt->node;
+	if (n != NULL && n->type == XML_ELEMENT_NODE && n->line == XMLREAD_LINE_UNKNOWN)
+		n->_private = (void *)(intptr_t)ctx_line(r->ctxt);
+}
+
+long xmlread_line(xmlNodePtr n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->type == XML_ELEMENT_NODE && n->line == XMLREAD_LINE_UNKNOWN && n->_private != NULL)
+		return (long)(intptr_t)n->_private;
+	return xmlGetLineNo(n);
 }
 
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
