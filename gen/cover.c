@@ -74,8 +74,9 @@ static void check_text(struct cover *c, xmlNodePtr text)
 		gunichar ch = g_utf8_get_char(q);
 		const doc_style *s = NULL;
 		int reorders = is_direction_control(ch);
-		if (!reorders &&
-		    (ch < 0x80 || g_unichar_isspace(ch) || (s = lacking(c, ch)) == NULL))
+		/* spaces too: the fonts lack some (U+2028, U+205F, U+3000), which the layout
+		 * then refuses, blaming the template's line instead of the plan's */
+		if (!reorders && (ch < 0x80 || (s = lacking(c, ch)) == NULL))
 			continue;
 		if (seen == NULL)
 			seen = g_hash_table_new(g_direct_hash, g_direct_equal);
