@@ -1661,7 +1661,12 @@ static void run_row(struct ex *e, const op *o)
 static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 {
 	xmlNodePtr cols = plan_child(t, "columns");
-	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, o->file, o->line);
+	/* the table is the plan's: what the layout finds wrong with it (a column too narrow
+	 * for its text) is said at the plan's line, where the clerk can give widths=, not at
+	 * the template's <plan-table> */
+	const char *url = t->doc != NULL ? (const char *)t->doc->URL : NULL;
+	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, url != NULL ? doc_str(e->d, url) : o->file,
+				     url != NULL ? plan_line(t) : o->line);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
 	double *share = NULL, sum = 0;
 	int n = 0, k, given = 0;
