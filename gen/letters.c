@@ -300,6 +300,14 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 		} else if (set == NULL || !xmlXPathNodeSetContains(set, a)) {
 			msg(j->d, NULL, 0, MSG_LETTERS_AGENCY_NO_LETTER, id);
 			status = EXIT_USAGE;
+		} else if (g_ptr_array_find(sel, a, NULL)) {
+			/* --agency X --agency X: its letter once, not twice in the print file;
+			 * said once, at its second mention */
+			guint before = 0;
+			for (guint k = 0; k < i; k++)
+				before += strcmp(g_ptr_array_index(o->only, k), id) == 0;
+			if (before == 1)
+				msg(j->d, NULL, 0, MSG_LETTERS_AGENCY_TWICE, id);
 		} else
 			g_ptr_array_add(sel, a);
 	}

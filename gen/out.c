@@ -24,6 +24,9 @@
 #define OUT_MAX_LINKS 40
 /* The suffix mkstemp() fills in. */
 #define OUT_TMP_SUFFIX ".tmp-XXXXXX"
+/* The longest file name (one component, in bytes) when the folder does not say: POSIX
+ * file systems allow 255 (ext4, XFS, Btrfs, NTFS and exFAT through Linux). */
+#define OUT_NAME_MAX_DEFAULT 255
 static char open_tmp[OUT_MAX_OPEN][OUT_PATH_MAX];
 static volatile sig_atomic_t open_used[OUT_MAX_OPEN];
 
@@ -181,10 +184,34 @@ void out_write_failed(struct diag *d, const char *path, int err)
 		msg(d, path, 0, MSG_OUT_FILE_WRITTEN_DISK, i18n_strerror(err != 0 ? err : EIO));
 }
 
+/* How much of the file name base (in the folder: target's first dirlen bytes) its
+ * temporary name ".BASE.tmp-XXXXXX" keeps. That is 12 bytes longer than base: a name the
+ * folder allows (a long Vietnamese name is 2 or 3 bytes a letter) must not fail for its
+ * temporary name, so base is cut to fit, at a character's end; out_commit() renames to
+ * the target kept after the temporary name's end, not to a name derived from it. */
+static size_t tmp_stem(const char *target, int dirlen, const char *base)
+{
+	char *dir = dirlen > 0 ? g_strndup(target, (size_t)dirlen) : g_strdup(".");
+	long max = pathconf(dir, _PC_NAME_MAX), extra = 1 + (long)strlen(OUT_TMP_SUFFIX);
+	size_t keep = strlen(base);
+
+	g_free(dir);
+	if (max <= 0)
+		max = OUT_NAME_MAX_DEFAULT;
+	if ((long)keep + extra <= max)
+		return keep;
+	keep = max > extra ? (size_t)(max - extra) : 0;
+	while (keep > 0 && ((unsigned char)base[keep] & 0xC0) == 0x80)
+		keep--;
+	return keep;
+}
+
 FILE *out_open(struct diag *d, const char *path, char **tmp)
 {
 	char *target, *slash, *name;
-	int fd;
+	const char *base;
+	int fd, dirlen;
+	size_t keep, tmplen;
 	FILE *f;
 
 	*tmp = NULL;
@@ -193,9 +220,13 @@ FILE *out_open(struct diag *d, const char *path, char **tmp)
 	if ((target = resolve(d, path)) == NULL)
 		return NULL;
 	slash = strrchr(target, '/');
-	name = g_strdup_printf("%.*s.%s" OUT_TMP_SUFFIX,
-			       slash != NULL ? (int)(slash - target + 1) : 0, target,
-			       slash != NULL ? slash + 1 : target);
+	base = slash != NULL ? slash + 1 : target;
+	dirlen = slash != NULL ? (int)(slash - target + 1) : 0;
+	keep = tmp_stem(target, dirlen, base);
+	tmplen = (size_t)dirlen + 1 + keep + strlen(OUT_TMP_SUFFIX);
+	name = g_malloc(tmplen + 1 + strlen(target) + 1);
+	snprintf(name, tmplen + 1, "%.*s.%.*s" OUT_TMP_SUFFIX, dirlen, target, (int)keep, base);
+	strcpy(name + tmplen + 1, target);
 	g_free(target);
 	fd = mkstemp(name);
 	if (fd < 0) {
@@ -214,14 +245,10 @@ FILE *out_open(struct diag *d, const char *path, char **tmp)
 	return f;
 }
 
-/* The final name of the temporary file tmp: "DIR/.NAME.tmp-XXXXXX" is DIR/NAME. */
+/* The final name of the temporary file tmp: out_open() keeps it after tmp's end. */
 static char *final_name(const char *tmp)
 {
-	const char *slash = strrchr(tmp, '/');
-	size_t dirlen = slash != NULL ? (size_t)(slash - tmp + 1) : 0;
-	size_t n = strlen(tmp) - dirlen - 1 - strlen(OUT_TMP_SUFFIX);
-
-	return g_strdup_printf("%.*s%.*s", (int)dirlen, tmp, (int)n, tmp + dirlen + 1);
+	return g_strdup(tmp + strlen(tmp) + 1);
 }
 
 int out_commit(struct diag *d, FILE *f, char *tmp, const char *path)

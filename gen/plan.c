@@ -835,7 +835,7 @@ void plan_free(plan *p)
 
 long plan_line(xmlNodePtr node)
 {
-	return node != NULL ? xmlGetLineNo(node) : 0;
+	return xmlread_line(node);
 }
 
 xmlNodePtr plan_child(xmlNodePtr node, const char *name)

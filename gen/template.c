@@ -143,7 +143,7 @@ static void terr_at(template *t, xmlNodePtr n, enum msg_id id, const char *fmt, 
 
 	(void)fmt;
 	va_start(ap, fmt);
-	msg_v(t->d, n != NULL ? node_file(t, n) : t->path, n != NULL ? xmlGetLineNo(n) : 0, id, ap);
+	msg_v(t->d, n != NULL ? node_file(t, n) : t->path, xmlread_line(n), id, ap);
 	va_end(ap);
 	t->errors++;
 }
@@ -267,7 +267,7 @@ static op *op_new(template *t, enum op_kind kind, xmlNodePtr n)
 
 	o->kind = kind;
 	o->file = n != NULL ? node_file(t, n) : t->path;
-	o->line = n != NULL ? xmlGetLineNo(n) : 0;
+	o->line = xmlread_line(n);
 	g_ptr_array_add(t->ops, o);
 	return o;
 }
@@ -377,7 +377,7 @@ static void compile_style(template *t, xmlNodePtr n)
 	}
 	s->name = (const char *)xmlStrdup(BAD_CAST name);
 	s->file = node_file(t, n);
-	s->line = xmlGetLineNo(n);
+	s->line = xmlread_line(n);
 	if ((v = attr(n, "font")) != NULL)
 		s->family = (const char *)xmlStrdup(BAD_CAST v);
 	else if (parent != NULL)
@@ -1696,7 +1696,12 @@ static void run_row(struct ex *e, const op *o)
 static void plan_table(struct ex *e, const op *o, xmlNodePtr t)
 {
 	xmlNodePtr cols = plan_child(t, "columns");
-	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, o->file, o->line);
+	/* the table is the plan's: what the layout finds wrong with it (a column too narrow
+	 * for its text) is said at the plan's line, where the clerk can give widths=, not at
+	 * the template's <plan-table> */
+	const char *url = t->doc != NULL ? (const char *)t->doc->URL : NULL;
+	doc_block *b = doc_block_new(e->d, BLOCK_TABLE, url != NULL ? doc_str(e->d, url) : o->file,
+				     url != NULL ? plan_line(t) : o->line);
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(doc_row));
 	double *share = NULL, sum = 0;
 	int n = 0, k, given = 0;

@@ -121,6 +121,21 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
 	r->structural[r->depth] =
 		(unsigned char)(r->is_structural != NULL && r->is_structural(local));
 	r->start(ctx, local, prefix, uri, nns, ns, nattr, ndef, attrs);
+	/* libxml2 keeps an element's line in 16 bits: from line 65535 on it guesses the line
+	 * from the text around the element (XML_PARSE_BIG_LINES), one too many when the
+	 * element's first child is a line break. The real line is kept here, for plan_line() */
+	xmlNodePtr n = r->ctxt->node;
+	if (n != NULL && n->type == XML_ELEMENT_NODE && n->line == XMLREAD_LINE_UNKNOWN)
+		n->_private = (void *)(intptr_t)ctx_line(r->ctxt);
+}
+
+long xmlread_line(xmlNodePtr n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->type == XML_ELEMENT_NODE && n->line == XMLREAD_LINE_UNKNOWN && n->_private != NULL)
+		return (long)(intptr_t)n->_private;
+	return xmlGetLineNo(n);
 }
 
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
@@ -366,6 +381,19 @@ static char *read_bytes(struct diag *d, const char *path, size_t *size, int *sta
 	return buf;
 }
 
+/* Turns each carriage return that no line feed follows into a line feed, in place. A
+ * file saved with CR alone ending its lines (old Mac editors, some Windows settings) is
+ * one line to libxml2, which counts lines by LF: every message said line 1. XML reads a
+ * lone CR as an LF anyway (XML 1.0, 2.11), so the plan means the same; a CR LF pair is
+ * left as it is. */
+static void lone_cr_to_lf(char *buf, size_t size)
+{
+	for (char *p = memchr(buf, '\r', size); p != NULL;
+	     p = memchr(p + 1, '\r', size - (size_t)(p + 1 - buf)))
+		if ((size_t)(p + 1 - buf) >= size || p[1] != '\n')
+			*p = '\n';
+}
+
 /* Refuses empty files, UTF-16 files, NUL bytes and bytes that are not UTF-8, naming the
  * line of the first bad byte. Returns 0 when the bytes are acceptable. */
 static int check_bytes(struct diag *d, const char *path, const char *buf, size_t size)
@@ -464,6 +492,7 @@ xmlDocPtr xmlread_file(struct diag *d, const char *path, xmlread_structural stru
 	buf = read_bytes(d, path, &size, status, &too_big);
 	if (buf == NULL)
 		return NULL;
+	lone_cr_to_lf(buf, size);
 	if (too_big)
 		r.truncated = 1;
 	/* most files need no normalising at all: one pass over the bytes says so */

@@ -23,6 +23,13 @@
 /* Real plans nest about 8 deep, the bundled templates at most 14; deep trees cost stack. */
 #define XMLREAD_MAX_DEPTH 64
 
+/* The line libxml2 stores for an element on line 65535 or later (16 bits). */
+#define XMLREAD_LINE_UNKNOWN 65535
+
+/* The line of node n in its file (0 for NULL): libxml2's, or, for an element on a line
+ * beyond the 16 bits libxml2 keeps, the line xmlread_file() noted. */
+long xmlread_line(xmlNodePtr n);
+
 /* Makes libxml2 print nothing of its own, for the whole process: called once, first thing
  * in main() (and in the tests' and fuzz targets' set-up). Every message vbgen shows is
  * its own, with the file and line (xmlread.c's parser callbacks, plan.c's schema errors,
