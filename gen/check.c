@@ -200,6 +200,19 @@ static const char *kind_words(const char *name)
 	return _("another element");
 }
 
+/* Whether id is a valid id with spaces around it (id=" t01"): the id quoted in the usual
+ * message would look right, so the spaces are said; 1 after reporting. */
+static int spaces_around_id(struct ctx *c, xmlNodePtr at, const char *attr, const char *id)
+{
+	char *bare = g_strstrip(g_strdup(id));
+	int said = strcmp(bare, id) != 0 && text_is_id(bare);
+
+	if (said)
+		err(c, at, MSG_CHECK_ID_SPACES_AROUND, attr, attr, bare);
+	g_free(bare);
+	return said;
+}
+
 /* Checks one reference; kinds are element names ("agency", "group", "section"). Returns
  * the element referred to, or NULL after reporting. */
 static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char *id,
@@ -215,6 +228,8 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 		err(c, at, MSG_CHECK_EMPTY_ID, attr, want);
 		return NULL;
 	}
+	if (spaces_around_id(c, at, attr, id))
+		return NULL;
 	if (!text_is_id(id)) {
 		err(c, at, MSG_CHECK_REF_NOT_AN_ID, attr, text_quote(q, id));
 		return NULL;
@@ -248,7 +263,9 @@ static void check_ids(struct ctx *c, xmlNodePtr n)
 			continue;
 		id = plan_attr(n, "id");
 		if (id != NULL) {
-			if (!text_is_id(id))
+			if (spaces_around_id(c, n, "id", id))
+				;
+			else if (!text_is_id(id))
 				err(c, n, MSG_CHECK_ID_INVALID, text_quote(q, id));
 			else if ((first = plan_find(c->p, id)) != n)
 				err(c, n, MSG_CHECK_ID_TWICE, id, plan_line(first));
