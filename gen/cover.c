@@ -142,6 +142,9 @@ void cover_check(struct diag *d, const plan *p)
 		g_ptr_array_add(loaded, t);
 		template_each_style(t, add_style, &c);
 	}
+	/* every template is an input from now on, before the first document is written
+	 * (`all` writes the plan before it reads the letter's template) */
+	diag_add_inputs(d, &ahead);
 	if (c.styles->len > 0)
 		walk(&c, xmlDocGetRootElement(p->doc));
 	if (c.more > 0)

@@ -150,6 +150,31 @@ int diag_once(struct diag *d, const char *key)
 	return 1;
 }
 
+int diag_note_input(struct diag *d, dev_t dev, ino_t ino)
+{
+	if (diag_is_input(d, dev, ino))
+		return 1;
+	if (d->ninputs >= DIAG_INPUTS_MAX)
+		return 0;
+	d->inputs[d->ninputs].dev = dev;
+	d->inputs[d->ninputs++].ino = ino;
+	return 1;
+}
+
+int diag_is_input(const struct diag *d, dev_t dev, ino_t ino)
+{
+	for (int i = 0; i < d->ninputs; i++)
+		if (d->inputs[i].dev == dev && d->inputs[i].ino == ino)
+			return 1;
+	return 0;
+}
+
+void diag_add_inputs(struct diag *to, const struct diag *from)
+{
+	for (int i = 0; i < from->ninputs; i++)
+		diag_note_input(to, from->inputs[i].dev, from->inputs[i].ino);
+}
+
 void diag_set_silent(struct diag *d, int s)
 {
 	d->silent = s;

@@ -8,6 +8,8 @@
 #ifndef VBGEN_DIAG_H
 #define VBGEN_DIAG_H
 
+#include <sys/types.h>
+
 enum diag_level {
 	DIAG_NOTE,    /* information, e.g. which font family was used */
 	DIAG_WARNING, /* the output is written, but the user should look */
@@ -33,6 +35,17 @@ enum diag_level {
 #define DIAG_ONCE_MAX 32
 #define DIAG_ONCE_KEY 128
 
+/* The files a run reads (its plan, its templates and the templates these import) are
+ * known by device and inode, so that no output replaces one, whatever name leads to it
+ * (a symbolic or hard link in the output folder, ./plan.xml). A run reads the plan and a
+ * handful of templates (the bundled ones are four); a file past this bound is refused
+ * rather than read unguarded. */
+#define DIAG_INPUTS_MAX 64
+struct diag_input {
+	dev_t dev;
+	ino_t ino;
+};
+
 /* The state of a run's messages: what was said so far and how to say more. main.c owns
  * the run's (on its stack, diag_init) and passes it to each stage, which keeps it in its
  * own context; there is no other. Work whose messages must not count as the run's has
@@ -47,6 +60,8 @@ struct diag {
 	char last_error[MSG_TEXT_MAX];           /* the last error's text, "" when none */
 	char once[DIAG_ONCE_MAX][DIAG_ONCE_KEY]; /* the keys diag_once() was given */
 	int nonce;
+	struct diag_input inputs[DIAG_INPUTS_MAX]; /* the files read (diag_note_input) */
+	int ninputs;
 };
 
 /* Sets d to say everything and to have said nothing. */
@@ -96,6 +111,17 @@ int diag_muted(const struct diag *d);
  * to d (and remembers it; diag_reset() does not forget), 0 after, and 0 while muted
  * (nothing is said, so nothing is remembered). */
 int diag_once(struct diag *d, const char *key);
+
+/* Notes that the run reads the file dev/ino (xmlread.c, for every plan and template
+ * read), whatever d's silence: 1 when noted (or known), 0 when DIAG_INPUTS_MAX files are
+ * noted already. */
+int diag_note_input(struct diag *d, dev_t dev, ino_t ino);
+/* Whether dev/ino is a file the run reads, which no output may replace (out.c). */
+int diag_is_input(const struct diag *d, dev_t dev, ino_t ino);
+/* Notes in to the files from has noted (the templates cover.c reads ahead with a diag of
+ * its own, before any document is written); those past the bound are left out, as the
+ * real work notes them in its turn. */
+void diag_add_inputs(struct diag *to, const struct diag *from);
 
 /* The text of the last error reported (without file and line), or "" when none since
  * diag_reset(); lives until the next message. */

@@ -212,6 +212,7 @@ FILE *out_open(struct diag *d, const char *path, char **tmp)
 	const char *base;
 	int fd, dirlen;
 	size_t keep, tmplen;
+	struct stat st;
 	FILE *f;
 
 	*tmp = NULL;
@@ -219,6 +220,11 @@ FILE *out_open(struct diag *d, const char *path, char **tmp)
 		return stdout;
 	if ((target = resolve(d, path)) == NULL)
 		return NULL;
+	if (stat(target, &st) == 0 && diag_is_input(d, st.st_dev, st.st_ino)) {
+		msg(d, path, 0, MSG_OUT_IS_INPUT);
+		g_free(target);
+		return NULL;
+	}
 	slash = strrchr(target, '/');
 	base = slash != NULL ? slash + 1 : target;
 	dirlen = slash != NULL ? (int)(slash - target + 1) : 0;

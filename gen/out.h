@@ -13,7 +13,8 @@
 /* Opens a temporary file for writing beside where path goes (through a symbolic link,
  * the file it names: the link stays); returns the FILE and sets *tmp (to free), or
  * returns NULL after reporting to d, also when path is a folder, a device or anything else
- * that is not a regular file. The path "-" is standard output (*tmp is then NULL).
+ * that is not a regular file, or a file the run reads (diag_is_input: the plan or a
+ * template, under another name). The path "-" is standard output (*tmp is then NULL).
  * Finish with out_commit() or out_abort(). */
 FILE *out_open(struct diag *d, const char *path, char **tmp);
 /* Closes f (standard output: flushes it) and renames tmp to its final name; returns

@@ -346,6 +346,13 @@ static char *read_bytes(struct diag *d, const char *path, size_t *size, int *sta
 		close(fd);
 		return NULL;
 	}
+	/* known as an input before anything is written, so that no output replaces it */
+	if (!diag_note_input(d, st.st_dev, st.st_ino)) {
+		msg(d, path, 0, MSG_XML_TOO_MANY_FILES, DIAG_INPUTS_MAX);
+		*status = EXIT_SYSTEM;
+		close(fd);
+		return NULL;
+	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* A file over the limit is not read whole: its first XMLREAD_MAX_BYTES are, so that the
 	 * parser can say on which line it stops being a plan (a runaway text, a missing

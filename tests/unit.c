@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "date.h"
+#include "diag.h"
 #include "i18n.h"
 #include "msg.h"
 #include "num.h"
@@ -651,6 +652,35 @@ static void test_msg(unit *u)
 	expect_int(u, "msg: the length it would have had", n, 11);
 }
 
+/* The files a run reads, which no output may replace (out.c): each noted once, the bound
+ * said rather than a file left unguarded, and what cover.c reads ahead carried over. */
+static void test_diag(unit *u)
+{
+	struct diag d, ahead;
+	int noted = 1;
+
+	diag_init(&d);
+	diag_init(&ahead);
+	expect_int(u, "diag: no input at first", diag_is_input(&d, 1, 2), 0);
+	for (int i = 0; i < DIAG_INPUTS_MAX; i++)
+		noted &= diag_note_input(&d, 7, (ino_t)(100 + i));
+	expect_int(u, "diag: DIAG_INPUTS_MAX files noted", noted, 1);
+	expect_int(u, "diag: a file noted again is known", diag_note_input(&d, 7, 100), 1);
+	expect_int(u, "diag: one file too many is refused", diag_note_input(&d, 7, 99), 0);
+	expect_int(u, "diag: the refused one is not an input", diag_is_input(&d, 7, 99), 0);
+	expect_int(u, "diag: the same inode on another device is not", diag_is_input(&d, 8, 100),
+		   0);
+	expect_int(u, "diag: the last noted is", diag_is_input(&d, 7, 100 + DIAG_INPUTS_MAX - 1),
+		   1);
+	diag_set_muted(&ahead, 1);
+	diag_note_input(&ahead, 9, 1);
+	diag_init(&d);
+	diag_add_inputs(&d, &ahead);
+	expect_int(u, "diag: a muted diag's inputs carried over", diag_is_input(&d, 9, 1), 1);
+	diag_reset(&d);
+	expect_int(u, "diag: kept through diag_reset", diag_is_input(&d, 9, 1), 1);
+}
+
 static void group(unit *u, const char *name, void (*fn)(unit *))
 {
 	int p = u->passed, f = u->failed;
@@ -669,6 +699,7 @@ int main(void)
 	group(&u, "num", test_num);
 	group(&u, "i18n", test_i18n);
 	group(&u, "msg", test_msg);
+	group(&u, "diag", test_diag);
 	group(&u, "xpath", test_xpath_group);
 	group(&u, "ttf", test_ttf_group);
 	group(&u, "pdf", test_pdf_group);
