@@ -921,17 +921,9 @@ static int check_file_output(struct diag *diag, const char *opt, const char *pat
 		return usage_error(diag, MSG_USAGE_OUTPUT_IS_PLAN, opt, path);
 	dir = folder_of(path);
 	/* made: the folder the command makes first (letters -o DIR --print DIR/print.pdf) */
-	if (made != NULL) {
-		char *m = g_strdup(made);
-		size_t n = strlen(m);
-		while (n > 1 && m[n - 1] == '/')
-			m[--n] = '\0';
-		if (strcmp(m, dir) == 0) {
-			g_free(m);
-			g_free(dir);
-			return EXIT_OK;
-		}
-		g_free(m);
+	if (made != NULL && out_same(made, dir)) {
+		g_free(dir);
+		return EXIT_OK;
 	}
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		msg(diag, path, 0, MSG_MAIN_NO_FOLDER, dir);

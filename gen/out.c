@@ -122,29 +122,63 @@ char *out_target(const char *path)
 	}
 }
 
+/* Whether the names a and b (after their links) are one place: by inode when both
+ * exist; when neither does, the same last name in the same place, folder by folder up to
+ * one that exists, so that b, ./b and b// are one new folder (one existing and the other
+ * not: two places). Each step drops a name, so it ends. */
+static void trim_slashes(char *p)
+{
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+}
+
+static int same_place(const char *a, const char *b)
+{
+	char *pa = g_strdup(a), *pb = g_strdup(b);
+	int same = -1;
+
+	while (same < 0) {
+		struct stat sa, sb;
+		int ea, eb;
+		char *na, *nb;
+		/* "b/" is the folder b (GLib's dirname of it is b itself) */
+		trim_slashes(pa);
+		trim_slashes(pb);
+		ea = stat(pa, &sa) == 0;
+		eb = stat(pb, &sb) == 0;
+		if (ea || eb) {
+			same = ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+			break;
+		}
+		na = g_path_get_basename(pa);
+		nb = g_path_get_basename(pb);
+		same = strcmp(na, nb) == 0 ? -1 : 0;
+		g_free(na);
+		g_free(nb);
+		if (same == 0)
+			break;
+		na = g_path_get_dirname(pa);
+		nb = g_path_get_dirname(pb);
+		if (strcmp(na, pa) == 0 && strcmp(nb, pb) == 0)
+			same = 1; /* the same name, and no folder above it left to compare */
+		g_free(pa);
+		g_free(pb);
+		pa = na;
+		pb = nb;
+	}
+	g_free(pa);
+	g_free(pb);
+	return same;
+}
+
 int out_same(const char *a, const char *b)
 {
 	char *ta = out_target(a), *tb = out_target(b);
-	struct stat sa, sb;
-	int same = 0;
+	/* a link that leads nowhere: said when it is opened */
+	int same = ta != NULL && tb != NULL && same_place(ta, tb);
 
-	if (ta == NULL || tb == NULL)
-		same = 0; /* a link that leads nowhere: said when it is opened */
-	else if (stat(ta, &sa) == 0 && stat(tb, &sb) == 0)
-		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	else {
-		/* a new name: the same name in the same folder */
-		char *da = g_path_get_dirname(ta), *db = g_path_get_dirname(tb);
-		char *na = g_path_get_basename(ta), *nb = g_path_get_basename(tb);
-		same = strcmp(na, nb) == 0 &&
-		       ((stat(da, &sa) == 0 && stat(db, &sb) == 0)
-				? sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
-				: strcmp(da, db) == 0);
-		g_free(da);
-		g_free(db);
-		g_free(na);
-		g_free(nb);
-	}
 	g_free(ta);
 	g_free(tb);
 	return same;

@@ -27,9 +27,9 @@ void out_abort(FILE *f, char *tmp);
  * chain of them) names, as out_open() writes it. Returns a new string, or NULL when a
  * link leads nowhere or around in a loop. */
 char *out_target(const char *path);
-/* Whether the outputs named a and b would be the same file (after their links, by
- * inode when both exist, else the same name in the same folder): each would be renamed
- * over the other. */
+/* Whether the outputs (or folders) named a and b would be the same (after their links,
+ * by inode when both exist, else the same name in the same folder, compared the same
+ * way: b, ./b and b// are one): each would be renamed over the other. */
 int out_same(const char *a, const char *b);
 /* Whether path is "-", standard output. */
 int out_is_stdout(const char *path);
