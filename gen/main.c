@@ -249,14 +249,15 @@ static int cmd_check(struct diag *diag, const char *path)
 	return EXIT_OK;
 }
 
-/* The default output name: the plan's file name with ext instead of .xml, in the
- * current folder. */
+/* The default output name: the plan's file name with ext instead of .xml (in any
+ * case), in the current folder. */
 static char *default_output(const char *plan_path, const char *ext)
 {
 	char *base = g_path_get_basename(plan_path), *dot = strrchr(base, '.');
 	char *out;
 
-	if (dot != NULL && strcmp(dot, ".xml") == 0)
+	/* plan.XML as saved by some programs: plan.pdf, not plan.XML.pdf */
+	if (dot != NULL && g_ascii_strcasecmp(dot, ".xml") == 0)
 		*dot = '\0';
 	out = g_strconcat(base, ext, NULL);
 	g_free(base);
@@ -1164,6 +1165,11 @@ int main(int argc, char **argv)
 	if ((k != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
 	    (status = option_misplaced(diag, cmd, k, &o)) != EXIT_OK)
 		return status;
+	/* "-" would be read as a file of that name, said as "cannot open the file": every
+	 * message names the plan's file and line, which standard input has not */
+	if ((k != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
+	    out_is_stdout(path))
+		return usage_error(diag, MSG_USAGE_PLAN_STANDARD_INPUT, cmd);
 	if ((kinds_find(cmd) != NULL || strcmp(cmd, "all") == 0 || strcmp(cmd, "check") == 0) &&
 	    (status = check_outputs(diag, cmd, k, &o, path)) != EXIT_OK)
 		; /* said */
