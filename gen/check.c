@@ -7,6 +7,7 @@
 #include "date.h"
 #include "diag.h"
 #include "i18n.h"
+#include "kinds.h"
 #include "msg.h"
 #include "text.h"
 
@@ -251,7 +252,20 @@ static xmlNodePtr ref(struct ctx *c, xmlNodePtr at, const char *attr, const char
 	return NULL;
 }
 
-/* Reports malformed and duplicate ids (the reader indexed the first of each, plan.c). */
+/* Whether n's id names files: it is the node of a kind made once per node (kinds.c: an
+ * agency's letter is letters/ID.pdf), and, an agency, one that gets its letter. */
+static int names_files(const plan *p, xmlNodePtr n)
+{
+	for (const kind *k = kinds; k->command != NULL; k++)
+		if (k->each != NULL && k->node != NULL && strcmp(k->id, "id") == 0 &&
+		    xmlStrcmp(n->name, (const xmlChar *)k->node) == 0)
+			return xmlStrcmp(n->name, (const xmlChar *)"agency") != 0 ||
+			       plan_has_letter(p, n);
+	return 0;
+}
+
+/* Reports malformed and duplicate ids (the reader indexed the first of each, plan.c), and
+ * an id that would name a file Windows refuses. */
 static void check_ids(struct ctx *c, xmlNodePtr n)
 {
 	for (; n != NULL; n = n->next) {
@@ -269,6 +283,8 @@ static void check_ids(struct ctx *c, xmlNodePtr n)
 				err(c, n, MSG_CHECK_ID_INVALID, text_quote(q, id));
 			else if ((first = plan_find(c->p, id)) != n)
 				err(c, n, MSG_CHECK_ID_TWICE, id, plan_line(first));
+			else if (names_files(c->p, n) && text_windows_reserved(id))
+				warn(c, n, MSG_CHECK_ID_WINDOWS_DEVICE, id, id, id);
 		}
 		check_ids(c, n->children);
 	}

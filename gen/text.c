@@ -253,6 +253,21 @@ int text_is_id(const char *s)
 	return 1;
 }
 
+int text_windows_reserved(const char *s)
+{
+	static const char *const devices[] = {"con", "prn", "aux", "nul"};
+	size_t n = strcspn(s, ".");
+
+	if (n == 3) {
+		for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+			if (g_ascii_strncasecmp(s, devices[i], 3) == 0)
+				return 1;
+		return 0;
+	}
+	return n == 4 && (g_ascii_strncasecmp(s, "com", 3) == 0 || g_ascii_strncasecmp(s, "lpt", 3) == 0) &&
+	       s[3] >= '0' && s[3] <= '9';
+}
+
 int text_distance(const char *a, const char *b, int max)
 {
 	size_t la = strlen(a), lb = strlen(b);

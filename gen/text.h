@@ -53,6 +53,11 @@ char *text_quote(char *buf, const char *s);
 /* Returns 1 when s is a valid id: ASCII [a-z0-9][a-z0-9-]*, at most TEXT_ID_MAX bytes. */
 int text_is_id(const char *s);
 
+/* Whether the file name s (up to its first dot, in any case) is one Windows keeps for a
+ * device: CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9. Windows cannot open, copy or delete
+ * con.pdf, and a letter's file is named after its agency's id. */
+int text_windows_reserved(const char *s);
+
 /* Returns the Levenshtein distance between a and b (bytes), or max + 1 when it is surely
  * more than max: their lengths differ by more, or one is longer than TEXT_DISTANCE_LEN.
  * For "did you mean" suggestions of ids and element names. */
