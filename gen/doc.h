@@ -35,6 +35,8 @@ typedef struct doc_style {
 			      * never ends in one word alone), 0 or 1 for no rule */
 	int keep_groups;     /* never break inside a word group where it fits (names in a
 			      * table's agency columns) */
+	int one_line;        /* set on one line (the place and date line, Decree 30 box 4):
+			      * when it cannot be, even at its least size, vbgen says so */
 	int balance;         /* break into the fewest lines, even and at word groups (names,
 			      * titles, summaries) rather than filling each line */
 	const struct doc_style *smaller; /* the same style 0.5 pt smaller, down to the least

@@ -667,6 +667,21 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 		else if (filled != best)
 			fill(l, b, fd);
 	}
+	/* a line the decree sets whole (one-line styles) that wraps even at its least size:
+	 * the page would be refused by the records office, so it is said, once per text (a
+	 * letter's date is the same in every letter); what to change is the template's */
+	if (s->one_line && lines > 1) {
+		char key[DIAG_ONCE_KEY];
+		snprintf(key, sizeof key, "one-line %.*s", DIAG_ONCE_KEY - 16, b->text);
+		if (diag_once(fonts_diag(f), key)) {
+			char pt[G_ASCII_DTOSTR_BUF_SIZE];
+			const doc_style *least = s;
+			while (least->smaller != NULL)
+				least = least->smaller;
+			msg(fonts_diag(f), b->file, b->line, MSG_LAYOUT_ONE_LINE_WRAPS, b->text,
+			    g_ascii_formatd(pt, sizeof pt, "%g", least->size));
+		}
+	}
 	if (pango_layout_get_unknown_glyphs_count(l) > 0) {
 		msg(fonts_diag(f), b->file, b->line, MSG_LAYOUT_SOME_CHARACTERS_GLYPH, b->text);
 		g_object_unref(l);

@@ -415,6 +415,7 @@ static void compile_style(template *t, xmlNodePtr n)
 			terr(t, n, MSG_TPL_CASE_UPPER, v);
 	}
 	s->balance = flag_attr(t, n, "balance", s->balance);
+	s->one_line = flag_attr(t, n, "one-line", s->one_line);
 	s->keep_groups = flag_attr(t, n, "keep-groups", s->keep_groups);
 	s->last_words = (int)number_attr(t, n, "last-words", s->last_words, 0, 4);
 	g_ptr_array_add(t->styles, s);
