@@ -39,6 +39,9 @@
 
 /* A reason quoted back from a worker is cut here; messages are one line. */
 #define LETTERS_REASON_MAX 600
+/* Letters left in the folder from an earlier run are named one by one up to this many,
+ * then counted: a plan that lost a whole group of agencies should not fill the screen. */
+#define LETTERS_STALE_NAMED 5
 
 struct result {
 	int status; /* EXIT_OK ... ; -1 until reported */
@@ -380,6 +383,59 @@ static int check_print_apart(struct job *j)
 
 /* "12 letters" (translated) into buf, of LETTERS_COUNT_MAX bytes; returns buf. */
 #define LETTERS_COUNT_MAX 64
+/* g_ptr_array_sort()'s order of file names (it passes pointers to the elements). */
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The letters in the folder that this plan no longer makes: DIR/<id>.pdf or .docx, a
+ * regular file named like an id, whose id is no selected node (an agency taken out of
+ * the plan, or given letter="no"), and not the print file. They stay (vbgen never
+ * deletes what it did not write this run), but the print file leaves them out and a
+ * clerk who prints the folder would send them: said as warnings, in name order. Only
+ * after a run that made every letter (no --agency). */
+static void stale_letters(struct job *j)
+{
+	GHashTable *ids = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *stale = g_ptr_array_new_with_free_func(g_free);
+	GDir *dir = g_dir_open(j->o->dir, 0, NULL);
+	const char *name;
+
+	for (guint i = 0; i < j->sel->len; i++)
+		g_hash_table_add(ids, (gpointer)node_id(j, g_ptr_array_index(j->sel, i)));
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		const char *dot = strrchr(name, '.');
+		char *stem, *path;
+		struct stat st;
+		if (dot == NULL || (strcmp(dot, ".pdf") != 0 && strcmp(dot, ".docx") != 0))
+			continue;
+		stem = g_strndup(name, (gsize)(dot - name));
+		path = g_build_filename(j->o->dir, name, NULL);
+		if (text_is_id(stem) && !g_hash_table_contains(ids, stem) && lstat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode) && (j->o->print == NULL || !out_same(path, j->o->print)))
+			g_ptr_array_add(stale, g_strdup(name));
+		g_free(stem);
+		g_free(path);
+	}
+	if (dir != NULL)
+		g_dir_close(dir);
+	g_ptr_array_sort(stale, by_name);
+	for (guint i = 0; i < stale->len && i < LETTERS_STALE_NAMED; i++) {
+		const char *f = g_ptr_array_index(stale, i);
+		char *path = g_build_filename(j->o->dir, f, NULL);
+		char *id = g_strndup(f, (gsize)(strrchr(f, '.') - f));
+		msg(j->d, path, 0, MSG_LETTERS_STALE_LETTER, id);
+		g_free(id);
+		g_free(path);
+	}
+	if (stale->len > LETTERS_STALE_NAMED)
+		msgn(j->d, j->o->dir, 0, MSG_LETTERS_STALE_MORE, stale->len - LETTERS_STALE_NAMED,
+		     stale->len - LETTERS_STALE_NAMED);
+	g_ptr_array_free(stale, TRUE);
+	g_hash_table_destroy(ids);
+}
+
 static const char *letters_count(char *buf, guint n)
 {
 	i18n_snprintf(buf, LETTERS_COUNT_MAX, P_("%'u letter", "%'u letters", n), n);
@@ -588,6 +644,8 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 	if (system_failed > 0)
 		msgn(diag, o->dir, 0, MSG_LETTERS_NOT_MADE_SYSTEM, system_failed, system_failed);
 	status = system_failed > 0 ? EXIT_SYSTEM : failed > 0 ? EXIT_INVALID : EXIT_OK;
+	if (o->only == NULL && !o->dump && status == EXIT_OK)
+		stale_letters(&j);
 	if (print != NULL) {
 		int rc = made > 0 ? pdf_close(print) : (pdf_cancel(print), EXIT_OK);
 		if (rc != EXIT_OK)
