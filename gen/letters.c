@@ -412,8 +412,9 @@ static void stale_letters(struct job *j)
 			continue;
 		stem = g_strndup(name, (gsize)(dot - name));
 		path = g_build_filename(j->o->dir, name, NULL);
-		if (text_is_id(stem) && !g_hash_table_contains(ids, stem) && lstat(path, &st) == 0 &&
-		    S_ISREG(st.st_mode) && (j->o->print == NULL || !out_same(path, j->o->print)))
+		if (text_is_id(stem) && !g_hash_table_contains(ids, stem) &&
+		    lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (j->o->print == NULL || !out_same(path, j->o->print)))
 			g_ptr_array_add(stale, g_strdup(name));
 		g_free(stem);
 		g_free(path);

@@ -264,7 +264,8 @@ int text_windows_reserved(const char *s)
 				return 1;
 		return 0;
 	}
-	return n == 4 && (g_ascii_strncasecmp(s, "com", 3) == 0 || g_ascii_strncasecmp(s, "lpt", 3) == 0) &&
+	return n == 4 &&
+	       (g_ascii_strncasecmp(s, "com", 3) == 0 || g_ascii_strncasecmp(s, "lpt", 3) == 0) &&
 	       s[3] >= '0' && s[3] <= '9';
 }
 

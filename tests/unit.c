@@ -163,10 +163,10 @@ static void test_text_misc(unit *u)
 	expect_int(u, "text_is_id space", text_is_id("phong tu"), 0);
 	expect_int(u, "text_is_id empty", text_is_id(""), 0);
 	expect_int(u, "text_is_id NULL", text_is_id(NULL), 0);
-	const char *reserved[] = {"con", "prn", "aux", "nul", "com0", "com9", "lpt1", "CON",
-				  "Nul.pdf", "lpt3.tar.gz"};
-	const char *allowed[] = {"cong", "co", "com", "com10", "lpt", "lptx", "xcon", "con-1",
-				 "", ".con", "a.nul"};
+	const char *reserved[] = {"con",  "prn",  "aux", "nul",     "com0",
+				  "com9", "lpt1", "CON", "Nul.pdf", "lpt3.tar.gz"};
+	const char *allowed[] = {"cong", "co",    "com", "com10", "lpt",  "lptx",
+				 "xcon", "con-1", "",    ".con",  "a.nul"};
 	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
 		expect_int(u, reserved[i], text_windows_reserved(reserved[i]), 1);
 	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
