@@ -37,6 +37,9 @@
 /* A signing place's name is a short word (signer, head, receiver): signing tools list it,
  * and vbgen sign's --field takes it (sign.h allows up to 64 bytes). */
 #define TEMPLATE_MAX_FIELD_NAME 32
+/* An attribute this close to one an element takes is offered as what was meant: two
+ * letters off covers a typo or a swapped pair, not another word. */
+#define TEMPLATE_SUGGEST_DISTANCE 2
 
 enum op_kind {
 	OP_TEXT,    /* literal text (white space already folded) */
@@ -971,6 +974,96 @@ static void load_includes(template *t)
  * template imports none. */
 #define TEMPLATE_MAX_IMPORTS 8
 
+/* The attributes each template element takes (templates/README.md), space-separated:
+ * a name not listed is a slip (sise="13", one_line="yes") that would otherwise be
+ * ignored without a word, the template looking right and printing otherwise. Elements
+ * not listed are said by compile_node() as unknown. */
+static const struct {
+	const char *element, *attributes;
+} element_attributes[] = {
+	{"template", ""},
+	{"import", "template"},
+	{"style", "name parent font size bold italic align indent margin-left margin-right "
+		  "space-before space-after line-spacing keep-with-next case balance one-line "
+		  "keep-groups last-words shrink-to"},
+	{"page", "name size orientation width height top bottom left right number-style "
+		 "number-from number-y"},
+	{"define", "name inline"},
+	{"metadata", "title author subject keywords date"},
+	{"document", "page"},
+	{"include", "template"},
+	{"value", "select"},
+	{"content", "select"},
+	{"b", ""},
+	{"i", ""},
+	{"br", ""},
+	{"for", "each index"},
+	{"if", "test"},
+	{"else", ""},
+	{"let", "name select"},
+	{"call", "name"},
+	{"p", "style keep-with-next keep-together bookmark list"},
+	{"grid", "columns keep-with-previous keep-with-next level"},
+	{"col", ""},
+	{"rule", "length thickness gap"},
+	{"space", "height"},
+	{"field", "name width align top height"},
+	{"page-break", "page restart-numbers"},
+	{"table", "group-caption border padding"},
+	{"column", "width head-style style caption"},
+	{"caption", ""},
+	{"plan-table", "select border padding head-style style"},
+	{"row", ""},
+	{"cell", "style"},
+	{"group-row", "style level"},
+};
+
+/* Says each attribute of n and of the elements in it that its element does not take,
+ * with the nearest one it does take when there is one (a misspelling). */
+static void check_attributes(template *t, xmlNodePtr n)
+{
+	for (; n != NULL; n = n->next) {
+		const char *takes = NULL;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (size_t i = 0; i < G_N_ELEMENTS(element_attributes); i++)
+			if (is(n, element_attributes[i].element))
+				takes = element_attributes[i].attributes;
+		for (xmlAttrPtr a = n->properties; takes != NULL && a != NULL; a = a->next) {
+			const char *name = (const char *)a->name, *best = NULL;
+			gchar **words = g_strsplit(takes, " ", -1);
+			int known = 0, best_d = TEMPLATE_SUGGEST_DISTANCE + 1;
+			for (int k = 0; words[k] != NULL; k++) {
+				int d;
+				if (words[k][0] == '\0')
+					continue;
+				if (a->ns == NULL && strcmp(words[k], name) == 0)
+					known = 1;
+				d = text_distance(words[k], name, TEMPLATE_SUGGEST_DISTANCE);
+				if (d < best_d) {
+					best_d = d;
+					best = words[k];
+				}
+			}
+			if (!known) {
+				char *list = g_strjoinv(", ", words);
+				char *hint =
+					best != NULL
+						? g_strdup_printf(_(" (did you mean %s=?)"), best)
+					: takes[0] != '\0'
+						? g_strdup_printf(_(" (it takes %s)"), list)
+						: g_strdup(_(" (it takes none)"));
+				g_free(list);
+				terr(t, n, MSG_TPL_ATTRIBUTE_UNKNOWN, name, (const char *)n->name,
+				     hint);
+				g_free(hint);
+			}
+			g_strfreev(words);
+		}
+		check_attributes(t, n->children);
+	}
+}
+
 /* <import template="name"/>: reads templates/NAME.xml, whose styles, pages and
  * definitions become this template's as if written at its top (the national header, the
  * signature blocks, the styles the documents share). Appends its top-level elements to
@@ -1012,6 +1105,7 @@ static void import(template *t, xmlNodePtr n, GPtrArray *top)
 		terr(t, root, MSG_TPL_MAIN_ELEMENT_TEMPLATE, (const char *)root->name);
 		return;
 	}
+	check_attributes(t, root);
 	for (xmlNodePtr c = root->children; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -1069,6 +1163,7 @@ static template *load(struct diag *diag, const char **chain, const char *name, i
 		template_free(t);
 		return NULL;
 	}
+	check_attributes(t, root);
 	/* The top-level elements: those of the imported templates first, in the order of
 	 * the <import>s, then the template's own. */
 	GPtrArray *top = g_ptr_array_new();
