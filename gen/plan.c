@@ -672,6 +672,22 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 		snprintf(v->pending, sizeof v->pending, "%s", msg);
 		return;
 	}
+	/* bullets of a third level: the schema has <item> in <item> once, and says only
+	 * that it did not expect an item */
+	if (is_named(el, "item") && is_named(el->parent, "item")) {
+		xmlNodePtr third = is_named(el->parent->parent, "item") ? el : NULL;
+		/* or said of the second level's content: its first item */
+		for (xmlNodePtr c = el->children; third == NULL && c != NULL; c = c->next)
+			if (is_named(c, "item"))
+				third = c;
+		if (third != NULL) {
+			if (!g_hash_table_contains(v->content_done, third)) {
+				g_hash_table_add(v->content_done, third);
+				report(v, third, MSG_PLAN_ITEM_THIRD_LEVEL);
+			}
+			return;
+		}
+	}
 	if (el != NULL)
 		report(v, el, MSG_PLAN_SCHEMA_SAYS, label(el, what, sizeof what), msg,
 		       (const char *)el->name);
