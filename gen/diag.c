@@ -6,6 +6,7 @@
 #include "msg.h"
 
 #include <glib.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,6 +139,27 @@ int diag_muted(const struct diag *d)
 	return d->muted;
 }
 
+/* Whether key is new to the processes sharing table (and claims it then): 1 when new or
+ * when the table is full, 0 when another process (or this one) said it already. The
+ * key is its FNV-1a hash, never 0; two keys sharing 64 bits would lose a note. */
+static int shared_once(struct diag_shared *table, const char *key)
+{
+	unsigned long long h = 14695981039346656037ULL;
+
+	for (const unsigned char *c = (const unsigned char *)key; *c != '\0'; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	h |= 1;
+	for (unsigned i = 0; i < DIAG_SHARED_ONCE; i++) {
+		_Atomic unsigned long long *slot = &table->keys[(h + i) % DIAG_SHARED_ONCE];
+		unsigned long long was = 0;
+		if (atomic_compare_exchange_strong(slot, &was, h))
+			return 1;
+		if (was == h)
+			return 0;
+	}
+	return 1;
+}
+
 int diag_once(struct diag *d, const char *key)
 {
 	if (d->muted)
@@ -147,7 +169,12 @@ int diag_once(struct diag *d, const char *key)
 			return 0;
 	if (d->nonce < DIAG_ONCE_MAX && strlen(key) < DIAG_ONCE_KEY)
 		strcpy(d->once[d->nonce++], key);
-	return 1;
+	return d->shared == NULL || shared_once(d->shared, key);
+}
+
+void diag_share_once(struct diag *d, struct diag_shared *shared)
+{
+	d->shared = shared;
 }
 
 int diag_note_input(struct diag *d, dev_t dev, ino_t ino)

@@ -41,6 +41,15 @@ enum diag_level {
  * handful of templates (the bundled ones are four); a file past this bound is refused
  * rather than read unguarded. */
 #define DIAG_INPUTS_MAX 64
+
+/* What is said once per run is also said once across the letters' workers (forked
+ * processes, each with its copy of the run's diag): their keys, hashed, in a table they
+ * share (letters.c maps it). A run says a handful of such things; past this many the
+ * one-per-process rule above applies. */
+#define DIAG_SHARED_ONCE 256
+struct diag_shared {
+	_Atomic unsigned long long keys[DIAG_SHARED_ONCE]; /* 0: free */
+};
 struct diag_input {
 	dev_t dev;
 	ino_t ino;
@@ -62,6 +71,7 @@ struct diag {
 	int nonce;
 	struct diag_input inputs[DIAG_INPUTS_MAX]; /* the files read (diag_note_input) */
 	int ninputs;
+	struct diag_shared *shared; /* once keys shared with forked workers, or NULL */
 };
 
 /* Sets d to say everything and to have said nothing. */
@@ -111,6 +121,10 @@ int diag_muted(const struct diag *d);
  * to d (and remembers it; diag_reset() does not forget), 0 after, and 0 while muted
  * (nothing is said, so nothing is remembered). */
 int diag_once(struct diag *d, const char *key);
+
+/* Shares diag_once()'s keys with the processes forked after this call, through shared
+ * (memory mapped MAP_SHARED, zeroed), until it is called again with NULL. */
+void diag_share_once(struct diag *d, struct diag_shared *shared);
 
 /* Notes that the run reads the file dev/ino (xmlread.c, for every plan and template
  * read), whatever d's silence: 1 when noted (or known), 0 when DIAG_INPUTS_MAX files are

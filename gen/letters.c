@@ -554,6 +554,12 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 			goto done;
 		}
 		atomic_init(next, 0);
+		/* what is said once (a date line too long for its column) once for all the
+		 * workers, not once by each; without the map, once by each */
+		struct diag_shared *once = mmap(NULL, sizeof *once, PROT_READ | PROT_WRITE,
+						MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (once != MAP_FAILED)
+			diag_share_once(diag, once);
 		fflush(NULL);
 		for (guint w = 0; w < jobs; w++) {
 			int pfd[2];
@@ -580,6 +586,10 @@ int letters_run(struct diag *diag, plan *p, const kind *k, const letters_opts *o
 				;
 		}
 		munmap(next, sizeof *next);
+		if (once != MAP_FAILED) {
+			diag_share_once(diag, NULL);
+			munmap(once, sizeof *once);
+		}
 		g_free(fds);
 		g_free(pids);
 		if (o->print != NULL) {

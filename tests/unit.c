@@ -687,6 +687,21 @@ static void test_diag(unit *u)
 	expect_int(u, "diag: a muted diag's inputs carried over", diag_is_input(&d, 9, 1), 1);
 	diag_reset(&d);
 	expect_int(u, "diag: kept through diag_reset", diag_is_input(&d, 9, 1), 1);
+
+	/* diag_once across workers: a key said by one is not said by another sharing the
+	 * table (two diags here, as two forked copies of the run's) */
+	static struct diag_shared table;
+	struct diag w1, w2;
+	diag_init(&w1);
+	diag_init(&w2);
+	diag_share_once(&w1, &table);
+	diag_share_once(&w2, &table);
+	expect_int(u, "diag: once, first worker", diag_once(&w1, "one-line x"), 1);
+	expect_int(u, "diag: once, second worker", diag_once(&w2, "one-line x"), 0);
+	expect_int(u, "diag: once, another key", diag_once(&w2, "one-line y"), 1);
+	expect_int(u, "diag: once, again in the first", diag_once(&w1, "one-line x"), 0);
+	diag_share_once(&w2, NULL);
+	expect_int(u, "diag: once, unshared: its own set only", diag_once(&w2, "one-line z"), 1);
 }
 
 static void group(unit *u, const char *name, void (*fn)(unit *))
