@@ -1912,7 +1912,7 @@ static void run_op(struct ex *e, const op *o)
 		break;
 	case OP_VALUE:
 		set_ctx(e, e->ctx->node);
-		s = xpath_string(e->ctx, o->expr, e->ctx->node);
+		s = xpath_text(e->ctx, o->expr, e->ctx->node);
 		if (s == NULL)
 			exerr(e, o, MSG_TPL_EXPRESSION_EVALUATED_UNKNOWN);
 		para_append(e, s);

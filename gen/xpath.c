@@ -1220,6 +1220,42 @@ char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr 
 	return out;
 }
 
+char *xpath_text(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	xmlXPathObjectPtr obj = eval(ctx, expr, node);
+	xmlChar *s;
+	char *out;
+	int whole;
+
+	if (obj == NULL)
+		return NULL;
+	whole = obj->type == XPATH_NODESET && obj->nodesetval != NULL &&
+		obj->nodesetval->nodeNr > 0 &&
+		(obj->nodesetval->nodeTab[0]->type == XML_ELEMENT_NODE ||
+		 obj->nodesetval->nodeTab[0]->type == XML_ATTRIBUTE_NODE);
+	s = xmlXPathCastToString(obj);
+	xmlXPathFreeObject(obj);
+	if (s == NULL) {
+		report_no_memory(ctx);
+		return NULL;
+	}
+	if (whole) {
+		/* "<place> Cam Lộ </place>": the file's layout around the words, not text
+		 * (it printed "Cam Lộ , ngày ...") */
+		const char *b = (const char *)s, *e = b + strlen(b);
+		while (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+			e--;
+		out = strndup(b, (size_t)(e - b));
+	} else
+		out = strdup((const char *)s);
+	xmlFree(s);
+	if (out == NULL)
+		report_no_memory(ctx);
+	return out;
+}
+
 int xpath_bool(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
 {
 	xmlXPathObjectPtr obj = eval(ctx, expr, node);

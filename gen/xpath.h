@@ -83,6 +83,10 @@ void xpath_free(xmlXPathContextPtr ctx);
 /* Evaluates a compiled expression at node and returns its string value, malloc()ed
  * (never NULL on success; NULL when evaluation failed). */
 char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node);
+/* The same, for printing (<value>): when the result is an element or an attribute, its
+ * text without the XML white space at both ends, which is the file's layout (a text
+ * node, a string made by a function, keeps its own spaces). */
+char *xpath_text(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node);
 
 /* Evaluates a compiled expression at node and returns its boolean value, or -1 when
  * evaluation failed. */

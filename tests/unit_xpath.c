@@ -27,7 +27,7 @@ static const char plan_xml[] =
 	"      <short>UBND huyện Cam Lộ</short>\n"
 	"      <header><line>Ủy ban nhân dân</line><line>huyện Cam Lộ</line></header>\n"
 	"    </issuer>\n"
-	"    <place>Cam Lộ</place>\n"
+	"    <place>\n      Cam Lộ  </place>\n"
 	"    <number/>\n"
 	"    <symbol>KH-UBND</symbol>\n"
 	"    <date>2023-08-28</date>\n"
@@ -216,8 +216,33 @@ static plan *read_plan(struct run *r)
 	return p;
 }
 
+/* xpath_text(), what <value> prints: an element's or attribute's text without the file's
+ * layout at its ends; a string keeps its spaces (a draft's blanks). */
+static void expect_text(struct run *r, const char *name, const char *expr, const char *want)
+{
+	xmlXPathCompExprPtr comp = xmlXPathCompile(BAD_CAST expr);
+	char *s = comp != NULL ? xpath_text(r->ctx, comp, NULL) : NULL;
+	char detail[256];
+
+	snprintf(detail, sizeof detail, "%s gave [%s], want [%s]", expr, s ? s : "(null)", want);
+	r->check(s != NULL && strcmp(s, want) == 0, name, detail);
+	free(s);
+	xmlXPathFreeCompExpr(comp);
+}
+
+static void test_value_text(struct run *r)
+{
+	expect_text(r, "xpath_text: an element's ends trimmed", "/plan/document/place", "Cam Lộ");
+	expect_text(r, "xpath_text: string() keeps them", "string(/plan/document/place)",
+		    "\n      Cam Lộ  ");
+	expect_text(r, "xpath_text: a string keeps its spaces", "concat('  ', 'x', ' ')", "  x ");
+	expect_text(r, "xpath_text: an attribute", "//task[1]/@id", "t01");
+	expect_text(r, "xpath_text: nothing", "/plan/nothing", "");
+}
+
 static void test_text(struct run *r)
 {
+	test_value_text(r);
 	expect(r, "xpath: upper", "upper('ủy ban nhân dân đ')", "ỦY BAN NHÂN DÂN Đ");
 	expect(r, "xpath: upper of a node", "upper(/plan/document/issuer/name)",
 	       "ỦY BAN NHÂN DÂN HUYỆN CAM LỘ");
