@@ -68,6 +68,7 @@ struct ctx {
 	GPtrArray *sections; /* <section>s with an id, in file order (for suggestions) */
 	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
 	int own_group_notes; /* tasks whose lead also cooperates through its group */
+	int early_deadlines; /* deadlines before the plan's date (last year's plan copied) */
 };
 
 /* Reports message id about the element at; err() for an error, which counts, warn() for
@@ -338,6 +339,47 @@ static int has_content(xmlNodePtr n)
 	return 0;
 }
 
+/* A deadline due before the plan is dated (a year mistyped, 2022 for 2023): the last
+ * day of its date, quarter or year against the plan's <date>, when both are right.
+ * Said as a warning: the plan is made. */
+static void deadline_before_plan(struct ctx *c, xmlNodePtr n, const char *ds, const char *q,
+				 const char *y)
+{
+	xmlNodePtr doc = plan_child(xmlDocGetRootElement(c->p->doc), "document");
+	char *pd = plan_text(plan_child(doc, "date"));
+	date plan_date, end = {0, 12, 31};
+	int ok = pd != NULL && date_parse(pd, &plan_date) == 0;
+
+	free(pd);
+	if (!ok)
+		return;
+	if (ds != NULL) {
+		if (q != NULL || y != NULL || date_parse(ds, &end) != 0)
+			return;
+	} else if (y != NULL && strlen(y) == 4 && strspn(y, "0123456789") == 4) {
+		end.year = atoi(y);
+		if (q != NULL && strlen(q) == 1 && q[0] >= '1' && q[0] <= '4')
+			end.month = (q[0] - '0') * 3;
+		else if (q != NULL)
+			return;
+		end.day = date_days_in_month(end.year, end.month);
+		if (!date_valid(end.year, end.month, end.day))
+			return;
+	} else
+		return;
+	if (end.year * 10000 + end.month * 100 + end.day >=
+	    plan_date.year * 10000 + plan_date.month * 100 + plan_date.day)
+		return;
+	/* a plan copied from last year's with its deadlines left: a few said at their
+	 * lines, the rest counted */
+	if (c->early_deadlines++ >= CHECK_REPEAT_MAX)
+		return;
+	char *due = date_short(&end, 0), *dated = date_short(&plan_date, 0);
+	warn(c, n, MSG_CHECK_DEADLINE_BEFORE_PLAN, due, dated);
+	free(due);
+	free(dated);
+}
+
 /* A deadline has exactly one of four forms: words, date=, quarter= with year=, year=.
  * These rules are the whole of the form (the schema's complaints about deadlines are left
  * to them, being clearer); attributes other than these three are the schema's. */
@@ -374,6 +416,7 @@ static void check_deadline(struct ctx *c, xmlNodePtr n)
 		err(c, n, MSG_CHECK_YEAR_RANGE, text_quote(qt, y), CHECK_YEAR_MIN, CHECK_YEAR_MAX);
 	if (q != NULL && y == NULL)
 		err(c, n, MSG_CHECK_QUARTER_NEEDS_YEAR, text_quote(qt, q));
+	deadline_before_plan(c, n, ds, q, y);
 }
 
 /* A table of the plan's text: as many cells in each row as <columns> has captions, and
@@ -659,11 +702,14 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 
 int check_plan(struct diag *d, const plan *p)
 {
-	struct ctx c = {d, p, 0, NULL, NULL, 0};
+	struct ctx c = {d, p, 0, NULL, NULL, 0, 0};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
 
 	check_ids(&c, root);
 	check_values(&c, root);
+	if (c.early_deadlines > CHECK_REPEAT_MAX)
+		msg(d, p->path, 0, MSG_CHECK_DEADLINE_BEFORE_PLAN_MORE,
+		    c.early_deadlines - CHECK_REPEAT_MAX);
 	check_agencies(&c);
 	check_tasks(&c);
 	check_targets(&c, root);
