@@ -464,6 +464,49 @@ static void check_table(struct ctx *c, xmlNodePtr t)
 		err(c, t, MSG_CHECK_TABLE_WIDTHS_COUNT, qw, given, n, n);
 }
 
+/* The marks vbgen writes itself around a recipient ("- " before, ";" after), the copy
+ * kept ("- Lưu: " before, "." after), and the full stop a summary (trích yếu) has not,
+ * typed into the plan as a Word "Nơi nhận" block has them: printed twice ("- - UBND
+ * tỉnh;", "Sở Nội vụ; (b/c);", "Lưu: VT..") or where the decree has none. Warnings: the
+ * plan is made. */
+static void check_marks(struct ctx *c, xmlNodePtr n)
+{
+	char *t = plan_text(n);
+	const char *first = t, *dash = NULL;
+	size_t len;
+	char last[2] = "";
+
+	if (t == NULL || text_is_blank(t)) {
+		free(t);
+		return;
+	}
+	len = strlen(t);
+	if (strchr(";.,", t[len - 1]) != NULL)
+		last[0] = t[len - 1];
+	if (is(n, "to")) {
+		if (g_str_has_prefix(first, "-") || g_str_has_prefix(first, "+"))
+			dash = first[0] == '-' ? "-" : "+";
+		else if (g_str_has_prefix(first, "\u2013"))
+			dash = "\u2013";
+		else if (g_str_has_prefix(first, "\u2022"))
+			dash = "\u2022";
+		if (dash != NULL)
+			warn(c, n, MSG_CHECK_TO_BEGINS_DASH, dash);
+		if (last[0] != '\0')
+			warn(c, n, MSG_CHECK_TO_ENDS_MARK, last);
+	} else if (is(n, "archive")) {
+		/* "Lưu", in either case, with the word's end after it */
+		if (g_ascii_strncasecmp(first, "L", 1) == 0 &&
+		    (g_str_has_prefix(first + 1, "ưu") || g_str_has_prefix(first + 1, "ƯU")) &&
+		    strchr(" :", first[1 + strlen("ưu")]) != NULL)
+			warn(c, n, MSG_CHECK_ARCHIVE_LUU);
+		if (last[0] != '\0')
+			warn(c, n, MSG_CHECK_ARCHIVE_ENDS_MARK, last);
+	} else if (last[0] == '.')
+		warn(c, n, MSG_CHECK_SUMMARY_FULL_STOP);
+	free(t);
+}
+
 /* Required text, dates, deadlines and tables, everywhere in the file. */
 static void check_values(struct ctx *c, xmlNodePtr n)
 {
@@ -493,6 +536,8 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 			if (note != NULL && text_is_blank(note))
 				err(c, n, MSG_CHECK_NOTE_EMPTY);
 		}
+		if (is(n, "to") || is(n, "archive") || is(n, "summary"))
+			check_marks(c, n);
 		check_values(c, n->children);
 	}
 }
