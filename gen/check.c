@@ -507,6 +507,35 @@ static void check_marks(struct ctx *c, xmlNodePtr n)
 	free(t);
 }
 
+/* The academic titles and degrees written before a name, as abbreviations (with their
+ * dot) and in words: Decree 30 prints the signer's name without them (box 7b). */
+static const char *const academic_titles[] = {
+	"GS.TS.",       "PGS.TS.",  "GS.",      "PGS.",   "TSKH.",   "TS.",
+	"ThS.",         "Ths.",     "Th.S.",    "KS.",    "BS.",     "Giáo sư ",
+	"Phó Giáo sư ", "Tiến sĩ ", "Thạc sĩ ", "Kỹ sư ", "Bác sĩ ",
+};
+
+/* A signer's name (the plan's, the receiver's, an agency head's) that begins with an
+ * academic title: said, with the name as it should be. */
+static void check_signer_name(struct ctx *c, xmlNodePtr n)
+{
+	char *t = plan_text(n);
+
+	for (size_t i = 0; t != NULL && i < G_N_ELEMENTS(academic_titles); i++)
+		if (g_str_has_prefix(t, academic_titles[i])) {
+			const char *rest = t + strlen(academic_titles[i]);
+			char qt[TEXT_QUOTE_MAX + 4], qn[TEXT_QUOTE_MAX + 4];
+			while (*rest == ' ')
+				rest++;
+			if (*rest == '\0')
+				break;
+			g_strchomp(text_quote(qt, academic_titles[i]));
+			warn(c, n, MSG_CHECK_SIGNER_ACADEMIC_TITLE, qt, text_quote(qn, rest));
+			break;
+		}
+	free(t);
+}
+
 /* Required text, dates, deadlines and tables, everywhere in the file. */
 static void check_values(struct ctx *c, xmlNodePtr n)
 {
@@ -538,6 +567,10 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		}
 		if (is(n, "to") || is(n, "archive") || is(n, "summary"))
 			check_marks(c, n);
+		if (is(n, "name") && n->parent != NULL &&
+		    (is(n->parent, "signature") || is(n->parent, "receiver") ||
+		     is(n->parent, "head")))
+			check_signer_name(c, n);
 		check_values(c, n->children);
 	}
 }
