@@ -380,6 +380,26 @@ static void deadline_before_plan(struct ctx *c, xmlNodePtr n, const char *ds, co
 	free(dated);
 }
 
+/* The commitment letters dated before the plan they carry out (a year or month
+ * mistyped): the head of each agency would sign a commitment to a plan not yet issued. */
+static void commitments_before_plan(struct ctx *c, xmlNodePtr n, const char *t)
+{
+	xmlNodePtr doc = plan_child(xmlDocGetRootElement(c->p->doc), "document");
+	char *pd = plan_text(plan_child(doc, "date"));
+	date plan_date, signed_on;
+
+	if (pd != NULL && t != NULL && date_parse(pd, &plan_date) == 0 &&
+	    date_parse(t, &signed_on) == 0 &&
+	    signed_on.year * 10000 + signed_on.month * 100 + signed_on.day <
+		    plan_date.year * 10000 + plan_date.month * 100 + plan_date.day) {
+		char *a = date_short(&signed_on, 0), *b = date_short(&plan_date, 0);
+		warn(c, n, MSG_CHECK_COMMITMENTS_BEFORE_PLAN, a, b);
+		free(a);
+		free(b);
+	}
+	free(pd);
+}
+
 /* A deadline has exactly one of four forms: words, date=, quarter= with year=, year=.
  * These rules are the whole of the form (the schema's complaints about deadlines are left
  * to them, being clearer); attributes other than these three are the schema's. */
@@ -554,6 +574,8 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		if (is(n, "date")) {
 			char *t = plan_text(n);
 			check_date(c, n, _("the date"), t ? t : "", "2023-08-04");
+			if (n->parent != NULL && is(n->parent, "commitments"))
+				commitments_before_plan(c, n, t);
 			free(t);
 		}
 		if (is(n, "deadline"))
