@@ -349,7 +349,7 @@ static char *read_bytes(struct diag *d, const char *path, size_t *size, int *sta
 	/* known as an input before anything is written, so that no output replaces it */
 	if (!diag_note_input(d, st.st_dev, st.st_ino)) {
 		msg(d, path, 0, MSG_XML_TOO_MANY_FILES, DIAG_INPUTS_MAX);
-		*status = EXIT_SYSTEM;
+		*status = EXIT_INVALID;
 		close(fd);
 		return NULL;
 	}
