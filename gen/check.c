@@ -527,6 +527,50 @@ static void check_marks(struct ctx *c, xmlNodePtr n)
 	free(t);
 }
 
+/* The label a text begins with, typed as in the Word plan it was copied from: a bullet
+ * ("- ", "+ ", "• ", "– ") or a number ("1. ", "2) "); its length in bytes with the
+ * space after it, or 0. */
+static size_t typed_label(const char *t, int *number)
+{
+	static const char *const bullets[] = {"- ", "+ ", "\u2022 ", "\u2013 "};
+	size_t k = strspn(t, "0123456789");
+
+	*number = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(bullets); i++)
+		if (g_str_has_prefix(t, bullets[i]))
+			return strlen(bullets[i]);
+	if (k > 0 && k <= 3 && (t[k] == '.' || t[k] == ')') && t[k + 1] == ' ') {
+		*number = 1;
+		return k + 2;
+	}
+	return 0;
+}
+
+/* An <item> or a task's <text> that begins with the bullet or number vbgen writes itself
+ * ("- - Giải quyết", "1. 1. Tỷ lệ"): the body's items get their bullets, the
+ * commitments are numbered, the appendix numbers its tasks. A number in the body's
+ * bullets ("- 1. ...") may be meant, and is left. */
+static void check_label(struct ctx *c, xmlNodePtr n)
+{
+	char *t = plan_text(n);
+	int number, commitment = 0;
+	size_t len;
+
+	for (xmlNodePtr a = n->parent; a != NULL; a = a->parent)
+		commitment |= is(a, "commitments");
+	if (t != NULL && (len = typed_label(t, &number)) > 0) {
+		char q[TEXT_QUOTE_MAX + 4];
+		snprintf(q, sizeof q, "%.*s", (int)(len - 1), t);
+		if (is(n, "text"))
+			warn(c, n, MSG_CHECK_TASK_BEGINS_LABEL, q);
+		else if (commitment)
+			warn(c, n, MSG_CHECK_COMMITMENT_BEGINS_LABEL, q);
+		else if (!number)
+			warn(c, n, MSG_CHECK_ITEM_BEGINS_BULLET, q);
+	}
+	free(t);
+}
+
 /* The academic titles and degrees written before a name, as abbreviations (with their
  * dot) and in words: Decree 30 prints the signer's name without them (box 7b). */
 static const char *const academic_titles[] = {
@@ -589,6 +633,8 @@ static void check_values(struct ctx *c, xmlNodePtr n)
 		}
 		if (is(n, "to") || is(n, "archive") || is(n, "summary"))
 			check_marks(c, n);
+		if (is(n, "item") || (is(n, "text") && n->parent != NULL && is(n->parent, "task")))
+			check_label(c, n);
 		if (is(n, "name") && n->parent != NULL &&
 		    (is(n->parent, "signature") || is(n->parent, "receiver") ||
 		     is(n->parent, "head")))
