@@ -475,6 +475,16 @@ static void apply_balance(PangoLayout *l, const doc_block *b, const PangoFontDes
 	g_free(text);
 }
 
+/* Whether balanced lines break inside a word group (a two-syllable word, "PHÁT / TRIỂN",
+ * or worse): what a smaller size with as many lines may spare. */
+static int breaks_group(const struct words *w, const int *brk)
+{
+	for (int k = 0; k < w->n - 1; k++)
+		if (brk[k] && w->pen[k] >= LAYOUT_GROUP_PENALTY)
+			return 1;
+	return 0;
+}
+
 /* How many lines b takes in style s at width (balanced when the style says so), with
  * the balanced breaks in *w and brk; 0 when the font cannot be used. l is left filled. */
 static int count_lines(PangoLayout *l, fonts *f, const doc_block *b, const doc_style *s,
@@ -649,7 +659,12 @@ static lay_para *build_para(fonts *f, const doc_block *b, double width)
 		for (const doc_style *v = s->smaller; v != NULL && lines > 1; v = v->smaller) {
 			int n = count_lines(l, f, b, v, width, &w, brk, &balanced);
 			filled = v;
-			if (n > 0 && n < lines) {
+			/* fewer lines; or as many, balanced, where the larger size could only
+			 * break inside a word and this one need not (a long agency name in a
+			 * narrow header column) */
+			if (n > 0 && (n < lines || (n == lines && best_balanced && balanced &&
+						    breaks_group(&best_w, best_brk) &&
+						    !breaks_group(&w, brk)))) {
 				lines = n;
 				best = v;
 				best_balanced = balanced;
