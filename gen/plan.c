@@ -116,51 +116,6 @@ static int in_list(const char *const *list, size_t n, const char *name)
 	return 0;
 }
 
-/* Does the word list "a b! c" (or "a|b|c") hold name, ignoring marks? */
-static int in_words(const char *words, const char *name, const char *seps)
-{
-	size_t len = strlen(name);
-
-	for (const char *w = words; *w != '\0';) {
-		size_t n = strcspn(w, seps);
-		size_t k = n;
-		while (k > 0 && strchr("?*+!", w[k - 1]) != NULL)
-			k--;
-		if (k == len && strncmp(w, name, len) == 0)
-			return 1;
-		w += n;
-		w += *w != '\0';
-	}
-	return 0;
-}
-
-/* The closest name of the word list to name within PLAN_SUGGEST_DISTANCE, copied into buf;
- * returns 0 when none is close. */
-static int suggest(const char *words, const char *seps, const char *name, char *buf, size_t size)
-{
-	int best = PLAN_SUGGEST_DISTANCE + 1;
-
-	buf[0] = '\0';
-	for (const char *w = words; *w != '\0';) {
-		size_t n = strcspn(w, seps), k = n;
-		char cand[64];
-		while (k > 0 && strchr("?*+!", w[k - 1]) != NULL)
-			k--;
-		if (k < sizeof cand) {
-			memcpy(cand, w, k);
-			cand[k] = '\0';
-			int d = text_distance(cand, name, PLAN_SUGGEST_DISTANCE);
-			if (d > 0 && d < best) {
-				best = d;
-				snprintf(buf, size, "%s", cand);
-			}
-		}
-		w += n;
-		w += *w != '\0';
-	}
-	return buf[0] != '\0';
-}
-
 /* "<task id="t02">" when the element has an id, else "<task>". */
 static const char *label(xmlNodePtr n, char *buf, size_t size)
 {
@@ -233,7 +188,7 @@ static void model_words(const struct token *t, int n, char *buf, size_t size)
 
 static int token_matches(const struct token *t, const xmlChar *name)
 {
-	return in_words(t->names, (const char *)name, "|");
+	return text_words_has(t->names, (const char *)name, "|");
 }
 
 /* Compares the child elements of parent with its form in contents[] and reports each
@@ -295,7 +250,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 					continue;
 				int was_suggested = 0;
 				for (int s = 0; s < nsuggested; s++)
-					was_suggested |= in_words(t[k].names, suggested[s], "|");
+					was_suggested |=
+						text_words_has(t[k].names, suggested[s], "|");
 				if (was_suggested)
 					continue;
 				xmlNodePtr later = NULL;
@@ -347,7 +303,8 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			for (char *a = all; *a != '\0'; a++)
 				if (*a == '|')
 					*a = ' ';
-			if (suggest(all, " ", (const char *)c->name, sug, sizeof sug)) {
+			if (text_words_nearest(all, " ", (const char *)c->name,
+					       PLAN_SUGGEST_DISTANCE, sug, sizeof sug)) {
 				report(v, c, MSG_PLAN_ELEMENT_MISSPELT, (const char *)c->name,
 				       pname, sug);
 				if (nsuggested < PLAN_MODEL_MAX)
@@ -370,7 +327,7 @@ static int explain_content(struct vctx *v, xmlNodePtr parent)
 			continue;
 		int was_suggested = 0;
 		for (int s = 0; s < nsuggested; s++)
-			was_suggested |= in_words(t[k].names, suggested[s], "|");
+			was_suggested |= text_words_has(t[k].names, suggested[s], "|");
 		if (was_suggested)
 			continue;
 		if (after == NULL)
@@ -415,7 +372,7 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		else
 			snprintf(name, sizeof name, "%s", (const char *)a->name);
 		text_quote(q, val);
-		if (a->ns == NULL && in_words(allowed, name, " ")) {
+		if (a->ns == NULL && text_words_has(allowed, name, " ")) {
 			if (strcmp(name, "version") == 0 && strcmp(val, "1") != 0) {
 				report(v, n, MSG_PLAN_VERSION_UNKNOWN, q);
 				found++;
@@ -433,7 +390,8 @@ static int explain_attributes(struct vctx *v, xmlNodePtr n)
 		if (*allowed == '\0') {
 			report(v, n, MSG_PLAN_TAKES_ATTRIBUTES_DELETE, label(n, what, sizeof what),
 			       name, q);
-		} else if (suggest(allowed, " ", name, sug, sizeof sug) &&
+		} else if (text_words_nearest(allowed, " ", name, PLAN_SUGGEST_DISTANCE, sug,
+					      sizeof sug) &&
 			   xmlHasProp(n, BAD_CAST sug) == NULL) {
 			report(v, n, MSG_PLAN_ATTRIBUTE_MISSPELT, label(n, what, sizeof what), name,
 			       sug);

@@ -1030,35 +1030,23 @@ static void check_attributes(template *t, xmlNodePtr n)
 			if (is(n, element_attributes[i].element))
 				takes = element_attributes[i].attributes;
 		for (xmlAttrPtr a = n->properties; takes != NULL && a != NULL; a = a->next) {
-			const char *name = (const char *)a->name, *best = NULL;
-			gchar **words = g_strsplit(takes, " ", -1);
-			int known = 0, best_d = TEMPLATE_SUGGEST_DISTANCE + 1;
-			for (int k = 0; words[k] != NULL; k++) {
-				int d;
-				if (words[k][0] == '\0')
-					continue;
-				if (a->ns == NULL && strcmp(words[k], name) == 0)
-					known = 1;
-				d = text_distance(words[k], name, TEMPLATE_SUGGEST_DISTANCE);
-				if (d < best_d) {
-					best_d = d;
-					best = words[k];
-				}
-			}
-			if (!known) {
+			const char *name = (const char *)a->name;
+			char best[64], *hint;
+			if (a->ns == NULL && text_words_has(takes, name, " "))
+				continue;
+			if (text_words_nearest(takes, " ", name, TEMPLATE_SUGGEST_DISTANCE, best,
+					       sizeof best))
+				hint = g_strdup_printf(_(" (did you mean %s=?)"), best);
+			else if (takes[0] != '\0') {
+				gchar **words = g_strsplit(takes, " ", -1);
 				char *list = g_strjoinv(", ", words);
-				char *hint =
-					best != NULL
-						? g_strdup_printf(_(" (did you mean %s=?)"), best)
-					: takes[0] != '\0'
-						? g_strdup_printf(_(" (it takes %s)"), list)
-						: g_strdup(_(" (it takes none)"));
+				hint = g_strdup_printf(_(" (it takes %s)"), list);
 				g_free(list);
-				terr(t, n, MSG_TPL_ATTRIBUTE_UNKNOWN, name, (const char *)n->name,
-				     hint);
-				g_free(hint);
-			}
-			g_strfreev(words);
+				g_strfreev(words);
+			} else
+				hint = g_strdup(_(" (it takes none)"));
+			terr(t, n, MSG_TPL_ATTRIBUTE_UNKNOWN, name, (const char *)n->name, hint);
+			g_free(hint);
 		}
 		check_attributes(t, n->children);
 	}

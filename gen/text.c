@@ -5,6 +5,7 @@
  * copied into malloc()ed memory so callers never need to know about g_free(). */
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,6 +268,49 @@ int text_windows_reserved(const char *s)
 	return n == 4 &&
 	       (g_ascii_strncasecmp(s, "com", 3) == 0 || g_ascii_strncasecmp(s, "lpt", 3) == 0) &&
 	       s[3] >= '0' && s[3] <= '9';
+}
+
+int text_words_has(const char *words, const char *name, const char *seps)
+{
+	size_t len = strlen(name);
+
+	for (const char *w = words; *w != '\0';) {
+		size_t n = strcspn(w, seps);
+		size_t k = n;
+		while (k > 0 && strchr("?*+!", w[k - 1]) != NULL)
+			k--;
+		if (k == len && strncmp(w, name, len) == 0)
+			return 1;
+		w += n;
+		w += *w != '\0';
+	}
+	return 0;
+}
+
+int text_words_nearest(const char *words, const char *seps, const char *name, int max, char *buf,
+		       size_t size)
+{
+	int best = max + 1;
+
+	buf[0] = '\0';
+	for (const char *w = words; *w != '\0';) {
+		size_t n = strcspn(w, seps), k = n;
+		char cand[64]; /* a schema or template name; longer ones are never near */
+		while (k > 0 && strchr("?*+!", w[k - 1]) != NULL)
+			k--;
+		if (k < sizeof cand) {
+			memcpy(cand, w, k);
+			cand[k] = '\0';
+			int d = text_distance(cand, name, max);
+			if (d > 0 && d < best) {
+				best = d;
+				snprintf(buf, size, "%s", cand);
+			}
+		}
+		w += n;
+		w += *w != '\0';
+	}
+	return buf[0] != '\0';
 }
 
 int text_distance(const char *a, const char *b, int max)

@@ -66,6 +66,14 @@ int text_distance(const char *a, const char *b, int max);
 /* Names longer than this are never compared for suggestions (the cost is quadratic). */
 #define TEXT_DISTANCE_LEN 64
 
+/* Word lists, "a b c" or "a|b|c" with seps the separators; a word may end in marks of a
+ * content model ("item*", "title?"), which are not part of it. Whether words holds
+ * name; and the word of words nearest to name within max (never name itself), copied
+ * into buf (size bytes): 1 when there is one, else 0 and buf "". For "did you mean". */
+int text_words_has(const char *words, const char *name, const char *seps);
+int text_words_nearest(const char *words, const char *seps, const char *name, int max, char *buf,
+		       size_t size);
+
 /* Ids are file names for letters and appear in messages: keep them short. */
 #define TEXT_ID_MAX 64
 
