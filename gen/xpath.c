@@ -1198,38 +1198,19 @@ static void report_no_memory(xmlXPathContextPtr ctx)
 		ctx->error(ctx->userData, &e);
 }
 
-char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+/* The string value of expr at node, malloc()ed; with whole, an element's or attribute's
+ * text without the XML white space at its ends (xpath_text). */
+static char *string_value(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node,
+			  int whole)
 {
 	xmlXPathObjectPtr obj = eval(ctx, expr, node);
+	const char *b, *e;
 	xmlChar *s;
 	char *out;
 
 	if (obj == NULL)
 		return NULL;
-	s = xmlXPathCastToString(obj);
-	xmlXPathFreeObject(obj);
-	if (s == NULL) {
-		report_no_memory(ctx);
-		return NULL;
-	}
-	/* Callers free() the result; libxml2's allocator need not be malloc(). */
-	out = strdup((const char *)s);
-	xmlFree(s);
-	if (out == NULL)
-		report_no_memory(ctx);
-	return out;
-}
-
-char *xpath_text(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
-{
-	xmlXPathObjectPtr obj = eval(ctx, expr, node);
-	xmlChar *s;
-	char *out;
-	int whole;
-
-	if (obj == NULL)
-		return NULL;
-	whole = obj->type == XPATH_NODESET && obj->nodesetval != NULL &&
+	whole = whole && obj->type == XPATH_NODESET && obj->nodesetval != NULL &&
 		obj->nodesetval->nodeNr > 0 &&
 		(obj->nodesetval->nodeTab[0]->type == XML_ELEMENT_NODE ||
 		 obj->nodesetval->nodeTab[0]->type == XML_ATTRIBUTE_NODE);
@@ -1239,21 +1220,32 @@ char *xpath_text(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr no
 		report_no_memory(ctx);
 		return NULL;
 	}
+	b = (const char *)s;
+	e = b + strlen(b);
 	if (whole) {
 		/* "<place> Cam Lộ </place>": the file's layout around the words, not text
 		 * (it printed "Cam Lộ , ngày ...") */
-		const char *b = (const char *)s, *e = b + strlen(b);
 		while (*b == ' ' || *b == '\t' || *b == '\r' || *b == '\n')
 			b++;
 		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
 			e--;
-		out = strndup(b, (size_t)(e - b));
-	} else
-		out = strdup((const char *)s);
+	}
+	/* Callers free() the result; libxml2's allocator need not be malloc(). */
+	out = strndup(b, (size_t)(e - b));
 	xmlFree(s);
 	if (out == NULL)
 		report_no_memory(ctx);
 	return out;
+}
+
+char *xpath_string(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	return string_value(ctx, expr, node, 0);
+}
+
+char *xpath_text(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
+{
+	return string_value(ctx, expr, node, 1);
 }
 
 int xpath_bool(xmlXPathContextPtr ctx, xmlXPathCompExprPtr expr, xmlNodePtr node)
