@@ -69,6 +69,8 @@ struct ctx {
 	GHashTable *hints;   /* "kind:id" -> hint_for() text: a wrong id is often repeated */
 	int own_group_notes; /* tasks whose lead also cooperates through its group */
 	int early_deadlines; /* deadlines before the plan's date (last year's plan copied) */
+	int dated;           /* the plan's <date> is a right date: */
+	date plan_date;      /* it, read once for the deadlines and the commitments */
 };
 
 /* Reports message id about the element at; err() for an error, which counts, warn() for
@@ -345,13 +347,9 @@ static int has_content(xmlNodePtr n)
 static void deadline_before_plan(struct ctx *c, xmlNodePtr n, const char *ds, const char *q,
 				 const char *y)
 {
-	xmlNodePtr doc = plan_child(xmlDocGetRootElement(c->p->doc), "document");
-	char *pd = plan_text(plan_child(doc, "date"));
-	date plan_date, end = {0, 12, 31};
-	int ok = pd != NULL && date_parse(pd, &plan_date) == 0;
+	date end = {0, 12, 31};
 
-	free(pd);
-	if (!ok)
+	if (!c->dated)
 		return;
 	if (ds != NULL) {
 		if (q != NULL || y != NULL || date_parse(ds, &end) != 0)
@@ -367,14 +365,13 @@ static void deadline_before_plan(struct ctx *c, xmlNodePtr n, const char *ds, co
 			return;
 	} else
 		return;
-	if (end.year * 10000 + end.month * 100 + end.day >=
-	    plan_date.year * 10000 + plan_date.month * 100 + plan_date.day)
+	if (!date_before(&end, &c->plan_date))
 		return;
 	/* a plan copied from last year's with its deadlines left: a few said at their
 	 * lines, the rest counted */
 	if (c->early_deadlines++ >= CHECK_REPEAT_MAX)
 		return;
-	char *due = date_short(&end, 0), *dated = date_short(&plan_date, 0);
+	char *due = date_short(&end, 0), *dated = date_short(&c->plan_date, 0);
 	warn(c, n, MSG_CHECK_DEADLINE_BEFORE_PLAN, due, dated);
 	free(due);
 	free(dated);
@@ -384,20 +381,15 @@ static void deadline_before_plan(struct ctx *c, xmlNodePtr n, const char *ds, co
  * mistyped): the head of each agency would sign a commitment to a plan not yet issued. */
 static void commitments_before_plan(struct ctx *c, xmlNodePtr n, const char *t)
 {
-	xmlNodePtr doc = plan_child(xmlDocGetRootElement(c->p->doc), "document");
-	char *pd = plan_text(plan_child(doc, "date"));
-	date plan_date, signed_on;
+	date signed_on;
 
-	if (pd != NULL && t != NULL && date_parse(pd, &plan_date) == 0 &&
-	    date_parse(t, &signed_on) == 0 &&
-	    signed_on.year * 10000 + signed_on.month * 100 + signed_on.day <
-		    plan_date.year * 10000 + plan_date.month * 100 + plan_date.day) {
-		char *a = date_short(&signed_on, 0), *b = date_short(&plan_date, 0);
+	if (c->dated && t != NULL && date_parse(t, &signed_on) == 0 &&
+	    date_before(&signed_on, &c->plan_date)) {
+		char *a = date_short(&signed_on, 0), *b = date_short(&c->plan_date, 0);
 		warn(c, n, MSG_CHECK_COMMITMENTS_BEFORE_PLAN, a, b);
 		free(a);
 		free(b);
 	}
-	free(pd);
 }
 
 /* A deadline has exactly one of four forms: words, date=, quarter= with year=, year=.
@@ -484,6 +476,18 @@ static void check_table(struct ctx *c, xmlNodePtr t)
 		err(c, t, MSG_CHECK_TABLE_WIDTHS_COUNT, qw, given, n, n);
 }
 
+/* The bullets a text copied from Word may begin with: "-", "+", "•", "–". */
+static const char *const bullets[] = {"-", "+", "\u2022", "\u2013"};
+
+/* The bullet t begins with, or NULL. */
+static const char *bullet_at(const char *t)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(bullets); i++)
+		if (g_str_has_prefix(t, bullets[i]))
+			return bullets[i];
+	return NULL;
+}
+
 /* The marks vbgen writes itself around a recipient ("- " before, ";" after), the copy
  * kept ("- Lưu: " before, "." after), and the full stop a summary (trích yếu) has not,
  * typed into the plan as a Word "Nơi nhận" block has them: printed twice ("- - UBND
@@ -504,13 +508,7 @@ static void check_marks(struct ctx *c, xmlNodePtr n)
 	if (strchr(";.,", t[len - 1]) != NULL)
 		last[0] = t[len - 1];
 	if (is(n, "to")) {
-		if (g_str_has_prefix(first, "-") || g_str_has_prefix(first, "+"))
-			dash = first[0] == '-' ? "-" : "+";
-		else if (g_str_has_prefix(first, "\u2013"))
-			dash = "\u2013";
-		else if (g_str_has_prefix(first, "\u2022"))
-			dash = "\u2022";
-		if (dash != NULL)
+		if ((dash = bullet_at(first)) != NULL)
 			warn(c, n, MSG_CHECK_TO_BEGINS_DASH, dash);
 		if (last[0] != '\0')
 			warn(c, n, MSG_CHECK_TO_ENDS_MARK, last);
@@ -532,13 +530,12 @@ static void check_marks(struct ctx *c, xmlNodePtr n)
  * space after it, or 0. */
 static size_t typed_label(const char *t, int *number)
 {
-	static const char *const bullets[] = {"- ", "+ ", "\u2022 ", "\u2013 "};
+	const char *bullet = bullet_at(t);
 	size_t k = strspn(t, "0123456789");
 
 	*number = 0;
-	for (size_t i = 0; i < G_N_ELEMENTS(bullets); i++)
-		if (g_str_has_prefix(t, bullets[i]))
-			return strlen(bullets[i]);
+	if (bullet != NULL && t[strlen(bullet)] == ' ')
+		return strlen(bullet) + 1;
 	if (k > 0 && k <= 3 && (t[k] == '.' || t[k] == ')') && t[k + 1] == ' ') {
 		*number = 1;
 		return k + 2;
@@ -848,8 +845,12 @@ static void check_targets(struct ctx *c, xmlNodePtr root)
 
 int check_plan(struct diag *d, const plan *p)
 {
-	struct ctx c = {d, p, 0, NULL, NULL, 0, 0};
+	struct ctx c = {d, p, 0, NULL, NULL, 0, 0, 0, {0, 0, 0}};
 	xmlNodePtr root = xmlDocGetRootElement(p->doc);
+	char *dated = plan_text(plan_child(plan_child(root, "document"), "date"));
+
+	c.dated = dated != NULL && date_parse(dated, &c.plan_date) == 0;
+	free(dated);
 
 	check_ids(&c, root);
 	check_values(&c, root);

@@ -122,6 +122,15 @@ static char *format_date(const date *d, int long_form, int blank_day)
 	return out;
 }
 
+int date_before(const date *a, const date *b)
+{
+	if (a->year != b->year)
+		return a->year < b->year;
+	if (a->month != b->month)
+		return a->month < b->month;
+	return a->day < b->day;
+}
+
 char *date_long(const date *d, int blank_day)
 {
 	return format_date(d, 1, blank_day);

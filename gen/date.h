@@ -20,6 +20,9 @@ int date_parse(const char *s, date *out);
 /* Returns 1 when year/month/day name a real date in 1900..2999, else 0. */
 int date_valid(int year, int month, int day);
 
+/* Whether a comes before b, day by day. */
+int date_before(const date *a, const date *b);
+
 /* Days in the month (28..31), or 0 when the month is out of range. */
 int date_days_in_month(int year, int month);
 

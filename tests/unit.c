@@ -412,6 +412,14 @@ static void test_date(unit *u)
 	expect_str(u, "date_long tháng 01", date_long(&d2, 0), "ngày 15 tháng 01 năm 2024");
 	expect_str(u, "date_long tháng 02", date_long(&d3, 0), "ngày 28 tháng 02 năm 2024");
 	expect_str(u, "date_long tháng 12", date_long(&d4, 0), "ngày 10 tháng 12 năm 2023");
+	{
+		date a = {2022, 12, 31}, b = {2023, 1, 1}, c = {2023, 1, 2}, e = {2023, 2, 1};
+		expect_int(u, "date_before across a year", date_before(&a, &b), 1);
+		expect_int(u, "date_before by the day", date_before(&b, &c), 1);
+		expect_int(u, "date_before by the month", date_before(&c, &e), 1);
+		expect_int(u, "date_before the same day", date_before(&b, &b), 0);
+		expect_int(u, "date_before later", date_before(&e, &a), 0);
+	}
 	expect_str(u, "date_long draft", date_long(&d1, 1),
 		   "ngày \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0 tháng 8 năm 2023");
 	expect_str(u, "date_long invalid", date_long(&bad, 0), NULL);
