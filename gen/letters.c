@@ -318,23 +318,6 @@ static int select_nodes(struct job *j, GPtrArray *sel)
 	return status;
 }
 
-/* Whether the folder named a and the folder named b are one: the same folder on disk
- * when both exist, else the same name (a folder the letters are about to make). */
-static int same_folder(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	char *x = g_canonicalize_filename(a, NULL), *y = g_canonicalize_filename(b, NULL);
-	int same;
-
-	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	else
-		same = strcmp(x, y) == 0;
-	g_free(x);
-	g_free(y);
-	return same;
-}
-
 /* The print file must not be one of the letters (letters -o DIR --print DIR/<id>.pdf):
  * each would be renamed over the other, and the agency's letter silently lost, its
  * place taken by the print file (or the other way round, depending on the order the
@@ -357,7 +340,7 @@ static int check_print_apart(struct job *j)
 	base = g_path_get_basename(target);
 	g_free(target);
 	print_exists = stat(o->print, &sp) == 0;
-	int here = same_folder(dir, o->dir);
+	int here = out_same(dir, o->dir);
 	for (guint i = 0; i < j->sel->len && status == EXIT_OK; i++) {
 		xmlNodePtr node = g_ptr_array_index(j->sel, i);
 		for (int w = 0; w < 2 && status == EXIT_OK; w++) {

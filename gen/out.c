@@ -122,10 +122,8 @@ char *out_target(const char *path)
 	}
 }
 
-/* Whether the names a and b (after their links) are one place: by inode when both
- * exist; when neither does, the same last name in the same place, folder by folder up to
- * one that exists, so that b, ./b and b// are one new folder (one existing and the other
- * not: two places). Each step drops a name, so it ends. */
+/* Drops the slashes at the end of p: "b/" is the folder b (GLib's dirname of "b/" is b
+ * itself). */
 static void trim_slashes(char *p)
 {
 	size_t n = strlen(p);
@@ -134,16 +132,28 @@ static void trim_slashes(char *p)
 		p[--n] = '\0';
 }
 
+/* Whether the names a and b (after their links) are one place: by inode when both
+ * exist; when neither does, the same name once "." and ".." are read in it (a/../b is
+ * b), or else the same last name in the same place, folder by folder up to one that
+ * exists, so that b, ./b, b// and a link to b's folder are one new folder (one existing
+ * and the other not: two places). Each step drops a name, so it ends. */
 static int same_place(const char *a, const char *b)
 {
 	char *pa = g_strdup(a), *pb = g_strdup(b);
 	int same = -1;
+	struct stat st;
 
+	if (stat(a, &st) != 0 && stat(b, &st) != 0) {
+		char *ca = g_canonicalize_filename(a, NULL), *cb = g_canonicalize_filename(b, NULL);
+		if (strcmp(ca, cb) == 0)
+			same = 1;
+		g_free(ca);
+		g_free(cb);
+	}
 	while (same < 0) {
 		struct stat sa, sb;
 		int ea, eb;
 		char *na, *nb;
-		/* "b/" is the folder b (GLib's dirname of it is b itself) */
 		trim_slashes(pa);
 		trim_slashes(pb);
 		ea = stat(pa, &sa) == 0;
