@@ -92,23 +92,33 @@ static void on_xpath_error(void *data, xmlErrorPtr e)
 	}
 }
 
-/* Evaluates expr at node as a string; returns NULL when it fails to compile or run. */
-static char *eval_string(struct run *r, const char *expr, xmlNodePtr node)
+/* xpath_string() or xpath_text() */
+typedef char *(*stringify)(xmlXPathContextPtr, xmlXPathCompExprPtr, xmlNodePtr);
+
+/* Evaluates expr at node as a string (by as); returns NULL when it fails to compile or
+ * run. */
+static char *eval_as(struct run *r, const char *expr, xmlNodePtr node, stringify as)
 {
 	xmlXPathCompExprPtr comp = xmlXPathCompile(BAD_CAST expr);
 	char *s;
 
 	if (comp == NULL)
 		return NULL;
-	s = xpath_string(r->ctx, comp, node);
+	s = as(r->ctx, comp, node);
 	xmlXPathFreeCompExpr(comp);
 	return s;
 }
 
-/* Checks that expr evaluates to want. */
-static void expect(struct run *r, const char *name, const char *expr, const char *want)
+static char *eval_string(struct run *r, const char *expr, xmlNodePtr node)
 {
-	char *got = eval_string(r, expr, NULL);
+	return eval_as(r, expr, node, xpath_string);
+}
+
+/* Checks that expr evaluates to want, as a string made by as. */
+static void expect_as(struct run *r, const char *name, const char *expr, const char *want,
+		      stringify as)
+{
+	char *got = eval_as(r, expr, NULL, as);
 	int ok = got != NULL && strcmp(got, want) == 0;
 	char *detail = ok ? NULL
 			  : g_strdup_printf("%s gave \"%s\", expected \"%s\"", expr,
@@ -117,6 +127,12 @@ static void expect(struct run *r, const char *name, const char *expr, const char
 	r->check(ok, name, ok ? "" : detail);
 	g_free(detail);
 	free(got);
+}
+
+/* Checks that expr's string value (xpath_string) is want. */
+static void expect(struct run *r, const char *name, const char *expr, const char *want)
+{
+	expect_as(r, name, expr, want, xpath_string);
 }
 
 static void expect_bool(struct run *r, const char *name, const char *expr)
@@ -220,14 +236,7 @@ static plan *read_plan(struct run *r)
  * layout at its ends; a string keeps its spaces (a draft's blanks). */
 static void expect_text(struct run *r, const char *name, const char *expr, const char *want)
 {
-	xmlXPathCompExprPtr comp = xmlXPathCompile(BAD_CAST expr);
-	char *s = comp != NULL ? xpath_text(r->ctx, comp, NULL) : NULL;
-	char detail[256];
-
-	snprintf(detail, sizeof detail, "%s gave [%s], want [%s]", expr, s ? s : "(null)", want);
-	r->check(s != NULL && strcmp(s, want) == 0, name, detail);
-	free(s);
-	xmlXPathFreeCompExpr(comp);
+	expect_as(r, name, expr, want, xpath_text);
 }
 
 static void test_value_text(struct run *r)
